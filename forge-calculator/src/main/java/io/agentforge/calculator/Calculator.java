@@ -1,0 +1,362 @@
+package io.agentforge.calculator;
+
+import io.agentforge.calculator.CalculationException.Kind;
+import io.agentforge.calculator.ExpressionParser.Instruction;
+import io.agentforge.calculator.ExpressionParser.Operator;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+
+/**
+ * Evaluates arithmetic expressions in decimal arithmetic, within {@link CalculatorLimits}.
+ *
+ * <p>Grammar: numbers ({@code 42}, {@code 2.5}, {@code .5}, {@code 1e3}, {@code 2.5E-4}), binary {@code + - * / %}
+ * and right-associative {@code ^} (binding tighter than unary {@code -}, so {@code -2^2 = -4}), unary {@code + -},
+ * parentheses, the constants {@code pi} and {@code e}, and the functions {@code sqrt abs floor ceil ln log10 sin cos
+ * tan}, {@code round(x)} or {@code round(x, places)}, and {@code min}/{@code max} of one or more arguments. Names
+ * are case-sensitive; whitespace is ignored.
+ *
+ * <p>Precision: {@code + - * %} and non-negative integer powers are exact while the result has at most
+ * {@code maxDigits} significant digits. Longer results, division, {@code sqrt} and negative integer powers are
+ * rounded to 34 significant digits ({@link MathContext#DECIMAL128}, half-even). {@code ln}, {@code log10},
+ * {@code sin}, {@code cos}, {@code tan} and non-integer powers are computed in {@code double} arithmetic and
+ * rounded to 15 significant digits, the digits a double carries faithfully (results near the magnitude limits may
+ * have fewer correct digits). A sine or cosine below the resolution of its 34-digit argument ({@code |x|·10^-33})
+ * is reported as 0, so {@code sin(pi)} is 0 and {@code tan(pi/2)} is a {@link Kind#DOMAIN} error.
+ * {@code %} is the truncated remainder (it takes the sign of the dividend); {@code round} rounds half away from
+ * zero; {@code 0^0} is 1.
+ *
+ * <p>Results carry no trailing zeros, and integers of at most {@code maxDigits} digits have scale 0, so
+ * {@link BigDecimal#toString()} prints {@code 10} rather than {@code 1E+1}.
+ *
+ * <p>Instances are immutable and thread-safe. Bad input of any kind is refused with a {@link CalculationException};
+ * only a {@code null} operand of a typed operation is a {@link NullPointerException}.
+ */
+public final class Calculator {
+
+    // 63 significant digits, so that reducing trig arguments up to 10^15 by multiples of pi stays exact to 10^-45.
+    private static final BigDecimal PI_63 =
+            new BigDecimal("3.14159265358979323846264338327950288419716939937510582097494459");
+    private static final BigDecimal HALF_PI_63 = PI_63.divide(BigDecimal.TWO);
+
+    /** π to 34 significant digits. */
+    public static final BigDecimal PI = PI_63.round(MathContext.DECIMAL128);
+
+    /** e to 34 significant digits. */
+    public static final BigDecimal E =
+            new BigDecimal("2.71828182845904523536028747135266249775724709369995").round(MathContext.DECIMAL128);
+
+    private static final MathContext DOUBLE_DIGITS = new MathContext(15, RoundingMode.HALF_EVEN);
+    private static final double LN_10 = Math.log(10);
+    private static final BigDecimal HALF = new BigDecimal("0.5");
+    private static final int NO_POSITION = -1;
+
+    private final CalculatorLimits limits;
+
+    public Calculator() {
+        this(CalculatorLimits.DEFAULTS);
+    }
+
+    public Calculator(CalculatorLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public CalculatorLimits limits() {
+        return limits;
+    }
+
+    /**
+     * @param expression the expression; {@code null} is refused like an empty one
+     * @return the value, never {@code null}
+     * @throws CalculationException for any expression that is malformed, out of bounds or undefined
+     */
+    public BigDecimal evaluate(String expression) {
+        if (expression == null) {
+            throw new CalculationException(Kind.SYNTAX, "Expression is missing");
+        }
+        if (expression.length() > limits.maxLength()) {
+            throw new CalculationException(Kind.TOO_LONG, "Expression has %d characters but at most %d are allowed"
+                    .formatted(expression.length(), limits.maxLength()));
+        }
+        Deque<BigDecimal> stack = new ArrayDeque<>();
+        for (Instruction instruction : ExpressionParser.parse(expression, limits.maxDepth())) {
+            switch (instruction) {
+                case Instruction.Push push -> stack.push(checked(push.value(), push.position()));
+                case Instruction.Negate ignored -> stack.push(stack.pop().negate());
+                case Instruction.Operate operate -> {
+                    BigDecimal right = stack.pop();
+                    stack.push(operate(operate.operator(), stack.pop(), right, operate.position()));
+                }
+                case Instruction.Call call -> {
+                    BigDecimal[] arguments = new BigDecimal[call.arity()];
+                    for (int i = arguments.length - 1; i >= 0; i--) {
+                        arguments[i] = stack.pop();
+                    }
+                    stack.push(call(call.function(), arguments, call.position()));
+                }
+            }
+        }
+        return presentable(stack.pop());
+    }
+
+    public BigDecimal add(BigDecimal augend, BigDecimal addend) {
+        return typed(Operator.ADD, augend, addend);
+    }
+
+    public BigDecimal subtract(BigDecimal minuend, BigDecimal subtrahend) {
+        return typed(Operator.SUBTRACT, minuend, subtrahend);
+    }
+
+    public BigDecimal multiply(BigDecimal multiplicand, BigDecimal multiplier) {
+        return typed(Operator.MULTIPLY, multiplicand, multiplier);
+    }
+
+    /** Quotient rounded to 34 significant digits. */
+    public BigDecimal divide(BigDecimal dividend, BigDecimal divisor) {
+        return typed(Operator.DIVIDE, dividend, divisor);
+    }
+
+    /** Truncated remainder: it takes the sign of the dividend, as {@code %} does in Java. */
+    public BigDecimal modulo(BigDecimal dividend, BigDecimal divisor) {
+        return typed(Operator.MODULO, dividend, divisor);
+    }
+
+    public BigDecimal power(BigDecimal base, BigDecimal exponent) {
+        return typed(Operator.POWER, base, exponent);
+    }
+
+    /** Square root rounded to 34 significant digits, exact when that many digits hold it. */
+    public BigDecimal sqrt(BigDecimal value) {
+        return presentable(sqrt(operand(value), NO_POSITION));
+    }
+
+    private BigDecimal typed(Operator operator, BigDecimal left, BigDecimal right) {
+        return presentable(operate(operator, operand(left), operand(right), NO_POSITION));
+    }
+
+    private BigDecimal operand(BigDecimal value) {
+        return checked(Objects.requireNonNull(value, "operand"), NO_POSITION);
+    }
+
+    private BigDecimal operate(Operator operator, BigDecimal left, BigDecimal right, int position) {
+        return switch (operator) {
+            case ADD -> checked(left.add(right), position);
+            case SUBTRACT -> checked(left.subtract(right), position);
+            case MULTIPLY -> checked(left.multiply(right), position);
+            case DIVIDE -> checked(left.divide(nonZero(right, "Division", position), MathContext.DECIMAL128), position);
+            case MODULO -> checked(left.remainder(nonZero(right, "Modulo", position)), position);
+            case POWER -> power(left, right, position);
+        };
+    }
+
+    private BigDecimal call(MathFunction function, BigDecimal[] arguments, int position) {
+        BigDecimal x = arguments[0];
+        return switch (function) {
+            case SQRT -> sqrt(x, position);
+            case ABS -> x.abs();
+            case ROUND -> round(x, arguments.length > 1 ? arguments[1] : BigDecimal.ZERO, position);
+            case FLOOR -> x.scale() <= 0 ? x : checked(x.setScale(0, RoundingMode.FLOOR), position);
+            case CEIL -> x.scale() <= 0 ? x : checked(x.setScale(0, RoundingMode.CEILING), position);
+            case LN -> fromDouble(ln(positive(function, x, position)), position);
+            case LOG10 -> fromDouble(log10(positive(function, x, position)), position);
+            case SIN -> fromDouble(sine(trigArgument(function, x, position)), position);
+            case COS -> fromDouble(sine(trigArgument(function, x, position).add(HALF_PI_63)), position);
+            case TAN -> tangent(trigArgument(function, x, position), position);
+            case MIN, MAX -> {
+                int sign = function == MathFunction.MIN ? -1 : 1;
+                BigDecimal extreme = x;
+                for (BigDecimal argument : arguments) {
+                    if (Integer.signum(argument.compareTo(extreme)) == sign) {
+                        extreme = argument;
+                    }
+                }
+                yield extreme;
+            }
+        };
+    }
+
+    private BigDecimal power(BigDecimal base, BigDecimal exponent, int position) {
+        if (base.compareTo(BigDecimal.ONE) == 0) {
+            return BigDecimal.ONE;
+        }
+        if (exponent.stripTrailingZeros().scale() <= 0) {
+            return integerPower(base, exponent, position);
+        }
+        if (base.signum() < 0) {
+            throw new CalculationException(Kind.DOMAIN, "A negative base needs an integer exponent", position);
+        }
+        if (base.signum() == 0) {
+            return exponent.signum() > 0 ? BigDecimal.ZERO : zeroToNegativePower(position);
+        }
+        double log10Result = exponent.doubleValue() * log10(base);
+        requireMagnitude(log10Result, position);
+        if (Math.abs(log10Result) < 300 && Math.abs(exponentOf(base)) < 300) {
+            // Math.pow is accurate to an ulp; it only needs the base and the result to fit a double.
+            return fromDouble(Math.pow(base.doubleValue(), exponent.doubleValue()), position);
+        }
+        double floor = Math.floor(log10Result);
+        return checked(new BigDecimal(Math.pow(10, log10Result - floor), DOUBLE_DIGITS)
+                .scaleByPowerOfTen((int) floor), position);
+    }
+
+    private BigDecimal integerPower(BigDecimal base, BigDecimal exponent, int position) {
+        if (exponent.abs().compareTo(BigDecimal.valueOf(limits.maxPowerExponent())) > 0) {
+            throw new CalculationException(Kind.TOO_LARGE,
+                    "Exponent exceeds %d in magnitude".formatted(limits.maxPowerExponent()), position);
+        }
+        int n = exponent.intValue();
+        if (base.signum() == 0) {
+            return n > 0 ? BigDecimal.ZERO : n == 0 ? BigDecimal.ONE : zeroToNegativePower(position);
+        }
+        // Refuse from an estimate before computing: an exact 9^10000 is cheap, but its digits would be discarded.
+        requireMagnitude(n * log10(base.abs()), position);
+        boolean exact = n >= 0 && (long) base.precision() * n <= limits.maxDigits();
+        return checked(exact ? base.pow(n) : base.pow(n, MathContext.DECIMAL128), position);
+    }
+
+    private static BigDecimal zeroToNegativePower(int position) {
+        throw new CalculationException(Kind.DIVISION_BY_ZERO, "Zero raised to a negative power", position);
+    }
+
+    private BigDecimal sqrt(BigDecimal value, int position) {
+        if (value.signum() < 0) {
+            throw new CalculationException(Kind.DOMAIN, "sqrt of a negative number", position);
+        }
+        return checked(value.sqrt(MathContext.DECIMAL128), position);
+    }
+
+    private BigDecimal round(BigDecimal value, BigDecimal places, int position) {
+        if (places.stripTrailingZeros().scale() > 0
+                || places.abs().compareTo(BigDecimal.valueOf(limits.maxExponent())) > 0) {
+            throw new CalculationException(Kind.DOMAIN, "round places must be an integer from -%d to %d"
+                    .formatted(limits.maxExponent(), limits.maxExponent()), position);
+        }
+        int scale = places.intValue();
+        return value.scale() <= scale ? value : checked(value.setScale(scale, RoundingMode.HALF_UP), position);
+    }
+
+    private BigDecimal tangent(BigDecimal x, int position) {
+        double cosine = sine(x.add(HALF_PI_63));
+        if (cosine == 0) {
+            throw new CalculationException(Kind.DOMAIN, "tan is undefined at odd multiples of pi/2", position);
+        }
+        return fromDouble(sine(x) / cosine, position);
+    }
+
+    /**
+     * sin(y), reduced by the nearest multiple of π in 63-digit arithmetic so that large arguments keep their
+     * accuracy. A sine below the resolution of a 34-digit argument cannot be told from 0 and is reported as 0.
+     */
+    private static double sine(BigDecimal y) {
+        BigDecimal turns = y.divide(PI_63, 0, RoundingMode.HALF_EVEN);
+        double sine = Math.sin(y.subtract(PI_63.multiply(turns)).doubleValue());
+        if (Math.abs(sine) <= Math.abs(y.doubleValue()) * 1e-33) {
+            return 0;
+        }
+        return turns.unscaledValue().testBit(0) ? -sine : sine;
+    }
+
+    private BigDecimal trigArgument(MathFunction function, BigDecimal x, int position) {
+        if (x.abs().compareTo(limits.maxTrigArgument()) > 0) {
+            throw new CalculationException(Kind.TOO_LARGE, "%s argument exceeds %s in magnitude"
+                    .formatted(function.functionName(), limits.maxTrigArgument().toPlainString()), position);
+        }
+        return x;
+    }
+
+    private static BigDecimal positive(MathFunction function, BigDecimal x, int position) {
+        if (x.signum() <= 0) {
+            throw new CalculationException(Kind.DOMAIN, function.functionName() + " of a number that is not positive",
+                    position);
+        }
+        return x;
+    }
+
+    private static BigDecimal nonZero(BigDecimal divisor, String operation, int position) {
+        if (divisor.signum() == 0) {
+            throw new CalculationException(Kind.DIVISION_BY_ZERO, operation + " by zero", position);
+        }
+        return divisor;
+    }
+
+    /** ln of a positive value of any magnitude, where {@code Math.log(x.doubleValue())} would overflow. */
+    private static double ln(BigDecimal positive) {
+        if (isNearOne(positive)) {
+            return Math.log1p(positive.subtract(BigDecimal.ONE).doubleValue());
+        }
+        int exponent = exponentOf(positive);
+        return Math.log(positive.scaleByPowerOfTen(-exponent).doubleValue()) + exponent * LN_10;
+    }
+
+    private static double log10(BigDecimal positive) {
+        if (isNearOne(positive)) {
+            return Math.log1p(positive.subtract(BigDecimal.ONE).doubleValue()) / LN_10;
+        }
+        int exponent = exponentOf(positive);
+        return exponent + Math.log10(positive.scaleByPowerOfTen(-exponent).doubleValue());
+    }
+
+    /** Near 1 a logarithm is tiny; taking it of the exactly computed {@code x - 1} keeps its significant digits. */
+    private static boolean isNearOne(BigDecimal positive) {
+        return positive.compareTo(HALF) >= 0 && positive.compareTo(BigDecimal.TWO) <= 0;
+    }
+
+    /** The {@code e} of {@code d.ddd × 10^e}. */
+    private static int exponentOf(BigDecimal nonZero) {
+        return nonZero.precision() - nonZero.scale() - 1;
+    }
+
+    private void requireMagnitude(double log10Result, int position) {
+        if (!(Math.abs(log10Result) <= limits.maxExponent() + 1)) {
+            throw new CalculationException(Kind.TOO_LARGE, log10Result > 0
+                    ? "Result would exceed 10^%d in magnitude".formatted(limits.maxExponent() + 1)
+                    : "Result would be non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()),
+                    position);
+        }
+    }
+
+    private BigDecimal fromDouble(double value, int position) {
+        if (!Double.isFinite(value)) {
+            throw new CalculationException(Kind.TOO_LARGE, "Result exceeds the range of a double", position);
+        }
+        return checked(new BigDecimal(value, DOUBLE_DIGITS), position);
+    }
+
+    /**
+     * Every value passes here, so no operand ever exceeds {@code maxDigits} significant digits or an exponent of
+     * {@code ±maxExponent}: that is what keeps each next operation cheap.
+     */
+    private BigDecimal checked(BigDecimal value, int position) {
+        if (value.signum() == 0) {
+            // A zero can carry any scale (0e-999999999); adding it to 1 would build a billion-digit number.
+            return BigDecimal.ZERO;
+        }
+        requireInRange(value, position);
+        BigDecimal bounded = value.precision() > limits.maxDigits() ? value.round(MathContext.DECIMAL128) : value;
+        bounded = bounded.stripTrailingZeros();
+        requireInRange(bounded, position);
+        return bounded;
+    }
+
+    private void requireInRange(BigDecimal value, int position) {
+        long exponent = (long) value.precision() - value.scale() - 1;
+        if (exponent > limits.maxExponent()) {
+            throw new CalculationException(Kind.TOO_LARGE,
+                    "Value exceeds 10^%d in magnitude".formatted(limits.maxExponent() + 1), position);
+        }
+        if (exponent < -limits.maxExponent()) {
+            throw new CalculationException(Kind.TOO_LARGE,
+                    "Value is non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()), position);
+        }
+    }
+
+    /** Integers get scale 0 so that {@code toString()} prints them plainly, as long as that stays short enough. */
+    private BigDecimal presentable(BigDecimal value) {
+        return value.scale() < 0 && (long) value.precision() - value.scale() <= limits.maxDigits()
+                ? value.setScale(0)
+                : value;
+    }
+}

@@ -1,0 +1,37 @@
+package io.agentforge.registry.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The function catalog: every function of a tool with at least one {@code UP} instance, those tools' {@code UP}
+ * endpoints, and an index from function name to service name.
+ *
+ * @param eventId the id of the last change-feed event this snapshot reflects; resume the feed from it
+ */
+public record Catalog(long eventId, List<CatalogFunction> functions, List<CatalogService> services,
+                      Map<String, String> index) {
+
+    public Catalog {
+        functions = List.copyOf(functions);
+        services = List.copyOf(services);
+        index = Map.copyOf(index);
+    }
+
+    /** One callable function and the service that serves it. */
+    public record CatalogFunction(String name, String description, Map<String, Object> inputSchema,
+                                  Map<String, Object> outputSchema, String service) {
+    }
+
+    /** A tool with its healthy instances. */
+    public record CatalogService(String name, String version, String description, List<CatalogEndpoint> instances) {
+
+        public CatalogService {
+            instances = List.copyOf(instances);
+        }
+    }
+
+    /** One healthy instance of a tool. */
+    public record CatalogEndpoint(String instanceId, String endpoint, Map<String, String> metadata) {
+    }
+}

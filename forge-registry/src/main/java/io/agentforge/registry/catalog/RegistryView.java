@@ -1,0 +1,187 @@
+package io.agentforge.registry.catalog;
+
+import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.Catalog.CatalogEndpoint;
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.Catalog.CatalogService;
+import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.api.RegisteredService;
+import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.instance.StoredInstance;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Read side of the registry: an immutable snapshot of all instances, grouped and indexed, with the catalog already
+ * serialized. It is rebuilt only when the change feed has moved on, so reads never scan all instances; renewals
+ * append no event and leave it untouched.
+ */
+@Component
+public class RegistryView {
+
+    private final InstanceStore store;
+    private final JsonMapper mapper;
+    private volatile Snapshot snapshot;
+
+    RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
+        this.store = store;
+        this.mapper = mapper;
+        for (ServiceKind kind : ServiceKind.values()) {
+            for (InstanceStatus status : InstanceStatus.values()) {
+                Gauge.builder("agentforge.registry.instances", this, view -> view.current().count(kind, status))
+                        .description("Registered instances").tag("kind", kind.name()).tag("status", status.name())
+                        .register(meters);
+            }
+        }
+    }
+
+    /** The snapshot as of the newest change this replica knows of. */
+    public Snapshot current() {
+        long version = store.lastEventId();
+        Snapshot current = snapshot;
+        if (current != null && current.version() == version) {
+            return current;
+        }
+        synchronized (this) {
+            current = snapshot;
+            if (current == null || current.version() != version) {
+                current = build(version, store.all());
+                snapshot = current;
+            }
+            return current;
+        }
+    }
+
+    /** Services matching every given filter (null means any), holding only their matching instances. */
+    public List<RegisteredService> services(String name, ServiceKind kind, String capability, InstanceStatus status) {
+        Snapshot current = current();
+        Iterable<String> candidates = name != null ? List.of(name)
+                : capability != null ? current.byCapability().getOrDefault(capability, Set.of())
+                : current.services().keySet();
+        List<RegisteredService> result = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (String candidate : candidates) {
+            List<Instance> instances = current.services().get(candidate);
+            if (instances == null || (kind != null && instances.getFirst().kind() != kind)) {
+                continue;
+            }
+            List<Instance> matching = instances.stream()
+                    .filter(i -> status == null || i.status() == status)
+                    .filter(i -> capability == null || i.capabilities().contains(capability))
+                    .toList();
+            if (!matching.isEmpty()) {
+                result.add(new RegisteredService(candidate, matching.getFirst().kind(), matching));
+                matching.forEach(i -> ids.add(i.instanceId()));
+            }
+        }
+        return withLiveLeases(result, ids);
+    }
+
+    // The snapshot's lease times are as old as the last change; renewals move them without an event.
+    private List<RegisteredService> withLiveLeases(List<RegisteredService> services, List<String> ids) {
+        if (ids.isEmpty()) {
+            return services;
+        }
+        Map<String, Lease> leases = store.leases(ids);
+        return services.stream().map(service -> new RegisteredService(service.name(), service.kind(),
+                service.instances().stream()
+                        .filter(i -> leases.containsKey(i.instanceId()))
+                        .map(i -> {
+                            Lease lease = leases.get(i.instanceId());
+                            return i.withLease(lease.lastRenewal(), lease.expiresAt());
+                        })
+                        .toList()))
+                .filter(service -> !service.instances().isEmpty())
+                .toList();
+    }
+
+    private Snapshot build(long version, List<StoredInstance> stored) {
+        Map<String, List<Instance>> services = new TreeMap<>();
+        Map<String, Set<String>> byCapability = new HashMap<>();
+        Map<ServiceKind, Map<InstanceStatus, Long>> counts = new EnumMap<>(ServiceKind.class);
+        for (StoredInstance s : stored) {
+            Instance instance = s.instance();
+            services.computeIfAbsent(instance.name(), k -> new ArrayList<>()).add(instance);
+            for (String capability : instance.capabilities()) {
+                byCapability.computeIfAbsent(capability, k -> new TreeSet<>()).add(instance.name());
+            }
+            counts.computeIfAbsent(instance.kind(), k -> new EnumMap<>(InstanceStatus.class))
+                    .merge(instance.status(), 1L, Long::sum);
+        }
+        services.values().forEach(list -> list.sort(Comparator.comparing(Instance::instanceId)));
+        Catalog catalog = catalog(version, services);
+        byte[] json = mapper.writeValueAsBytes(catalog);
+        String etag = "W/\"" + digest(mapper.writeValueAsBytes(List.of(catalog.functions(), catalog.services())))
+                + "\"";
+        return new Snapshot(version, services, byCapability, counts, catalog, json, etag);
+    }
+
+    private static Catalog catalog(long version, Map<String, List<Instance>> services) {
+        List<CatalogFunction> functions = new ArrayList<>();
+        List<CatalogService> tools = new ArrayList<>();
+        Map<String, String> index = new LinkedHashMap<>();
+        services.forEach((name, instances) -> {
+            List<Instance> up = instances.stream()
+                    .filter(i -> i.kind() == ServiceKind.TOOL && i.status() == InstanceStatus.UP).toList();
+            if (up.isEmpty()) {
+                return;
+            }
+            // Instances of one service share its functions; the most recently registered one describes them.
+            Map<String, FunctionDescriptor> declared = new TreeMap<>();
+            up.stream().sorted(Comparator.comparing(Instance::registeredAt).reversed())
+                    .flatMap(i -> i.functions().stream())
+                    .forEach(f -> declared.putIfAbsent(f.name(), f));
+            Instance newest = up.stream().max(Comparator.comparing(Instance::registeredAt)).orElseThrow();
+            declared.values().forEach(f -> functions.add(new CatalogFunction(f.name(), f.description(),
+                    f.inputSchema(), f.outputSchema(), name)));
+            declared.keySet().forEach(f -> index.put(f, name));
+            tools.add(new CatalogService(name, newest.version(), newest.description(), up.stream()
+                    .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata())).toList()));
+        });
+        functions.sort(Comparator.comparing(CatalogFunction::name));
+        return new Catalog(version, functions, tools, index);
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** One consistent state of the registry, as of event {@code version}. */
+    public record Snapshot(long version, Map<String, List<Instance>> services, Map<String, Set<String>> byCapability,
+                           Map<ServiceKind, Map<InstanceStatus, Long>> counts, Catalog catalog, byte[] catalogJson,
+                           String catalogEtag) {
+
+        public long count(ServiceKind kind, InstanceStatus status) {
+            return counts.getOrDefault(kind, Map.of()).getOrDefault(status, 0L);
+        }
+
+        public long total() {
+            return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.agentforge.registry.config;
+
+import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.registry.instance.InstanceProperties;
+import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.security.ApiKeyStore;
+import io.agentforge.registry.security.InMemoryApiKeyStore;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Chooses the store by {@code agentforge.registry.store}: {@code memory} (default) or {@code postgres}. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+class StoreConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = StoreSelection.STORE_PROPERTY, havingValue = "memory", matchIfMissing = true)
+    static class MemoryStore {
+
+        @Bean
+        InstanceStore instanceStore(InstanceProperties properties) {
+            return new InMemoryInstanceStore(properties.eventRetention());
+        }
+
+        @Bean
+        ApiKeyStore apiKeyStore() {
+            return new InMemoryApiKeyStore();
+        }
+    }
+}

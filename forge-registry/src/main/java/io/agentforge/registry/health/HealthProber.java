@@ -1,0 +1,162 @@
+package io.agentforge.registry.health;
+
+import io.agentforge.registry.api.HealthCheck;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.catalog.RegistryView;
+import io.agentforge.registry.instance.InstanceStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Active health probes. One tick a second starts the probes that are due as asynchronous requests on one shared
+ * {@link HttpClient}: thousands of instances need a handful of threads, never one each. 3 consecutive failures mark
+ * an instance DOWN, one success marks it UP again. Redirects are not followed, so a probe never leaves the host of
+ * the registered endpoint.
+ */
+@Component
+public class HealthProber implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthProber.class);
+
+    private final RegistryView view;
+    private final InstanceStore store;
+    private final HealthProperties properties;
+    private final Clock clock;
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon()
+            .name("health-probe-", 0).factory());
+    private final HttpClient http;
+    private final Semaphore inFlight;
+    private final Counter failures;
+    private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
+
+    HealthProber(RegistryView view, InstanceStore store, HealthProperties properties, Clock clock,
+                 MeterRegistry meters) {
+        this.view = view;
+        this.store = store;
+        this.properties = properties;
+        this.clock = clock;
+        this.inFlight = new Semaphore(properties.maxInFlight());
+        this.http = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(properties.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        this.failures = Counter.builder("agentforge.registry.probe.failures").description("Failed health probes")
+                .register(meters);
+    }
+
+    @Scheduled(fixedDelayString = "${agentforge.registry.health.tick:1s}")
+    void scheduledTick() {
+        if (properties.enabled()) {
+            probeDue();
+        }
+    }
+
+    /** Starts every probe that is due now; the future completes when they have all been judged. */
+    public CompletableFuture<Void> probeDue() {
+        Instant now = clock.instant();
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        var current = view.current();
+        Set<String> known = new HashSet<>();
+        current.services().values().forEach(list -> list.forEach(i -> known.add(i.instanceId())));
+        states.keySet().retainAll(known);
+        for (List<Instance> instances : current.services().values()) {
+            for (Instance instance : instances) {
+                HealthCheck check = instance.healthCheck();
+                if (check == null) {
+                    continue;
+                }
+                ProbeState state = states.computeIfAbsent(instance.instanceId(), id -> new ProbeState());
+                if (state.running || state.nextDue.isAfter(now)) {
+                    continue;
+                }
+                if (!inFlight.tryAcquire()) {
+                    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+                }
+                state.running = true;
+                state.nextDue = now.plus(check.interval());
+                started.add(probe(instance, check, state));
+            }
+        }
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> probe(Instance instance, HealthCheck check, ProbeState state) {
+        URI endpoint = URI.create(instance.endpoint());
+        URI target = URI.create(instance.endpoint() + check.path());
+        if (!endpoint.getHost().equalsIgnoreCase(target.getHost()) || endpoint.getPort() != target.getPort()) {
+            // Validation makes this unreachable; refuse rather than probe another host if it ever is not.
+            return CompletableFuture.runAsync(() -> judge(instance, state, false, "probe target left the endpoint host"),
+                    executor);
+        }
+        HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.timeout()).GET()
+                .header("User-Agent", "agent-forge-registry-probe").build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .orTimeout(properties.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handle((response, error) -> {
+                    boolean ok = error == null && response.statusCode() / 100 == 2;
+                    judge(instance, state, ok, error != null ? error.getClass().getSimpleName()
+                            : "HTTP " + response.statusCode());
+                    return null;
+                });
+    }
+
+    private void judge(Instance instance, ProbeState state, boolean ok, String outcome) {
+        try {
+            if (ok) {
+                state.consecutiveFailures = 0;
+                if (store.changeStatus(instance.instanceId(), InstanceStatus.UP, clock.instant())) {
+                    log.info("Instance {} is UP again", instance.instanceId());
+                }
+            } else {
+                failures.increment();
+                state.consecutiveFailures++;
+                if (state.consecutiveFailures >= properties.failureThreshold()
+                        && store.changeStatus(instance.instanceId(), InstanceStatus.DOWN, clock.instant())) {
+                    log.warn("Instance {} is DOWN after {} failed probes (last: {})", instance.instanceId(),
+                            state.consecutiveFailures, outcome);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not record the probe of {}", instance.instanceId(), e);
+        } finally {
+            state.running = false;
+            inFlight.release();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+
+    private static final class ProbeState {
+        volatile Instant nextDue = Instant.MIN;
+        volatile boolean running;
+        volatile int consecutiveFailures;
+    }
+}

@@ -1,0 +1,275 @@
+package io.agentforge.registry.instance;
+
+import io.agentforge.registry.api.ChangeEvent;
+import io.agentforge.registry.api.ChangeType;
+import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.api.ServiceRegistration;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The single-process store. Renewals write two volatile fields of one entry; every other change takes one lock so
+ * events are appended in the order the changes happened.
+ */
+public final class InMemoryInstanceStore implements InstanceStore {
+
+    private final ConcurrentHashMap<String, Entry> instances = new ConcurrentHashMap<>();
+    // function name -> ids of the instances declaring it; guarded by lock
+    private final Map<String, Set<String>> functionInstances = new HashMap<>();
+    private final ArrayDeque<ChangeEvent> events = new ArrayDeque<>();
+    private final int eventRetention;
+    private final Object lock = new Object();
+    private volatile long lastEventId;
+
+    public InMemoryInstanceStore(int eventRetention) {
+        this.eventRetention = eventRetention;
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public Registered register(ServiceRegistration registration, String ownerKeyId, Instant now) {
+        synchronized (lock) {
+            checkFunctionOwnership(registration);
+            Entry previous = instances.get(registration.instanceId());
+            InstanceStatus status = previous == null ? InstanceStatus.UP : previous.status;
+            Instant registeredAt = previous == null ? now : previous.registeredAt;
+            Entry entry = new Entry(registration, ownerKeyId, registeredAt, status, now,
+                    now.plus(registration.leaseDuration()));
+            if (previous != null) {
+                unindexFunctions(previous);
+            }
+            instances.put(registration.instanceId(), entry);
+            for (FunctionDescriptor function : registration.functions()) {
+                functionInstances.computeIfAbsent(function.name(), k -> new HashSet<>()).add(registration.instanceId());
+            }
+            Instance instance = entry.instance();
+            append(previous == null ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance);
+            return new Registered(instance, previous == null);
+        }
+    }
+
+    private void checkFunctionOwnership(ServiceRegistration registration) {
+        for (FunctionDescriptor function : registration.functions()) {
+            for (String id : functionInstances.getOrDefault(function.name(), Set.of())) {
+                Entry other = instances.get(id);
+                if (other != null && !other.registration.name().equals(registration.name())) {
+                    throw new FunctionConflictException(function.name(), other.registration.name());
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<Lease> renew(String instanceId, Instant now) {
+        Entry entry = instances.get(instanceId);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.renew(now));
+    }
+
+    @Override
+    public Optional<StoredInstance> find(String instanceId) {
+        Entry entry = instances.get(instanceId);
+        return entry == null ? Optional.empty() : Optional.of(entry.stored());
+    }
+
+    @Override
+    public Optional<String> ownerOf(String instanceId) {
+        Entry entry = instances.get(instanceId);
+        return entry == null ? Optional.empty() : Optional.of(entry.owner == null ? "" : entry.owner);
+    }
+
+    @Override
+    public Optional<StoredInstance> deregister(String instanceId, Instant now) {
+        synchronized (lock) {
+            Entry entry = instances.remove(instanceId);
+            if (entry == null) {
+                return Optional.empty();
+            }
+            unindexFunctions(entry);
+            StoredInstance stored = entry.stored();
+            append(ChangeType.DEREGISTERED, now, stored.instance());
+            return Optional.of(stored);
+        }
+    }
+
+    @Override
+    public boolean changeStatus(String instanceId, InstanceStatus status, Instant now) {
+        synchronized (lock) {
+            Entry entry = instances.get(instanceId);
+            if (entry == null || entry.status == status) {
+                return false;
+            }
+            entry.status = status;
+            append(ChangeType.STATUS_CHANGED, now, entry.instance());
+            return true;
+        }
+    }
+
+    @Override
+    public List<StoredInstance> all() {
+        List<StoredInstance> all = new ArrayList<>(instances.size());
+        for (Entry entry : instances.values()) {
+            all.add(entry.stored());
+        }
+        return all;
+    }
+
+    @Override
+    public Map<String, Lease> leases(Collection<String> instanceIds) {
+        Map<String, Lease> leases = new LinkedHashMap<>();
+        for (String id : instanceIds) {
+            Entry entry = instances.get(id);
+            if (entry != null) {
+                leases.put(id, entry.lease());
+            }
+        }
+        return leases;
+    }
+
+    @Override
+    public long count() {
+        return instances.size();
+    }
+
+    @Override
+    public List<String> expiredBefore(Instant cutoff) {
+        List<String> expired = new ArrayList<>();
+        instances.forEach((id, entry) -> {
+            if (entry.lease().expiresAt().isBefore(cutoff)) {
+                expired.add(id);
+            }
+        });
+        return expired;
+    }
+
+    @Override
+    public List<StoredInstance> expire(Collection<String> instanceIds, Instant cutoff, Instant now) {
+        List<StoredInstance> expired = new ArrayList<>();
+        synchronized (lock) {
+            for (String id : instanceIds) {
+                Entry entry = instances.get(id);
+                // A renewal may have landed since the sweeper looked.
+                if (entry != null && entry.lease().expiresAt().isBefore(cutoff)) {
+                    instances.remove(id);
+                    unindexFunctions(entry);
+                    StoredInstance stored = entry.stored();
+                    append(ChangeType.EXPIRED, now, stored.instance());
+                    expired.add(stored);
+                }
+            }
+        }
+        return expired;
+    }
+
+    @Override
+    public List<ChangeEvent> eventsAfter(long afterId, int limit) {
+        synchronized (lock) {
+            List<ChangeEvent> result = new ArrayList<>(Math.min(limit, events.size()));
+            if (events.isEmpty() || afterId >= lastEventId) {
+                return result;
+            }
+            long firstId = events.peekFirst().id();
+            long skip = Math.max(0, afterId - firstId + 1);
+            var iterator = events.iterator();
+            for (long i = 0; i < skip; i++) {
+                iterator.next();
+            }
+            while (iterator.hasNext() && result.size() < limit) {
+                result.add(iterator.next());
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public long lastEventId() {
+        return lastEventId;
+    }
+
+    @Override
+    public long oldestEventId() {
+        synchronized (lock) {
+            return events.isEmpty() ? lastEventId + 1 : events.peekFirst().id();
+        }
+    }
+
+    private void append(ChangeType type, Instant at, Instance instance) {
+        ChangeEvent event = new ChangeEvent(lastEventId + 1, type, at, instance);
+        events.addLast(event);
+        while (events.size() > eventRetention) {
+            events.removeFirst();
+        }
+        lastEventId = event.id();
+    }
+
+    private void unindexFunctions(Entry entry) {
+        for (FunctionDescriptor function : entry.registration.functions()) {
+            Set<String> ids = functionInstances.get(function.name());
+            if (ids != null) {
+                ids.remove(entry.registration.instanceId());
+                if (ids.isEmpty()) {
+                    functionInstances.remove(function.name());
+                }
+            }
+        }
+    }
+
+    private static final class Entry {
+
+        final ServiceRegistration registration;
+        final String owner;
+        final Instant registeredAt;
+        volatile InstanceStatus status;
+        // One immutable pair so a reader never sees the renewal time of one renewal with the expiry of another.
+        volatile Lease lease;
+
+        Entry(ServiceRegistration registration, String owner, Instant registeredAt, InstanceStatus status,
+              Instant renewedAt, Instant expiresAt) {
+            this.registration = registration;
+            this.owner = owner;
+            this.registeredAt = registeredAt;
+            this.status = status;
+            this.lease = new Lease(registration.instanceId(), registration.leaseDuration(), renewedAt, expiresAt);
+        }
+
+        Lease renew(Instant now) {
+            Lease renewed = new Lease(registration.instanceId(), registration.leaseDuration(), now,
+                    now.plus(registration.leaseDuration()));
+            lease = renewed;
+            return renewed;
+        }
+
+        Lease lease() {
+            return lease;
+        }
+
+        Instance instance() {
+            Lease current = lease;
+            return Instance.of(registration, status, registeredAt, current.lastRenewal(), current.expiresAt());
+        }
+
+        StoredInstance stored() {
+            return new StoredInstance(instance(), owner);
+        }
+    }
+}

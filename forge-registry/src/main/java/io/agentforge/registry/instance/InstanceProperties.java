@@ -1,0 +1,18 @@
+package io.agentforge.registry.instance;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * @param store                  {@code memory} (default, one process) or {@code postgres} (shared, durable)
+ * @param eventRetention         change-feed events kept for {@code Last-Event-ID} resumption
+ * @param renewalFlushInterval   postgres only: renewals are written in batches at this interval
+ * @param allowLinkLocalEndpoints accept link-local and cloud-metadata addresses as endpoints (off: SSRF guard)
+ */
+@ConfigurationProperties("agentforge.registry")
+public record InstanceProperties(@DefaultValue("memory") String store, @DefaultValue("10000") int eventRetention,
+                                 @DefaultValue("200ms") Duration renewalFlushInterval,
+                                 @DefaultValue("false") boolean allowLinkLocalEndpoints) {
+}

@@ -1,0 +1,23 @@
+package io.agentforge.registry.lease;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * @param sweepInterval how often expired leases are looked for
+ * @param selfPreservation when to pause expirations because too many leases end at once
+ */
+@ConfigurationProperties("agentforge.registry.lease")
+public record LeaseProperties(@DefaultValue("1s") Duration sweepInterval,
+                              @DefaultValue SelfPreservation selfPreservation) {
+
+    /**
+     * @param threshold    pause when more than this share of live instances would expire in one sweep
+     * @param minInstances below this many live instances expirations never pause (one lost lease is not an outage)
+     */
+    public record SelfPreservation(@DefaultValue("true") boolean enabled, @DefaultValue("0.5") double threshold,
+                                   @DefaultValue("5") int minInstances) {
+    }
+}

@@ -1,0 +1,91 @@
+package io.agentforge.registry.lease;
+
+import io.agentforge.registry.api.RegistryStatus;
+import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.instance.StoredInstance;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Expires instances whose lease ended. Like Eureka's self-preservation it pauses when an unusually large share of
+ * leases ends at once — more likely a network partition between registry and services than a mass shutdown — and
+ * resumes as soon as renewals bring that share back under the threshold.
+ */
+@Component
+public class LeaseSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseSweeper.class);
+
+    private final InstanceStore store;
+    private final LeaseProperties.SelfPreservation selfPreservation;
+    private final Clock clock;
+    private final Counter expirations;
+    private volatile RegistryStatus.SelfPreservation state;
+
+    LeaseSweeper(InstanceStore store, LeaseProperties properties, Clock clock, MeterRegistry meters) {
+        this.store = store;
+        this.selfPreservation = properties.selfPreservation();
+        this.clock = clock;
+        this.expirations = Counter.builder("agentforge.registry.expirations").description("Leases expired")
+                .register(meters);
+        this.state = new RegistryStatus.SelfPreservation(selfPreservation.enabled(), false,
+                selfPreservation.threshold(), null, 0, 0);
+    }
+
+    @Scheduled(fixedDelayString = "${agentforge.registry.lease.sweep-interval:1s}")
+    void scheduledSweep() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.warn("Lease sweep failed; retrying at the next interval", e);
+        }
+    }
+
+    /** Runs one sweep now and returns the instances it expired. */
+    public synchronized List<StoredInstance> sweep() {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(store.renewalLag());
+        List<String> expiring = store.expiredBefore(cutoff);
+        if (expiring.isEmpty()) {
+            record(false, now, 0, 0);
+            return List.of();
+        }
+        long live = store.count();
+        if (selfPreservation.enabled() && live >= selfPreservation.minInstances()
+                && expiring.size() > selfPreservation.threshold() * live) {
+            if (!state.active()) {
+                log.warn("Self-preservation ON: {} of {} leases would expire at once (threshold {}); expirations"
+                        + " paused until renewals recover", expiring.size(), live, selfPreservation.threshold());
+            }
+            record(true, now, expiring.size(), live);
+            return List.of();
+        }
+        if (state.active()) {
+            log.info("Self-preservation OFF: {} of {} leases expiring, under the threshold", expiring.size(), live);
+        }
+        record(false, now, expiring.size(), live);
+        List<StoredInstance> expired = store.expire(expiring, cutoff, now);
+        expirations.increment(expired.size());
+        expired.forEach(s -> log.info("Lease of {} ({}) expired", s.instance().instanceId(), s.instance().name()));
+        return expired;
+    }
+
+    public RegistryStatus.SelfPreservation selfPreservation() {
+        return state;
+    }
+
+    private void record(boolean active, Instant now, long expiring, long live) {
+        RegistryStatus.SelfPreservation previous = state;
+        Instant since = active ? (previous.active() ? previous.since() : now) : null;
+        state = new RegistryStatus.SelfPreservation(selfPreservation.enabled(), active, selfPreservation.threshold(),
+                since, expiring, live);
+    }
+}

@@ -1,0 +1,125 @@
+package io.agentforge.registry.web;
+
+import io.agentforge.registry.api.InvalidFieldException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+
+import java.net.URI;
+
+/** Turns every failure into an RFC 9457 problem with a stable type; only real bugs become a 500. */
+@RestControllerAdvice
+class ProblemHandling extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        PayloadTooLargeException tooLarge = find(ex, PayloadTooLargeException.class);
+        if (tooLarge != null) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, "Payload too large",
+                    tooLarge.getMessage());
+        }
+        InvalidFieldException invalid = find(ex, InvalidFieldException.class);
+        JacksonException jackson = find(ex, JacksonException.class);
+        String path = jackson == null ? "" : path(jackson);
+        if (invalid != null) {
+            String field = path.isEmpty() || path.endsWith(invalid.field()) ? "" : path + ": ";
+            return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request", field + invalid.getMessage());
+        }
+        IllegalArgumentException illegal = find(ex, IllegalArgumentException.class);
+        if (jackson != null && !(jackson instanceof StreamReadException) && illegal != null) {
+            return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request",
+                    (path.isEmpty() ? "" : path + ": ") + illegal.getMessage());
+        }
+        if (jackson != null) {
+            String where = path.isEmpty() ? "" : " at '" + path + "'";
+            String kind = jackson instanceof StreamReadException ? "Malformed JSON" : "Wrong JSON value";
+            return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST, "Malformed request",
+                    kind + where + ": " + firstLine(jackson.getOriginalMessage()));
+        }
+        return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST, "Malformed request",
+                "The request body is missing or unreadable");
+    }
+
+    @ExceptionHandler(InvalidFieldException.class)
+    ResponseEntity<Object> invalidField(InvalidFieldException ex) {
+        return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request", ex.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
+        String value = String.valueOf(ex.getValue());
+        return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request",
+                "Parameter '" + ex.getName() + "' has an invalid value '"
+                        + (value.length() > 80 ? value.substring(0, 77) + "..." : value) + "'");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception ex) {
+        log.error("Unhandled error", ex);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Internal error",
+                "An unexpected error occurred; it has been logged");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+            problem.setType(Problems.forStatus(statusCode));
+        }
+        return response;
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatus status, URI type, String title, String detail) {
+        return ResponseEntity.status(status).body(Problems.of(status, type, title, detail));
+    }
+
+    static String path(JacksonException ex) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : ex.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 300 ? line.substring(0, 297) + "..." : line;
+    }
+
+    private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
