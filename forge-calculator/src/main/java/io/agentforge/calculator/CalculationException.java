@@ -1,5 +1,6 @@
 package io.agentforge.calculator;
 
+import java.io.Serial;
 import java.util.OptionalInt;
 
 /**
@@ -24,6 +25,9 @@ public final class CalculationException extends RuntimeException {
         /** A number, exponent or result beyond the magnitude the limits allow. */
         TOO_LARGE
     }
+
+    @Serial
+    private static final long serialVersionUID = 1L;
 
     private static final int NO_POSITION = -1;
 

@@ -18,10 +18,11 @@ import java.util.Objects;
 public record CalculatorLimits(int maxLength, int maxDepth, int maxDigits, int maxExponent, int maxPowerExponent,
         BigDecimal maxTrigArgument) {
 
+    // Declared before DEFAULTS, whose construction reads it.
+    private static final BigDecimal TRIG_CEILING = new BigDecimal("1e15");
+
     public static final CalculatorLimits DEFAULTS =
             new CalculatorLimits(1_000, 64, 1_000, 10_000, 10_000, new BigDecimal("1e9"));
-
-    private static final BigDecimal TRIG_CEILING = new BigDecimal("1e15");
 
     public CalculatorLimits {
         requireBetween("maxLength", maxLength, 1, Integer.MAX_VALUE);

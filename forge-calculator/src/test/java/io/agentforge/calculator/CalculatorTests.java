@@ -216,7 +216,7 @@ class CalculatorTests {
                 9^9^9^9            | TOO_LARGE        | 3 | Exponent exceeds 10000 in magnitude at position 3
                 10 ^ 10001         | TOO_LARGE        | 3 | Exponent exceeds 10000 in magnitude at position 3
                 1e5000 ^ 3         | TOO_LARGE        | 7 | Result would exceed 10^10001 in magnitude at position 7
-                0.1 ^ -10000.5     | TOO_LARGE        | 4 | Result would exceed 10^10001 in magnitude at position 4
+                0.1 ^ -10001.5     | TOO_LARGE        | 4 | Result would exceed 10^10001 in magnitude at position 4
                 2 ^ -40000.5       | TOO_LARGE        | 2 | Result would be non-zero but below 10^-10000 in magnitude at position 2
                 1e10001            | TOO_LARGE        | 0 | Value exceeds 10^10001 in magnitude at position 0
                 1 + 1e-10001       | TOO_LARGE        | 4 | Value is non-zero but below 10^-10000 in magnitude at position 4

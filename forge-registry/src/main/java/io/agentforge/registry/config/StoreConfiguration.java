@@ -5,6 +5,12 @@ import io.agentforge.registry.instance.InstanceProperties;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.security.ApiKeyStore;
 import io.agentforge.registry.security.InMemoryApiKeyStore;
+import io.agentforge.registry.instance.JdbcInstanceStore;
+import io.agentforge.registry.security.JdbcApiKeyStore;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +20,24 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class StoreConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = StoreSelection.STORE_PROPERTY, havingValue = "postgres")
+    static class PostgresStore {
+
+        @Bean(destroyMethod = "close")
+        @DependsOnDatabaseInitialization
+        InstanceStore instanceStore(DataSource dataSource, JsonMapper mapper, InstanceProperties properties) {
+            return new JdbcInstanceStore(dataSource, mapper, properties.renewalFlushInterval(),
+                    properties.eventRetention());
+        }
+
+        @Bean
+        @DependsOnDatabaseInitialization
+        ApiKeyStore apiKeyStore(DataSource dataSource) {
+            return new JdbcApiKeyStore(dataSource);
+        }
+    }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = StoreSelection.STORE_PROPERTY, havingValue = "memory", matchIfMissing = true)

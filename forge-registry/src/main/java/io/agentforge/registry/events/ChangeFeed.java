@@ -146,6 +146,7 @@ public class ChangeFeed implements SmartLifecycle {
     @Override
     public void start() {
         cursor = store.lastEventId();
+        store.onExternalChange(this::signal);
         running = true;
         poller = Thread.ofPlatform().daemon().name("change-feed").start(this::run);
     }

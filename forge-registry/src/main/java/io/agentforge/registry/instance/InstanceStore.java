@@ -72,6 +72,10 @@ public interface InstanceStore {
         return Duration.ZERO;
     }
 
+    /** Registers a callback for changes written by another replica, so the change feed can poll at once. */
+    default void onExternalChange(Runnable listener) {
+    }
+
     /** Id of the oldest event still retained, or {@code lastEventId() + 1} when none is. */
     long oldestEventId();
 }

@@ -1,0 +1,26 @@
+package io.agentforge.registry.instance;
+
+import org.junit.jupiter.api.Test;
+
+import static io.agentforge.registry.support.Registrations.agent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InMemoryInstanceStoreTests extends InstanceStoreContract {
+
+    @Override
+    protected InstanceStore createStore() {
+        return new InMemoryInstanceStore(1000);
+    }
+
+    @Test
+    void onlyTheConfiguredNumberOfEventsIsRetained() {
+        store = new InMemoryInstanceStore(3);
+        for (int i = 0; i < 5; i++) {
+            store.register(agent("agent-" + i, "agent"), null, clock.instant());
+        }
+
+        assertThat(store.lastEventId()).isEqualTo(5);
+        assertThat(store.oldestEventId()).isEqualTo(3);
+        assertThat(store.eventsAfter(0, 10)).extracting(e -> e.id()).containsExactly(3L, 4L, 5L);
+    }
+}

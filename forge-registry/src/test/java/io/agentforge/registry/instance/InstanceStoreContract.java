@@ -1,0 +1,223 @@
+package io.agentforge.registry.instance;
+
+import io.agentforge.registry.api.ChangeEvent;
+import io.agentforge.registry.api.ChangeType;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.support.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.agentforge.registry.support.Registrations.agent;
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The behaviour every {@link InstanceStore} must have; run against each implementation. */
+abstract class InstanceStoreContract {
+
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    protected InstanceStore store;
+
+    protected abstract InstanceStore createStore();
+
+    /** Makes acknowledged renewals durable where the store batches them. */
+    protected void settle() {
+    }
+
+    @BeforeEach
+    void setUpStore() {
+        store = createStore();
+    }
+
+    @Nested
+    class Registration {
+
+        @Test
+        void newInstanceIsCreatedUpWithALeaseAndAnEvent() {
+            Registered registered = store.register(tool("calc-1", "calculator", "calculator_add"), "key1",
+                    clock.instant());
+
+            assertThat(registered.created()).isTrue();
+            assertThat(registered.instance().status()).isEqualTo(InstanceStatus.UP);
+            assertThat(registered.instance().expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+            assertThat(store.find("calc-1")).get().satisfies(s -> {
+                assertThat(s.ownerKeyId()).isEqualTo("key1");
+                assertThat(s.instance().functions()).extracting(f -> f.name()).containsExactly("calculator_add");
+            });
+            assertThat(store.eventsAfter(0, 10)).singleElement().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(ChangeType.REGISTERED);
+                assertThat(e.instance().instanceId()).isEqualTo("calc-1");
+            });
+            assertThat(store.lastEventId()).isEqualTo(store.eventsAfter(0, 10).getFirst().id());
+        }
+
+        @Test
+        void registeringTheSameIdAgainUpdatesAndKeepsStatusAndRegistrationTime() {
+            Instant first = clock.instant();
+            store.register(tool("calc-1", "calculator", "calculator_add"), "key1", first);
+            store.changeStatus("calc-1", InstanceStatus.DOWN, first);
+            clock.advance(Duration.ofSeconds(5));
+
+            Registered again = store.register(tool("calc-1", "calculator", "calculator_add", "calculator_sub"),
+                    "key1", clock.instant());
+
+            assertThat(again.created()).isFalse();
+            assertThat(again.instance().status()).isEqualTo(InstanceStatus.DOWN);
+            assertThat(again.instance().registeredAt()).isEqualTo(first);
+            assertThat(again.instance().functions()).hasSize(2);
+            assertThat(store.count()).isEqualTo(1);
+            assertThat(store.eventsAfter(0, 10)).extracting(ChangeEvent::type)
+                    .containsExactly(ChangeType.REGISTERED, ChangeType.STATUS_CHANGED, ChangeType.UPDATED);
+        }
+
+        @Test
+        void aFunctionNameOwnedByAnotherServiceIsAConflict() {
+            store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
+
+            assertThatThrownBy(() -> store.register(tool("evil-1", "evil", "calculator_add"), "key2",
+                    clock.instant()))
+                    .isInstanceOf(FunctionConflictException.class)
+                    .hasMessageContaining("calculator_add").hasMessageContaining("calculator");
+            assertThat(store.find("evil-1")).isEmpty();
+            assertThat(store.eventsAfter(0, 10)).hasSize(1);
+        }
+
+        @Test
+        void instancesOfTheSameServiceShareTheirFunctions() {
+            store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
+
+            store.register(tool("calc-2", "calculator", "calculator_add"), "key2", clock.instant());
+
+            assertThat(store.count()).isEqualTo(2);
+        }
+
+        @Test
+        void aFunctionNameIsFreeAgainWhenItsServiceIsGone() {
+            store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
+            store.deregister("calc-1", clock.instant());
+
+            Registered other = store.register(tool("other-1", "other", "calculator_add"), "key2", clock.instant());
+
+            assertThat(other.created()).isTrue();
+        }
+    }
+
+    @Nested
+    class Leases {
+
+        @Test
+        void renewalExtendsTheLeaseFromNow() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+            clock.advance(Duration.ofSeconds(20));
+
+            Lease lease = store.renew("calc-1", clock.instant()).orElseThrow();
+            settle();
+
+            assertThat(lease.expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+            assertThat(store.find("calc-1")).get()
+                    .satisfies(s -> assertThat(s.instance().expiresAt()).isEqualTo(lease.expiresAt()));
+            assertThat(store.leases(List.of("calc-1", "ghost"))).containsOnlyKeys("calc-1");
+            assertThat(store.eventsAfter(0, 10)).as("renewals append no event").hasSize(1);
+        }
+
+        @Test
+        void renewalOfUnknownInstanceIsEmpty() {
+            assertThat(store.renew("ghost", clock.instant())).isEmpty();
+            assertThat(store.ownerOf("ghost")).isEmpty();
+        }
+
+        @Test
+        void onlyLeasesThatEndedBeforeTheCutoffExpire() {
+            store.register(tool("old-1", "old"), "key1", clock.instant());
+            clock.advance(Duration.ofSeconds(20));
+            store.register(tool("new-1", "new"), "key1", clock.instant());
+            clock.advance(Duration.ofSeconds(11));
+
+            List<String> due = store.expiredBefore(clock.instant());
+            List<StoredInstance> expired = store.expire(due, clock.instant(), clock.instant());
+
+            assertThat(due).containsExactly("old-1");
+            assertThat(expired).extracting(s -> s.instance().instanceId()).containsExactly("old-1");
+            assertThat(store.find("old-1")).isEmpty();
+            assertThat(store.renew("old-1", clock.instant())).isEmpty();
+            assertThat(store.eventsAfter(0, 10)).last().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(ChangeType.EXPIRED);
+                assertThat(e.instance().instanceId()).isEqualTo("old-1");
+            });
+        }
+
+        @Test
+        void aRenewalAfterTheSweeperLookedSavesTheInstance() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+            clock.advance(Duration.ofSeconds(31));
+            List<String> due = store.expiredBefore(clock.instant());
+
+            store.renew("calc-1", clock.instant());
+            settle();
+
+            assertThat(store.expire(due, clock.instant(), clock.instant())).isEmpty();
+            assertThat(store.find("calc-1")).isPresent();
+        }
+    }
+
+    @Nested
+    class Changes {
+
+        @Test
+        void deregistrationRemovesAndRecordsTheInstanceAsItWas() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+
+            assertThat(store.deregister("calc-1", clock.instant())).isPresent();
+
+            assertThat(store.deregister("calc-1", clock.instant())).isEmpty();
+            assertThat(store.find("calc-1")).isEmpty();
+            assertThat(store.eventsAfter(0, 10)).extracting(ChangeEvent::type)
+                    .containsExactly(ChangeType.REGISTERED, ChangeType.DEREGISTERED);
+        }
+
+        @Test
+        void statusChangesOnlyRecordAnEventWhenTheStatusDiffers() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+
+            assertThat(store.changeStatus("calc-1", InstanceStatus.UP, clock.instant())).isFalse();
+            assertThat(store.changeStatus("calc-1", InstanceStatus.DOWN, clock.instant())).isTrue();
+            assertThat(store.changeStatus("calc-1", InstanceStatus.DOWN, clock.instant())).isFalse();
+            assertThat(store.changeStatus("ghost", InstanceStatus.DOWN, clock.instant())).isFalse();
+
+            assertThat(store.find("calc-1")).get()
+                    .satisfies(s -> assertThat(s.instance().status()).isEqualTo(InstanceStatus.DOWN));
+            assertThat(store.eventsAfter(0, 10)).extracting(ChangeEvent::type)
+                    .containsExactly(ChangeType.REGISTERED, ChangeType.STATUS_CHANGED);
+        }
+
+        @Test
+        void eventIdsIncreaseAndPagingResumesAfterAnId() {
+            for (int i = 0; i < 5; i++) {
+                store.register(agent("agent-" + i, "agent"), null, clock.instant());
+            }
+            List<ChangeEvent> all = store.eventsAfter(0, 100);
+
+            assertThat(all).extracting(ChangeEvent::id).isSorted().doesNotHaveDuplicates().hasSize(5);
+            assertThat(store.eventsAfter(all.get(1).id(), 2)).extracting(ChangeEvent::id)
+                    .containsExactly(all.get(2).id(), all.get(3).id());
+            assertThat(store.eventsAfter(all.getLast().id(), 10)).isEmpty();
+            assertThat(store.oldestEventId()).isLessThanOrEqualTo(all.getFirst().id());
+        }
+
+        @Test
+        void ownerIsEmptyStringForInstancesRegisteredWithoutAKey() {
+            store.register(agent("agent-1", "agent"), null, clock.instant());
+
+            assertThat(store.ownerOf("agent-1")).contains("");
+            assertThat(store.all()).extracting(s -> s.instance().instanceId()).containsExactly("agent-1");
+            assertThat(store.all().getFirst().instance().metadata()).isEqualTo(Map.of());
+        }
+    }
+}
