@@ -43,7 +43,7 @@ public class RegistryView {
     private final JsonMapper mapper;
     private volatile Snapshot snapshot;
 
-    RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
+    public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
         this.store = store;
         this.mapper = mapper;
         for (ServiceKind kind : ServiceKind.values()) {

@@ -1,0 +1,152 @@
+package io.agentforge.registry;
+
+import io.agentforge.registry.api.ApiKeyCreated;
+import io.agentforge.registry.api.ChangeEvent;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.registry.support.Http;
+import io.agentforge.registry.support.SseSubscription;
+import io.agentforge.registry.support.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two registry replicas, each a full application on its own port, sharing one embedded PostgreSQL: they must give
+ * the same answers, and a change made through one must reach the change-feed subscribers of the other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresReplicasTests {
+
+    private static final String ADMIN_KEY = "af_pgadmin0001_abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private String databaseUrl;
+    private ConfigurableApplicationContext first;
+    private ConfigurableApplicationContext second;
+    private Http a;
+    private Http b;
+    private String serviceKey;
+
+    @BeforeAll
+    void startReplicas() {
+        databaseUrl = TestPostgres.newDatabaseUrl();
+        first = start();
+        second = start();
+        a = http(first);
+        b = http(second);
+        serviceKey = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-svc", "roles", List.of("service")))
+                .as(ApiKeyCreated.class).key();
+    }
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(RegistryApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1",
+                "--agentforge.registry.store=postgres",
+                "--spring.datasource.url=" + databaseUrl,
+                "--spring.datasource.username=postgres",
+                "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                "--agentforge.registry.renewal-flush-interval=100ms",
+                "--spring.jmx.enabled=false");
+    }
+
+    private static Http http(ConfigurableApplicationContext context) {
+        return new Http("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (first != null) {
+            first.close();
+        }
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void bothReplicasGiveTheSameAnswers() {
+        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-1", "pgtool", "pgtool_fn")).status())
+                .isEqualTo(201);
+
+        assertThat(b.get("/api/v1/instances/pg-1", serviceKey).as(Instance.class).name()).isEqualTo("pgtool");
+        Http.Response catalogA = a.get("/api/v1/catalog", serviceKey);
+        Http.Response catalogB = b.get("/api/v1/catalog", serviceKey);
+        assertThat(catalogB.header("ETag")).isEqualTo(catalogA.header("ETag"));
+        assertThat(catalogB.body()).contains("pgtool_fn");
+        assertThat(b.get("/api/v1/status", serviceKey).json().get("store").asString()).isEqualTo("postgres");
+    }
+
+    @Test
+    void aChangeMadeThroughOneReplicaReachesSubscribersOfTheOther() throws Exception {
+        try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
+            assertThat(feed.status()).isEqualTo(200);
+
+            a.post("/api/v1/instances", serviceKey, tool("pg-feed-1", "pgfeed"));
+
+            SseSubscription.Event event = feed.next("registered", WAIT);
+            assertThat(event).isNotNull();
+            assertThat(Http.JSON.readValue(event.data(), ChangeEvent.class).instance().instanceId())
+                    .isEqualTo("pg-feed-1");
+        }
+    }
+
+    @Test
+    void aFunctionNameIsUniqueAcrossReplicas() {
+        a.post("/api/v1/instances", serviceKey, tool("pg-own-1", "pgowner", "pgowner_fn"));
+
+        Http.Response conflict = b.post("/api/v1/instances", serviceKey, tool("pg-thief-1", "pgthief", "pgowner_fn"));
+
+        assertThat(conflict.status()).isEqualTo(409);
+    }
+
+    @Test
+    void anInstanceRegisteredThroughOneReplicaIsRenewedAndRemovedThroughTheOther() {
+        a.post("/api/v1/instances", serviceKey, tool("pg-renew-1", "pgrenew"));
+
+        assertThat(b.put("/api/v1/instances/pg-renew-1/lease", serviceKey).status()).isEqualTo(200);
+        assertThat(b.delete("/api/v1/instances/pg-renew-1", serviceKey).status()).isEqualTo(204);
+        assertThat(a.get("/api/v1/instances/pg-renew-1", serviceKey).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aLeaseThatEndsExpiresAndEveryReplicaAnnouncesIt() throws Exception {
+        try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
+            assertThat(feed.status()).isEqualTo(200);
+            ServiceRegistration shortLease = new ServiceRegistration("pg-short-1", "pgshort", ServiceKind.AGENT,
+                    null, null, "http://127.0.0.1:9", null, null, null, null, Duration.ofSeconds(1));
+            a.post("/api/v1/instances", serviceKey, shortLease);
+
+            SseSubscription.Event expired = feed.next("expired", WAIT);
+
+            assertThat(expired).isNotNull();
+            assertThat(expired.data()).contains("pg-short-1");
+            assertThat(a.put("/api/v1/instances/pg-short-1/lease", serviceKey).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void keysSurviveARestart() {
+        ApiKeyCreated key = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "durable", "roles", List.of("client")))
+                .as(ApiKeyCreated.class);
+        ConfigurableApplicationContext restarted = start();
+        try {
+            Http fresh = http(restarted);
+            assertThat(fresh.get("/api/v1/status", key.key()).status()).isEqualTo(200);
+            assertThat(fresh.get("/api/v1/keys", ADMIN_KEY).body()).contains(key.keyId());
+        } finally {
+            restarted.close();
+        }
+    }
+}

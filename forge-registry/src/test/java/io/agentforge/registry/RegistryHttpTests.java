@@ -1,0 +1,472 @@
+package io.agentforge.registry;
+
+import io.agentforge.registry.api.ApiKeyCreated;
+import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.registry.lease.LeaseSweeper;
+import io.agentforge.registry.support.Http;
+import io.agentforge.registry.support.MutableClock;
+import io.agentforge.registry.support.MemoryRegistryTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.agentforge.registry.support.Registrations.agent;
+import static io.agentforge.registry.support.Registrations.tool;
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The registry's HTTP contract, over real HTTP, with the memory store. */
+@MemoryRegistryTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RegistryHttpTests {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    LeaseSweeper sweeper;
+
+    Http http;
+    String serviceKey;
+    String otherServiceKey;
+    String clientKey;
+
+    @BeforeAll
+    void keys() {
+        http = new Http("http://127.0.0.1:" + port);
+        serviceKey = createKey("calculator-svc", "service");
+        otherServiceKey = createKey("other-svc", "service");
+        clientKey = createKey("console", "client");
+    }
+
+    String createKey(String name, String role) {
+        Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles", List.of(role)));
+        assertThat(response.status()).isEqualTo(201);
+        return response.as(ApiKeyCreated.class).key();
+    }
+
+    Http.Response register(ServiceRegistration registration, String key) {
+        return http.post("/api/v1/instances", key, registration);
+    }
+
+    static void assertProblem(Http.Response response, int status, String type) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("type").asString()).isEqualTo("urn:agentforge:problem:" + type);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("detail").asString()).isNotBlank();
+    }
+
+    @Nested
+    class Security {
+
+        @Test
+        void requestsWithoutAKeyAreUnauthorized() {
+            Http.Response response = http.get("/api/v1/catalog", null);
+
+            assertProblem(response, 401, "unauthorized");
+            assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
+        }
+
+        @Test
+        void aWrongOrMalformedKeyIsUnauthorized() {
+            assertProblem(http.get("/api/v1/catalog", "af_testadmin01_wrongsecretwrongsecretwrongsecret"), 401,
+                    "unauthorized");
+            assertProblem(http.get("/api/v1/catalog", "not-a-key"), 401, "unauthorized");
+            assertProblem(http.get("/api/v1/catalog", null, "X-API-Key", "af_nosuchkey_abcdefghijklmnopqrstuvwxyz"),
+                    401, "unauthorized");
+        }
+
+        @Test
+        void theKeyMayAlsoBeSentAsXApiKey() {
+            assertThat(http.get("/api/v1/catalog", null, "X-API-Key", clientKey).status()).isEqualTo(200);
+        }
+
+        @Test
+        void aClientKeyCannotRegister() {
+            assertProblem(register(tool("sec-1", "sec"), clientKey), 403, "forbidden");
+        }
+
+        @Test
+        void aServiceKeyCannotManageKeys() {
+            assertProblem(http.get("/api/v1/keys", serviceKey), 403, "forbidden");
+        }
+
+        @Test
+        void onlyTheRegisteringKeyOrAnAdminMayRenewOrDeregister() {
+            assertThat(register(tool("owned-1", "owned"), serviceKey).status()).isEqualTo(201);
+
+            assertProblem(http.put("/api/v1/instances/owned-1/lease", otherServiceKey), 403, "forbidden");
+            assertProblem(http.delete("/api/v1/instances/owned-1", otherServiceKey), 403, "forbidden");
+            assertProblem(register(tool("owned-1", "owned"), otherServiceKey), 403, "forbidden");
+            assertThat(http.put("/api/v1/instances/owned-1/lease", serviceKey).status()).isEqualTo(200);
+            assertThat(http.put("/api/v1/instances/owned-1/lease", ADMIN_KEY).status()).isEqualTo(200);
+            assertThat(http.delete("/api/v1/instances/owned-1", ADMIN_KEY).status()).isEqualTo(204);
+        }
+
+        @Test
+        void healthMetricsAndApiDocsArePublic() {
+            assertThat(http.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+            assertThat(http.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+            assertThat(http.get("/actuator/prometheus", null).body())
+                    .contains("agentforge_registry_instances", "agentforge_registry_feed_subscribers");
+            JsonNode docs = http.get("/v3/api-docs", null).json();
+            assertThat(docs.get("paths").propertyNames()).contains("/api/v1/instances",
+                    "/api/v1/instances/{instanceId}/lease", "/api/v1/catalog", "/api/v1/events", "/api/v1/status",
+                    "/api/v1/keys", "/api/v1/auth/introspect", "/api/v1/services");
+        }
+
+        @Test
+        void otherActuatorEndpointsNeedAdmin() {
+            assertProblem(http.get("/actuator/metrics", clientKey), 403, "forbidden");
+            assertThat(http.get("/actuator/metrics", ADMIN_KEY).status()).isEqualTo(200);
+        }
+    }
+
+    @Nested
+    class Keys {
+
+        @Test
+        void aCreatedKeyIsShownOnceListedWithoutSecretAndUnusableOnceRevoked() {
+            Http.Response created = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "temp", "roles",
+                    List.of("client")));
+            ApiKeyCreated key = created.as(ApiKeyCreated.class);
+            assertThat(key.key()).startsWith("af_" + key.keyId() + "_");
+            assertThat(created.header("Cache-Control")).contains("no-store");
+            assertThat(http.get("/api/v1/status", key.key()).status()).isEqualTo(200);
+
+            Http.Response list = http.get("/api/v1/keys", ADMIN_KEY);
+            assertThat(list.body()).contains(key.keyId()).doesNotContain(key.key().substring(20));
+
+            assertThat(http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY).status()).isEqualTo(204);
+            assertProblem(http.get("/api/v1/status", key.key()), 401, "unauthorized");
+            assertProblem(http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY), 404, "not-found");
+        }
+
+        @Test
+        void introspectionTellsServicesWhoIsCalling() {
+            JsonNode active = http.post("/api/v1/auth/introspect", serviceKey, Map.of("key", clientKey)).json();
+            JsonNode inactive = http.post("/api/v1/auth/introspect", serviceKey,
+                    Map.of("key", "af_nosuchkey_abcdefghijklmnopqrstuvwxyz")).json();
+
+            assertThat(active.get("active").asBoolean()).isTrue();
+            assertThat(active.get("principal").asString()).isEqualTo("console");
+            assertThat(active.get("roles").get(0).asString()).isEqualTo("client");
+            assertThat(inactive.get("active").asBoolean()).isFalse();
+            assertProblem(http.post("/api/v1/auth/introspect", clientKey, Map.of("key", clientKey)), 403,
+                    "forbidden");
+        }
+
+        @Test
+        void unknownRolesAreRefused() {
+            assertProblem(http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "x1", "roles", List.of("root"))), 400,
+                    "validation");
+            assertProblem(http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "x1", "roles", List.of())), 400,
+                    "validation");
+        }
+    }
+
+    @Nested
+    class Registration {
+
+        @Test
+        void registeringCreatesThenUpdates() {
+            Http.Response created = register(tool("reg-1", "reg", "reg_add"), serviceKey);
+            Http.Response updated = register(tool("reg-1", "reg", "reg_add", "reg_sub"), serviceKey);
+
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(created.header("Location")).endsWith("/api/v1/instances/reg-1");
+            assertThat(created.as(Instance.class).expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+            assertThat(updated.status()).isEqualTo(200);
+            assertThat(http.get("/api/v1/instances/reg-1", clientKey).as(Instance.class).functions()).hasSize(2);
+        }
+
+        @Test
+        void anInstanceIdIsGeneratedWhenAbsent() {
+            Instance instance = register(agent(null, "anon-agent"), serviceKey).as(Instance.class);
+
+            assertThat(instance.instanceId()).startsWith("anon-agent-");
+        }
+
+        @Test
+        void aFunctionOfAnotherServiceIsAConflict() {
+            register(tool("owner-1", "owner", "owner_fn"), serviceKey);
+
+            Http.Response response = register(tool("thief-1", "thief", "owner_fn"), serviceKey);
+
+            assertProblem(response, 409, "function-conflict");
+            assertThat(response.json().get("detail").asString()).contains("owner_fn", "'owner'");
+        }
+
+        @Test
+        void linkLocalAndMetadataEndpointsAreRefused() {
+            for (String endpoint : List.of("http://169.254.169.254", "http://[fe80::1]:8080",
+                    "http://metadata.google.internal")) {
+                ServiceRegistration registration = new ServiceRegistration("ssrf-1", "ssrf",
+                        io.agentforge.registry.api.ServiceKind.AGENT, null, null, endpoint, null, null, null, null,
+                        null);
+                assertProblem(register(registration, serviceKey), 422, "endpoint-refused");
+            }
+        }
+
+        @Test
+        void renewalOfAnUnknownInstanceIsNotFoundSoTheClientReRegisters() {
+            Http.Response response = http.put("/api/v1/instances/ghost-1/lease", serviceKey);
+
+            assertProblem(response, 404, "not-found");
+            assertThat(response.json().get("detail").asString()).contains("register it again");
+        }
+
+        @Test
+        void renewalExtendsTheLease() {
+            register(tool("renew-1", "renew"), serviceKey);
+            clock.advance(Duration.ofSeconds(10));
+
+            Lease lease = http.put("/api/v1/instances/renew-1/lease", serviceKey).as(Lease.class);
+
+            assertThat(lease.expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+            assertThat(lease.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+        }
+    }
+
+    @Nested
+    class BadInput {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', textBlock = """
+                malformed JSON           | {"name":                                                       | 400 | malformed-request
+                not an object            | [1,2]                                                          | 400 | malformed-request
+                empty body               |                                                                | 400 | malformed-request
+                wrong type               | {"name":"bad","kind":"TOOL","endpoint":"http://a","capabilities":"x"} | 400 | malformed-request
+                unknown enum value       | {"name":"bad","kind":"ROBOT","endpoint":"http://a"}            | 400 | malformed-request
+                bad duration             | {"name":"bad","kind":"TOOL","endpoint":"http://a","leaseDuration":"soon"} | 400 | malformed-request
+                lease too long           | {"name":"bad","kind":"TOOL","endpoint":"http://a","leaseDuration":"2h"} | 400 | validation
+                bad service name         | {"name":"Bad Name","kind":"TOOL","endpoint":"http://a"}        | 400 | validation
+                missing kind             | {"name":"bad","endpoint":"http://a"}                           | 400 | validation
+                relative endpoint        | {"name":"bad","kind":"TOOL","endpoint":"/x"}                   | 400 | validation
+                ftp endpoint             | {"name":"bad","kind":"TOOL","endpoint":"ftp://a"}              | 400 | validation
+                endpoint with userinfo   | {"name":"bad","kind":"TOOL","endpoint":"http://u:p@a"}         | 400 | validation
+                bad function name        | {"name":"bad","kind":"TOOL","endpoint":"http://a","functions":[{"name":"Bad-Fn","description":"d"}]} | 400 | validation
+                function without desc    | {"name":"bad","kind":"TOOL","endpoint":"http://a","functions":[{"name":"bad_fn"}]} | 400 | validation
+                agent with functions     | {"name":"bad","kind":"AGENT","endpoint":"http://a","functions":[{"name":"bad_fn","description":"d"}]} | 400 | validation
+                health path to elsewhere | {"name":"bad","kind":"TOOL","endpoint":"http://a","healthCheck":{"path":"//evil.example/x"}} | 400 | validation
+                health path with dots    | {"name":"bad","kind":"TOOL","endpoint":"http://a","healthCheck":{"path":"/a/../../x"}} | 400 | validation
+                bad instance id          | {"instanceId":"../etc","name":"bad","kind":"TOOL","endpoint":"http://a"} | 400 | validation
+                """)
+        void registrationsThatBreakTheContractAreRefusedWithAProblem(String label, String body, int status,
+                                                                     String type) {
+            assertProblem(http.post("/api/v1/instances", serviceKey, body == null ? "" : body), status, type);
+        }
+
+        @Test
+        void tooManyFunctionsAreRefused() {
+            StringBuilder functions = new StringBuilder();
+            for (int i = 0; i < 65; i++) {
+                functions.append(i == 0 ? "" : ",").append("{\"name\":\"f").append(i).append("\",\"description\":\"d\"}");
+            }
+            Http.Response response = http.post("/api/v1/instances", serviceKey,
+                    "{\"name\":\"many\",\"kind\":\"TOOL\",\"endpoint\":\"http://a\",\"functions\":[" + functions + "]}");
+
+            assertProblem(response, 400, "validation");
+            assertThat(response.json().get("detail").asString()).contains("functions", "64");
+        }
+
+        @Test
+        void deeplyNestedSchemasAreRefused() {
+            String schema = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+            Http.Response response = http.post("/api/v1/instances", serviceKey,
+                    "{\"name\":\"deep\",\"kind\":\"TOOL\",\"endpoint\":\"http://a\",\"functions\":[{\"name\":\"deep_fn\","
+                            + "\"description\":\"d\",\"inputSchema\":" + schema + "}]}");
+
+            assertProblem(response, 400, "validation");
+            assertThat(response.json().get("detail").asString()).contains("nested deeper");
+        }
+
+        @Test
+        void anOversizedBodyIsRefusedByItsLength() {
+            String body = "{\"name\":\"" + "a".repeat(300_000) + "\"}";
+
+            assertProblem(http.post("/api/v1/instances", serviceKey, body), 413, "payload-too-large");
+        }
+
+        @Test
+        void anOversizedChunkedBodyIsRefusedWhileReading() {
+            String body = "{\"name\":\"big\",\"kind\":\"TOOL\",\"endpoint\":\"http://a\",\"description\":\""
+                    + "a".repeat(300_000) + "\"}";
+            HttpRequest.Builder request = http.request("/api/v1/instances", serviceKey)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(body.getBytes())));
+
+            assertProblem(http.send(request), 413, "payload-too-large");
+        }
+
+        @Test
+        void wrongMediaTypeMethodAndRouteAreProblems() {
+            assertProblem(http.send(http.request("/api/v1/instances", serviceKey).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("x"))), 415, "unsupported-media-type");
+            assertProblem(http.send(http.request("/api/v1/catalog", clientKey)
+                    .method("PATCH", HttpRequest.BodyPublishers.noBody())), 405, "method-not-allowed");
+            assertProblem(http.get("/api/v1/nothing-here", clientKey), 404, "not-found");
+        }
+
+        @Test
+        void badIdsAndQueryParametersAreRefused() {
+            assertProblem(http.get("/api/v1/instances/%20bad%20", clientKey), 400, "validation");
+            assertProblem(http.get("/api/v1/services?kind=ROBOT", clientKey), 400, "validation");
+            assertProblem(http.get("/api/v1/services?status=SIDEWAYS", clientKey), 400, "validation");
+            assertProblem(http.get("/api/v1/services?capability=NOT%20OK", clientKey), 400, "validation");
+            assertProblem(http.get("/api/v1/events", clientKey, "Last-Event-ID", "yesterday"), 400, "validation");
+            assertProblem(http.delete("/api/v1/keys/NOT_AN_ID", ADMIN_KEY), 400, "validation");
+        }
+
+        @Test
+        void anIntrospectionWithoutAKeyIsRefused() {
+            assertProblem(http.post("/api/v1/auth/introspect", serviceKey, "{}"), 400, "validation");
+        }
+    }
+
+    @Nested
+    class Discovery {
+
+        @BeforeEach
+        void tools() {
+            register(tool("disc-1", "disc", "disc_lookup"), serviceKey);
+            register(tool("disc-2", "disc", "disc_lookup"), serviceKey);
+            register(agent("disc-agent-1", "disc-agent"), serviceKey);
+        }
+
+        @org.junit.jupiter.api.AfterEach
+        void removeExtraInstance() {
+            http.delete("/api/v1/instances/disc-3", ADMIN_KEY);
+        }
+
+        @Test
+        void theCatalogListsFunctionsOfUpToolsWithTheirEndpointsAndAnIndex() {
+            Catalog catalog = http.get("/api/v1/catalog", clientKey).as(Catalog.class);
+
+            assertThat(catalog.index()).containsEntry("disc_lookup", "disc");
+            assertThat(catalog.functions()).filteredOn(f -> f.name().equals("disc_lookup")).singleElement()
+                    .satisfies(f -> assertThat(f.inputSchema()).containsKey("properties"));
+            assertThat(catalog.services()).filteredOn(s -> s.name().equals("disc")).singleElement()
+                    .satisfies(s -> assertThat(s.instances()).hasSize(2));
+            assertThat(catalog.services()).noneMatch(s -> s.name().equals("disc-agent"));
+        }
+
+        @Test
+        void anUnchangedCatalogAnswers304ToItsETag() {
+            Http.Response first = http.get("/api/v1/catalog", clientKey);
+            String etag = first.header("ETag");
+
+            Http.Response again = http.get("/api/v1/catalog", clientKey, "If-None-Match", etag);
+            assertThat(again.status()).isEqualTo(304);
+            assertThat(again.body()).isEmpty();
+
+            register(tool("disc-3", "disc", "disc_lookup"), serviceKey);
+            Http.Response changed = http.get("/api/v1/catalog", clientKey, "If-None-Match", etag);
+            assertThat(changed.status()).isEqualTo(200);
+            assertThat(changed.header("ETag")).isNotEqualTo(etag);
+        }
+
+        @Test
+        void aDownInstanceIsNotOfferedAndAToolWithoutUpInstancesLeavesTheCatalog(
+                @Autowired io.agentforge.registry.instance.InstanceStore store) {
+            store.changeStatus("disc-1", io.agentforge.registry.api.InstanceStatus.DOWN, clock.instant());
+            Catalog catalog = http.get("/api/v1/catalog", clientKey).as(Catalog.class);
+            assertThat(catalog.services()).filteredOn(s -> s.name().equals("disc")).singleElement()
+                    .satisfies(s -> assertThat(s.instances()).extracting(Catalog.CatalogEndpoint::instanceId)
+                            .containsExactly("disc-2"));
+
+            store.changeStatus("disc-2", io.agentforge.registry.api.InstanceStatus.DOWN, clock.instant());
+
+            assertThat(http.get("/api/v1/catalog", clientKey).as(Catalog.class).index())
+                    .doesNotContainKey("disc_lookup");
+            store.changeStatus("disc-1", io.agentforge.registry.api.InstanceStatus.UP, clock.instant());
+            store.changeStatus("disc-2", io.agentforge.registry.api.InstanceStatus.UP, clock.instant());
+        }
+
+        @Test
+        void servicesCanBeFilteredByNameKindCapabilityAndStatus() {
+            JsonNode byKind = http.get("/api/v1/services?kind=AGENT", clientKey).json();
+            JsonNode byName = http.get("/api/v1/services?name=disc&status=UP", clientKey).json();
+            JsonNode byCapability = http.get("/api/v1/services?capability=chat", clientKey).json();
+            JsonNode none = http.get("/api/v1/services?name=disc&status=DOWN", clientKey).json();
+
+            assertThat(byKind.valueStream().map(s -> s.get("kind").asString())).containsOnly("AGENT");
+            assertThat(byName).hasSize(1);
+            assertThat(byName.get(0).get("instances")).hasSize(2);
+            assertThat(byCapability.valueStream().map(s -> s.get("name").asString())).contains("disc-agent")
+                    .doesNotContain("disc");
+            assertThat(none).isEmpty();
+        }
+
+        @Test
+        void discoveryShowsTheLatestRenewal() {
+            clock.advance(Duration.ofSeconds(3));
+            http.put("/api/v1/instances/disc-1/lease", serviceKey);
+
+            JsonNode instance = http.get("/api/v1/services?name=disc", clientKey).json().get(0).get("instances").get(0);
+
+            assertThat(instance.get("lastRenewal").asString()).isEqualTo(clock.instant().toString());
+        }
+    }
+
+    @Nested
+    class Expiry {
+
+        @Test
+        void anInstanceThatStopsRenewingExpiresAndLeavesDiscovery() {
+            register(tool("exp-1", "exp", "exp_fn"), serviceKey);
+            // Keep everyone else alive: only exp-1 stops renewing.
+            clock.advance(Duration.ofSeconds(31));
+            renewAllBut("exp-1");
+
+            sweeper.sweep();
+
+            assertProblem(http.get("/api/v1/instances/exp-1", clientKey), 404, "not-found");
+            assertThat(http.get("/api/v1/catalog", clientKey).as(Catalog.class).index()).doesNotContainKey("exp_fn");
+            assertProblem(http.put("/api/v1/instances/exp-1/lease", serviceKey), 404, "not-found");
+        }
+
+        private void renewAllBut(String instanceId) {
+            JsonNode services = http.get("/api/v1/services", clientKey).json();
+            services.valueStream().flatMap(s -> s.get("instances").valueStream())
+                    .map(i -> i.get("instanceId").asString())
+                    .filter(id -> !id.equals(instanceId))
+                    .forEach(id -> http.put("/api/v1/instances/" + id + "/lease", ADMIN_KEY));
+        }
+    }
+
+    @Nested
+    class Status {
+
+        @Test
+        void statusReportsCountsStoreAndSelfPreservation() {
+            register(agent("status-agent-1", "status-agent"), serviceKey);
+
+            JsonNode status = http.get("/api/v1/status", clientKey).json();
+
+            assertThat(status.get("store").asString()).isEqualTo("memory");
+            assertThat(status.get("byKindAndStatus").get("AGENT").get("UP").asLong()).isPositive();
+            assertThat(status.get("selfPreservation").get("active").asBoolean()).isFalse();
+            assertThat(status.get("lastEventId").asLong()).isPositive();
+        }
+    }
+}

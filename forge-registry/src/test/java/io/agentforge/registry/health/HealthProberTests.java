@@ -1,0 +1,138 @@
+package io.agentforge.registry.health;
+
+import com.sun.net.httpserver.HttpServer;
+import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.catalog.RegistryView;
+import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.registry.support.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.agentforge.registry.support.Registrations.probed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Probes a real HTTP server whose health answer the test switches. */
+class HealthProberTests {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final InMemoryInstanceStore store = new InMemoryInstanceStore(1000);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicInteger healthStatus = new AtomicInteger(200);
+    private final AtomicInteger probes = new AtomicInteger();
+    private HttpServer server;
+    private HealthProber prober;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/health", exchange -> {
+            probes.incrementAndGet();
+            exchange.sendResponseHeaders(healthStatus.get(), -1);
+            exchange.close();
+        });
+        server.createContext("/redirect", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://169.254.169.254/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.start();
+        RegistryView view = new RegistryView(store, ForgeJacksonModule.mapper(), meters);
+        prober = new HealthProber(view, store, new HealthProperties(true, Duration.ofSeconds(2), 3, 16), clock,
+                meters);
+        store.register(probed("tool-1", "tool", "http://127.0.0.1:" + server.getAddress().getPort()), "key",
+                clock.instant());
+    }
+
+    @AfterEach
+    void stop() {
+        prober.destroy();
+        server.stop(0);
+    }
+
+    private void round() throws Exception {
+        prober.probeDue().get(10, TimeUnit.SECONDS);
+        clock.advance(Duration.ofSeconds(10));
+    }
+
+    private InstanceStatus status() {
+        return store.find("tool-1").orElseThrow().instance().status();
+    }
+
+    @Test
+    void threeConsecutiveFailuresMarkAnInstanceDownAndOneSuccessBringsItBack() throws Exception {
+        healthStatus.set(503);
+        round();
+        round();
+        assertThat(status()).as("two failures are not enough").isEqualTo(InstanceStatus.UP);
+        round();
+        assertThat(status()).isEqualTo(InstanceStatus.DOWN);
+        assertThat(meters.get("agentforge.registry.probe.failures").counter().count()).isEqualTo(3);
+
+        healthStatus.set(200);
+        round();
+
+        assertThat(status()).isEqualTo(InstanceStatus.UP);
+    }
+
+    @Test
+    void aSuccessInBetweenResetsTheFailureCount() throws Exception {
+        healthStatus.set(500);
+        round();
+        round();
+        healthStatus.set(200);
+        round();
+        healthStatus.set(500);
+        round();
+        round();
+
+        assertThat(status()).isEqualTo(InstanceStatus.UP);
+    }
+
+    @Test
+    void probesRunOnTheInstancesIntervalNotOnEveryTick() throws Exception {
+        prober.probeDue().get(10, TimeUnit.SECONDS);
+        clock.advance(Duration.ofSeconds(5));
+        prober.probeDue().get(10, TimeUnit.SECONDS);
+        assertThat(probes).hasValue(1);
+
+        clock.advance(Duration.ofSeconds(5));
+        prober.probeDue().get(10, TimeUnit.SECONDS);
+
+        assertThat(probes).hasValue(2);
+    }
+
+    @Test
+    void anUnreachableInstanceCountsAsFailing() throws Exception {
+        server.stop(0);
+        round();
+        round();
+        round();
+
+        assertThat(status()).isEqualTo(InstanceStatus.DOWN);
+    }
+
+    @Test
+    void redirectsAreNotFollowedSoAProbeNeverLeavesTheEndpointHost() throws Exception {
+        store.register(new io.agentforge.registry.api.ServiceRegistration("tool-1", "tool",
+                io.agentforge.registry.api.ServiceKind.TOOL, null, null,
+                "http://127.0.0.1:" + server.getAddress().getPort(), null, null, null,
+                new io.agentforge.registry.api.HealthCheck("/redirect", Duration.ofSeconds(10)), null), "key",
+                clock.instant());
+        round();
+        round();
+        round();
+
+        assertThat(status()).as("a 302 is not a healthy answer").isEqualTo(InstanceStatus.DOWN);
+    }
+}

@@ -1,0 +1,114 @@
+package io.agentforge.registry.lease;
+
+import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.registry.support.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaseSweeperTests {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final InMemoryInstanceStore store = new InMemoryInstanceStore(1000);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final LeaseSweeper sweeper = new LeaseSweeper(store, new LeaseProperties(Duration.ofSeconds(1),
+            new LeaseProperties.SelfPreservation(true, 0.5, 5)), clock, meters);
+
+    private void register(int count, String prefix) {
+        for (int i = 0; i < count; i++) {
+            store.register(tool(prefix + "-" + i, prefix), "key", clock.instant());
+        }
+    }
+
+    @Test
+    void anInstanceThatStopsRenewingExpiresAfterItsLease() {
+        register(1, "calc");
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(sweeper.sweep()).as("a lease is valid up to its expiry").isEmpty();
+
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(sweeper.sweep()).extracting(s -> s.instance().instanceId()).containsExactly("calc-0");
+        assertThat(store.count()).isZero();
+        assertThat(meters.get("agentforge.registry.expirations").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void renewedInstancesStay() {
+        register(1, "calc");
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(20));
+            store.renew("calc-0", clock.instant());
+            assertThat(sweeper.sweep()).isEmpty();
+        }
+        assertThat(store.count()).isEqualTo(1);
+    }
+
+    @Nested
+    class SelfPreservation {
+
+        @Test
+        void pausesWhenMoreThanTheThresholdWouldExpireAtOnce() {
+            register(10, "calc");
+            clock.advance(Duration.ofSeconds(31));
+
+            assertThat(sweeper.sweep()).isEmpty();
+
+            assertThat(store.count()).isEqualTo(10);
+            assertThat(sweeper.selfPreservation().active()).isTrue();
+            assertThat(sweeper.selfPreservation().since()).isEqualTo(clock.instant());
+            assertThat(sweeper.selfPreservation().lastExpiring()).isEqualTo(10);
+        }
+
+        @Test
+        void resumesAndExpiresTheRestWhenRenewalsRecover() {
+            register(10, "calc");
+            clock.advance(Duration.ofSeconds(31));
+            sweeper.sweep();
+
+            for (int i = 0; i < 6; i++) {
+                store.renew("calc-" + i, clock.instant());
+            }
+
+            assertThat(sweeper.sweep()).hasSize(4);
+            assertThat(sweeper.selfPreservation().active()).isFalse();
+            assertThat(store.count()).isEqualTo(6);
+        }
+
+        @Test
+        void neverEngagesBelowTheMinimumNumberOfInstances() {
+            register(4, "calc");
+            clock.advance(Duration.ofSeconds(31));
+
+            assertThat(sweeper.sweep()).hasSize(4);
+            assertThat(sweeper.selfPreservation().active()).isFalse();
+        }
+
+        @Test
+        void aShareAtTheThresholdStillExpires() {
+            register(5, "old");
+            clock.advance(Duration.ofSeconds(20));
+            register(5, "new");
+            clock.advance(Duration.ofSeconds(11));
+
+            assertThat(sweeper.sweep()).hasSize(5);
+            assertThat(sweeper.selfPreservation().active()).isFalse();
+        }
+
+        @Test
+        void canBeSwitchedOff() {
+            LeaseSweeper unprotected = new LeaseSweeper(store, new LeaseProperties(Duration.ofSeconds(1),
+                    new LeaseProperties.SelfPreservation(false, 0.5, 5)), clock, meters);
+            register(10, "calc");
+            clock.advance(Duration.ofSeconds(31));
+
+            assertThat(unprotected.sweep()).hasSize(10);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.agentforge.registry.support;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+
+/**
+ * A registry on a random port with the memory store and a hand-moved clock. Background sweeps and probes are
+ * pushed out of the way so tests drive them; all classes with this annotation share one context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "agentforge.registry.security.admin-key=" + ADMIN_KEY,
+        "agentforge.registry.lease.sweep-interval=1h",
+        "agentforge.registry.lease.self-preservation.enabled=false",
+        "agentforge.registry.health.tick=1h"})
+@Import(TestRegistryConfiguration.class)
+public @interface MemoryRegistryTest {
+}
