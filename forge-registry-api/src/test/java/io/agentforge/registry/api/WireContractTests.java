@@ -1,0 +1,144 @@
+package io.agentforge.registry.api;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WireContractTests {
+
+    private final JsonMapper json = ForgeJacksonModule.mapper();
+
+    @Nested
+    class Durations {
+
+        @ParameterizedTest
+        @CsvSource({"30s,PT30S", "500ms,PT0.5S", "2m,PT2M", "1h,PT1H", "PT45S,PT45S"})
+        void shortAndIsoFormsAreAccepted(String text, String iso) {
+            assertThat(ForgeDurations.parse(text)).isEqualTo(Duration.parse(iso));
+        }
+
+        @ParameterizedTest
+        @CsvSource({"PT30S,30s", "PT0.5S,500ms", "PT2M,2m", "PT1H,1h", "PT90S,90s", "PT0S,0s"})
+        void responsesUseTheShortForm(String iso, String text) {
+            assertThat(ForgeDurations.format(Duration.parse(iso))).isEqualTo(text);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "soon", "30", "-5s", "1d", "99999999999s"})
+        void anythingElseIsRefusedWithAHint(String text) {
+            assertThatThrownBy(() -> ForgeDurations.parse(text)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void durationsRoundTripThroughJson() {
+            Lease lease = new Lease("a-1", Duration.ofSeconds(30), null, null);
+
+            String text = json.writeValueAsString(lease);
+
+            assertThat(text).contains("\"leaseDuration\":\"30s\"");
+            assertThat(json.readValue(text, Lease.class)).isEqualTo(lease);
+        }
+    }
+
+    @Nested
+    class Registrations {
+
+        private ServiceRegistration registration(String endpoint) {
+            return new ServiceRegistration(null, "calculator", ServiceKind.TOOL, null, null, endpoint, null, null,
+                    null, null, null);
+        }
+
+        @Test
+        void defaultsAreFilledIn() {
+            ServiceRegistration registration = registration("http://10.0.0.5:8083/");
+
+            assertThat(registration.endpoint()).as("trailing slash removed").isEqualTo("http://10.0.0.5:8083");
+            assertThat(registration.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(registration.capabilities()).isEmpty();
+            assertThat(registration.functions()).isEmpty();
+            assertThat(registration.healthCheck()).as("no probe unless asked for").isNull();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"10.0.0.5:8083", "ftp://host", "http://", "http://u:p@host", "http://h/?q=1",
+                "http://h/#f", "http://bad host"})
+        void endpointsMustBePlainAbsoluteHttpUrls(String endpoint) {
+            assertThatThrownBy(() -> registration(endpoint)).isInstanceOf(InvalidFieldException.class)
+                    .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("endpoint"));
+        }
+
+        @Test
+        void collectionsAreCopiedSoCallersCannotChangeThemLater() {
+            List<String> capabilities = new java.util.ArrayList<>(List.of("math"));
+            ServiceRegistration registration = new ServiceRegistration(null, "calculator", ServiceKind.TOOL, null,
+                    null, "http://h", capabilities, null, null, null, null);
+
+            capabilities.add("other");
+
+            assertThat(registration.capabilities()).containsExactly("math");
+        }
+
+        @Test
+        void functionNamesMustBeUniqueWithinARegistration() {
+            FunctionDescriptor add = new FunctionDescriptor("calc_add", "Adds", null, null);
+
+            assertThatThrownBy(() -> new ServiceRegistration(null, "calc", ServiceKind.TOOL, null, null, "http://h",
+                    null, null, List.of(add, add), null, null))
+                    .hasMessageContaining("declared twice");
+        }
+
+        @Test
+        void schemasMayContainJsonNulls() {
+            Map<String, Object> schema = new java.util.HashMap<>();
+            schema.put("type", "object");
+            schema.put("default", null);
+
+            assertThat(new FunctionDescriptor("calc_add", "Adds", schema, null).inputSchema())
+                    .containsEntry("default", null);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"//evil.example/health", "/a/../b", "health", "/x?y=1", "/%2e%2e/x"})
+        void healthPathsCannotLeaveTheEndpoint(String path) {
+            assertThatThrownBy(() -> new HealthCheck(path, null)).isInstanceOf(InvalidFieldException.class);
+        }
+    }
+
+    @Nested
+    class Roles {
+
+        @Test
+        void adminIncludesServiceWhichIncludesClient() {
+            assertThat(Role.ADMIN.includes(Role.CLIENT)).isTrue();
+            assertThat(Role.SERVICE.includes(Role.CLIENT)).isTrue();
+            assertThat(Role.CLIENT.includes(Role.SERVICE)).isFalse();
+            assertThat(Role.SERVICE.includes(Role.ADMIN)).isFalse();
+        }
+
+        @Test
+        void rolesTravelInLowerCase() {
+            assertThat(json.writeValueAsString(Role.SERVICE)).isEqualTo("\"service\"");
+            assertThat(json.readValue("\"client\"", Role.class)).isEqualTo(Role.CLIENT);
+        }
+
+        @Test
+        void secretsNeverAppearInToString() {
+            ApiKeyCreated created = new ApiKeyCreated("abc12345", "x", java.util.Set.of(Role.CLIENT), null,
+                    "af_abc12345_supersecretsupersecret");
+
+            assertThat(created.toString()).doesNotContain("supersecret");
+            assertThat(new IntrospectionRequest("af_abc12345_supersecretsupersecret").toString())
+                    .doesNotContain("supersecret");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.agentforge.registry;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The module and package rules of the conventions, checked on the compiled classes. */
+class ArchitectureTests {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.agentforge");
+
+    @Test
+    void theWireContractIsFreeOfSpring() {
+        noClasses().that().resideInAPackage("io.agentforge.registry.api..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theWireContractDoesNotDependOnTheServer() {
+        noClasses().that().resideInAPackage("io.agentforge.registry.api..")
+                .should().dependOnClassesThat().resideInAPackage("io.agentforge.registry")
+                .orShould().dependOnClassesThat().resideOutsideOfPackages("io.agentforge.registry.api..", "java..",
+                        "tools.jackson..", "com.fasterxml.jackson.annotation..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void timeComesFromAnInjectedClock() {
+        noClasses().should().callMethod(System.class, "currentTimeMillis")
+                .because("time comes from an injected java.time.Clock so tests can move it")
+                .check(CLASSES);
+    }
+
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("io.agentforge.registry.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void packagesAreCutByFeatureNotByLayer() {
+        noClasses().should().resideInAnyPackage("..controller..", "..service..", "..repository..", "..model..",
+                "..util..").check(CLASSES);
+    }
+}
