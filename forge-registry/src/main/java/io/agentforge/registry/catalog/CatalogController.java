@@ -40,18 +40,24 @@ class CatalogController {
             + " send the ETag back in If-None-Match to get 304 when nothing changed",
             responses = @ApiResponse(responseCode = "200", content = @Content(
                     schema = @Schema(implementation = io.agentforge.registry.api.Catalog.class))))
-    ResponseEntity<byte[]> catalog(@RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    ResponseEntity<byte[]> catalog(@RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+                                   @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false)
+                                   String acceptEncoding) {
         RegistryView.Snapshot snapshot = view.current();
-        ResponseEntity.BodyBuilder response = ResponseEntity.ok();
-        if (matches(ifNoneMatch, snapshot.catalogEtag())) {
-            response = ResponseEntity.status(HttpStatus.NOT_MODIFIED);
-        }
-        response.eTag(snapshot.catalogEtag()).cacheControl(CacheControl.noCache())
+        boolean notModified = matches(ifNoneMatch, snapshot.catalogEtag());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(notModified ? HttpStatus.NOT_MODIFIED : HttpStatus.OK)
+                .eTag(snapshot.catalogEtag())
+                .cacheControl(CacheControl.noCache())
+                .varyBy(HttpHeaders.ACCEPT_ENCODING)
                 .header("X-Forge-Event-Id", Long.toString(snapshot.version()));
-        if (matches(ifNoneMatch, snapshot.catalogEtag())) {
+        if (notModified) {
             return response.build();
         }
-        return response.contentType(MediaType.APPLICATION_JSON).body(snapshot.catalogJson());
+        response.contentType(MediaType.APPLICATION_JSON);
+        if (acceptEncoding != null && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(snapshot.catalogGzip().bytes());
+        }
+        return response.body(snapshot.catalogJson());
     }
 
     @GetMapping("/services")

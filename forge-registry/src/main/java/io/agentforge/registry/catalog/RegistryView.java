@@ -133,7 +133,7 @@ public class RegistryView {
         byte[] json = mapper.writeValueAsBytes(catalog);
         String etag = "W/\"" + digest(mapper.writeValueAsBytes(List.of(catalog.functions(), catalog.services())))
                 + "\"";
-        return new Snapshot(version, services, byCapability, counts, catalog, json, etag);
+        return new Snapshot(version, services, byCapability, counts, catalog, json, etag, new Gzipped(json));
     }
 
     private static Catalog catalog(long version, Map<String, List<Instance>> services) {
@@ -171,10 +171,36 @@ public class RegistryView {
         }
     }
 
+    /** The catalog compressed once, on first demand, instead of on every response. */
+    public static final class Gzipped {
+
+        private final byte[] plain;
+        private volatile byte[] compressed;
+
+        Gzipped(byte[] plain) {
+            this.plain = plain;
+        }
+
+        public byte[] bytes() {
+            byte[] result = compressed;
+            if (result == null) {
+                var out = new java.io.ByteArrayOutputStream(plain.length / 8 + 64);
+                try (var gzip = new java.util.zip.GZIPOutputStream(out)) {
+                    gzip.write(plain);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                result = out.toByteArray();
+                compressed = result;
+            }
+            return result;
+        }
+    }
+
     /** One consistent state of the registry, as of event {@code version}. */
     public record Snapshot(long version, Map<String, List<Instance>> services, Map<String, Set<String>> byCapability,
                            Map<ServiceKind, Map<InstanceStatus, Long>> counts, Catalog catalog, byte[] catalogJson,
-                           String catalogEtag) {
+                           String catalogEtag, Gzipped catalogGzip) {
 
         public long count(ServiceKind kind, InstanceStatus status) {
             return counts.getOrDefault(kind, Map.of()).getOrDefault(status, 0L);
