@@ -1,6 +1,7 @@
 package io.agentforge.registry.security;
 
 import io.agentforge.registry.web.Problems;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,8 @@ class SecurityConfiguration {
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, entryPoint, properties.enabled()),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
+                        // An SSE stream's async and error dispatches belong to a request already authorized.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error")
                         .permitAll()

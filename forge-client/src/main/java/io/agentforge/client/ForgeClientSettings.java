@@ -1,0 +1,97 @@
+package io.agentforge.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Where the registry is and how to talk to it.
+ *
+ * @param registryUrl    base URL of the registry, e.g. {@code http://localhost:8081} (a path prefix is kept)
+ * @param apiKey         {@code af_<keyId>_<secret>} sent as {@code Authorization: Bearer}; never printed
+ * @param connectTimeout how long to wait for a TCP connection
+ * @param requestTimeout how long to wait for an answer's headers (the change feed then streams without limit)
+ */
+public record ForgeClientSettings(URI registryUrl, String apiKey, Duration connectTimeout, Duration requestTimeout) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Pattern API_KEY = Pattern.compile("af_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128}");
+
+    public ForgeClientSettings {
+        registryUrl = normalized(registryUrl);
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("apiKey is required");
+        }
+        apiKey = apiKey.strip();
+        if (!API_KEY.matcher(apiKey).matches()) {
+            // Never echo the value: it may be a real secret with a typo.
+            throw new IllegalArgumentException("apiKey must look like af_<keyId>_<secret>: keyId of 8-32 lower-case"
+                    + " letters or digits, secret of 16-128 characters [A-Za-z0-9_-]");
+        }
+        connectTimeout = positive("connectTimeout", connectTimeout, DEFAULT_CONNECT_TIMEOUT);
+        requestTimeout = positive("requestTimeout", requestTimeout, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** Settings with the default timeouts. */
+    public static ForgeClientSettings of(String registryUrl, String apiKey) {
+        if (registryUrl == null || registryUrl.isBlank()) {
+            throw new IllegalArgumentException("registryUrl is required");
+        }
+        URI uri;
+        try {
+            uri = new URI(registryUrl.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("registryUrl '" + registryUrl + "' is not a URL: " + e.getReason());
+        }
+        return new ForgeClientSettings(uri, apiKey, null, null);
+    }
+
+    /** The public id part of the key, fine to log. */
+    public String keyId() {
+        var matcher = API_KEY.matcher(apiKey);
+        return matcher.matches() ? matcher.group(1) : "?";
+    }
+
+    /** The registry URL of an API path such as {@code /api/v1/catalog}. */
+    URI resolve(String pathAndQuery) {
+        return URI.create(registryUrl + pathAndQuery);
+    }
+
+    private static URI normalized(URI url) {
+        if (url == null) {
+            throw new IllegalArgumentException("registryUrl is required");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+            throw new IllegalArgumentException("registryUrl must be an absolute http(s) URL with a host, e.g."
+                    + " http://localhost:8081, got '" + url + "'");
+        }
+        if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException("registryUrl must not carry user info, a query or a fragment");
+        }
+        String text = url.toString();
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return URI.create(text);
+    }
+
+    private static Duration positive(String name, Duration value, Duration fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "ForgeClientSettings[registryUrl=" + registryUrl + ", apiKey=af_" + keyId() + "_***, connectTimeout="
+                + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+    }
+}

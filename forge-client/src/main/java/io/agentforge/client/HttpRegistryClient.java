@@ -1,0 +1,264 @@
+package io.agentforge.client;
+
+import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.IntrospectionRequest;
+import io.agentforge.registry.api.IntrospectionResult;
+import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.api.RegisteredService;
+import io.agentforge.registry.api.RegistryStatus;
+import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.registry.api.Catalog;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** {@link RegistryClient} over HTTP with the JDK {@link HttpClient}; thread-safe, meant to be shared. */
+public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
+
+    static final String USER_AGENT = "agent-forge-client";
+    private static final String JSON = "application/json";
+    private static final String ACCEPT_JSON = "application/json, application/problem+json";
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final TypeReference<List<RegisteredService>> SERVICES = new TypeReference<>() {
+    };
+
+    private final ForgeClientSettings settings;
+    private final HttpClient http;
+    private final boolean ownsHttp;
+    private final JsonMapper mapper;
+
+    public HttpRegistryClient(ForgeClientSettings settings) {
+        this(settings, HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build(), true);
+    }
+
+    /** Uses a caller-owned {@link HttpClient}, which {@link #close()} leaves open. */
+    public HttpRegistryClient(ForgeClientSettings settings, HttpClient http) {
+        this(settings, http, false);
+    }
+
+    private HttpRegistryClient(ForgeClientSettings settings, HttpClient http, boolean ownsHttp) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = Objects.requireNonNull(http, "http");
+        this.ownsHttp = ownsHttp;
+        this.mapper = mapper();
+    }
+
+    /** The wire mapper, tolerant of fields added by newer registries. */
+    static JsonMapper mapper() {
+        return ForgeJacksonModule.mapper().rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    public ForgeClientSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Instance register(ServiceRegistration registration) {
+        Objects.requireNonNull(registration, "registration");
+        HttpResponse<byte[]> response = send(request("/api/v1/instances")
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(registration))));
+        return read(expect(response, 200, 201), Instance.class);
+    }
+
+    @Override
+    public Lease renew(String instanceId) {
+        HttpResponse<byte[]> response = send(request("/api/v1/instances/" + validId(instanceId) + "/lease")
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        if (response.statusCode() == 404) {
+            throw new UnknownInstanceException(instanceId, problem(response));
+        }
+        return read(expect(response, 200), Lease.class);
+    }
+
+    @Override
+    public boolean deregister(String instanceId) {
+        HttpResponse<byte[]> response = send(request("/api/v1/instances/" + validId(instanceId)).DELETE());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expect(response, 204, 200);
+        return true;
+    }
+
+    @Override
+    public Optional<Instance> instance(String instanceId) {
+        HttpResponse<byte[]> response = send(request("/api/v1/instances/" + validId(instanceId)).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(read(expect(response, 200), Instance.class));
+    }
+
+    @Override
+    public List<RegisteredService> services(ServiceQuery query) {
+        HttpResponse<byte[]> response = send(request("/api/v1/services"
+                + (query == null ? "" : query.queryString())).GET());
+        byte[] body = expect(response, 200).body();
+        try {
+            return mapper.readValue(body, SERVICES);
+        } catch (RuntimeException e) {
+            throw unreadable(response, e);
+        }
+    }
+
+    @Override
+    public CatalogResult catalog(String etag) {
+        HttpRequest.Builder request = request("/api/v1/catalog").GET();
+        if (etag != null && !etag.isBlank()) {
+            request.header("If-None-Match", etag);
+        }
+        HttpResponse<byte[]> response = send(request);
+        String currentEtag = response.headers().firstValue("ETag").orElse(null);
+        if (response.statusCode() == 304) {
+            long eventId = response.headers().firstValue("X-Forge-Event-Id").map(HttpRegistryClient::parseLong)
+                    .orElse(-1L);
+            return new CatalogResult.NotModified(currentEtag != null ? currentEtag : etag, eventId);
+        }
+        return new CatalogResult.Modified(read(expect(response, 200), Catalog.class), currentEtag);
+    }
+
+    @Override
+    public RegistryStatus status() {
+        return read(expect(send(request("/api/v1/status").GET()), 200), RegistryStatus.class);
+    }
+
+    @Override
+    public IntrospectionResult introspect(String key) {
+        byte[] body = mapper.writeValueAsBytes(new IntrospectionRequest(key));
+        HttpResponse<byte[]> response = send(request("/api/v1/auth/introspect")
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return read(expect(response, 200), IntrospectionResult.class);
+    }
+
+    @Override
+    public FeedSubscription subscribe(OptionalLong after, ChangeFeedListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        OptionalLong resume = after == null ? OptionalLong.empty() : after;
+        // The request timeout only bounds the wait for the headers; the stream itself is unbounded.
+        HttpRequest.Builder request = request("/api/v1/events").header("Accept", "text/event-stream").GET();
+        resume.ifPresent(id -> request.header("Last-Event-ID", Long.toString(id)));
+        HttpRequest built = request.build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(built, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(built, e);
+        }
+        if (response.statusCode() != 200) {
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_ERROR_BODY);
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            throw new RegistryException(Problem.fromResponse(response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), body, mapper));
+        }
+        return new SseSubscription(response.body(), listener, mapper, resume.orElse(-1)).start();
+    }
+
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
+        }
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(settings.resolve(pathAndQuery))
+                .timeout(settings.requestTimeout())
+                .header("Authorization", "Bearer " + settings.apiKey())
+                .header("Accept", ACCEPT_JSON)
+                .header("User-Agent", USER_AGENT);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder builder) {
+        HttpRequest request = builder.build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw unreachable(request, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(request, e);
+        }
+    }
+
+    private static RegistryUnreachableException unreachable(HttpRequest request, Exception e) {
+        String reason = e instanceof InterruptedException ? "interrupted"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": "
+                + e.getMessage();
+        return new RegistryUnreachableException(request.method() + " " + withoutQuery(request.uri()) + " got no answer ("
+                + reason + ")", e);
+    }
+
+    private static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    }
+
+    private HttpResponse<byte[]> expect(HttpResponse<byte[]> response, int... statuses) {
+        for (int status : statuses) {
+            if (response.statusCode() == status) {
+                return response;
+            }
+        }
+        throw new RegistryException(problem(response));
+    }
+
+    private Problem problem(HttpResponse<byte[]> response) {
+        return Problem.fromResponse(response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null), response.body(), mapper);
+    }
+
+    private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
+        try {
+            return mapper.readValue(response.body(), type);
+        } catch (RuntimeException e) {
+            throw unreadable(response, e);
+        }
+    }
+
+    private static RegistryException unreadable(HttpResponse<?> response, RuntimeException e) {
+        return new RegistryException(new Problem(response.statusCode(), Problem.INVALID_RESPONSE,
+                "Unreadable response", response.request().method() + " " + withoutQuery(response.uri())
+                + " answered with a body that is not the expected JSON: " + Problem.abbreviate(e.getMessage())), e);
+    }
+
+    private static String validId(String instanceId) {
+        if (instanceId == null || !ServiceRegistration.INSTANCE_ID.matcher(instanceId).matches()) {
+            throw new IllegalArgumentException("instanceId must match " + ServiceRegistration.INSTANCE_ID.pattern());
+        }
+        return instanceId;
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.agentforge.client;
+
+import io.agentforge.registry.api.Lease;
+
+import java.time.Instant;
+
+/**
+ * What a {@link LeaseKeeper} knows about its registration.
+ *
+ * @param instanceId          the instance id (null until the registry assigned one when none was given)
+ * @param registered          whether the registry confirmed the registration and the lease, counted from that
+ *                            confirmation on the keeper's clock, has not run out since
+ * @param lease               the last lease granted, null before the first registration
+ * @param lastSuccess         when the registry last confirmed the registration, null before that
+ * @param consecutiveFailures failed registration or renewal attempts since the last success
+ * @param lastError           why the last attempt failed, null after a success
+ */
+public record LeaseState(String instanceId, boolean registered, Lease lease, Instant lastSuccess,
+                         int consecutiveFailures, String lastError) {
+}

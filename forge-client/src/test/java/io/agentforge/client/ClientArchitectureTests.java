@@ -1,0 +1,32 @@
+package io.agentforge.client;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The SDK stays plain Java: embeddable anywhere, wired into Spring only by the starter. */
+class ClientArchitectureTests {
+
+    private static final JavaClasses CLIENT = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.agentforge.client");
+
+    @Test
+    void theClientDependsOnlyOnTheWireContractJacksonResilience4jAndSlf4j() {
+        noClasses().should().dependOnClassesThat().resideOutsideOfPackages("io.agentforge.client..",
+                        "io.agentforge.registry.api..", "java..", "javax.net..", "tools.jackson..",
+                        "io.github.resilience4j..", "org.slf4j..")
+                .because("no Spring and no server code: the starter does the wiring")
+                .check(CLIENT);
+    }
+
+    @Test
+    void timeComesFromAnInjectedClock() {
+        noClasses().should().callMethod(System.class, "currentTimeMillis")
+                .because("time comes from an injected java.time.Clock so tests can move it")
+                .check(CLIENT);
+    }
+}

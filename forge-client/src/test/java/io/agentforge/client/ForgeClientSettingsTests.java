@@ -1,0 +1,65 @@
+package io.agentforge.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ForgeClientSettingsTests {
+
+    static final String KEY = "af_abcdefgh12_" + "s3cr3t-s3cr3t_s3cr3t-s3cr3t_0123";
+
+    @Test
+    void defaultsTheTimeoutsAndDropsATrailingSlash() {
+        ForgeClientSettings settings = ForgeClientSettings.of("http://localhost:8081/", KEY);
+
+        assertThat(settings.registryUrl()).isEqualTo(URI.create("http://localhost:8081"));
+        assertThat(settings.connectTimeout()).isEqualTo(ForgeClientSettings.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(settings.requestTimeout()).isEqualTo(ForgeClientSettings.DEFAULT_REQUEST_TIMEOUT);
+        assertThat(settings.resolve("/api/v1/catalog")).isEqualTo(URI.create("http://localhost:8081/api/v1/catalog"));
+    }
+
+    @Test
+    void keepsAPathPrefix() {
+        ForgeClientSettings settings = ForgeClientSettings.of("https://forge.example/registry", KEY);
+
+        assertThat(settings.resolve("/api/v1/status").toString()).isEqualTo("https://forge.example/registry/api/v1/status");
+    }
+
+    @Test
+    void neverPrintsTheSecret() {
+        ForgeClientSettings settings = ForgeClientSettings.of("http://localhost:8081", KEY);
+
+        assertThat(settings.toString()).contains("af_abcdefgh12_***").doesNotContain("s3cr3t");
+        assertThat(settings.keyId()).isEqualTo("abcdefgh12");
+    }
+
+    @Test
+    void refusesAMalformedKeyWithoutEchoingIt() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ForgeClientSettings.of("http://localhost:8081", "af_short_s3cr3t"))
+                .withMessageContaining("af_<keyId>_<secret>")
+                .withMessageNotContaining("s3cr3t");
+        assertThatIllegalArgumentException().isThrownBy(() -> ForgeClientSettings.of("http://localhost:8081", " "));
+    }
+
+    @Test
+    void refusesUrlsThatAreNotPlainHttpBaseUrls() {
+        assertThatIllegalArgumentException().isThrownBy(() -> ForgeClientSettings.of("localhost:8081", KEY));
+        assertThatIllegalArgumentException().isThrownBy(() -> ForgeClientSettings.of("ftp://host", KEY));
+        assertThatIllegalArgumentException().isThrownBy(() -> ForgeClientSettings.of("http://host/?a=b", KEY));
+        assertThatIllegalArgumentException().isThrownBy(() -> ForgeClientSettings.of("http://u:p@host", KEY));
+    }
+
+    @Test
+    void refusesNonPositiveTimeouts() {
+        URI url = URI.create("http://localhost:8081");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ForgeClientSettings(url, KEY, Duration.ZERO, null));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ForgeClientSettings(url, KEY, null, Duration.ofSeconds(-1)));
+    }
+}
