@@ -1,0 +1,108 @@
+package io.agentforge.deploy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static io.agentforge.deploy.RenderedChart.COMPONENTS;
+import static io.agentforge.deploy.RenderedChart.container;
+import static io.agentforge.deploy.RenderedChart.envVar;
+import static io.agentforge.deploy.RenderedChart.name;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The chart as a plain `helm install` renders it, with the values.yaml defaults. */
+class DefaultValuesChartTests extends ChartContractTests {
+
+    private static final RenderedChart CHART = RenderedChart.render();
+
+    @Override
+    RenderedChart chart() {
+        return CHART;
+    }
+
+    @Override
+    Set<String> externalSecrets() {
+        return Set.of();
+    }
+
+    @Nested
+    class Defaults {
+
+        @Test
+        void imagesComeFromGhcrTaggedWithTheAppVersion() {
+            String appVersion = ChartFiles.chartYaml().get("appVersion").toString();
+            for (String component : COMPONENTS) {
+                assertThat(container(CHART.deployment(component)).getImage())
+                        .isEqualTo("ghcr.io/agent-forge/forge-" + component + ":" + appVersion);
+            }
+        }
+
+        @Test
+        void theAdminKeyAndDatabasePasswordAreGeneratedWhenNotGiven() {
+            assertThat(CHART.secretData(name("keys")).get("admin-key")).matches(API_KEY);
+            assertThat(CHART.secretData(name("database")).get("password")).matches("[A-Za-z0-9]{32}");
+            assertThat(CHART.secretData(name("database"))).containsEntry("username", "agentforge");
+        }
+
+        @Test
+        void everyServiceUsesTheAdminKeyUntilPerServiceKeysExist() {
+            SecretKeySelector admin = envVar(CHART.deployment("registry"), "AGENTFORGE_ADMIN_KEY").orElseThrow()
+                    .getValueFrom().getSecretKeyRef();
+            for (String component : new String[] {"agent", "calculator", "console"}) {
+                assertThat(envVar(CHART.deployment(component), "AGENTFORGE_API_KEY").orElseThrow().getValueFrom().getSecretKeyRef())
+                        .as(component).isEqualTo(admin);
+            }
+        }
+
+        @Test
+        void theRegistryExpectsAnExternalPostgresNamedInValues() {
+            Deployment registry = CHART.deployment("registry");
+            assertThat(CHART.plainEnv(registry)).containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgresql:5432/agentforge");
+            assertThat(envVar(registry, "AGENTFORGE_DATABASE_PASSWORD").orElseThrow().getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo(name("database"));
+            assertThat(CHART.custom("postgresql.cnpg.io", "Cluster")).isEmpty();
+        }
+
+        @Test
+        void theConsoleAndAgentApiAreExposedButNotTheRegistry() {
+            assertThat(CHART.all(Ingress.class)).extracting(RenderedChart::componentOf)
+                    .containsExactlyInAnyOrder("console", "agent");
+            Ingress agent = CHART.named(Ingress.class, name("agent"));
+            assertThat(agent.getSpec().getRules().getFirst().getHttp().getPaths())
+                    .singleElement().satisfies(path -> assertThat(path.getPath()).isEqualTo("/api"));
+        }
+
+        @Test
+        void certificatesComeFromLetsEncryptStagingUntilProductionIsChosen() {
+            GenericKubernetesResource issuer = CHART.custom("cert-manager.io", "ClusterIssuer").getFirst();
+            assertThat(issuer.getMetadata().getName()).isEqualTo("agent-forge-letsencrypt-staging");
+            assertThat(RenderedChart.<String>field(issuer, "spec", "acme", "server"))
+                    .isEqualTo("https://acme-staging-v02.api.letsencrypt.org/directory");
+        }
+
+        @Test
+        void theConsoleAsksForAnApiKey() {
+            assertThat(CHART.plainEnv(CHART.deployment("console"))).containsEntry("AGENTFORGE_CONSOLE_AUTH", "api-key");
+        }
+
+        @Test
+        void theAgentRunsItsOfflineModelWithoutAnLlmKey() {
+            Deployment agent = CHART.deployment("agent");
+            assertThat(envVar(agent, "OPENAI_API_KEY")).isEmpty();
+            assertThat(CHART.plainEnv(agent)).doesNotContainKeys("AGENTFORGE_LLM_BASE_URL", "AGENTFORGE_DATABASE_URL");
+        }
+
+        @Test
+        void tracingAndServiceMonitorAreOff() {
+            assertThat(CHART.custom("monitoring.coreos.com", "ServiceMonitor")).isEmpty();
+            for (String component : COMPONENTS) {
+                assertThat(CHART.plainEnv(CHART.deployment(component))).doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
+            }
+        }
+    }
+}
