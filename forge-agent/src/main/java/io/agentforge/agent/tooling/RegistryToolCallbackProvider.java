@@ -1,0 +1,51 @@
+package io.agentforge.agent.tooling;
+
+import io.agentforge.registry.api.Catalog;
+import io.agentforge.client.DiscoveryCache;
+import io.agentforge.client.FunctionInvoker;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.ToolCallbackProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.Map;
+
+/**
+ * The tools an agent may offer the model: every function of the registry catalog, as the discovery cache sees it
+ * now. A tool started after the agent appears on the next question; a stopped one disappears.
+ */
+public final class RegistryToolCallbackProvider implements ToolCallbackProvider {
+
+    private final DiscoveryCache discovery;
+    private final FunctionInvoker invoker;
+    private final String apiKey;
+    private final JsonMapper json;
+    private volatile Built built;
+
+    public RegistryToolCallbackProvider(DiscoveryCache discovery, FunctionInvoker invoker, String apiKey,
+                                        JsonMapper json) {
+        this.discovery = discovery;
+        this.invoker = invoker;
+        this.apiKey = apiKey;
+        this.json = json;
+    }
+
+    @Override
+    public ToolCallback[] getToolCallbacks() {
+        Catalog catalog = discovery.catalog();
+        Built current = built;
+        // The cache hands out the same catalog object until it changes: rebuild (and re-serialize schemas) only then.
+        if (current == null || current.catalog() != catalog) {
+            ToolCallback[] callbacks = catalog == null ? new ToolCallback[0] : catalog.functions().stream()
+                    .map(f -> new RemoteToolCallback(f.name(), f.description(),
+                            json.writeValueAsString(f.inputSchema() == null ? Map.of("type", "object") : f.inputSchema()),
+                            invoker, apiKey, json))
+                    .toArray(ToolCallback[]::new);
+            current = new Built(catalog, callbacks);
+            built = current;
+        }
+        return current.callbacks().clone();
+    }
+
+    private record Built(Catalog catalog, ToolCallback[] callbacks) {
+    }
+}

@@ -1,0 +1,305 @@
+package io.agentforge.agent;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.agentforge.agent.support.AgentHttp;
+import io.agentforge.agent.support.TestWorld;
+import io.agentforge.client.DiscoveryCache;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.agentforge.agent.support.OpenAiStubs.answer;
+import static io.agentforge.agent.support.OpenAiStubs.streamedAnswer;
+import static io.agentforge.agent.support.OpenAiStubs.streamedToolCall;
+import static io.agentforge.agent.support.OpenAiStubs.toolCalls;
+import static io.agentforge.agent.support.OpenAiStubs.when;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent against an OpenAI-compatible model at wire level (WireMock), a real registry, and a tool registered in
+ * it. Tests assert the answers and the requests the agent sent the model.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ChatWireTests {
+
+    static final TestWorld WORLD = new TestWorld();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("agentforge.registry-url", () -> WORLD.registryUrl);
+        registry.add("agentforge.api-key", () -> WORLD.agentKey);
+        registry.add("agentforge.agent.llm.mode", () -> "openai");
+        registry.add("agentforge.agent.llm.model", () -> "gpt-test");
+        registry.add("spring.ai.openai.base-url", () -> WORLD.llm.baseUrl() + "/v1");
+        registry.add("spring.ai.openai.api-key", () -> "sk-test");
+        registry.add("agentforge.agent.max-steps", () -> "3");
+        registry.add("agentforge.agent.rate-limit.requests-per-minute", () -> "1000");
+        registry.add("spring.jmx.enabled", () -> "false");
+    }
+
+    @AfterAll
+    static void stopWorld() {
+        WORLD.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    DiscoveryCache discovery;
+    AgentHttp agent;
+
+    @BeforeEach
+    void agent() {
+        agent = new AgentHttp("http://127.0.0.1:" + port);
+        // The discovery cache fills in the background after start.
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> discovery.function("calculator_evaluate").isPresent());
+    }
+
+    List<LoggedRequest> modelRequests(String marker) {
+        return WORLD.llm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).stream()
+                .filter(r -> r.getBodyAsString().contains(marker)).toList();
+    }
+
+    @Nested
+    class ToolCalling {
+
+        @Test
+        void theModelsToolCallRunsOnTheRegisteredToolAndItsResultGoesBackToTheModel() {
+            when(WORLD.llm, 5, "MARK-ONE", null, toolCalls("calculator_evaluate", "{\"expression\":\"6*7\"}"));
+            when(WORLD.llm, 1, "MARK-ONE", "\"tool\"", answer("6 times 7 is 42."));
+
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-ONE what is 6*7?\"}")
+                    .json();
+
+            assertThat(result.get("answer").asString()).isEqualTo("6 times 7 is 42.");
+            assertThat(result.get("steps")).hasSize(1);
+            JsonNode step = result.get("steps").get(0);
+            assertThat(step.get("tool").asString()).isEqualTo("calculator_evaluate");
+            assertThat(step.get("arguments").get("expression").asString()).isEqualTo("6*7");
+            assertThat(step.get("result").get("result").asString()).isEqualTo("42");
+            assertThat(result.get("usage").get("totalTokens").asLong()).isEqualTo(138);
+            assertThat(WORLD.toolCalls).contains("6*7");
+
+            List<LoggedRequest> requests = modelRequests("MARK-ONE");
+            assertThat(requests).hasSize(2);
+            JsonNode first = TestWorld.JSON.readTree(requests.get(0).getBodyAsString());
+            assertThat(first.get("model").asString()).isEqualTo("gpt-test");
+            JsonNode function = first.get("tools").get(0).get("function");
+            assertThat(function.get("name").asString()).isEqualTo("calculator_evaluate");
+            assertThat(function.get("parameters").get("properties").get("expression").get("type").asString())
+                    .as("the registry's JSON schema is what the model sees").isEqualTo("string");
+            JsonNode second = TestWorld.JSON.readTree(requests.get(1).getBodyAsString());
+            JsonNode toolMessage = second.get("messages").valueStream()
+                    .filter(m -> m.get("role").asString().equals("tool")).findFirst().orElseThrow();
+            assertThat(toolMessage.get("tool_call_id").asString()).isEqualTo("call_1");
+            assertThat(toolMessage.get("content").asString()).contains("42");
+        }
+
+        @Test
+        void severalToolCallsInOneTurnAllRunAndAllResultsGoBack() {
+            when(WORLD.llm, 5, "MARK-TWO", null, toolCalls("calculator_evaluate", "{\"expression\":\"1+1\"}",
+                    "calculator_evaluate", "{\"expression\":\"2+2\"}"));
+            when(WORLD.llm, 1, "MARK-TWO", "\"tool\"", answer("Both done."));
+
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-TWO both\"}").json();
+
+            assertThat(result.get("steps")).hasSize(2);
+            JsonNode second = TestWorld.JSON.readTree(modelRequests("MARK-TWO").get(1).getBodyAsString());
+            assertThat(second.get("messages").valueStream().filter(m -> m.get("role").asString().equals("tool")))
+                    .extracting(m -> m.get("tool_call_id").asString()).containsExactly("call_1", "call_2");
+        }
+
+        @Test
+        void anUnknownFunctionOrABadArgumentGoesBackToTheModelAsAnErrorResult() {
+            when(WORLD.llm, 5, "MARK-BAD", null, toolCalls("weather_now", "{\"city\":\"Oslo\"}",
+                    "calculator_evaluate", "{\"expression\":\"1 / 0\"}"));
+            when(WORLD.llm, 1, "MARK-BAD", "\"tool\"", answer("I could not do that."));
+
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-BAD try\"}").json();
+
+            assertThat(result.get("answer").asString()).isEqualTo("I could not do that.");
+            assertThat(result.get("steps").get(0).get("error").asString()).contains("Unknown function 'weather_now'");
+            assertThat(result.get("steps").get(1).get("error").asString()).contains("Division by zero");
+            String fedBack = modelRequests("MARK-BAD").get(1).getBodyAsString();
+            assertThat(fedBack).contains("Unknown function").contains("Division by zero");
+        }
+
+        @Test
+        void aModelThatNeverStopsCallingToolsIsCutOffAtMaxSteps() {
+            when(WORLD.llm, 5, "MARK-LOOP", null, toolCalls("calculator_evaluate", "{\"expression\":\"1+1\"}"));
+
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LOOP forever\"}")
+                    .json();
+
+            assertThat(result.get("answer").asString()).contains("stopped after 3 steps");
+            assertThat(modelRequests("MARK-LOOP")).hasSize(3);
+        }
+
+        @Test
+        void perRequestOptionsReachTheModel() {
+            when(WORLD.llm, 5, "MARK-OPT", null, answer("ok"));
+
+            agent.post("/api/v1/chat", WORLD.clientKey,
+                    "{\"message\":\"MARK-OPT\",\"options\":{\"model\":\"gpt-other\",\"temperature\":0.9}}");
+
+            JsonNode sent = TestWorld.JSON.readTree(modelRequests("MARK-OPT").getFirst().getBodyAsString());
+            assertThat(sent.get("model").asString()).isEqualTo("gpt-other");
+            assertThat(sent.get("temperature").asDouble()).isEqualTo(0.9);
+        }
+
+        @Test
+        void aModelThatCannotBeReachedIsABadGateway() {
+            WORLD.llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
+                    .atPriority(1).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-500"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)
+                            .withBody("{\"error\":{\"message\":\"bad key\"}}")));
+
+            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-500\"}");
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(response.json().get("type").asString()).isEqualTo("urn:agentforge:problem:model-unavailable");
+        }
+    }
+
+    @Nested
+    class Streaming {
+
+        @Test
+        void stepsDeltasAndTheResultArriveAsEvents() {
+            when(WORLD.llm, 5, "MARK-STREAM", null,
+                    streamedToolCall("calculator_evaluate", "{\"expression\":\"6*7\"}"));
+            when(WORLD.llm, 1, "MARK-STREAM", "\"tool\"", streamedAnswer(List.of("It ", "is ", "42.")));
+
+            AgentHttp.Response response = agent.post("/api/v1/chat/stream", WORLD.clientKey,
+                    "{\"message\":\"MARK-STREAM go\"}");
+
+            assertThat(response.contentType()).startsWith("text/event-stream");
+            List<AgentHttp.Event> events = response.events();
+            assertThat(events).extracting(AgentHttp.Event::name)
+                    .containsExactly("step", "step", "delta", "delta", "delta", "done");
+            assertThat(events.get(0).data().get("phase").asString()).isEqualTo("started");
+            assertThat(events.get(1).data().get("step").get("result").get("result").asString()).isEqualTo("42");
+            assertThat(events.get(1).data().get("step").get("arguments").get("expression").asString())
+                    .as("arguments streamed in two pieces were joined").isEqualTo("6*7");
+            assertThat(events.getLast().data().get("answer").asString()).isEqualTo("It is 42.");
+        }
+
+        @Test
+        void aFailureIsAnErrorEventWithAProblem() {
+            AgentHttp.Response response = agent.post("/api/v1/chat/stream", WORLD.clientKey,
+                    "{\"message\":\"MARK-NOSTUB\",\"conversationId\":\"does-not-exist\"}");
+
+            AgentHttp.Event error = response.events().getLast();
+            assertThat(error.name()).isEqualTo("error");
+            assertThat(error.data().get("status").asInt()).isEqualTo(404);
+        }
+    }
+
+    @Nested
+    class Conversations {
+
+        @Test
+        void aConversationContinuesWithItsHistoryAndBelongsToItsCaller() {
+            when(WORLD.llm, 5, "MARK-CONV", null, answer("Noted."));
+            JsonNode first = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-CONV my name is Ada\"}")
+                    .json();
+            String id = first.get("conversationId").asString();
+
+            agent.post("/api/v1/chat", WORLD.clientKey,
+                    "{\"message\":\"MARK-CONV what is my name?\",\"conversationId\":\"" + id + "\"}");
+
+            String secondRequest = modelRequests("what is my name").getFirst().getBodyAsString();
+            assertThat(secondRequest).contains("my name is Ada").contains("Noted.");
+            JsonNode conversation = agent.get("/api/v1/conversations/" + id, WORLD.clientKey).json();
+            assertThat(conversation.get("turns")).hasSize(2);
+            assertThat(agent.get("/api/v1/conversations", WORLD.clientKey).body()).contains(id);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.otherClientKey).status()).isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations", WORLD.otherClientKey).body()).doesNotContain(id);
+            assertThat(agent.post("/api/v1/chat", WORLD.otherClientKey,
+                    "{\"message\":\"MARK-CONV hi\",\"conversationId\":\"" + id + "\"}").status()).isEqualTo(404);
+        }
+    }
+
+    @Nested
+    class BadInput {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', textBlock = """
+                empty message       | {"message":""}                                        | 400
+                missing message     | {}                                                    | 400
+                malformed JSON      | {"message":                                           | 400
+                wrong type          | {"message":["a"]}                                     | 400
+                temperature too hot | {"message":"hi","options":{"temperature":9}}          | 400
+                zero steps          | {"message":"hi","options":{"maxSteps":0}}             | 400
+                too many steps      | {"message":"hi","options":{"maxSteps":500}}           | 400
+                odd model name      | {"message":"hi","options":{"model":"a b; drop"}}      | 400
+                bad conversation id | {"message":"hi","conversationId":"../../etc"}         | 400
+                """)
+        void isRefusedWithAProblem(String label, String body, int status) {
+            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey, body);
+
+            assertThat(response.status()).isEqualTo(status);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().get("detail").asString()).isNotBlank();
+        }
+
+        @Test
+        void aTooLongMessageIsRefused() {
+            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey,
+                    "{\"message\":\"" + "a".repeat(9000) + "\"}");
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().get("detail").asString()).contains("longer than 8000");
+        }
+
+        @Test
+        void anOversizedBodyIsRefused() {
+            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey,
+                    "{\"message\":\"" + "a".repeat(70_000) + "\"}");
+
+            assertThat(response.status()).isEqualTo(413);
+        }
+    }
+
+    @Nested
+    class Security {
+
+        @Test
+        void callersNeedAValidKey() {
+            assertThat(agent.post("/api/v1/chat", null, "{\"message\":\"hi\"}").status()).isEqualTo(401);
+            assertThat(agent.post("/api/v1/chat", "af_nosuchkey1_abcdefghijklmnopqrstuvwxyz", "{\"message\":\"hi\"}")
+                    .status()).isEqualTo(401);
+            assertThat(agent.get("/api/v1/conversations", null).json().get("type").asString())
+                    .isEqualTo("urn:agentforge:problem:unauthorized");
+        }
+
+        @Test
+        void healthAndApiDocsArePublic() {
+            assertThat(agent.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+            assertThat(agent.get("/v3/api-docs", null).body()).contains("/api/v1/chat/stream", "/api/v1/conversations");
+        }
+
+        @Test
+        void theAgentRegistersItselfAsAnAgent() {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(WORLD.registryGet("/api/v1/services?kind=AGENT").toString()).contains("\"agent\"",
+                            "/api/v1/chat/stream"));
+        }
+    }
+}

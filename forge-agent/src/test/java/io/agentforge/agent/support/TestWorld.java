@@ -1,0 +1,146 @@
+package io.agentforge.agent.support;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.sun.net.httpserver.HttpServer;
+import io.agentforge.registry.RegistryApplication;
+import io.agentforge.registry.api.ForgeJacksonModule;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The agent's surroundings for one test class, all real over loopback: a registry, a calculator-like tool
+ * registered in it, and WireMock speaking the OpenAI Chat Completions wire format.
+ */
+public final class TestWorld implements AutoCloseable {
+
+    public static final String ADMIN_KEY = "af_agenttest01_abcdefghijklmnopqrstuvwxyz0123456789";
+    public static final JsonMapper JSON = ForgeJacksonModule.mapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public final ConfigurableApplicationContext registry;
+    public final String registryUrl;
+    public final String agentKey;
+    public final String clientKey;
+    public final String otherClientKey;
+    public final WireMockServer llm;
+    public final HttpServer tool;
+    /** Every expression the tool was asked to evaluate. */
+    public final List<String> toolCalls = new CopyOnWriteArrayList<>();
+
+    public TestWorld() {
+        registry = new SpringApplicationBuilder(RegistryApplication.class).run("--server.port=0",
+                "--server.address=127.0.0.1", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                "--spring.jmx.enabled=false", "--spring.application.admin.enabled=false");
+        registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
+        agentKey = key("agent", "service");
+        clientKey = key("alice", "client");
+        otherClientKey = key("bob", "client");
+        llm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        llm.start();
+        tool = startTool();
+        registerTool();
+    }
+
+    private HttpServer startTool() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/forge/functions/calculator_evaluate", exchange -> {
+                JsonNode arguments = JSON.readTree(exchange.getRequestBody().readAllBytes());
+                String expression = arguments.path("expression").asString();
+                toolCalls.add(expression);
+                byte[] body;
+                int status;
+                if (expression.contains("/ 0")) {
+                    status = 422;
+                    body = ("{\"type\":\"urn:agentforge:problem:calculation-division-by-zero\",\"title\":\"Division by"
+                            + " zero\",\"status\":422,\"detail\":\"Division by zero at position 2\"}").getBytes();
+                    exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+                } else {
+                    status = 200;
+                    body = ("{\"result\":\"" + (expression.equals("12.5 / 100 * 240") ? "30" : "42") + "\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                }
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void registerTool() {
+        String toolKey = key("calculator", "service");
+        Map<String, Object> registration = Map.of("instanceId", "calc-test-1", "name", "calculator", "kind", "TOOL",
+                "endpoint", "http://127.0.0.1:" + tool.getAddress().getPort(),
+                "functions", List.of(Map.of("name", "calculator_evaluate",
+                        "description", "Evaluate an arithmetic expression exactly",
+                        "inputSchema", Map.of("type", "object",
+                                "properties", Map.of("expression", Map.of("type", "string",
+                                        "description", "e.g. (3+4)*2")),
+                                "required", List.of("expression")))),
+                "leaseDuration", "1h");
+        post("/api/v1/instances", toolKey, registration);
+    }
+
+    public String key(String name, String role) {
+        return post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles", List.of(role))).path("key").asString();
+    }
+
+    public JsonNode post(String path, String key, Object body) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JsonNode registryGet(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        tool.stop(0);
+        llm.stop();
+        registry.close();
+    }
+}
