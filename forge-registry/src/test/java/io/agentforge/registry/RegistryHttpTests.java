@@ -338,6 +338,19 @@ class RegistryHttpTests {
         }
 
         @Test
+        void requestsTheServletContainerRejectsAreProblemsToo() throws Exception {
+            // HTTP clients refuse to send a broken escape, so write the request by hand.
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(("GET /api/v1/instances/%zz HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer " + clientKey + "\r\nConnection: close\r\n\r\n").getBytes());
+                String response = new String(socket.getInputStream().readAllBytes());
+
+                assertThat(response).startsWith("HTTP/1.1 400");
+                assertThat(response).contains("application/problem+json", "urn:agentforge:problem:");
+            }
+        }
+
+        @Test
         void anIntrospectionWithoutAKeyIsRefused() {
             assertProblem(http.post("/api/v1/auth/introspect", serviceKey, "{}"), 400, "validation");
         }
