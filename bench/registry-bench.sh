@@ -35,7 +35,8 @@ if [ "$STORE" = postgres ]; then
          --spring.datasource.username=postgres --spring.datasource.password=bench)
 fi
 
-AGENTFORGE_ADMIN_KEY="$KEY" "$JAVA_HOME/bin/java" -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
+# shellcheck disable=SC2086  # BENCH_JAVA_OPTS holds several options, e.g. "-XX:+UseZGC"
+AGENTFORGE_ADMIN_KEY="$KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
   --logging.level.io.agentforge=WARN "${EXTRA[@]}" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
@@ -48,6 +49,7 @@ heap() {
 }
 
 echo "== Agent Forge registry benchmark: store=$STORE instances=$INSTANCES run=${SECONDS_PER_RUN}s"
+echo "JVM options: ${BENCH_JAVA_OPTS:-(defaults)}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 HEAP_BEFORE=$(heap)
 "$JAVA_HOME/bin/java" "$ROOT/bench/RegistryLoad.java" "$BASE" "$KEY" "$INSTANCES" "$SERVICES"
