@@ -1,0 +1,66 @@
+package io.agentforge.starter;
+
+import io.agentforge.registry.api.ServiceKind;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Publishes the application's Spring AI {@code @Tool} methods (for a {@code TOOL} service) and serves them at
+ * {@code POST /forge/functions/{name}}; documents each one in the OpenAPI document when springdoc is present.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(ForgeProperties.class)
+public class ForgeFunctionsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    PublishedFunctions forgePublishedFunctions(ConfigurableListableBeanFactory beans, ForgeProperties properties,
+                                               ObjectProvider<JsonMapper> mapper) {
+        // The registry lets only tools offer functions; an agent's own @Tool methods stay private to it.
+        if (properties.service().kind() != ServiceKind.TOOL) {
+            return PublishedFunctions.none();
+        }
+        return PublishedFunctions.scan(beans, argumentsMapper(mapper));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FunctionInvocationController forgeFunctionInvocationController(PublishedFunctions functions,
+                                                                  ForgeProperties properties,
+                                                                  ObjectProvider<JsonMapper> mapper) {
+        return new FunctionInvocationController(functions, argumentsMapper(mapper),
+                properties.functions().maxRequestSize().toBytes());
+    }
+
+    /** The application's mapper, reading floats as exact decimals and refusing duplicate keys. */
+    static JsonMapper argumentsMapper(ObjectProvider<JsonMapper> mapper) {
+        return mapper.getIfAvailable(JsonMapper::new).rebuild()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(OpenApiCustomizer.class)
+    static class OpenApiDocumentation {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "forgeFunctionsOpenApiCustomizer")
+        OpenApiCustomizer forgeFunctionsOpenApiCustomizer(PublishedFunctions functions, ForgeProperties properties) {
+            return new FunctionsOpenApiCustomizer(functions, properties.security().enabled(),
+                    properties.functions().maxRequestSize().toBytes());
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.agentforge.starter;
+
+import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.registry.api.IntrospectionResult;
+import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Serves the published functions: {@code POST /forge/functions/{name}} with the arguments as a JSON object answers
+ * the function's JSON result, or a problem detail naming what was wrong. Tool-domain failures are 4xx; a 500 is a
+ * bug. Hidden from springdoc: each function is documented as an operation of its own instead.
+ */
+@Hidden
+@RestController
+@RequestMapping(FunctionInvocationController.PATH)
+class FunctionInvocationController {
+
+    static final String PATH = "/forge/functions";
+    private static final Logger log = LoggerFactory.getLogger(FunctionInvocationController.class);
+
+    private final PublishedFunctions functions;
+    private final JsonMapper mapper;
+    private final int maxRequestSize;
+
+    FunctionInvocationController(PublishedFunctions functions, JsonMapper mapper, long maxRequestSize) {
+        this.functions = functions;
+        this.mapper = mapper;
+        this.maxRequestSize = (int) Math.min(Math.max(maxRequestSize, 1), Integer.MAX_VALUE - 1);
+    }
+
+    @GetMapping
+    List<FunctionDescriptor> list() {
+        return functions.descriptors();
+    }
+
+    @PostMapping("/{name}")
+    ResponseEntity<?> invoke(@PathVariable String name, HttpServletRequest request) throws IOException {
+        PublishedFunction function = functions.find(name).orElse(null);
+        if (function == null) {
+            return problem(HttpStatus.NOT_FOUND, ForgeProblems.NOT_FOUND, "Unknown function",
+                    "No function '" + abbreviate(name) + "' is published here" + known());
+        }
+        if (request.getContentLengthLong() > maxRequestSize) {
+            return tooLarge(request.getContentLengthLong() + " bytes");
+        }
+        byte[] body = request.getInputStream().readNBytes(maxRequestSize + 1);
+        if (body.length > maxRequestSize) {
+            return tooLarge("more than " + maxRequestSize + " bytes");
+        }
+        JsonNode arguments;
+        try {
+            arguments = isBlank(body) ? mapper.createObjectNode() : mapper.readTree(body);
+        } catch (JacksonException e) {
+            return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
+                    "The arguments are not valid JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+        }
+        if (!arguments.isObject()) {
+            return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
+                    "The arguments must be a JSON object of named arguments, not " + kind(arguments));
+        }
+        List<ArgumentValidator.Violation> violations = function.validate(arguments);
+        if (!violations.isEmpty()) {
+            return invalid(violations);
+        }
+        try {
+            JsonNode result = function.invoke(arguments, (IntrospectionResult) request.getAttribute(
+                    InboundKeyFilter.CALLER_ATTRIBUTE));
+            return ResponseEntity.ok(result);
+        } catch (ArgumentConversionException e) {
+            return invalid(List.of(new ArgumentValidator.Violation(e.field(), e.getMessage())));
+        } catch (ToolFailedException e) {
+            return toolFailure(name, e.getCause());
+        }
+    }
+
+    private ResponseEntity<ProblemDetail> toolFailure(String name, Throwable failure) {
+        if (failure instanceof ToolProblemException refusal) {
+            ProblemDetail problem = ForgeProblems.of(refusal.status(), refusal.type(), refusal.title(),
+                    refusal.getMessage());
+            refusal.properties().forEach(problem::setProperty);
+            return ResponseEntity.status(refusal.status()).body(problem);
+        }
+        if (failure instanceof Error error) {
+            log.error("Function {} failed with an error", name, error);
+            return problem(HttpStatus.INTERNAL_SERVER_ERROR, ForgeProblems.INTERNAL, "Internal error",
+                    "The function failed unexpectedly; it has been logged");
+        }
+        log.debug("Function {} refused the call", name, failure);
+        String message = failure.getMessage() == null || failure.getMessage().isBlank()
+                ? failure.getClass().getSimpleName() : failure.getMessage();
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, ForgeProblems.TOOL_ERROR, "Tool error",
+                abbreviate(message, 1000));
+    }
+
+    private static ResponseEntity<ProblemDetail> invalid(List<ArgumentValidator.Violation> violations) {
+        ProblemDetail problem = ForgeProblems.of(HttpStatus.BAD_REQUEST, ForgeProblems.VALIDATION,
+                "Invalid arguments", ArgumentValidator.summary(violations));
+        problem.setProperty("field", violations.getFirst().field());
+        problem.setProperty("errors", violations.stream()
+                .map(v -> Map.of("field", v.field(), "message", v.message())).toList());
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    private ResponseEntity<ProblemDetail> tooLarge(String size) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, ForgeProblems.PAYLOAD_TOO_LARGE, "Payload too large",
+                "The arguments of " + size + " exceed the limit of " + maxRequestSize + " bytes");
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, URI type, String title, String detail) {
+        return ResponseEntity.status(status).body(ForgeProblems.of(status, type, title, detail));
+    }
+
+    private String known() {
+        List<String> names = functions.all().stream().map(PublishedFunction::name).toList();
+        if (names.isEmpty()) {
+            return " (this service publishes no functions)";
+        }
+        return names.stream().limit(20).collect(Collectors.joining(", ", " (published: ",
+                names.size() > 20 ? ", ...)" : ")"));
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String where(TokenStreamLocation location) {
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private static String kind(JsonNode node) {
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isNull()) {
+            return "null";
+        }
+        return node.isString() ? "a string" : node.isNumber() ? "a number" : "a " + node.getNodeType();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return abbreviate(newline < 0 ? message : message.substring(0, newline), 300);
+    }
+
+    private static String abbreviate(String text) {
+        return abbreviate(text, 64);
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+}

@@ -1,0 +1,71 @@
+package io.agentforge.starter;
+
+import io.agentforge.registry.RegistryApplication;
+import io.agentforge.registry.api.ApiKeyCreated;
+import io.agentforge.registry.api.ApiKeyRequest;
+import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.api.Role;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** A real registry (in-memory store) in this JVM on a free loopback port, with an admin key for the test. */
+final class InProcessRegistry implements AutoCloseable {
+
+    static final String ADMIN_KEY = "af_startertest1_Starter-admin-secret_0123456789abcdef";
+
+    private static final JsonMapper MAPPER = ForgeJacksonModule.mapper();
+
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private InProcessRegistry(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    static InProcessRegistry start() {
+        return new InProcessRegistry(new SpringApplicationBuilder(RegistryApplication.class).run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--server.shutdown=immediate",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                // The starter is on this class path too; the registry must not try to register itself.
+                "--agentforge.enabled=false",
+                "--agentforge.security.enabled=false",
+                "--agentforge.registry.security.admin-key=" + ADMIN_KEY));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + context.getEnvironment().getRequiredProperty("local.server.port");
+    }
+
+    /** A new key with these roles, made through the admin API; returns the secret. */
+    String createKey(String name, Role... roles) throws IOException, InterruptedException {
+        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(roles))));
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("Creating a key answered " + response.statusCode());
+        }
+        return MAPPER.readValue(response.body(), ApiKeyCreated.class).key();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        context.close();
+    }
+}

@@ -1,0 +1,134 @@
+package io.agentforge.starter;
+
+import io.agentforge.client.CatalogResult;
+import io.agentforge.client.DiscoveryCache;
+import io.agentforge.client.ForgeClientSettings;
+import io.agentforge.client.FunctionInvoker;
+import io.agentforge.client.HttpRegistryClient;
+import io.agentforge.client.ToolInvocationException;
+import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.Role;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.ai.tool.annotation.ToolParam;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** A tool built on the starter against a real registry: registers, is discovered and called, and leaves. */
+class RegistryRoundTripTests {
+
+    private static InProcessRegistry registry;
+    private static String serviceKey;
+    private static String clientKey;
+
+    @ToolTestApplication
+    static class Greeter {
+
+        @Bean
+        GreeterTools greeterTools() {
+            return new GreeterTools();
+        }
+    }
+
+    static class GreeterTools {
+
+        @Tool(name = "greeter_say", description = "Greets someone by name")
+        String say(@ToolParam(description = "Who to greet") String name) {
+            return "Hello, " + name;
+        }
+    }
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = InProcessRegistry.start();
+        serviceKey = registry.createKey("greeter", Role.SERVICE);
+        clientKey = registry.createKey("caller", Role.CLIENT);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    private static ConfigurableApplicationContext startGreeter() {
+        return new SpringApplicationBuilder(Greeter.class).run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--agentforge.registry-url=" + registry.url(),
+                "--agentforge.api-key=" + serviceKey,
+                "--agentforge.service.name=greeter",
+                "--agentforge.service.description=Says hello",
+                "--agentforge.service.capabilities=greeting");
+    }
+
+    private static Optional<CatalogFunction> published(HttpRegistryClient client, String name) {
+        Catalog catalog = ((CatalogResult.Modified) client.catalog(null)).catalog();
+        return catalog.functions().stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    @Test
+    void aToolRegistersIsCalledThroughTheRegistryAndLeavesWhenItStops() throws Exception {
+        try (HttpRegistryClient client = new HttpRegistryClient(ForgeClientSettings.of(registry.url(), clientKey))) {
+            ConfigurableApplicationContext greeter = startGreeter();
+            String instanceId;
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> published(client, "greeter_say").isPresent());
+                CatalogFunction function = published(client, "greeter_say").orElseThrow();
+                assertThat(function.service()).isEqualTo("greeter");
+                assertThat(function.description()).isEqualTo("Greets someone by name");
+                assertThat(function.inputSchema()).containsEntry("type", "object")
+                        .containsEntry("required", List.of("name"))
+                        .containsEntry("properties", Map.of("name",
+                                Map.of("type", "string", "description", "Who to greet")));
+
+                ForgeServiceRegistrar registrar = greeter.getBean(ForgeServiceRegistrar.class);
+                instanceId = registrar.registration().orElseThrow().instanceId();
+                String port = greeter.getEnvironment().getRequiredProperty("local.server.port");
+                assertThat(client.instance(instanceId).orElseThrow().endpoint())
+                        .isEqualTo("http://127.0.0.1:" + port);
+
+                try (DiscoveryCache discovery = new DiscoveryCache(client, Clock.systemUTC()).start();
+                     FunctionInvoker invoker = new FunctionInvoker(discovery, Clock.systemUTC())) {
+                    assertThat(discovery.awaitCatalog(Duration.ofSeconds(10))).isTrue();
+                    JsonNode answer = invoker.invoke("greeter_say", Map.of("name", "Ada"), clientKey);
+                    assertThat(answer.asString()).isEqualTo("Hello, Ada");
+
+                    assertThatExceptionOfType(ToolInvocationException.class)
+                            .isThrownBy(() -> invoker.invoke("greeter_say", Map.of("name", 7), clientKey))
+                            .satisfies(e -> assertThat(e.status()).isEqualTo(400))
+                            .satisfies(e -> assertThat(e.problem().is("validation")).isTrue());
+                    assertThatExceptionOfType(ToolInvocationException.class)
+                            .isThrownBy(() -> invoker.invoke("greeter_say", Map.of("name", "Ada"), null))
+                            .satisfies(e -> assertThat(e.status()).isEqualTo(401));
+                    // Well-formed but unknown to the registry: only the registry's answer can refuse it.
+                    String forged = clientKey.substring(0, clientKey.length() - 1)
+                            + (clientKey.endsWith("x") ? "y" : "x");
+                    assertThatExceptionOfType(ToolInvocationException.class)
+                            .isThrownBy(() -> invoker.invoke("greeter_say", Map.of("name", "Ada"), forged))
+                            .satisfies(e -> assertThat(e.status()).isEqualTo(401));
+                }
+            } finally {
+                greeter.close();
+            }
+            assertThat(client.instance(instanceId)).isEmpty();
+            assertThat(published(client, "greeter_say")).isEmpty();
+        }
+    }
+}
