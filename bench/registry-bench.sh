@@ -11,7 +11,7 @@ INSTANCES="${2:-10000}"
 SECONDS_PER_RUN="${3:-20}"
 SERVICES=200
 PER_SERVICE=$((INSTANCES / SERVICES))
-PORT="${BENCH_PORT:-18081}"
+PORT="${BENCH_PORT:-19181}"
 BASE="http://127.0.0.1:$PORT"
 KEY="af_benchadmin01_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 LOG="$(mktemp -d)/registry.log"

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Agent benchmark: overhead per question with an instant stub model (WireMock, OpenAI wire format) and a local
+# calculator, throughput of concurrent conversations, startup to "registered" and RSS of agent and calculator.
+# Usage: bench/agent-bench.sh [seconds] [concurrency]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SECONDS_RUN="${1:-15}"
+CONCURRENCY="${2:-16}"
+. "$ROOT/scripts/pick-jdk.sh"
+forge_pick_jdk
+JAVA="$JAVA_HOME/bin/java"
+WIREMOCK_JAR=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar)
+for m in registry calculator agent; do
+  [ -f "$ROOT/forge-$m/target/forge-$m-0.1.0-SNAPSHOT-exec.jar" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+done
+ADMIN="af_benchadmin02_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+R=http://127.0.0.1:19081
+LOGS=$(mktemp -d)
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
+
+ready() { for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.25; done; return 1; }
+key() {
+  curl -fs -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\",\"roles\":[\"$2\"]}" $R/api/v1/keys | sed -E 's/.*"key":"([^"]+)".*/\1/'
+}
+registered() {
+  local start=$1 name=$2
+  for _ in $(seq 1 400); do
+    if curl -fs -H "Authorization: Bearer $ADMIN" "$R/api/v1/services?name=$name&status=UP" | grep -q instanceId; then
+      echo $(( ($(date +%s%N) - start) / 1000000 )); return
+    fi
+    sleep 0.05
+  done
+  echo "never"
+}
+
+AGENTFORGE_ADMIN_KEY="$ADMIN" "$JAVA" -jar "$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar" \
+  --server.address=127.0.0.1 --server.port=19081 >"$LOGS/registry.log" 2>&1 & PIDS+=($!)
+"$JAVA" -jar "$WIREMOCK_JAR" --port 19090 --bind-address 127.0.0.1 --root-dir "$ROOT/bench/agent-stub" \
+  --disable-request-logging --no-request-journal >"$LOGS/wiremock.log" 2>&1 & PIDS+=($!)
+ready $R/actuator/health/readiness
+ready http://127.0.0.1:19090/__admin/health || ready http://127.0.0.1:19090/__admin/mappings
+CALC_KEY=$(key calculator service); AGENT_KEY=$(key agent service); CLIENT_KEY=$(key bench client)
+
+START=$(date +%s%N)
+AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$CALC_KEY" "$JAVA" -jar \
+  "$ROOT/forge-calculator/target/forge-calculator-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 \
+  --server.port=19083 >"$LOGS/calculator.log" 2>&1 & PIDS+=($!); CALC_PID=$!
+CALC_MS=$(registered "$START" calculator)
+
+START=$(date +%s%N)
+AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$AGENT_KEY" OPENAI_API_KEY=sk-bench \
+  AGENTFORGE_LLM_BASE_URL=http://127.0.0.1:19090/v1 AGENTFORGE_LLM_MODEL=bench "$JAVA" -jar \
+  "$ROOT/forge-agent/target/forge-agent-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 --server.port=19082 \
+  --agentforge.agent.rate-limit.requests-per-minute=100000000 --logging.level.io.agentforge=WARN \
+  >"$LOGS/agent.log" 2>&1 & PIDS+=($!); AGENT_PID=$!
+AGENT_MS=$(registered "$START" agent)
+# The agent needs the calculator in its discovery cache before the first question.
+for _ in $(seq 1 100); do
+  curl -fs -H "Authorization: Bearer $CLIENT_KEY" -H 'Content-Type: application/json' \
+    -d '{"message":"what is 1+1?"}' http://127.0.0.1:19082/api/v1/chat | grep -q '"tool":"calculator_evaluate"' && break
+  sleep 0.2
+done
+
+echo "== Agent Forge agent benchmark"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1)"
+echo "startup to registered: calculator ${CALC_MS} ms, agent ${AGENT_MS} ms"
+"$JAVA" "$ROOT/bench/AgentBench.java" http://127.0.0.1:19082 "$CLIENT_KEY" http://127.0.0.1:19090 \
+  http://127.0.0.1:19083 "$CLIENT_KEY" "$SECONDS_RUN" "$CONCURRENCY"
+echo "RSS after the run: agent $(( $(awk '/VmRSS/ {print $2}' /proc/$AGENT_PID/status) / 1024 )) MiB," \
+  "calculator $(( $(awk '/VmRSS/ {print $2}' /proc/$CALC_PID/status) / 1024 )) MiB"

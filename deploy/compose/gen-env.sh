@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Writes a .env for docker-compose.yml from .env.example, with generated secrets:
+#   AGENTFORGE_ADMIN_KEY          af_<12 of [a-z0-9]>_<40 of [A-Za-z0-9]>
+#   AGENTFORGE_DATABASE_PASSWORD  32 of [A-Za-z0-9]
+#   TRAEFIK_DASHBOARD_USERS       admin:<apr1 hash> of a generated password, printed once
+# Every other line is copied as it is. Refuses to overwrite an existing file unless --force.
+#
+# Usage: ./gen-env.sh [--force] [output file, default .env next to this script]
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+force=false
+if [ "${1:-}" = "--force" ]; then
+  force=true
+  shift
+fi
+out="${1:-$here/.env}"
+
+if [ -e "$out" ] && [ "$force" != true ]; then
+  echo "$out exists; not overwriting it (use --force to replace it and its secrets)." >&2
+  exit 1
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "openssl is needed to hash the Traefik dashboard password." >&2
+  exit 1
+fi
+
+# n random characters of a tr set. Reads bounded chunks so no pipe is cut short (pipefail-safe).
+random_chars() {
+  local set=$1 n=$2 acc=""
+  while [ "${#acc}" -lt "$n" ]; do
+    acc+=$(head -c 256 /dev/urandom | LC_ALL=C tr -dc "$set")
+  done
+  printf '%s' "${acc:0:$n}"
+}
+
+admin_key="af_$(random_chars 'a-z0-9' 12)_$(random_chars 'A-Za-z0-9' 40)"
+db_password=$(random_chars 'A-Za-z0-9' 32)
+dashboard_password=$(random_chars 'A-Za-z0-9' 24)
+dashboard_users="admin:$(printf '%s\n' "$dashboard_password" | openssl passwd -apr1 -stdin)"
+
+tmp="$(mktemp "$out.XXXXXX")"
+trap 'rm -f "$tmp"' EXIT
+chmod 600 "$tmp"
+# Values travel through the environment, not awk -v, so that nothing in them is unescaped. The dashboard line is
+# single-quoted: Compose would otherwise interpolate the $ signs of the hash.
+ADMIN_KEY="$admin_key" DB_PASSWORD="$db_password" DASHBOARD_USERS="$dashboard_users" awk '
+  /^AGENTFORGE_ADMIN_KEY=/         { print "AGENTFORGE_ADMIN_KEY=" ENVIRON["ADMIN_KEY"]; next }
+  /^AGENTFORGE_DATABASE_PASSWORD=/ { print "AGENTFORGE_DATABASE_PASSWORD=" ENVIRON["DB_PASSWORD"]; next }
+  /^TRAEFIK_DASHBOARD_USERS=/      { print "TRAEFIK_DASHBOARD_USERS=\047" ENVIRON["DASHBOARD_USERS"] "\047"; next }
+  { print }
+' "$here/.env.example" >"$tmp"
+mv "$tmp" "$out"
+trap - EXIT
+
+cat <<MSG
+Wrote $out (mode 600) with a new admin key, database password and Traefik dashboard login.
+  Traefik dashboard  user admin, password $dashboard_password  (shown only now; the file keeps its hash)
+  Admin API key      grep AGENTFORGE_ADMIN_KEY $out
+Set OPENAI_API_KEY there to use a model, then: docker compose up -d --build
+MSG

@@ -1,0 +1,124 @@
+package io.agentforge.deploy.compose;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** deploy/compose/gen-env.sh, run with bash: it turns .env.example into a .env Compose accepts. */
+class GenEnvScriptTests {
+
+    private static final Path SCRIPT = ComposeFile.DIR.resolve("gen-env.sh");
+
+    @TempDir
+    Path temp;
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private static Run run(String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of("bash", SCRIPT.toString()),
+                        java.util.Arrays.stream(args)).toList())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    @Nested
+    class AFreshEnvFile {
+
+        @Test
+        void holdsAWellFormedAdminKeyAndAStrongDatabasePassword() throws Exception {
+            Path env = temp.resolve(".env");
+            assertThat(run(env.toString()).exitCode()).isZero();
+            Map<String, String> values = EnvFile.read(env).resolved();
+            assertThat(values.get("AGENTFORGE_ADMIN_KEY")).matches("af_[a-z0-9]{12}_[A-Za-z0-9]{40}");
+            assertThat(values.get("AGENTFORGE_DATABASE_PASSWORD")).matches("[A-Za-z0-9]{32}");
+        }
+
+        @Test
+        void holdsADashboardLoginWhosePasswordIsPrintedOnceAndStoredOnlyAsAHash() throws Exception {
+            Path env = temp.resolve(".env");
+            Run run = run(env.toString());
+            EnvFile file = EnvFile.read(env);
+            EnvFile.Entry users = file.entry("TRAEFIK_DASHBOARD_USERS");
+            assertThat(users.singleQuoted()).as("single-quoted, or Compose interpolates the $ of the hash").isTrue();
+            assertThat(users.raw()).matches("admin:\\$apr1\\$[./0-9A-Za-z]{1,8}\\$[./0-9A-Za-z]{22}");
+            String password = run.output().replaceAll("(?s).*password ([A-Za-z0-9]{24}) .*", "$1");
+            assertThat(password).hasSize(24);
+            assertThat(Files.readString(env)).doesNotContain(password);
+        }
+
+        @Test
+        void keepsEveryOtherLineOfTheExample() throws Exception {
+            Path env = temp.resolve(".env");
+            run(env.toString());
+            List<String> generated = List.of("AGENTFORGE_ADMIN_KEY=", "AGENTFORGE_DATABASE_PASSWORD=",
+                    "TRAEFIK_DASHBOARD_USERS=");
+            assertThat(Files.readAllLines(env)).filteredOn(line -> generated.stream().noneMatch(line::startsWith))
+                    .containsExactlyElementsOf(Files.readAllLines(ComposeFile.ENV_EXAMPLE).stream()
+                            .filter(line -> generated.stream().noneMatch(line::startsWith)).toList());
+        }
+
+        @Test
+        void isEnoughForComposeToStartAndValidate() throws Exception {
+            Path env = temp.resolve(".env");
+            run(env.toString());
+            ComposeFile resolved = ComposeFile.load().interpolated(EnvFile.read(env).resolved());
+            assertThat(ComposeSchema.load().validate(resolved.root())).isEmpty();
+            assertThat(resolved.service("calculator").environment().get("AGENTFORGE_API_KEY"))
+                    .isEqualTo(EnvFile.read(env).resolved().get("AGENTFORGE_ADMIN_KEY"));
+        }
+
+        @Test
+        void isReadableOnlyByItsOwner() throws Exception {
+            Path env = temp.resolve(".env");
+            run(env.toString());
+            assertThat(Files.getPosixFilePermissions(env))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+
+        @Test
+        void differsFromTheLastOne() throws Exception {
+            run(temp.resolve("a.env").toString());
+            run(temp.resolve("b.env").toString());
+            assertThat(EnvFile.read(temp.resolve("a.env")).resolved().get("AGENTFORGE_ADMIN_KEY"))
+                    .isNotEqualTo(EnvFile.read(temp.resolve("b.env")).resolved().get("AGENTFORGE_ADMIN_KEY"));
+        }
+    }
+
+    @Nested
+    class AnExistingEnvFile {
+
+        @Test
+        void isNotOverwrittenWithoutForce() throws Exception {
+            Path env = temp.resolve(".env");
+            Files.writeString(env, "AGENTFORGE_ADMIN_KEY=af_keepthis1_keepthiskeepthiskeep\n");
+            Run run = run(env.toString());
+            assertThat(run.exitCode()).isNotZero();
+            assertThat(run.output()).contains("--force");
+            assertThat(Files.readString(env)).contains("af_keepthis1_keepthiskeepthiskeep");
+        }
+
+        @Test
+        void isReplacedWithForce() throws Exception {
+            Path env = temp.resolve(".env");
+            Files.writeString(env, "AGENTFORGE_ADMIN_KEY=af_keepthis1_keepthiskeepthiskeep\n");
+            assertThat(run("--force", env.toString()).exitCode()).isZero();
+            assertThat(Files.readString(env)).doesNotContain("af_keepthis1_keepthiskeepthiskeep")
+                    .contains("FORGE_CONSOLE_HOST=");
+        }
+    }
+}
