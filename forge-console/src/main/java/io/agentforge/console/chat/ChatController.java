@@ -1,0 +1,227 @@
+package io.agentforge.console.chat;
+
+import io.agentforge.client.Problem;
+import io.agentforge.client.RegistryException;
+import io.agentforge.console.RelativeTime;
+import io.agentforge.console.security.Credentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The chat page, and the relay of an agent's answer stream to the browser. The browser names an agent by id only;
+ * the console looks it up in the registry and calls it with the caller's credential, which never reaches the page.
+ */
+@Controller
+class ChatController {
+
+    static final URI INVALID_QUESTION = URI.create(Problem.AGENTFORGE_PREFIX + "validation");
+    private static final Logger log = LoggerFactory.getLogger(ChatController.class);
+    /** Longer than any agent deadline: the agent ends the stream first. */
+    private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(15);
+
+    private final AgentDirectory agents;
+    private final AgentGateway gateway;
+    private final MarkdownRenderer markdown;
+    private final Credentials credentials;
+    private final Clock clock;
+
+    ChatController(AgentDirectory agents, AgentGateway gateway, MarkdownRenderer markdown, Credentials credentials,
+                   Clock clock) {
+        this.clock = clock;
+        this.agents = agents;
+        this.gateway = gateway;
+        this.markdown = markdown;
+        this.credentials = credentials;
+    }
+
+    @GetMapping("/")
+    String page(@RequestParam(required = false) String agent, @RequestParam(name = "c", required = false) String id,
+                Authentication authentication, Model model) {
+        List<AgentTarget> available;
+        try {
+            available = agents.agents();
+        } catch (RegistryException e) {
+            available = List.of();
+            model.addAttribute("agentsProblem", e.problem());
+        }
+        AgentTarget selected = available.stream().filter(a -> a.id().equals(agent)).findFirst()
+                .orElse(available.isEmpty() ? null : available.getFirst());
+        model.addAttribute("agents", available);
+        model.addAttribute("selected", selected);
+        model.addAttribute("conversationId", "");
+        model.addAttribute("turns", List.of());
+        if (selected != null && id != null && !id.isBlank()) {
+            try {
+                Optional<Conversations.Conversation> conversation = gateway.conversation(selected, id,
+                        credentials.forAgent(authentication));
+                conversation.ifPresentOrElse(found -> {
+                    model.addAttribute("conversationId", found.id());
+                    model.addAttribute("conversationTitle", found.title());
+                    model.addAttribute("turns", found.turns().stream().map(t -> TurnView.of(t, markdown)).toList());
+                }, () -> model.addAttribute("conversationProblem", new Problem(404, null, "Conversation not found",
+                        "This agent has no conversation '" + id + "' of yours; it may have restarted.")));
+            } catch (AgentException e) {
+                model.addAttribute("conversationProblem", e.problem());
+            }
+        }
+        return "chat";
+    }
+
+    /** The sidebar's history, loaded after the page so a slow agent never delays the page. */
+    @GetMapping("/chat/conversations")
+    String conversations(@RequestParam(required = false) String agent,
+                         @RequestParam(name = "c", required = false) String current,
+                         Authentication authentication, Model model) {
+        model.addAttribute("current", current == null ? "" : current);
+        model.addAttribute("agentId", agent == null ? "" : agent);
+        try {
+            Optional<AgentTarget> target = agents.find(agent);
+            if (target.isEmpty()) {
+                model.addAttribute("conversations", List.of());
+                model.addAttribute("historyProblem", ChatErrors.noAgent());
+            } else {
+                Instant now = clock.instant();
+                model.addAttribute("conversations", gateway.conversations(target.get(),
+                        credentials.forAgent(authentication)).stream().map(c -> HistoryItem.of(c, now)).toList());
+            }
+        } catch (AgentException e) {
+            model.addAttribute("conversations", List.of());
+            model.addAttribute("historyProblem", e.problem());
+        } catch (RegistryException e) {
+            model.addAttribute("conversations", List.of());
+            model.addAttribute("historyProblem", e.problem());
+        }
+        return "chat-history :: history";
+    }
+
+    /**
+     * Asks the agent and relays its stream: {@code step} and {@code delta} as they come, {@code done} with the
+     * answer rendered to safe HTML, or {@code error} with a problem detail and a sentence to show.
+     */
+    @PostMapping(value = "/chat/stream", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(@RequestBody Question question, Authentication authentication) {
+        ChatCommand command = question.toCommand();
+        String credential = credentials.forAgent(authentication);
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(command, credential, emitter));
+        return emitter;
+    }
+
+    private void relay(ChatCommand command, String credential, SseEmitter emitter) {
+        try {
+            AgentTarget target = agents.find(command.agent())
+                    .orElseThrow(() -> new AgentException(ChatErrors.noAgent()));
+            gateway.stream(target, command, credential, (event, data) -> {
+                switch (event) {
+                    case "done" -> send(emitter, "done", withHtml(data));
+                    case "error" -> send(emitter, "error", ChatErrors.event(problem(data), null));
+                    case "step", "delta" -> send(emitter, event, data);
+                    default -> {
+                        // Unknown events from a newer agent are not for this page.
+                    }
+                }
+            });
+            emitter.complete();
+        } catch (AgentException e) {
+            sendQuietly(emitter, "error", ChatErrors.event(e.problem(), e.retryAfter()));
+            emitter.complete();
+        } catch (RegistryException e) {
+            sendQuietly(emitter, "error", ChatErrors.event(e.problem(), null));
+            emitter.complete();
+        } catch (BrowserGoneException e) {
+            log.debug("Browser left during a chat stream");
+        } catch (RuntimeException e) {
+            log.error("Chat relay failed", e);
+            sendQuietly(emitter, "error", ChatErrors.event(new Problem(500, null, "Console error",
+                    "Something went wrong in the console; it has been logged."), null));
+            emitter.complete();
+        }
+    }
+
+    private JsonNode withHtml(JsonNode done) {
+        if (done instanceof ObjectNode object) {
+            object.put("answerHtml", markdown.render(object.path("answer").asString("")));
+        }
+        return done;
+    }
+
+    private static Problem problem(JsonNode data) {
+        return new Problem(data.path("status").asInt(502), optionalUri(data.path("type").asString(null)),
+                data.path("title").asString(null), data.path("detail").asString(null));
+    }
+
+    private static URI optionalUri(String text) {
+        try {
+            return text == null ? null : URI.create(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void send(SseEmitter emitter, String event, Object data) {
+        try {
+            emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+        } catch (IOException | IllegalStateException e) {
+            throw new BrowserGoneException();
+        }
+    }
+
+    private static void sendQuietly(SseEmitter emitter, String event, Object data) {
+        try {
+            send(emitter, event, data);
+        } catch (BrowserGoneException e) {
+            // Nobody left to tell.
+        }
+    }
+
+    @ExceptionHandler(ChatCommand.InvalidCommandException.class)
+    @ResponseBody
+    ResponseEntity<ProblemDetail> invalid(ChatCommand.InvalidCommandException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(INVALID_QUESTION);
+        problem.setTitle("Invalid question");
+        problem.setProperty("field", e.field());
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** The question as the browser sends it; checked by {@link ChatCommand}. */
+    record Question(String agent, String message, String conversationId, String model, Double temperature,
+                    Integer maxSteps) {
+
+        ChatCommand toCommand() {
+            return new ChatCommand(agent, message, conversationId, model, temperature, maxSteps);
+        }
+    }
+
+    /** Thrown out of the agent's stream to stop reading it when the browser has gone. */
+    private static final class BrowserGoneException extends RuntimeException {
+        BrowserGoneException() {
+            super(null, null, false, false);
+        }
+    }
+}

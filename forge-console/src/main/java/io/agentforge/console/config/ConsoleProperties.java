@@ -1,0 +1,90 @@
+package io.agentforge.console.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The console's settings.
+ *
+ * @param registryUrl base URL of the Service Registry
+ * @param apiKey      the console's own key for the registry, tools and (in {@code none} mode) agents; never sent
+ *                    to a browser
+ * @param console     the console's own behaviour
+ */
+@ConfigurationProperties("agentforge")
+public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Console console) {
+
+    public ConsoleProperties {
+        registryUrl = registryUrl == null ? URI.create("http://localhost:8081") : registryUrl;
+        apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    }
+
+    /**
+     * @param auth         who may use the console: {@code none}, {@code api-key} or {@code oidc}
+     * @param agentUrl     a fixed agent base URL; blank to pick agents from the registry
+     * @param secureCookie whether the session cookie is {@code Secure}; unset: yes unless {@code auth} is
+     *                     {@code none} (loopback only, typically plain http)
+     * @param agentTimeout how long to wait for an agent to start answering (the stream itself may take longer)
+     * @param chartInterval how often the registry chart samples instance counts
+     * @param chartSamples how many samples the chart keeps
+     * @param oidc         the OpenID Connect provider for {@code auth=oidc}
+     */
+    public record Console(@DefaultValue("api-key") AuthMode auth, String agentUrl, Boolean secureCookie,
+                          @DefaultValue("30s") Duration agentTimeout, @DefaultValue("10s") Duration chartInterval,
+                          @DefaultValue("60") int chartSamples, @DefaultValue Oidc oidc) {
+
+        public Console {
+            agentUrl = agentUrl == null || agentUrl.isBlank() ? null : agentUrl.strip();
+            if (chartSamples < 2) {
+                throw new IllegalArgumentException("agentforge.console.chart-samples must be at least 2");
+            }
+        }
+
+        /** Whether the session cookie must only travel over HTTPS. */
+        public boolean secureCookieEffective() {
+            return secureCookie != null ? secureCookie : auth != AuthMode.NONE;
+        }
+    }
+
+    /** The OpenID Connect client; the provider's endpoints are discovered from the issuer on first login. */
+    public record Oidc(String issuerUri, String clientId, String clientSecret,
+                       @DefaultValue({"openid", "profile", "email"}) List<String> scopes) {
+
+        public Oidc {
+            issuerUri = blankToNull(issuerUri);
+            clientId = blankToNull(clientId);
+            clientSecret = blankToNull(clientSecret);
+            scopes = scopes == null ? List.of("openid") : List.copyOf(scopes);
+        }
+
+        @Override
+        public String toString() {
+            return "Oidc[issuerUri=" + issuerUri + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null ? "none" : "***") + ", scopes=" + scopes + "]";
+        }
+    }
+
+    /** How people sign in to the console. */
+    public enum AuthMode {
+        /** No login; only allowed when the console listens on a loopback address. */
+        NONE,
+        /** A login form where the user pastes a client key, kept in the server-side session. */
+        API_KEY,
+        /** OAuth2 login against an OpenID Connect provider. */
+        OIDC
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    @Override
+    public String toString() {
+        return "ConsoleProperties[registryUrl=" + registryUrl + ", apiKey=" + (apiKey == null ? "none" : "***")
+                + ", console=" + console + "]";
+    }
+}

@@ -1,0 +1,51 @@
+package io.agentforge.console.security;
+
+import io.agentforge.client.ForgeClientSettings;
+import io.agentforge.client.HttpRegistryClient;
+import io.agentforge.client.RegistryException;
+import io.agentforge.console.config.ConsoleProperties;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.stereotype.Component;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+
+/**
+ * A key is valid when the registry accepts it for a client request ({@code GET /api/v1/status}): the same check
+ * every agent makes, without needing a service key of the console's own.
+ */
+@Component
+class RegistryKeyVerifier implements KeyVerifier {
+
+    private final ConsoleProperties properties;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    RegistryKeyVerifier(ConsoleProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public String verify(String apiKey) {
+        ForgeClientSettings settings;
+        try {
+            settings = new ForgeClientSettings(properties.registryUrl(), apiKey, Duration.ofSeconds(2),
+                    Duration.ofSeconds(5));
+        } catch (IllegalArgumentException e) {
+            throw new BadCredentialsException("That is not an Agent Forge key (af_<keyId>_<secret>)");
+        }
+        try {
+            new HttpRegistryClient(settings, http).status();
+            return "af_" + settings.keyId();
+        } catch (RegistryException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throw new BadCredentialsException("The registry does not accept this key");
+            }
+            throw new AuthenticationServiceException("The key could not be checked: " + e.problem().title());
+        }
+    }
+}

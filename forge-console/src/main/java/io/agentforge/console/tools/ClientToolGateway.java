@@ -1,0 +1,41 @@
+package io.agentforge.console.tools;
+
+import io.agentforge.client.DiscoveryCache;
+import io.agentforge.client.FunctionInvoker;
+import io.agentforge.console.config.ConsoleProperties;
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Optional;
+
+/** {@link ToolGateway} over the SDK's discovery cache and load-balanced invoker. */
+@Component
+class ClientToolGateway implements ToolGateway {
+
+    private final DiscoveryCache discovery;
+    private final FunctionInvoker invoker;
+    private final String apiKey;
+
+    ClientToolGateway(DiscoveryCache discovery, FunctionInvoker invoker, ConsoleProperties properties) {
+        this.discovery = discovery;
+        this.invoker = invoker;
+        this.apiKey = properties.apiKey();
+    }
+
+    @Override
+    public List<CatalogFunction> functions() {
+        return discovery.functions();
+    }
+
+    @Override
+    public Optional<CatalogFunction> function(String name) {
+        return discovery.function(name);
+    }
+
+    @Override
+    public JsonNode invoke(String function, JsonNode arguments) {
+        return invoker.invoke(function, arguments, apiKey);
+    }
+}

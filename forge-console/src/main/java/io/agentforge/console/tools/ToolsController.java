@@ -1,0 +1,89 @@
+package io.agentforge.console.tools;
+
+import io.agentforge.client.Problem;
+import io.agentforge.client.ToolInvocationException;
+import io.agentforge.client.ToolUnavailableException;
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+@Controller
+class ToolsController {
+
+    static final URI UNKNOWN_FUNCTION = URI.create(Problem.AGENTFORGE_PREFIX + "unknown-function");
+    static final URI TOOL_UNAVAILABLE = URI.create(Problem.AGENTFORGE_PREFIX + "tool-unavailable");
+
+    private final ToolGateway tools;
+    private final Clock clock;
+
+    ToolsController(ToolGateway tools, Clock clock) {
+        this.tools = tools;
+        this.clock = clock;
+    }
+
+    @GetMapping("/tools")
+    String page(@RequestParam(required = false) String q, Model model) {
+        String filter = q == null ? "" : q.strip();
+        List<ToolView> views = tools.functions().stream()
+                .filter(function -> matches(function, filter))
+                .sorted(Comparator.comparing(CatalogFunction::service).thenComparing(CatalogFunction::name))
+                .map(ToolView::of)
+                .toList();
+        model.addAttribute("q", filter);
+        model.addAttribute("tools", views);
+        model.addAttribute("total", tools.functions().size());
+        return "tools";
+    }
+
+    @PostMapping("/tools/{name}/invoke")
+    String invoke(@PathVariable String name, @RequestParam MultiValueMap<String, String> form, Model model) {
+        model.addAttribute("result", run(name, form));
+        return "tool-result :: result";
+    }
+
+    private ToolResult run(String name, MultiValueMap<String, String> form) {
+        CatalogFunction function = tools.function(name).orElse(null);
+        if (function == null) {
+            return ToolResult.problem(name, new Problem(404, UNKNOWN_FUNCTION, "Unknown function",
+                    "No tool with an UP instance offers '" + name + "' any more; reload the page"), 0);
+        }
+        SchemaForm.Binding binding = SchemaForm.of(function.inputSchema()).bind(form::getFirst);
+        if (!binding.isValid()) {
+            return ToolResult.invalid(name, binding.errors());
+        }
+        long started = clock.millis();
+        try {
+            JsonNode result = tools.invoke(name, binding.arguments());
+            return ToolResult.ok(name, SchemaForm.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result),
+                    clock.millis() - started);
+        } catch (ToolInvocationException e) {
+            return ToolResult.problem(name, e.problem(), clock.millis() - started);
+        } catch (ToolUnavailableException e) {
+            return ToolResult.problem(name, new Problem(503, TOOL_UNAVAILABLE, "Tool unavailable", e.getMessage()),
+                    clock.millis() - started);
+        }
+    }
+
+    private static boolean matches(CatalogFunction function, String filter) {
+        if (filter.isEmpty()) {
+            return true;
+        }
+        String needle = filter.toLowerCase(Locale.ROOT);
+        return function.name().toLowerCase(Locale.ROOT).contains(needle)
+                || function.service().toLowerCase(Locale.ROOT).contains(needle)
+                || (function.description() != null && function.description().toLowerCase(Locale.ROOT).contains(needle));
+    }
+}

@@ -1,0 +1,43 @@
+package io.agentforge.console;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.springframework.stereotype.Controller;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+class ArchitectureTests {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.agentforge.console");
+
+    @Test
+    void featuresDoNotDependOnEachOtherInCycles() {
+        slices().matching("io.agentforge.console.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void controllersArePackagePrivate() {
+        classes().that().areAnnotatedWith(Controller.class).should().notBePublic().check(classes);
+    }
+
+    @Test
+    void timeComesFromAnInjectedClock() {
+        noClasses().should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .check(classes);
+    }
+
+    @Test
+    void theBrowserFacingCodeNeverTouchesTheRegistryClientDirectly() {
+        noClasses().that().resideInAnyPackage("..chat..", "..tools..", "..registry..")
+                .and().areAnnotatedWith(Controller.class)
+                .should().dependOnClassesThat().haveSimpleName("HttpRegistryClient")
+                .check(classes);
+    }
+}

@@ -1,0 +1,211 @@
+package io.agentforge.console.security;
+
+import io.agentforge.console.support.ConsoleWebTest;
+import io.agentforge.console.support.FakeAgentGateway;
+import io.agentforge.console.support.FakeRegistryGateway;
+import io.agentforge.console.support.Instances;
+import io.agentforge.console.support.WebTestConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.agentforge.console.support.Sessions.signedIn;
+import static io.agentforge.console.support.WebTestConfiguration.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.authenticated;
+import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.unauthenticated;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@ConsoleWebTest
+class SecurityTests {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    FakeRegistryGateway registry;
+    @Autowired
+    FakeAgentGateway agent;
+
+    @BeforeEach
+    void oneAgentIsUp() {
+        registry.clear();
+        agent.clear();
+        registry.add(Instances.agent("helper-1", "helper", "http://10.1.1.1:8082", NOW));
+    }
+
+    @Nested
+    class Headers {
+
+        @Test
+        void everyPageHasAContentSecurityPolicyThatRunsOnlyTheConsolesOwnScripts() throws Exception {
+            for (String page : List.of("/", "/registry", "/tools", "/login")) {
+                String csp = mvc.perform(get(page).with(signedIn()))
+                        .andReturn().getResponse().getHeader("Content-Security-Policy");
+                assertThat(csp).as(page).contains("script-src 'self'", "object-src 'none'", "frame-ancestors 'none'",
+                        "img-src 'self' data:").doesNotContain("unsafe-inline", "unsafe-eval");
+            }
+        }
+
+        @Test
+        void pagesCannotBeFramedOrLeakTheirAddress() throws Exception {
+            mvc.perform(get("/registry").with(signedIn()))
+                    .andExpect(header().string("X-Frame-Options", "DENY"))
+                    .andExpect(header().string("X-Content-Type-Options", "nosniff"))
+                    .andExpect(header().string("Referrer-Policy", "same-origin"));
+        }
+
+        @Test
+        void pagesCarryNoInlineScript() throws Exception {
+            for (String page : List.of("/", "/registry", "/tools", "/login")) {
+                String html = mvc.perform(get(page).with(signedIn())).andReturn().getResponse().getContentAsString();
+                assertThat(html).as(page).doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>")
+                        .doesNotContainPattern("\\son[a-z]+=\"");
+            }
+        }
+    }
+
+    @Nested
+    class ApiKeyLogin {
+
+        @Test
+        void aPageVisitWithoutSessionGoesToTheLoginForm() throws Exception {
+            mvc.perform(get("/registry"))
+                    .andExpect(status().isFound())
+                    .andExpect(redirectedUrl("/login"));
+            mvc.perform(get("/login"))
+                    .andExpect(status().isOk())
+                    .andExpect(content().string(containsString("name=\"apiKey\"")))
+                    .andExpect(content().string(containsString("name=\"_csrf\"")));
+        }
+
+        @Test
+        void anHtmxRequestWithoutSessionIsToldToLoadTheLoginPage() throws Exception {
+            mvc.perform(get("/registry/services").header("HX-Request", "true"))
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(header().string("HX-Redirect", "/login"));
+        }
+
+        @Test
+        void aKeyTheRegistryAcceptsStartsASessionThatKeepsTheKeyServerSide() throws Exception {
+            MvcResult login = mvc.perform(post("/login").with(csrf()).param("apiKey", WebTestConfiguration.USER_KEY))
+                    .andExpect(status().isFound())
+                    .andExpect(redirectedUrl("/"))
+                    .andExpect(authenticated().withUsername("af_tester001"))
+                    .andReturn();
+            MockHttpSession session = (MockHttpSession) login.getRequest().getSession(false);
+            agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
+
+            String page = mvc.perform(get("/").session(session)).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+            MvcResult stream = mvc.perform(post("/chat/stream").session(session).with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON).content("{\"message\":\"hi\"}"))
+                    .andReturn();
+            stream.getAsyncResult(10_000);
+
+            assertThat(page).contains("af_tester001").doesNotContain(WebTestConfiguration.USER_KEY)
+                    .doesNotContain(WebTestConfiguration.CONSOLE_KEY);
+            assertThat(agent.calls()).singleElement()
+                    .satisfies(call -> assertThat(call.credential()).isEqualTo(WebTestConfiguration.USER_KEY));
+        }
+
+        @Test
+        void aKeyTheRegistryRefusesReturnsToTheFormWithAnError() throws Exception {
+            mvc.perform(post("/login").with(csrf()).param("apiKey", "af_someone01_Not-a-valid-secret-0123456789"))
+                    .andExpect(redirectedUrl("/login?error=invalid"))
+                    .andExpect(unauthenticated());
+            mvc.perform(get("/login").param("error", "invalid"))
+                    .andExpect(content().string(containsString("That key was not accepted")));
+        }
+
+        @Test
+        void anUnreachableRegistryIsNotReportedAsABadKey() throws Exception {
+            mvc.perform(post("/login").with(csrf()).param("apiKey", WebTestConfiguration.UNAVAILABLE_KEY))
+                    .andExpect(redirectedUrl("/login?error=unavailable"));
+        }
+
+        @Test
+        void theLoginFormNeedsItsCsrfToken() throws Exception {
+            mvc.perform(post("/login").param("apiKey", WebTestConfiguration.USER_KEY))
+                    .andExpect(status().isForbidden())
+                    .andExpect(unauthenticated());
+        }
+
+        @Test
+        void signingOutNeedsACsrfTokenAndEndsTheSession() throws Exception {
+            mvc.perform(post("/logout").with(signedIn())).andExpect(status().isForbidden());
+            mvc.perform(post("/logout").with(signedIn()).with(csrf()))
+                    .andExpect(redirectedUrl("/login?logout"));
+        }
+    }
+
+    @Nested
+    @TestPropertySource(properties = {"agentforge.console.auth=none", "server.address=127.0.0.1"})
+    class WithoutLogin {
+
+        @Test
+        void pagesOpenWithoutSignInAndHaveNoSignOut() throws Exception {
+            mvc.perform(get("/registry"))
+                    .andExpect(status().isOk())
+                    .andExpect(content().string(not(containsString("Sign out"))));
+            mvc.perform(get("/login")).andExpect(redirectedUrl("/"));
+        }
+
+        @Test
+        void formsStillNeedTheirCsrfToken() throws Exception {
+            mvc.perform(post("/tools/calculator_add/invoke").param("arg.a", "1"))
+                    .andExpect(status().isForbidden());
+            mvc.perform(post("/chat/stream").contentType(MediaType.APPLICATION_JSON).content("{\"message\":\"hi\"}"))
+                    .andExpect(status().isForbidden());
+        }
+
+        @Test
+        void theAgentIsCalledWithTheConsolesOwnKey() throws Exception {
+            agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
+
+            mvc.perform(post("/chat/stream").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"message\":\"hi\"}")).andReturn().getAsyncResult(10_000);
+
+            assertThat(agent.calls()).singleElement()
+                    .satisfies(call -> assertThat(call.credential()).isEqualTo(WebTestConfiguration.CONSOLE_KEY));
+        }
+    }
+
+    @Nested
+    @TestPropertySource(properties = {"agentforge.console.auth=oidc",
+            "agentforge.console.oidc.issuer-uri=http://127.0.0.1:1/realms/forge",
+            "agentforge.console.oidc.client-id=console"})
+    class WithOidc {
+
+        @Test
+        void aPageVisitWithoutSessionStartsTheOidcLogin() throws Exception {
+            mvc.perform(get("/registry"))
+                    .andExpect(status().isFound())
+                    .andExpect(redirectedUrl("/oauth2/authorization/oidc"));
+        }
+
+        @Test
+        void theLoginPageOffersTheProviderNotAKeyField() throws Exception {
+            mvc.perform(get("/login").param("logout", ""))
+                    .andExpect(content().string(containsString("href=\"/oauth2/authorization/oidc\"")))
+                    .andExpect(content().string(containsString("You are signed out.")))
+                    .andExpect(content().string(not(containsString("name=\"apiKey\""))));
+        }
+    }
+}
