@@ -33,8 +33,13 @@ final class InProcessRegistry implements AutoCloseable {
     }
 
     static InProcessRegistry start() {
+        return start(0);
+    }
+
+    /** Starts a registry on the given port (0: any free one), e.g. to restart one where its clients expect it. */
+    static InProcessRegistry start(int port) {
         return new InProcessRegistry(new SpringApplicationBuilder(RegistryApplication.class).run(
-                "--server.port=0",
+                "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--server.shutdown=immediate",
                 "--spring.main.banner-mode=off",
@@ -43,6 +48,10 @@ final class InProcessRegistry implements AutoCloseable {
                 "--agentforge.enabled=false",
                 "--agentforge.security.enabled=false",
                 "--agentforge.registry.security.admin-key=" + ADMIN_KEY));
+    }
+
+    int port() {
+        return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
     }
 
     String url() {
