@@ -2,6 +2,7 @@ package io.agentforge.agent;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.agentforge.agent.support.AgentHttp;
+import io.agentforge.agent.support.TestIssuer;
 import io.agentforge.agent.support.TestWorld;
 import io.agentforge.client.DiscoveryCache;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatWireTests {
 
     static final TestWorld WORLD = new TestWorld();
+    static final TestIssuer ISSUER = new TestIssuer(WORLD.llm);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -50,6 +52,7 @@ class ChatWireTests {
         registry.add("agentforge.agent.max-steps", () -> "3");
         registry.add("agentforge.agent.rate-limit.requests-per-minute", () -> "1000");
         registry.add("spring.jmx.enabled", () -> "false");
+        registry.add("agentforge.agent.security.jwt-issuer-uri", ISSUER::issuer);
     }
 
     @AfterAll
@@ -287,6 +290,26 @@ class ChatWireTests {
                     .status()).isEqualTo(401);
             assertThat(agent.get("/api/v1/conversations", null).json().get("type").asString())
                     .isEqualTo("urn:agentforge:problem:unauthorized");
+        }
+
+        @Test
+        void aJwtFromTheConfiguredIssuerIsAcceptedAndOwnsItsConversations() {
+            when(WORLD.llm, 5, "MARK-JWT", null, answer("Hello, token holder."));
+            String token = ISSUER.token("user-42");
+
+            AgentHttp.Response response = agent.post("/api/v1/chat", token, "{\"message\":\"MARK-JWT hi\"}");
+
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            String id = response.json().get("conversationId").asString();
+            assertThat(agent.get("/api/v1/conversations/" + id, token).status()).isEqualTo(200);
+            assertThat(agent.get("/api/v1/conversations/" + id, ISSUER.token("user-43")).status()).isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.clientKey).status()).isEqualTo(404);
+        }
+
+        @Test
+        void aJwtSignedWithAnotherKeyIsRefused() {
+            assertThat(agent.post("/api/v1/chat", ISSUER.forgedToken("user-42"), "{\"message\":\"hi\"}").status())
+                    .isEqualTo(401);
         }
 
         @Test
