@@ -51,7 +51,7 @@ CALC_MS=$(registered "$START" calculator)
 
 START=$(date +%s%N)
 AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$AGENT_KEY" OPENAI_API_KEY=sk-bench \
-  AGENTFORGE_LLM_BASE_URL=http://127.0.0.1:19090/v1 AGENTFORGE_LLM_MODEL=bench "$JAVA" -jar \
+  AGENTFORGE_LLM_BASE_URL=http://127.0.0.1:19090/v1 AGENTFORGE_LLM_MODEL=bench "$JAVA" ${AGENT_JAVA_OPTS:-} -jar \
   "$ROOT/forge-agent/target/forge-agent-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 --server.port=19082 \
   --agentforge.agent.rate-limit.requests-per-minute=100000000 --logging.level.io.agentforge=WARN \
   >"$LOGS/agent.log" 2>&1 & PIDS+=($!); AGENT_PID=$!

@@ -47,8 +47,10 @@ public final class InMemoryConversationStore implements ConversationStore {
             return new Conversation(id, base.owner(), base.title(), base.createdAt(), at, turns);
         });
         if (conversations.size() > maxConversations) {
-            conversations.values().stream().min(Comparator.comparing(Conversation::updatedAt))
-                    .ifPresent(oldest -> conversations.remove(oldest.id()));
+            // Evict the oldest tenth in one pass, so a full store doesn't scan everything on every question.
+            conversations.values().stream().sorted(Comparator.comparing(Conversation::updatedAt))
+                    .limit(Math.max(1, maxConversations / 10))
+                    .forEach(oldest -> conversations.remove(oldest.id()));
         }
     }
 }
