@@ -4,6 +4,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +32,9 @@ public class AgentBench {
         for (int i = 0; i < 300; i++) {
             post(agent + "/api/v1/chat", key, question);
         }
+        Map<String, double[]> before = timers(agent);
         List<Long> chat = sample(500, () -> post(agent + "/api/v1/chat", key, question));
+        Map<String, double[]> after = timers(agent);
         List<Long> first = sample(500, () -> post(stub + "/v1/chat/completions", null, modelFirst));
         List<Long> second = sample(500, () -> post(stub + "/v1/chat/completions", null, modelSecond));
         List<Long> toolTimes = sample(500, () -> post(tool + "/forge/functions/calculator_evaluate", toolKey, toolCall));
@@ -40,6 +44,11 @@ public class AgentBench {
         System.out.printf("  model turn 1 p50 %.2f, model turn 2 p50 %.2f, tool p50 %.2f%n", p(first, 50),
                 p(second, 50), p(toolTimes, 50));
         System.out.printf("  agent overhead p50 = %.2f ms%n", overhead);
+        double questionMs = mean(before, after, "questions"), turn = mean(before, after, "model_turns"),
+                toolMs = mean(before, after, "tool_calls");
+        System.out.printf("inside the agent (Micrometer timers, means over the same 500 questions):%n");
+        System.out.printf("  question %.2f ms = 2 model turns x %.2f ms + tool call %.2f ms + loop %.2f ms%n",
+                questionMs, turn, toolMs, questionMs - 2 * turn - toolMs);
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong done = new AtomicLong();
@@ -61,6 +70,28 @@ public class AgentBench {
         }
         System.out.printf("concurrent: %d conversations for %d s: %.0f questions/s, p50 %.2f ms, p99 %.2f ms%n",
                 concurrency, seconds, done.get() / (double) seconds, p(concurrent, 50), p(concurrent, 99));
+    }
+
+    // Sum and count of the agent's own phase timers, from its Prometheus endpoint.
+    static Map<String, double[]> timers(String agent) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create(agent + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, double[]> timers = new HashMap<>();
+        for (String line : text.split("\n")) {
+            for (String name : List.of("questions", "model_turns", "tool_calls")) {
+                String prefix = "agentforge_agent_" + name + "_seconds_";
+                if (line.startsWith(prefix + "sum") || line.startsWith(prefix + "count")) {
+                    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    timers.computeIfAbsent(name, k -> new double[2])[line.startsWith(prefix + "sum") ? 0 : 1] = value;
+                }
+            }
+        }
+        return timers;
+    }
+
+    static double mean(Map<String, double[]> before, Map<String, double[]> after, String name) {
+        double[] a = before.getOrDefault(name, new double[2]), b = after.get(name);
+        return (b[0] - a[0]) / (b[1] - a[1]) * 1000;
     }
 
     interface Call {

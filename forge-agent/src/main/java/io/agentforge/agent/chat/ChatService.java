@@ -19,6 +19,8 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,9 +62,19 @@ public class ChatService {
     private final JsonMapper json;
     private final Clock clock;
     private final ExecutorService toolExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    // Wall-clock phases of a question, so the agent's own overhead can be told apart from model and tool time.
+    private final Timer questionTimer;
+    private final Timer modelTimer;
+    private final Timer toolTimer;
 
     public ChatService(ChatModel model, boolean offline, ToolCallbackProvider tools, ConversationStore conversations,
-                       AgentProperties properties, JsonMapper json, Clock clock) {
+                       AgentProperties properties, JsonMapper json, Clock clock, MeterRegistry meters) {
+        this.questionTimer = Timer.builder("agentforge.agent.questions").description("Whole questions")
+                .register(meters);
+        this.modelTimer = Timer.builder("agentforge.agent.model.turns").description("Model calls as the agent sees them")
+                .register(meters);
+        this.toolTimer = Timer.builder("agentforge.agent.tool.calls").description("Tool calls as the agent sees them")
+                .register(meters);
         this.model = model;
         this.offline = offline;
         this.modelName = offline ? "offline" : properties.llm().model();
@@ -80,6 +92,10 @@ public class ChatService {
 
     /** Answers one question for {@code caller}; {@code listener} sees the steps and, when streaming, the text. */
     public ChatResult chat(String caller, ChatRequest request, boolean stream, ChatListener listener) {
+        return questionTimer.record(() -> answer(caller, request, stream, listener));
+    }
+
+    private ChatResult answer(String caller, ChatRequest request, boolean stream, ChatListener listener) {
         Instant start = clock.instant();
         Settings settings = settings(request);
         Conversation conversation = conversation(caller, request.conversationId());
@@ -110,7 +126,8 @@ public class ChatService {
                         + " s.";
                 break;
             }
-            AssistantMessage reply = ask(new Prompt(messages, options.build()), stream, listener, usage);
+            Prompt prompt = new Prompt(messages, options.build());
+            AssistantMessage reply = modelTimer.record(() -> ask(prompt, stream, listener, usage));
             messages.add(reply);
             if (!reply.hasToolCalls()) {
                 answer = reply.getText() == null ? "" : reply.getText();
@@ -176,7 +193,7 @@ public class ChatService {
         List<Future<ToolStep>> running = new ArrayList<>();
         for (AssistantMessage.ToolCall call : calls) {
             listener.stepStarted(call.id(), new ToolStep(call.name(), arguments(call.arguments()), null, null, 0));
-            running.add(toolExecutor.submit(() -> runTool(call, byName.get(call.name()), byName)));
+            running.add(toolExecutor.submit(() -> toolTimer.record(() -> runTool(call, byName.get(call.name()), byName))));
         }
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {

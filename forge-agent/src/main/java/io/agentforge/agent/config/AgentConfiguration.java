@@ -8,6 +8,7 @@ import io.agentforge.agent.conversation.JdbcConversationStore;
 import io.agentforge.agent.model.OfflineChatModel;
 import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatModel;
@@ -37,7 +38,7 @@ class AgentConfiguration {
     @Bean
     ChatService chatService(ObjectProvider<ChatModel> models, AgentProperties properties,
                             RegistryToolCallbackProvider tools, ConversationStore conversations, JsonMapper json,
-                            Clock clock) {
+                            Clock clock, MeterRegistry meters) {
         ChatModel llm = models.getIfAvailable();
         boolean offline = !properties.llm().configured() || llm == null;
         if (offline) {
@@ -49,7 +50,7 @@ class AgentConfiguration {
                             : properties.llm().baseUrl());
         }
         return new ChatService(offline ? new OfflineChatModel() : llm, offline, tools, conversations, properties,
-                json, clock);
+                json, clock, meters);
     }
 
     @Bean
