@@ -3,18 +3,18 @@ package io.agentforge.registry.config;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.InstanceProperties;
 import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.instance.JdbcInstanceStore;
 import io.agentforge.registry.security.ApiKeyStore;
 import io.agentforge.registry.security.InMemoryApiKeyStore;
-import io.agentforge.registry.instance.JdbcInstanceStore;
 import io.agentforge.registry.security.JdbcApiKeyStore;
-import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
-import tools.jackson.databind.json.JsonMapper;
-
-import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
 
 /** Chooses the store by {@code agentforge.registry.store}: {@code memory} (default) or {@code postgres}. */
 @Configuration(proxyBeanMethods = false)
