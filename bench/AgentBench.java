@@ -9,13 +9,17 @@ import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Agent overhead: end-to-end latency of POST /api/v1/chat minus the model's and the tool's own latency, each measured
- * the same way from this process, plus throughput of concurrent conversations.
+ * from this process and interleaved with the questions (chat, model turn 1, model turn 2, tool, chat, ...) so that
+ * noise hits all of them alike; plus throughput of concurrent conversations.
+ *
+ * <p>The overhead is measured twice: right after a short warm-up (a freshly started agent, JIT still compiling) and,
+ * after WARMUP_SECONDS of concurrent load, in ROUNDS rounds at steady state, whose median is the headline number.
  *
  * Run: java bench/AgentBench.java AGENT_URL CLIENT_KEY STUB_URL TOOL_URL TOOL_KEY SECONDS CONCURRENCY
+ *      [WARMUP_SECONDS=30] [ROUNDS=5]
  */
 public class AgentBench {
 
@@ -24,43 +28,80 @@ public class AgentBench {
     public static void main(String[] args) throws Exception {
         String agent = args[0], key = args[1], stub = args[2], tool = args[3], toolKey = args[4];
         int seconds = Integer.parseInt(args[5]), concurrency = Integer.parseInt(args[6]);
+        int warmupSeconds = args.length > 7 ? Integer.parseInt(args[7]) : 30;
+        int rounds = args.length > 8 ? Integer.parseInt(args[8]) : 5;
         String question = "{\"message\":\"what is (3+4)*2?\"}";
         String modelFirst = "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"what is (3+4)*2?\"}]}";
         String modelSecond = "{\"model\":\"bench\",\"messages\":[{\"role\":\"tool\",\"content\":\"14\"}]}";
         String toolCall = "{\"expression\":\"(3+4)*2\"}";
+        List<Call> calls = List.of(() -> post(agent + "/api/v1/chat", key, question),
+                () -> post(stub + "/v1/chat/completions", null, modelFirst),
+                () -> post(stub + "/v1/chat/completions", null, modelSecond),
+                () -> post(tool + "/forge/functions/calculator_evaluate", toolKey, toolCall));
 
         for (int i = 0; i < 300; i++) {
-            post(agent + "/api/v1/chat", key, question);
+            calls.get(0).run();
         }
+        System.out.printf("sequential questions (2 model turns + 1 tool call each), interleaved with the model turns and"
+                + " the tool call on their own; medians in ms%n");
+        report("early round (after 300 questions)", interleaved(500, calls));
+
+        System.out.printf("warm-up: %d concurrent conversations for %d s%n", concurrency, warmupSeconds);
+        concurrent(agent, key, question, concurrency, warmupSeconds);
+
         Map<String, double[]> before = timers(agent);
-        List<Long> chat = sample(500, () -> post(agent + "/api/v1/chat", key, question));
+        List<Double> overheads = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            overheads.add(report("steady round " + r, interleaved(300, calls)));
+        }
         Map<String, double[]> after = timers(agent);
-        List<Long> first = sample(500, () -> post(stub + "/v1/chat/completions", null, modelFirst));
-        List<Long> second = sample(500, () -> post(stub + "/v1/chat/completions", null, modelSecond));
-        List<Long> toolTimes = sample(500, () -> post(tool + "/forge/functions/calculator_evaluate", toolKey, toolCall));
-        double overhead = p(chat, 50) - p(first, 50) - p(second, 50) - p(toolTimes, 50);
-        System.out.printf("sequential, 500 questions (2 model turns + 1 tool call each), medians in ms:%n");
-        System.out.printf("  chat end-to-end p50 %.2f p99 %.2f%n", p(chat, 50), p(chat, 99));
-        System.out.printf("  model turn 1 p50 %.2f, model turn 2 p50 %.2f, tool p50 %.2f%n", p(first, 50),
-                p(second, 50), p(toolTimes, 50));
-        System.out.printf("  agent overhead p50 = %.2f ms%n", overhead);
+        Collections.sort(overheads);
+        System.out.printf("  agent overhead p50, median of %d steady rounds = %.2f ms (min %.2f, max %.2f)%n", rounds,
+                overheads.get(rounds / 2), overheads.getFirst(), overheads.getLast());
         double questionMs = mean(before, after, "questions"), turn = mean(before, after, "model_turns"),
                 toolMs = mean(before, after, "tool_calls");
-        System.out.printf("inside the agent (Micrometer timers, means over the same 500 questions):%n");
+        System.out.printf("inside the agent (Micrometer timers, means over the steady rounds):%n");
         System.out.printf("  question %.2f ms = 2 model turns x %.2f ms + tool call %.2f ms + loop %.2f ms%n",
                 questionMs, turn, toolMs, questionMs - 2 * turn - toolMs);
 
+        List<Long> times = concurrent(agent, key, question, concurrency, seconds);
+        System.out.printf("concurrent: %d conversations for %d s: %.0f questions/s, p50 %.2f ms, p99 %.2f ms%n",
+                concurrency, seconds, times.size() / (double) seconds, p(times, 50), p(times, 99));
+    }
+
+    // Prints one round's medians and returns its overhead: question minus both model turns and the tool call.
+    static double report(String label, List<List<Long>> samples) {
+        double chat = p(samples.get(0), 50), first = p(samples.get(1), 50), second = p(samples.get(2), 50),
+                toolTime = p(samples.get(3), 50), overhead = chat - first - second - toolTime;
+        System.out.printf("  %-34s question p50 %.2f (p99 %.2f); model turns %.2f + %.2f; tool %.2f; overhead %.2f%n",
+                label, chat, p(samples.get(0), 99), first, second, toolTime, overhead);
+        return overhead;
+    }
+
+    static List<List<Long>> interleaved(int n, List<Call> calls) throws Exception {
+        List<List<Long>> times = new ArrayList<>();
+        calls.forEach(c -> times.add(new ArrayList<>()));
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < calls.size(); c++) {
+                long start = System.nanoTime();
+                calls.get(c).run();
+                times.get(c).add(System.nanoTime() - start);
+            }
+        }
+        return times;
+    }
+
+    static List<Long> concurrent(String agent, String key, String question, int concurrency, int seconds)
+            throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong done = new AtomicLong();
-        List<Long> concurrent = Collections.synchronizedList(new ArrayList<>());
+        List<Long> times = Collections.synchronizedList(new ArrayList<>());
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < concurrency; c++) {
                 executor.submit(() -> {
                     while (running.get()) {
                         long start = System.nanoTime();
                         post(agent + "/api/v1/chat", key, question);
-                        concurrent.add(System.nanoTime() - start);
-                        done.incrementAndGet();
+                        times.add(System.nanoTime() - start);
                     }
                     return null;
                 });
@@ -68,8 +109,7 @@ public class AgentBench {
             Thread.sleep(seconds * 1000L);
             running.set(false);
         }
-        System.out.printf("concurrent: %d conversations for %d s: %.0f questions/s, p50 %.2f ms, p99 %.2f ms%n",
-                concurrency, seconds, done.get() / (double) seconds, p(concurrent, 50), p(concurrent, 99));
+        return new ArrayList<>(times);
     }
 
     // Sum and count of the agent's own phase timers, from its Prometheus endpoint.
@@ -96,16 +136,6 @@ public class AgentBench {
 
     interface Call {
         void run() throws Exception;
-    }
-
-    static List<Long> sample(int n, Call call) throws Exception {
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            call.run();
-            times.add(System.nanoTime() - start);
-        }
-        return times;
     }
 
     static double p(List<Long> nanos, int percentile) {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Agent benchmark: overhead per question with an instant stub model (WireMock, OpenAI wire format) and a local
 # calculator, throughput of concurrent conversations, startup to "registered" and RSS of agent and calculator.
-# Usage: bench/agent-bench.sh [seconds] [concurrency]
+# Usage: bench/agent-bench.sh [seconds] [concurrency] [warm-up seconds] [steady rounds]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SECONDS_RUN="${1:-15}"
 CONCURRENCY="${2:-16}"
+WARMUP="${3:-30}"
+ROUNDS="${4:-5}"
 . "$ROOT/scripts/pick-jdk.sh"
 forge_pick_jdk
 JAVA="$JAVA_HOME/bin/java"
@@ -67,6 +69,6 @@ echo "== Agent Forge agent benchmark"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1)"
 echo "startup to registered: calculator ${CALC_MS} ms, agent ${AGENT_MS} ms"
 "$JAVA" "$ROOT/bench/AgentBench.java" http://127.0.0.1:19082 "$CLIENT_KEY" http://127.0.0.1:19090 \
-  http://127.0.0.1:19083 "$CLIENT_KEY" "$SECONDS_RUN" "$CONCURRENCY"
+  http://127.0.0.1:19083 "$CLIENT_KEY" "$SECONDS_RUN" "$CONCURRENCY" "$WARMUP" "$ROUNDS"
 echo "RSS after the run: agent $(( $(awk '/VmRSS/ {print $2}' /proc/$AGENT_PID/status) / 1024 )) MiB," \
   "calculator $(( $(awk '/VmRSS/ {print $2}' /proc/$CALC_PID/status) / 1024 )) MiB"
