@@ -319,10 +319,18 @@ class ChatWireTests {
         }
 
         @Test
-        void theAgentRegistersItselfAsAnAgent() {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(WORLD.registryGet("/api/v1/services?kind=AGENT").toString()).contains("\"agent\"",
-                            "/api/v1/chat/stream"));
+        void theAgentRegistersItselfAsAnAgentAndTheRegistryFindsItHealthy() {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode services = WORLD.registryGet("/api/v1/services?kind=AGENT&status=UP");
+                assertThat(services).hasSize(1);
+                assertThat(services.get(0).get("name").asString()).isEqualTo("agent");
+                JsonNode instance = services.get(0).get("instances").get(0);
+                assertThat(instance.get("endpoint").asString()).as("its own bound port").endsWith(":" + port);
+                assertThat(instance.get("capabilities").toString()).contains("chat", "tool-calling");
+                assertThat(instance.get("metadata").get("stream").asString()).isEqualTo("/api/v1/chat/stream");
+                assertThat(instance.get("healthCheck").get("path").asString()).isEqualTo("/actuator/health/readiness");
+                assertThat(instance.get("functions")).as("an agent offers no functions").isEmpty();
+            });
         }
     }
 }
