@@ -121,9 +121,8 @@ public class ChatService {
         Instant deadline = start.plus(properties.deadline());
         String answer = null;
         for (int turn = 0; turn < settings.maxSteps() && answer == null; turn++) {
-            if (clock.instant().isAfter(deadline)) {
-                answer = "I stopped because this question took longer than " + properties.deadline().toSeconds()
-                        + " s.";
+            if (!clock.instant().isBefore(deadline)) {
+                answer = "I stopped because this question took longer than " + describe(properties.deadline()) + ".";
                 break;
             }
             Prompt prompt = new Prompt(messages, options.build());
@@ -210,8 +209,9 @@ public class ChatService {
     }
 
     private ToolStep await(Future<ToolStep> future, AssistantMessage.ToolCall call, Instant deadline) {
-        long budget = Math.min(properties.toolTimeout().toMillis(),
-                Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
+        // Rounded up, so a wait cut short by the deadline ends at or after it and the loop then stops.
+        long untilDeadline = Math.ceilDiv(Duration.between(clock.instant(), deadline).toNanos(), 1_000_000L);
+        long budget = Math.min(properties.toolTimeout().toMillis(), Math.max(1, untilDeadline));
         try {
             return future.get(budget, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -341,6 +341,10 @@ public class ChatService {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : abbreviate(root.getMessage(), 500);
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private static String abbreviate(String text, int max) {
