@@ -115,6 +115,33 @@ class ChatWireTests {
         }
 
         @Test
+        void aToolThatRegistersIsOfferedOnTheNextQuestionAndNoLongerOnceItHasGone() {
+            String weatherKey = WORLD.key("weather", "service");
+            when(WORLD.llm, 5, "MARK-LATE", null, answer("Noted."));
+            WORLD.registerTool("weather", "weather_lookup", weatherKey);
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(20))
+                        .until(() -> discovery.function("weather_lookup").isPresent());
+                agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LATE-1 weather?\"}").json();
+            } finally {
+                WORLD.deregister("weather-1", weatherKey);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> discovery.function("weather_lookup").isEmpty());
+            agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LATE-2 weather?\"}").json();
+
+            assertThat(offered(modelRequests("MARK-LATE-1"))).contains("weather_lookup", "calculator_evaluate");
+            assertThat(offered(modelRequests("MARK-LATE-2"))).containsExactly("calculator_evaluate");
+        }
+
+        // The function names offered to the model in the first of these requests.
+        private List<String> offered(List<LoggedRequest> requests) {
+            assertThat(requests).isNotEmpty();
+            return TestWorld.JSON.readTree(requests.getFirst().getBodyAsString()).get("tools").valueStream()
+                    .map(t -> t.get("function").get("name").asString()).toList();
+        }
+
+        @Test
         void severalToolCallsInOneTurnAllRunAndAllResultsGoBack() {
             when(WORLD.llm, 5, "MARK-TWO", null, toolCalls("calculator_evaluate", "{\"expression\":\"1+1\"}",
                     "calculator_evaluate", "{\"expression\":\"2+2\"}"));

@@ -102,6 +102,32 @@ public final class TestWorld implements AutoCloseable {
         post("/api/v1/instances", toolKey, registration);
     }
 
+    /** Registers another tool service offering one function, served (never called) by the test tool's server. */
+    public void registerTool(String service, String function, String key) {
+        post("/api/v1/instances", key, Map.of("instanceId", service + "-1", "name", service, "kind", "TOOL",
+                "endpoint", "http://127.0.0.1:" + tool.getAddress().getPort(),
+                "functions", List.of(Map.of("name", function, "description", "Test function " + function,
+                        "inputSchema", Map.of("type", "object"))),
+                "leaseDuration", "1h"));
+    }
+
+    /** Deregisters an instance the way a stopping service does. */
+    public void deregister(String instanceId, String key) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(registryUrl + "/api/v1/instances/" + instanceId))
+                    .header("Authorization", "Bearer " + key).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 204) {
+                throw new IllegalStateException("deregistering " + instanceId + " answered " + response.statusCode());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String key(String name, String role) {
         return post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles", List.of(role))).path("key").asString();
     }
