@@ -53,6 +53,7 @@ class ChatWireTests {
         registry.add("agentforge.agent.rate-limit.requests-per-minute", () -> "1000");
         registry.add("spring.jmx.enabled", () -> "false");
         registry.add("agentforge.agent.security.jwt-issuer-uri", ISSUER::issuer);
+        registry.add("agentforge.agent.security.jwt-audience", () -> TestIssuer.AUDIENCE);
     }
 
     @AfterAll
@@ -231,13 +232,20 @@ class ChatWireTests {
         }
 
         @Test
-        void aFailureIsAnErrorEventWithAProblem() {
-            AgentHttp.Response response = agent.post("/api/v1/chat/stream", WORLD.clientKey,
-                    "{\"message\":\"MARK-NOSTUB\",\"conversationId\":\"does-not-exist\"}");
+        void aModelFailureAfterTheStreamStartedIsAnErrorEventWithAProblem() {
+            WORLD.llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
+                    .atPriority(1).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-S401"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)
+                            .withBody("{\"error\":{\"message\":\"bad key\"}}")));
 
+            AgentHttp.Response response = agent.post("/api/v1/chat/stream", WORLD.clientKey,
+                    "{\"message\":\"MARK-S401\"}");
+
+            assertThat(response.status()).isEqualTo(200);
             AgentHttp.Event error = response.events().getLast();
             assertThat(error.name()).isEqualTo("error");
-            assertThat(error.data().get("status").asInt()).isEqualTo(404);
+            assertThat(error.data().get("status").asInt()).isEqualTo(502);
+            assertThat(error.data().get("type").asString()).isEqualTo("urn:agentforge:problem:model-unavailable");
         }
     }
 
@@ -280,13 +288,26 @@ class ChatWireTests {
                 too many steps      | {"message":"hi","options":{"maxSteps":500}}           | 400
                 odd model name      | {"message":"hi","options":{"model":"a b; drop"}}      | 400
                 bad conversation id | {"message":"hi","conversationId":"../../etc"}         | 400
+                NaN temperature     | {"message":"hi","options":{"temperature":"NaN"}}      | 400
+                fractional steps    | {"message":"hi","options":{"maxSteps":2.7}}           | 400
+                unknown conversation| {"message":"hi","conversationId":"does-not-exist"}    | 404
                 """)
-        void isRefusedWithAProblem(String label, String body, int status) {
-            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey, body);
+        void isRefusedWithAProblemByBothChatEndpoints(String label, String body, int status) {
+            for (String path : List.of("/api/v1/chat", "/api/v1/chat/stream")) {
+                AgentHttp.Response response = agent.post(path, WORLD.clientKey, body);
 
-            assertThat(response.status()).isEqualTo(status);
+                assertThat(response.status()).as(path).isEqualTo(status);
+                assertThat(response.contentType()).as(path).startsWith("application/problem+json");
+                assertThat(response.json().get("detail").asString()).as(path).isNotBlank();
+            }
+        }
+
+        @Test
+        void aBadConversationIdInThePathIsRefused() {
+            AgentHttp.Response response = agent.get("/api/v1/conversations/..%2F..%2Fetc", WORLD.clientKey);
+
+            assertThat(response.status()).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
-            assertThat(response.json().get("detail").asString()).isNotBlank();
         }
 
         @Test
@@ -337,6 +358,15 @@ class ChatWireTests {
         void aJwtSignedWithAnotherKeyIsRefused() {
             assertThat(agent.post("/api/v1/chat", ISSUER.forgedToken("user-42"), "{\"message\":\"hi\"}").status())
                     .isEqualTo(401);
+        }
+
+        @Test
+        void aJwtWithoutASubjectOrForAnotherAudienceIsRefused() {
+            assertThat(agent.get("/api/v1/conversations", ISSUER.token(null)).status())
+                    .as("no subject: it could not own conversations").isEqualTo(401);
+            assertThat(agent.get("/api/v1/conversations", ISSUER.tokenFor("user-42", "another-service")).status())
+                    .isEqualTo(401);
+            assertThat(agent.get("/api/v1/conversations", ISSUER.token("user-42")).status()).isEqualTo(200);
         }
 
         @Test

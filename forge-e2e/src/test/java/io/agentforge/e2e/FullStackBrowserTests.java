@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
@@ -55,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code CI=true}, where a missing browser is a failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(DumpThreadsOnFailure.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FullStackBrowserTests {
 

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Processes started and not yet stopped, so a failing test can dump their threads. */
+    private static final Set<ServiceProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final int port;
@@ -49,7 +53,34 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         builder.environment().putAll(environment);
-        return new ServiceProcess(name, port, builder.start());
+        ServiceProcess started = new ServiceProcess(name, port, builder.start());
+        RUNNING.add(started);
+        return started;
+    }
+
+    /**
+     * Writes a thread dump (virtual threads included) of every running service and of this JVM to
+     * {@code target/e2e-logs/<name>-threads.txt}: what a hung test leaves behind to be understood.
+     */
+    static void dumpAllThreads() {
+        RUNNING.forEach(p -> dump(p.process.pid(), p.name));
+        dump(ProcessHandle.current().pid(), "test-jvm");
+    }
+
+    private static void dump(long pid, String name) {
+        Path file = Path.of("target", "e2e-logs", name + "-threads.txt").toAbsolutePath();
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "Thread.dump_to_file", "-overwrite", file.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+        } catch (IOException e) {
+            System.err.println("Could not dump the threads of " + name + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until the service reports ready; fails with the end of its log if it dies or takes too long. */
@@ -95,6 +126,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Stops gracefully (SIGTERM: the service deregisters), then forcibly if it hangs. */
     @Override
     public void close() throws InterruptedException {
+        RUNNING.remove(this);
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

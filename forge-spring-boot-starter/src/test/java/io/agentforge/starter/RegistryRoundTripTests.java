@@ -19,6 +19,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -103,6 +107,16 @@ class RegistryRoundTripTests {
                 String port = greeter.getEnvironment().getRequiredProperty("local.server.port");
                 assertThat(client.instance(instanceId).orElseThrow().endpoint())
                         .isEqualTo("http://127.0.0.1:" + port);
+
+                // Tomcat refuses an encoded slash itself; the answer is still a problem, not an HTML page.
+                HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/forge/functions/..%2Fx")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(400);
+                assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                        assertThat(type).startsWith("application/problem+json"));
+                assertThat(refused.body()).contains("\"type\":\"urn:agentforge:problem:malformed-request\"",
+                        "\"title\":\"Bad Request\"");
 
                 try (DiscoveryCache discovery = new DiscoveryCache(client, Clock.systemUTC()).start();
                      FunctionInvoker invoker = new FunctionInvoker(discovery, Clock.systemUTC())) {

@@ -4,9 +4,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Limits and defaults of the chat loop. Per-request options are clamped to these bounds; nothing a model or a tool
+ * Limits and defaults of the chat loop. Per-request options outside these bounds are refused; nothing a model or a tool
  * returns can change them.
  *
  * @param maxSteps        default number of model turns per question
@@ -34,11 +35,18 @@ public record AgentProperties(@DefaultValue("8") int maxSteps, @DefaultValue("16
      * @param apiKey      OpenAI-compatible API key
      * @param baseUrl     OpenAI-compatible endpoint ending in {@code /v1}
      * @param model       default model
-     * @param temperature default temperature
+     * @param temperature   default temperature
+     * @param allowedModels models a request may pick besides the default; empty allows any name
      */
     public record Llm(@DefaultValue("auto") String mode, String apiKey, String baseUrl,
                       @DefaultValue("gpt-4o-mini") String model, @DefaultValue("0.2") double temperature,
-                      @DefaultValue("0") double minTemperature, @DefaultValue("1.5") double maxTemperature) {
+                      @DefaultValue("0") double minTemperature, @DefaultValue("1.5") double maxTemperature,
+                      List<String> allowedModels) {
+
+        public Llm {
+            allowedModels = allowedModels == null ? List.of() : allowedModels.stream().map(String::strip)
+                    .filter(m -> !m.isEmpty()).toList();
+        }
 
         public boolean configured() {
             return switch (mode) {

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @RestController
 @RequestMapping("/api/v1")
@@ -63,10 +64,16 @@ class ChatController {
     SseEmitter stream(@RequestBody ChatRequest request, Authentication authentication) {
         Caller caller = caller(authentication);
         limit(caller);
+        // Bad input is a plain 4xx problem, before the 200 of the event stream is committed.
+        ChatService.Question question = chat.prepare(caller.id(), request);
         SseEmitter emitter = new SseEmitter(properties.deadline().plusSeconds(30).toMillis());
+        AtomicBoolean gone = new AtomicBoolean();
+        emitter.onTimeout(() -> gone.set(true));
+        emitter.onError(e -> gone.set(true));
+        emitter.onCompletion(() -> gone.set(true));
         Thread.ofVirtual().name("chat-stream").start(() -> {
             try {
-                ChatResult result = chat.chat(caller.id(), request, true, new ChatListener() {
+                ChatResult result = chat.answer(question, true, new ChatListener() {
                     @Override
                     public void stepStarted(String callId, ToolStep step) {
                         send(emitter, "step", Map.of("id", callId, "phase", "started", "step", step));
@@ -81,19 +88,23 @@ class ChatController {
                     public void delta(String text) {
                         send(emitter, "delta", Map.of("text", text));
                     }
+
+                    @Override
+                    public boolean cancelled() {
+                        return gone.get();
+                    }
                 });
                 send(emitter, "done", result);
                 emitter.complete();
-            } catch (ChatException e) {
-                send(emitter, "error", Problems.of(e.status(), e.kind(), e.status().getReasonPhrase(), e.getMessage()));
-                emitter.complete();
-            } catch (ClientGoneException e) {
+            } catch (ChatAbortedException e) {
                 log.debug("Chat stream client went away");
+            } catch (ChatException e) {
+                sendLast(emitter, "error", Problems.of(e.status(), e.kind(), e.status().getReasonPhrase(),
+                        e.getMessage()));
             } catch (RuntimeException e) {
                 log.error("Chat stream failed", e);
-                send(emitter, "error", Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                sendLast(emitter, "error", Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
                         "An unexpected error occurred; it has been logged"));
-                emitter.complete();
             }
         });
         return emitter;
@@ -141,13 +152,17 @@ class ChatController {
         try {
             emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
         } catch (IOException | IllegalStateException e) {
-            throw new ClientGoneException();
+            throw new ChatAbortedException();
         }
     }
 
-    private static final class ClientGoneException extends RuntimeException {
-        ClientGoneException() {
-            super(null, null, false, false);
+    // The final event of a failed question; a client that has gone by then is no error.
+    private static void sendLast(SseEmitter emitter, String event, Object data) {
+        try {
+            send(emitter, event, data);
+            emitter.complete();
+        } catch (ChatAbortedException e) {
+            log.debug("Chat stream client went away before the {} event", event);
         }
     }
 }

@@ -18,4 +18,9 @@ public interface ChatListener {
     /** A piece of the answer text. */
     default void delta(String text) {
     }
+
+    /** Whether whoever asked has gone; the loop then stops before its next model turn. */
+    default boolean cancelled() {
+        return false;
+    }
 }

@@ -22,6 +22,9 @@ import org.springframework.ai.tool.ToolCallbackProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.http.HttpStatus;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The agent loop: offer the registry's functions to the model, run the tool calls it asks for (in parallel when
@@ -61,7 +66,8 @@ public class ChatService {
     private final AgentProperties properties;
     private final JsonMapper json;
     private final Clock clock;
-    private final ExecutorService toolExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    // Tool calls, and model calls so they can be cut off at the deadline.
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     // Wall-clock phases of a question, so the agent's own overhead can be told apart from model and tool time.
     private final Timer questionTimer;
     private final Timer modelTimer;
@@ -92,13 +98,32 @@ public class ChatService {
 
     /** Answers one question for {@code caller}; {@code listener} sees the steps and, when streaming, the text. */
     public ChatResult chat(String caller, ChatRequest request, boolean stream, ChatListener listener) {
-        return questionTimer.record(() -> answer(caller, request, stream, listener));
+        return answer(prepare(caller, request), stream, listener);
     }
 
-    private ChatResult answer(String caller, ChatRequest request, boolean stream, ChatListener listener) {
+    /**
+     * Checks a question before any work starts, so a streaming caller still gets a plain 4xx problem.
+     *
+     * @throws ChatException (400) for a bad message or option, (404) for a conversation that isn't the caller's
+     */
+    public Question prepare(String caller, ChatRequest request) {
+        return new Question(caller, request, settings(request), conversation(caller, request.conversationId()));
+    }
+
+    /**
+     * Runs a prepared question. An exception a listener throws (e.g. {@link ChatAbortedException} when the client
+     * went away) ends the question at once and propagates.
+     */
+    public ChatResult answer(Question question, boolean stream, ChatListener listener) {
+        return questionTimer.record(() -> run(question, stream, listener));
+    }
+
+    private ChatResult run(Question question, boolean stream, ChatListener listener) {
         Instant start = clock.instant();
-        Settings settings = settings(request);
-        Conversation conversation = conversation(caller, request.conversationId());
+        String caller = question.caller();
+        ChatRequest request = question.request();
+        Settings settings = question.settings();
+        Conversation conversation = question.conversation();
 
         List<Message> messages = new ArrayList<>();
         messages.add(new SystemMessage(properties.systemPrompt()));
@@ -120,13 +145,24 @@ public class ChatService {
         long[] usage = new long[3];
         Instant deadline = start.plus(properties.deadline());
         String answer = null;
+        String stopped = null;
         for (int turn = 0; turn < settings.maxSteps() && answer == null; turn++) {
+            if (listener.cancelled()) {
+                throw new ChatAbortedException();
+            }
             if (!clock.instant().isBefore(deadline)) {
-                answer = "I stopped because this question took longer than " + describe(properties.deadline()) + ".";
+                stopped = "I stopped because this question took longer than " + describe(properties.deadline()) + ".";
                 break;
             }
             Prompt prompt = new Prompt(messages, options.build());
-            AssistantMessage reply = modelTimer.record(() -> ask(prompt, stream, listener, usage));
+            AssistantMessage reply;
+            try {
+                reply = modelTimer.record(() -> ask(prompt, stream, listener, usage, deadline));
+            } catch (DeadlineReached e) {
+                stopped = "I stopped because this question took longer than " + describe(properties.deadline())
+                        + " (the model had not finished answering).";
+                break;
+            }
             messages.add(reply);
             if (!reply.hasToolCalls()) {
                 answer = reply.getText() == null ? "" : reply.getText();
@@ -135,8 +171,8 @@ public class ChatService {
             messages.add(runTools(reply.getToolCalls(), byName, deadline, steps, listener));
         }
         if (answer == null) {
-            answer = "I stopped after " + settings.maxSteps() + " steps without a final answer. Try a simpler question"
-                    + " or allow more steps.";
+            answer = stopped != null ? stopped : "I stopped after " + settings.maxSteps() + " steps without a final"
+                    + " answer. Try a simpler question or allow more steps.";
             if (stream) {
                 listener.delta(answer);
             }
@@ -147,16 +183,42 @@ public class ChatService {
                 Duration.between(start, clock.instant()).toMillis());
     }
 
-    private AssistantMessage ask(Prompt prompt, boolean stream, ChatListener listener, long[] usage) {
-        try {
-            if (!stream) {
-                ChatResponse response = model.call(prompt);
+    // One model turn, bounded by the question's deadline. Exceptions from the listener pass through untouched.
+    private AssistantMessage ask(Prompt prompt, boolean stream, ChatListener listener, long[] usage,
+                                 Instant deadline) {
+        Duration remaining = Duration.between(clock.instant(), deadline);
+        if (!stream) {
+            Future<ChatResponse> call = workers.submit(() -> model.call(prompt));
+            try {
+                ChatResponse response = call.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
                 count(response, usage);
                 return response.getResult().getOutput();
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                throw new DeadlineReached();
+            } catch (InterruptedException e) {
+                call.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new ChatAbortedException();
+            } catch (ExecutionException e) {
+                throw modelFailed(e.getCause());
             }
-            StringBuilder text = new StringBuilder();
-            Map<String, AssistantMessage.ToolCall> calls = new LinkedHashMap<>();
-            for (ChatResponse chunk : model.stream(prompt).toIterable()) {
+        }
+        StringBuilder text = new StringBuilder();
+        Map<String, AssistantMessage.ToolCall> calls = new LinkedHashMap<>();
+        // Closing the stream cancels the model's response, whether the question ends normally or not.
+        Flux<ChatResponse> response;
+        try {
+            response = model.stream(prompt);
+        } catch (RuntimeException e) {
+            throw modelFailed(e);
+        }
+        try (Stream<ChatResponse> chunks = response
+                .timeout(Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
+                .toStream(1)) {
+            Iterator<ChatResponse> iterator = chunks.iterator();
+            while (next(iterator)) {
+                ChatResponse chunk = iterator.next();
                 count(chunk, usage);
                 if (chunk.getResult() == null) {
                     continue;
@@ -168,13 +230,27 @@ public class ChatService {
                 }
                 output.getToolCalls().forEach(call -> merge(calls, call));
             }
-            return AssistantMessage.builder().content(text.toString()).toolCalls(new ArrayList<>(calls.values()))
-                    .build();
-        } catch (RuntimeException e) {
-            log.warn("The model call failed: {}", e.toString());
-            throw new ChatException(HttpStatus.BAD_GATEWAY, "model-unavailable",
-                    "The language model could not be reached or refused the request: " + rootMessage(e));
         }
+        return AssistantMessage.builder().content(text.toString()).toolCalls(new ArrayList<>(calls.values()))
+                .build();
+    }
+
+    // Advances the model's stream; its failures become a deadline stop or a 502, never the listener's.
+    private boolean next(Iterator<ChatResponse> iterator) {
+        try {
+            return iterator.hasNext();
+        } catch (RuntimeException e) {
+            if (Exceptions.unwrap(e) instanceof TimeoutException) {
+                throw new DeadlineReached();
+            }
+            throw modelFailed(e);
+        }
+    }
+
+    private ChatException modelFailed(Throwable e) {
+        log.warn("The model call failed: {}", e.toString());
+        return new ChatException(HttpStatus.BAD_GATEWAY, "model-unavailable",
+                "The language model could not be reached or refused the request: " + rootMessage(e));
     }
 
     // Streamed tool calls may arrive in pieces; pieces without an id continue the previous call.
@@ -190,14 +266,19 @@ public class ChatService {
     private ToolResponseMessage runTools(List<AssistantMessage.ToolCall> calls, Map<String, ToolCallback> byName,
                                          Instant deadline, List<ToolStep> steps, ChatListener listener) {
         List<Future<ToolStep>> running = new ArrayList<>();
+        // Every call of the turn gets its allowance from the same moment: waiting for one doesn't eat another's.
+        Instant started = clock.instant();
+        Instant callDeadline = started.plus(properties.toolTimeout()).isBefore(deadline)
+                ? started.plus(properties.toolTimeout()) : deadline;
+        long allowance = Math.max(1, ceilMillis(Duration.between(started, callDeadline)));
         for (AssistantMessage.ToolCall call : calls) {
             listener.stepStarted(call.id(), new ToolStep(call.name(), arguments(call.arguments()), null, null, 0));
-            running.add(toolExecutor.submit(() -> toolTimer.record(() -> runTool(call, byName.get(call.name()), byName))));
+            running.add(workers.submit(() -> toolTimer.record(() -> runTool(call, byName.get(call.name()), byName))));
         }
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             AssistantMessage.ToolCall call = calls.get(i);
-            ToolStep step = await(running.get(i), call, deadline);
+            ToolStep step = await(running.get(i), call, callDeadline, allowance);
             steps.add(step);
             listener.stepFinished(call.id(), step);
             String data = step.error() != null
@@ -208,16 +289,16 @@ public class ChatService {
         return ToolResponseMessage.builder().responses(responses).build();
     }
 
-    private ToolStep await(Future<ToolStep> future, AssistantMessage.ToolCall call, Instant deadline) {
-        // Rounded up, so a wait cut short by the deadline ends at or after it and the loop then stops.
-        long untilDeadline = Math.ceilDiv(Duration.between(clock.instant(), deadline).toNanos(), 1_000_000L);
-        long budget = Math.min(properties.toolTimeout().toMillis(), Math.max(1, untilDeadline));
+    private ToolStep await(Future<ToolStep> future, AssistantMessage.ToolCall call, Instant callDeadline,
+                           long allowance) {
+        // Rounded up, so a wait cut short by the question's deadline ends at or after it and the loop then stops.
+        long budget = Math.max(1, ceilMillis(Duration.between(clock.instant(), callDeadline)));
         try {
             return future.get(budget, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             return new ToolStep(call.name(), arguments(call.arguments()), null,
-                    "The tool did not answer within " + budget + " ms", budget);
+                    "The tool did not answer within " + allowance + " ms", allowance);
         } catch (ExecutionException e) {
             return new ToolStep(call.name(), arguments(call.arguments()), null, rootMessage(e), 0);
         } catch (InterruptedException e) {
@@ -296,8 +377,15 @@ public class ChatService {
             throw new ChatException(HttpStatus.BAD_REQUEST, "validation", "options.model: must match "
                     + MODEL_NAME.pattern());
         }
+        List<String> allowed = properties.llm().allowedModels();
+        if (options.model() != null && !offline && !allowed.isEmpty() && !allowed.contains(chosenModel)
+                && !chosenModel.equals(modelName)) {
+            throw new ChatException(HttpStatus.BAD_REQUEST, "validation", "options.model: must be one of "
+                    + String.join(", ", allowed) + " or the default " + modelName);
+        }
         double temperature = options.temperature() == null ? properties.llm().temperature() : options.temperature();
-        if (temperature < properties.llm().minTemperature() || temperature > properties.llm().maxTemperature()) {
+        // Written so that NaN fails too.
+        if (!(temperature >= properties.llm().minTemperature() && temperature <= properties.llm().maxTemperature())) {
             throw new ChatException(HttpStatus.BAD_REQUEST, "validation", "options.temperature: must be between "
                     + properties.llm().minTemperature() + " and " + properties.llm().maxTemperature());
         }
@@ -343,6 +431,10 @@ public class ChatService {
         return root.getMessage() == null ? root.getClass().getSimpleName() : abbreviate(root.getMessage(), 500);
     }
 
+    private static long ceilMillis(Duration duration) {
+        return Math.ceilDiv(duration.toNanos(), 1_000_000L);
+    }
+
     private static String describe(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
@@ -351,6 +443,18 @@ public class ChatService {
         return text == null ? "" : text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
-    private record Settings(String model, double temperature, int maxSteps) {
+    /** A checked question, ready to run. */
+    public record Question(String caller, ChatRequest request, Settings settings, Conversation conversation) {
+    }
+
+    /** What a question runs with: the request's options within the configured bounds. */
+    public record Settings(String model, double temperature, int maxSteps) {
+    }
+
+    // The question's deadline passed while the model was still answering.
+    private static final class DeadlineReached extends RuntimeException {
+        DeadlineReached() {
+            super(null, null, false, false);
+        }
     }
 }

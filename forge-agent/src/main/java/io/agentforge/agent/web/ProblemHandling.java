@@ -3,6 +3,7 @@ package io.agentforge.agent.web;
 import io.agentforge.agent.chat.ChatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -61,10 +62,10 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
-        String accept = request.getHeader(HttpHeaders.ACCEPT);
-        if (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)) {
-            log.warn("Chat stream ended with {}", ex.toString());
+    ResponseEntity<Object> unexpected(Exception ex, HttpServletResponse response) {
+        // An event stream already under way can't become a problem document any more.
+        if (response.isCommitted()) {
+            log.warn("A response already under way failed: {}", ex.toString());
             return null;
         }
         log.error("Unhandled error", ex);

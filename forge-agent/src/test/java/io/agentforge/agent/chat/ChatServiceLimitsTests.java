@@ -17,6 +17,7 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.definition.DefaultToolDefinition;
 import org.springframework.ai.tool.definition.ToolDefinition;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -24,13 +25,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The loop's limits, with a scripted model and local tools inside the agent's boundary: per-call timeout, total
@@ -79,6 +83,85 @@ class ChatServiceLimitsTests {
         assertThat(result.answer()).isEqualTo("I stopped because this question took longer than 300 ms.");
         assertThat(result.steps()).isNotEmpty().allSatisfy(step -> assertThat(step.error()).contains("did not answer"));
         assertThat(model.prompts.size()).as("no model turn after the deadline").isEqualTo(result.steps().size());
+    }
+
+    @Test
+    void toolCallsOfOneTurnShareTheirAllowanceRatherThanWaitingInTurn() {
+        // Awaited one after the other, the second call would only get what the deadline leaves after the first.
+        ScriptedModel model = new ScriptedModel(turn -> turn == 0 ? calls("slow", "slow") : answer("Both slow."));
+        ChatService chat = service(model, limits(Duration.ofMillis(300), Duration.ofMillis(450), 16_000),
+                tool("slow", args -> block()));
+
+        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+
+        assertThat(result.steps()).hasSize(2).allSatisfy(step ->
+                assertThat(step.error()).isEqualTo("The tool did not answer within 300 ms"));
+    }
+
+    @Test
+    void aModelThatDoesNotAnswerBeforeTheDeadlineEndsTheQuestion() {
+        ScriptedModel model = new ScriptedModel(turn -> {
+            block();
+            return answer("too late");
+        });
+        ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofMillis(300), 16_000));
+
+        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+
+        assertThat(result.answer()).isEqualTo("I stopped because this question took longer than 300 ms (the model"
+                + " had not finished answering).");
+    }
+
+    @Test
+    void aStreamingModelThatStallsIsCutOffAtTheDeadlineAndItsStreamCancelled() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ScriptedModel model = new ScriptedModel(turn -> answer("unused"),
+                turn -> Flux.concat(Flux.just(chunk("Thinking")), Flux.<ChatResponse>never())
+                        .doOnCancel(() -> cancelled.set(true)));
+        ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofMillis(300), 16_000));
+        List<String> deltas = new CopyOnWriteArrayList<>();
+
+        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), true, new ChatListener() {
+            @Override
+            public void delta(String text) {
+                deltas.add(text);
+            }
+        });
+
+        assertThat(result.answer()).startsWith("I stopped because this question took longer than 300 ms");
+        assertThat(deltas).containsExactly("Thinking", result.answer());
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void whenTheListenerGivesUpTheQuestionEndsAndTheModelStreamIsCancelled() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ScriptedModel model = new ScriptedModel(turn -> answer("unused"),
+                turn -> Flux.just(chunk("One"), chunk("Two"), chunk("Three")).doOnCancel(() -> cancelled.set(true)));
+        ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
+
+        assertThatThrownBy(() -> chat.chat("alice", new ChatRequest("go", null, null), true, new ChatListener() {
+            @Override
+            public void delta(String text) {
+                throw new ChatAbortedException();
+            }
+        })).isInstanceOf(ChatAbortedException.class);
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void aRequestMayPickOnlyAnAllowedModel() {
+        ChatService chat = service(new ScriptedModel(turn -> answer("Hi.")),
+                limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
+
+        assertThatThrownBy(() -> chat.prepare("alice", new ChatRequest("go", null,
+                new ChatRequest.Options("expensive-model", null, null))))
+                .isInstanceOf(ChatException.class)
+                .hasMessage("options.model: must be one of other-model or the default test-model");
+        assertThat(chat.prepare("alice", new ChatRequest("go", null, new ChatRequest.Options("other-model", null,
+                null))).settings().model()).isEqualTo("other-model");
+        assertThat(chat.prepare("alice", new ChatRequest("go", null, new ChatRequest.Options("test-model", null,
+                null))).settings().model()).isEqualTo("test-model");
     }
 
     @Test
@@ -148,7 +231,7 @@ class ChatServiceLimitsTests {
 
     private static AgentProperties limits(Duration toolTimeout, Duration deadline, int maxResultChars) {
         return new AgentProperties(8, 16, toolTimeout, deadline, maxResultChars, 8000, 20,
-                new AgentProperties.Llm("openai", null, null, "test-model", 0.2, 0, 1.5),
+                new AgentProperties.Llm("openai", null, null, "test-model", 0.2, 0, 1.5, List.of("other-model")),
                 new AgentProperties.RateLimit(60), SYSTEM_PROMPT);
     }
 
@@ -171,6 +254,10 @@ class ChatServiceLimitsTests {
 
     private static AssistantMessage answer(String text) {
         return new AssistantMessage(text);
+    }
+
+    private static ChatResponse chunk(String text) {
+        return new ChatResponse(List.of(new Generation(new AssistantMessage(text))));
     }
 
     private static List<String> toolResponses(List<Message> messages) {
@@ -203,9 +290,21 @@ class ChatServiceLimitsTests {
         // Copies: the loop goes on adding to the list a prompt was built from.
         final List<List<Message>> prompts = Collections.synchronizedList(new ArrayList<>());
         private final IntFunction<AssistantMessage> script;
+        private final IntFunction<Flux<ChatResponse>> streamScript;
 
         ScriptedModel(IntFunction<AssistantMessage> script) {
+            this(script, turn -> Flux.just(new ChatResponse(List.of(new Generation(script.apply(turn))))));
+        }
+
+        ScriptedModel(IntFunction<AssistantMessage> script, IntFunction<Flux<ChatResponse>> streamScript) {
             this.script = script;
+            this.streamScript = streamScript;
+        }
+
+        @Override
+        public Flux<ChatResponse> stream(Prompt prompt) {
+            prompts.add(List.copyOf(prompt.getInstructions()));
+            return streamScript.apply(prompts.size() - 1);
         }
 
         @Override

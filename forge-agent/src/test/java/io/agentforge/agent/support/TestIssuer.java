@@ -46,25 +46,33 @@ public final class TestIssuer {
         return issuer;
     }
 
-    /** A token for {@code subject} from this issuer, valid for an hour. */
+    /** The audience the agent under test expects. */
+    public static final String AUDIENCE = "agent-forge";
+
+    /** A token for {@code subject} (none when null) from this issuer, for the agent, valid for an hour. */
     public String token(String subject) {
-        return sign(subject, key);
+        return sign(subject, AUDIENCE, key);
+    }
+
+    /** A token from this issuer meant for another audience. */
+    public String tokenFor(String subject, String audience) {
+        return sign(subject, audience, key);
     }
 
     /** A token that looks right but is signed with a key the issuer never published. */
     public String forgedToken(String subject) {
         try {
-            return sign(subject, new RSAKeyGenerator(2048).keyID("test-key").generate());
+            return sign(subject, AUDIENCE, new RSAKeyGenerator(2048).keyID("test-key").generate());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private String sign(String subject, RSAKey signingKey) {
+    private String sign(String subject, String audience, RSAKey signingKey) {
         try {
             Instant now = Instant.now();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test-key").build(),
-                    new JWTClaimsSet.Builder().issuer(issuer).subject(subject).issueTime(Date.from(now))
+                    new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience).issueTime(Date.from(now))
                             .expirationTime(Date.from(now.plusSeconds(3600))).build());
             jwt.sign(new RSASSASigner(signingKey));
             return jwt.serialize();

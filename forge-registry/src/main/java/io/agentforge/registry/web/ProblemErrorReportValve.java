@@ -3,6 +3,7 @@ package io.agentforge.registry.web;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.HttpStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,9 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         String kind = status >= 500 ? "internal" : status == 404 ? "not-found" : "malformed-request";
         String detail = status >= 500 ? "An unexpected error occurred" : "The request was refused by the server: it is"
                 + " not a valid HTTP request (check the URL encoding and headers)";
-        String body = "{\"type\":\"" + Problems.PREFIX + kind + "\",\"title\":\"Bad request\",\"status\":" + status
+        HttpStatus known = HttpStatus.resolve(status);
+        String title = known != null ? known.getReasonPhrase() : "Error";
+        String body = "{\"type\":\"" + Problems.PREFIX + kind + "\",\"title\":\"" + title + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail + "\"}";
         try {
             response.setContentType("application/problem+json");
