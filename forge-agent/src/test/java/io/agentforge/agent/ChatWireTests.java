@@ -234,7 +234,8 @@ class ChatWireTests {
         @Test
         void aModelFailureAfterTheStreamStartedIsAnErrorEventWithAProblem() {
             WORLD.llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
-                    .atPriority(1).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-S401"))
+                    .atPriority(1)
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-S401"))
                     .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)
                             .withBody("{\"error\":{\"message\":\"bad key\"}}")));
 

@@ -16,19 +16,23 @@ import java.util.Set;
 
 /**
  * Checks API keys presented to a service by asking the registry, and remembers the answers briefly: active keys for
- * 30 s, inactive ones for 5 s (defaults). Entries are keyed by the key's SHA-256, so no secret stays in memory.
- * Thread-safe.
+ * 30 s, inactive ones for 5 s (defaults). While the registry can't answer (unreachable, 5xx), a key that was active
+ * stays accepted for a grace period (5 min by default) past its cache time, so a registry outage doesn't lock out
+ * callers it vouched for moments ago; nothing else is accepted without an answer. Entries are keyed by the key's
+ * SHA-256, so no secret stays in memory. Thread-safe.
  */
 public final class KeyIntrospector {
 
     public static final Duration DEFAULT_ACTIVE_TTL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_INACTIVE_TTL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_GRACE_WHILE_UNREACHABLE = Duration.ofMinutes(5);
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     private static final int MAX_KEY_LENGTH = 512;
 
     private final RegistryClient client;
     private final Duration activeTtl;
     private final Duration inactiveTtl;
+    private final Duration graceWhileUnreachable;
     private final Clock clock;
     private final Map<String, Answer> cache;
 
@@ -39,9 +43,23 @@ public final class KeyIntrospector {
     /** @param maxEntries the least recently used answers are dropped beyond this many */
     public KeyIntrospector(RegistryClient client, Duration activeTtl, Duration inactiveTtl, int maxEntries,
                            Clock clock) {
+        this(client, activeTtl, inactiveTtl, DEFAULT_GRACE_WHILE_UNREACHABLE, maxEntries, clock);
+    }
+
+    /**
+     * @param graceWhileUnreachable how long past its cache time an active answer still counts while the registry
+     *                              can't answer; zero disables it
+     * @param maxEntries            the least recently used answers are dropped beyond this many
+     */
+    public KeyIntrospector(RegistryClient client, Duration activeTtl, Duration inactiveTtl,
+                           Duration graceWhileUnreachable, int maxEntries, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.activeTtl = Objects.requireNonNull(activeTtl, "activeTtl");
         this.inactiveTtl = Objects.requireNonNull(inactiveTtl, "inactiveTtl");
+        this.graceWhileUnreachable = Objects.requireNonNull(graceWhileUnreachable, "graceWhileUnreachable");
+        if (graceWhileUnreachable.isNegative()) {
+            throw new IllegalArgumentException("graceWhileUnreachable must not be negative");
+        }
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
@@ -58,7 +76,7 @@ public final class KeyIntrospector {
      * What the registry says about the key, from the cache while fresh. A missing or malformed key is inactive
      * without asking.
      *
-     * @throws RegistryException when the registry could not answer and no fresh answer is cached; a caller should
+     * @throws RegistryException when the registry could not answer and no usable answer is cached; a caller should
      *                           then refuse the request (fail closed)
      */
     public IntrospectionResult introspect(String key) {
@@ -68,13 +86,23 @@ public final class KeyIntrospector {
         }
         String digest = sha256(key.strip());
         Instant now = clock.instant();
+        Answer cached;
         synchronized (cache) {
-            Answer entry = cache.get(digest);
-            if (entry != null && now.isBefore(entry.expiresAt)) {
-                return entry.result;
+            cached = cache.get(digest);
+            if (cached != null && now.isBefore(cached.expiresAt)) {
+                return cached.result;
             }
         }
-        IntrospectionResult result = client.introspect(key.strip());
+        IntrospectionResult result;
+        try {
+            result = client.introspect(key.strip());
+        } catch (RegistryException e) {
+            if (e.isTransient() && cached != null && cached.result.active()
+                    && now.isBefore(cached.expiresAt.plus(graceWhileUnreachable))) {
+                return cached.result;
+            }
+            throw e;
+        }
         Instant expiresAt = clock.instant().plus(result.active() ? activeTtl : inactiveTtl);
         synchronized (cache) {
             cache.put(digest, new Answer(result, expiresAt));

@@ -4,6 +4,7 @@ import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 
@@ -99,6 +100,35 @@ class KeyIntrospectorTests {
 
         assertThatThrownBy(() -> introspector.introspect(KEY)).isInstanceOf(RegistryUnreachableException.class);
         assertThat(introspector.size()).isZero();
+    }
+
+    @Test
+    void whileTheRegistryIsDownAKeyThatWasActiveStaysAcceptedForTheGracePeriodOnly() {
+        registryKnows(KEY);
+        introspector.introspect(KEY);
+        introspector.introspect(OTHER);
+        registry.failure = new RegistryUnreachableException("down", null);
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(introspector.introspect(KEY).active()).as("past its 30 s, inside the grace").isTrue();
+        assertThatThrownBy(() -> introspector.introspect(OTHER)).as("an inactive answer gets no grace")
+                .isInstanceOf(RegistryUnreachableException.class);
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> introspector.introspect(KEY)).as("past the grace: fail closed")
+                .isInstanceOf(RegistryUnreachableException.class);
+    }
+
+    @Test
+    void aRefusalFromTheRegistryIsNotCoveredByTheGrace() {
+        registryKnows(KEY);
+        introspector.introspect(KEY);
+        registry.failure = new RegistryException(new Problem(401, URI.create("urn:agentforge:problem:unauthorized"),
+                "Unauthorized", "this service's own key was revoked"));
+
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThatThrownBy(() -> introspector.introspect(KEY)).isInstanceOf(RegistryException.class);
     }
 
     @Test
