@@ -191,6 +191,9 @@ public class ChatService {
             Future<ChatResponse> call = workers.submit(() -> model.call(prompt));
             try {
                 ChatResponse response = call.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
+                if (response == null || response.getResult() == null) {
+                    throw modelFailed(new IllegalStateException("the model's answer had no choices"));
+                }
                 count(response, usage);
                 return response.getResult().getOutput();
             } catch (TimeoutException e) {

@@ -150,6 +150,18 @@ class ChatServiceLimitsTests {
     }
 
     @Test
+    void aModelAnswerWithoutChoicesIsABadGatewayNotACrash() {
+        ChatModel empty = prompt -> new ChatResponse(List.of());
+        ChatService chat = service(empty, limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
+
+        assertThatThrownBy(() -> chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE))
+                .isInstanceOfSatisfying(ChatException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(502);
+                    assertThat(e.getMessage()).contains("no choices");
+                });
+    }
+
+    @Test
     void aRequestMayPickOnlyAnAllowedModel() {
         ChatService chat = service(new ScriptedModel(turn -> answer("Hi.")),
                 limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
