@@ -8,6 +8,7 @@ import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.lease.LeaseSweeper;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MutableClock;
+import io.agentforge.registry.support.TestRegistryConfiguration;
 import io.agentforge.registry.support.MemoryRegistryTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +103,20 @@ class RegistryHttpTests {
         @Test
         void aClientKeyCannotRegister() {
             assertProblem(register(tool("sec-1", "sec"), clientKey), 403, "forbidden");
+        }
+
+        @Test
+        void keysProvisionedFromConfigurationWorkWithTheirRoles() {
+            assertThat(register(tool("cfg-1", "cfg"), TestRegistryConfiguration.CONFIGURED_SERVICE_KEY).status())
+                    .isEqualTo(201);
+            assertProblem(register(tool("cfg-2", "cfg"), TestRegistryConfiguration.CONFIGURED_CLIENT_KEY), 403,
+                    "forbidden");
+            assertThat(http.get("/api/v1/catalog", TestRegistryConfiguration.CONFIGURED_CLIENT_KEY).status())
+                    .isEqualTo(200);
+            assertThat(http.get("/api/v1/keys", ADMIN_KEY).body()).contains("cfgservice1", "configured-tool",
+                    "cfgclient01").doesNotContain("configured-service-secret");
+            assertThat(http.delete("/api/v1/instances/cfg-1", TestRegistryConfiguration.CONFIGURED_SERVICE_KEY)
+                    .status()).isEqualTo(204);
         }
 
         @Test

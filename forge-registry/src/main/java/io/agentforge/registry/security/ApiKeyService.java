@@ -4,6 +4,7 @@ import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyInfo;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.IntrospectionResult;
+import io.agentforge.registry.api.InvalidFieldException;
 import io.agentforge.registry.api.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -46,21 +50,41 @@ public class ApiKeyService {
         this.properties = properties;
     }
 
-    /** Makes sure an admin key exists: the configured one, or a generated one printed once to {@code out}. */
+    /**
+     * Provisions the configured service keys, and makes sure an admin key exists: the configured one, or a generated
+     * one printed once to {@code out}. Configured keys are (re)activated at every start: they are managed by the
+     * configuration, so revoking one means removing it there.
+     *
+     * @throws IllegalStateException for a malformed configured key; the message never contains a secret
+     */
     public void bootstrap(PrintStream out) {
         String configured = properties.adminKey();
+        Set<String> configuredIds = new HashSet<>();
         if (configured != null && !configured.isBlank()) {
             Matcher matcher = KEY.matcher(configured.trim());
             if (!matcher.matches()) {
                 throw new IllegalStateException("AGENTFORGE_ADMIN_KEY must look like af_<keyId>_<secret>: keyId of 8-32"
                         + " lower-case letters or digits, secret of 16-128 characters [A-Za-z0-9_-]");
             }
-            Optional<ApiKey> existing = store.find(matcher.group(1));
-            String hash = hash(matcher.group(2));
-            if (existing.isEmpty() || !existing.get().secretHash().equals(hash) || !existing.get().active()) {
-                store.save(new ApiKey(matcher.group(1), "bootstrap-admin", Set.of(Role.ADMIN), hash, clock.instant(),
-                        null));
+            configuredIds.add(matcher.group(1));
+        }
+        List<ConfiguredKey> serviceKeys = new ArrayList<>();
+        for (int i = 0; i < properties.serviceKeys().size(); i++) {
+            ConfiguredKey key = ConfiguredKey.parse(properties.serviceKeys().get(i), i);
+            if (!configuredIds.add(key.keyId())) {
+                throw new IllegalStateException("AGENTFORGE_SERVICE_KEYS entry " + (i + 1) + " (" + key.name()
+                        + ") reuses the key id " + key.keyId() + " of another configured key: every key needs its own");
             }
+            serviceKeys.add(key);
+        }
+        for (ConfiguredKey key : serviceKeys) {
+            adopt(key.keyId(), key.name(), key.roles(), key.secret());
+            log.info("Service key {} ({}, {}) taken from configuration", key.keyId(), key.name(), key.roles());
+        }
+        if (configured != null && !configured.isBlank()) {
+            Matcher matcher = KEY.matcher(configured.trim());
+            matcher.matches();
+            adopt(matcher.group(1), "bootstrap-admin", Set.of(Role.ADMIN), matcher.group(2));
             log.info("Bootstrap admin key {} taken from configuration", matcher.group(1));
             return;
         }
@@ -74,6 +98,60 @@ public class ApiKeyService {
         out.println("Agent Forge admin key (shown once, store it now): " + created.key());
         out.println();
         log.info("Generated bootstrap admin key {}", created.keyId());
+    }
+
+    // Stores a configured key unless the store already holds it, active and with the same secret and roles.
+    private void adopt(String keyId, String name, Set<Role> roles, String secret) {
+        Optional<ApiKey> existing = store.find(keyId);
+        String hash = hash(secret);
+        if (existing.isEmpty() || !existing.get().secretHash().equals(hash) || !existing.get().active()
+                || !existing.get().roles().equals(roles)) {
+            store.save(new ApiKey(keyId, name, roles, hash, clock.instant(), null));
+            cache.remove(keyId);
+        }
+    }
+
+    /** One {@code name:role[+role]:af_<keyId>_<secret>} entry of {@code AGENTFORGE_SERVICE_KEYS}. */
+    private record ConfiguredKey(String name, Set<Role> roles, String keyId, String secret) {
+
+        static ConfiguredKey parse(String entry, int index) {
+            String where = "AGENTFORGE_SERVICE_KEYS entry " + (index + 1);
+            String[] parts = entry.split(":", 3);
+            if (parts.length != 3) {
+                throw new IllegalStateException(where + " must look like name:role[+role]:af_<keyId>_<secret>, e.g."
+                        + " calculator:service:af_…");
+            }
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            for (String role : parts[1].split("\\+")) {
+                try {
+                    roles.add(Role.fromWire(role.strip()));
+                } catch (InvalidFieldException e) {
+                    throw new IllegalStateException(where + " (" + parts[0] + ") has an unknown role '"
+                            + abbreviate(role) + "': use admin, service or client", e);
+                }
+            }
+            try {
+                new ApiKeyRequest(parts[0], roles);
+            } catch (InvalidFieldException e) {
+                throw new IllegalStateException(where + ": " + e.getMessage(), e);
+            }
+            Matcher matcher = KEY.matcher(parts[2].strip());
+            if (!matcher.matches()) {
+                throw new IllegalStateException(where + " (" + parts[0] + ") has a key that is not of the form"
+                        + " af_<keyId>_<secret>: keyId of 8-32 lower-case letters or digits, secret of 16-128"
+                        + " characters [A-Za-z0-9_-]");
+            }
+            return new ConfiguredKey(parts[0], Set.copyOf(roles), matcher.group(1), matcher.group(2));
+        }
+
+        private static String abbreviate(String text) {
+            return text.length() <= 20 ? text : text.substring(0, 17) + "...";
+        }
+
+        @Override
+        public String toString() {
+            return "ConfiguredKey[name=" + name + ", roles=" + roles + ", keyId=" + keyId + "]";
+        }
     }
 
     public ApiKeyCreated create(ApiKeyRequest request) {

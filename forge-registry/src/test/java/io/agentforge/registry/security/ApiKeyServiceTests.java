@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,12 @@ class ApiKeyServiceTests {
     private final InMemoryApiKeyStore store = new InMemoryApiKeyStore();
 
     private ApiKeyService service(String adminKey) {
-        return new ApiKeyService(store, clock, new SecurityProperties(true, adminKey, Duration.ofSeconds(5)));
+        return service(adminKey, List.of());
+    }
+
+    private ApiKeyService service(String adminKey, List<String> serviceKeys) {
+        return new ApiKeyService(store, clock, new SecurityProperties(true, adminKey, serviceKeys,
+                Duration.ofSeconds(5)));
     }
 
     private static String bootstrap(ApiKeyService service) {
@@ -59,6 +65,56 @@ class ApiKeyServiceTests {
 
             assertThat(keys.authenticate(configured)).isPresent();
             assertThat(keys.authenticate("af_configured1_abcdefghijklmnopqrstuvwxyZ")).isEmpty();
+        }
+
+        @Test
+        void configuredServiceKeysAreProvisionedWithTheirRolesAndNoAdminKeyIsPrinted() {
+            String admin = "af_configured1_abcdefghijklmnopqrstuvwxyz";
+            String calculator = "af_calculator01_calculator-secret-0123456789";
+            String console = "af_console0001_console-secret-0123456789";
+            ApiKeyService keys = service(admin, List.of("calculator:service:" + calculator,
+                    " console:client:" + console + " "));
+
+            assertThat(bootstrap(keys)).isEmpty();
+            assertThat(bootstrap(keys)).as("idempotent across restarts").isEmpty();
+
+            assertThat(keys.authenticate(calculator)).get().satisfies(p -> {
+                assertThat(p.roles()).containsExactly(Role.SERVICE);
+                assertThat(p.has(Role.ADMIN)).isFalse();
+            });
+            assertThat(keys.authenticate(console)).get().satisfies(p -> assertThat(p.roles())
+                    .containsExactly(Role.CLIENT));
+            assertThat(keys.authenticate(admin)).isPresent();
+            assertThat(store.list()).hasSize(3).allSatisfy(key -> assertThat(key.secretHash())
+                    .doesNotContain("secret"));
+        }
+
+        @Test
+        void aConfiguredServiceKeyRevokedThroughTheApiIsActiveAgainAfterARestart() {
+            String calculator = "af_calculator01_calculator-secret-0123456789";
+            ApiKeyService keys = service(null, List.of("calculator:service:" + calculator));
+            bootstrap(keys);
+            keys.revoke("calculator01");
+
+            bootstrap(service(null, List.of("calculator:service:" + calculator)));
+
+            assertThat(service(null).authenticate(calculator)).isPresent();
+        }
+
+        @Test
+        void malformedServiceKeysStopTheStartWithoutRevealingTheirSecret() {
+            String secret = "a-very-secret-value-0123456789";
+            for (String entry : List.of("calculator:service", "calculator:root:af_calculator01_" + secret,
+                    "bad name!:service:af_calculator01_" + secret, "calculator:service:af_X_" + secret)) {
+                assertThatThrownBy(() -> bootstrap(service(null, List.of(entry))))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("AGENTFORGE_SERVICE_KEYS entry 1")
+                        .hasMessageNotContaining(secret);
+            }
+            assertThatThrownBy(() -> bootstrap(service("af_calculator01_" + secret,
+                    List.of("calculator:service:af_calculator01_other-secret-0123456789"))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("reuses the key id calculator01");
         }
 
         @Test

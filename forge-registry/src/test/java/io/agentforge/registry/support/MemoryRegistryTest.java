@@ -9,6 +9,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURED_CLIENT_KEY;
+import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURED_SERVICE_KEY;
 
 /**
  * A registry on a random port with the memory store and a hand-moved clock. Background sweeps and probes are
@@ -18,6 +20,9 @@ import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "agentforge.registry.security.admin-key=" + ADMIN_KEY,
+        // One comma-separated value, as the AGENTFORGE_SERVICE_KEYS environment variable gives it.
+        "agentforge.registry.security.service-keys=configured-tool:service:" + CONFIGURED_SERVICE_KEY
+                + ",configured-ui:client:" + CONFIGURED_CLIENT_KEY,
         "agentforge.registry.lease.sweep-interval=1h",
         "agentforge.registry.lease.self-preservation.enabled=false",
         "agentforge.registry.health.tick=1h"})

@@ -11,6 +11,9 @@ import java.time.Instant;
 public class TestRegistryConfiguration {
 
     public static final String ADMIN_KEY = "af_testadmin01_abcdefghijklmnopqrstuvwxyz0123456789";
+    /** Provisioned from configuration (agentforge.registry.security.service-keys), as deployments do. */
+    public static final String CONFIGURED_SERVICE_KEY = "af_cfgservice1_configured-service-secret-0123";
+    public static final String CONFIGURED_CLIENT_KEY = "af_cfgclient01_configured-client-secret-01234";
 
     @Bean
     @Primary
