@@ -63,6 +63,17 @@ secrets and pod-specific values are container env entries (secretKeyRef, downwar
 {{- $keys := include "agent-forge.keys.secretName" $root }}
 {{- if eq .component "registry" }}
 {{- include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_ADMIN_KEY" "secret" $keys "key" $root.Values.keys.secretKeys.admin) }}
+{{- $serviceKeys := list }}
+{{- range $component := compact (splitList "," (include "agent-forge.keys.ownKeyComponents" $root)) }}
+{{- $var := printf "AGENTFORGE_KEY_%s" (upper $component) }}
+{{ include "agent-forge.secretEnvFrom" (dict "name" $var "secret" $keys "key" (index $root.Values.keys.secretKeys $component)) }}
+{{- $serviceKeys = append $serviceKeys (printf "%s:%s:$(%s)" $component (include "agent-forge.keys.role" $component) $var) }}
+{{- end }}
+{{- with $serviceKeys }}
+# Provisioned by the registry at start. Kubernetes expands $(VAR) only for variables defined above.
+- name: AGENTFORGE_SERVICE_KEYS
+  value: {{ join "," . | quote }}
+{{- end }}
 {{ include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_DATABASE_USER" "secret" (include "agent-forge.database.secretName" $root) "key" (include "agent-forge.database.usernameKey" $root)) }}
 {{ include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_DATABASE_PASSWORD" "secret" (include "agent-forge.database.secretName" $root) "key" (include "agent-forge.database.passwordKey" $root)) }}
 {{- else -}}

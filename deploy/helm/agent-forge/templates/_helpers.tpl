@@ -99,6 +99,34 @@ Arguments: root, secretName, key, value, generated.
 {{- default (printf "%s-keys" (include "agent-forge.fullname" .)) .Values.keys.existingSecret }}
 {{- end }}
 
+{{/*
+The components that get a key of their own, comma-separated: enabled, and not pointed at the admin key's entry
+(keys.secretKeys.<component> == keys.secretKeys.admin means "use the admin key"). The registry provisions each
+through AGENTFORGE_SERVICE_KEYS with the role of agent-forge.keys.role. Two components reading one entry would
+present one key, which the registry refuses (one keyId, two names): that fails here.
+*/}}
+{{- define "agent-forge.keys.ownKeyComponents" -}}
+{{- $keys := .Values.keys }}
+{{- $components := list }}
+{{- $entries := dict }}
+{{- range $component := list "agent" "calculator" "console" }}
+{{- $entry := index $keys.secretKeys $component }}
+{{- if and (index $.Values $component).enabled (ne $entry $keys.secretKeys.admin) }}
+{{- if hasKey $entries $entry }}
+{{- fail (printf "keys.secretKeys.%s and keys.secretKeys.%s name the same entry %q: each service needs its own key" (get $entries $entry) $component $entry) }}
+{{- end }}
+{{- $_ := set $entries $entry $component }}
+{{- $components = append $components $component }}
+{{- end }}
+{{- end }}
+{{- join "," $components }}
+{{- end }}
+
+{{/* The least privilege each component's key needs: services register themselves, the console only reads. */}}
+{{- define "agent-forge.keys.role" -}}
+{{- get (dict "agent" "service" "calculator" "service" "console" "client") . }}
+{{- end }}
+
 {{/* A fresh API key in the registry's format af_<keyId>_<secret>. */}}
 {{- define "agent-forge.keys.generate" -}}
 {{- printf "af_%s_%s" (randAlphaNum 12 | lower) (randAlphaNum 40) }}

@@ -29,22 +29,27 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.agentforge.deploy.RenderedChart.COMPONENTS;
+import static io.agentforge.deploy.RenderedChart.SERVICE_KEY_ROLES;
 import static io.agentforge.deploy.RenderedChart.componentOf;
 import static io.agentforge.deploy.RenderedChart.container;
+import static io.agentforge.deploy.RenderedChart.envNames;
 import static io.agentforge.deploy.RenderedChart.envVar;
 import static io.agentforge.deploy.RenderedChart.field;
 import static io.agentforge.deploy.RenderedChart.name;
 import static io.agentforge.deploy.RenderedChart.selects;
+import static io.agentforge.deploy.RenderedChart.serviceKeyEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -444,6 +449,79 @@ abstract class ChartContractTests {
             SecretKeySelector ref = envVar(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY").orElseThrow()
                     .getValueFrom().getSecretKeyRef();
             assertThat(chart().secretData(ref.getName()).get(ref.getKey())).matches(API_KEY);
+        }
+    }
+
+    @Nested
+    class ServiceKeys {
+
+        private static final Pattern ENTRY = Pattern.compile("([a-z]+):([a-z+]+):\\$\\((AGENTFORGE_KEY_[A-Z]+)\\)");
+
+        private SecretKeySelector ref(Deployment deployment, String env) {
+            return envVar(deployment, env).orElseThrow(() -> new AssertionError(describe(deployment) + " has no " + env))
+                    .getValueFrom().getSecretKeyRef();
+        }
+
+        private List<String> servicesWithTheirOwnKey() {
+            SecretKeySelector admin = ref(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY");
+            return SERVICE_KEY_ROLES.keySet().stream().sorted()
+                    .filter(component -> chart().find(Deployment.class, name(component)).isPresent())
+                    .filter(component -> !ref(chart().deployment(component), "AGENTFORGE_API_KEY").equals(admin))
+                    .toList();
+        }
+
+        @Test
+        void theRegistryProvisionsTheKeyEachServicePresentsWithThatServicesRole() {
+            Deployment registry = chart().deployment("registry");
+            Map<String, String> provisioned = new LinkedHashMap<>();
+            for (String entry : serviceKeyEntries(registry)) {
+                Matcher matcher = ENTRY.matcher(entry);
+                assertThat(matcher.matches()).as("AGENTFORGE_SERVICE_KEYS entry " + entry).isTrue();
+                assertThat(matcher.group(2)).as(entry).isEqualTo(SERVICE_KEY_ROLES.get(matcher.group(1)));
+                assertThat(provisioned.put(matcher.group(1), matcher.group(3))).as("a second entry " + entry).isNull();
+            }
+            assertThat(provisioned).containsOnlyKeys(servicesWithTheirOwnKey());
+            provisioned.forEach((component, variable) -> assertThat(ref(registry, variable)).as(component)
+                    .isEqualTo(ref(chart().deployment(component), "AGENTFORGE_API_KEY")));
+        }
+
+        @Test
+        void theServiceKeysAreDeclaredAfterTheVariablesTheyExpand() {
+            Deployment registry = chart().deployment("registry");
+            List<String> names = envNames(registry);
+            for (String entry : serviceKeyEntries(registry)) {
+                Matcher matcher = ENTRY.matcher(entry);
+                assertThat(matcher.matches()).as(entry).isTrue();
+                assertThat(names.indexOf(matcher.group(3))).as(matcher.group(3) + " is defined before it is referenced")
+                        .isNotNegative().isLessThan(names.indexOf("AGENTFORGE_SERVICE_KEYS"));
+            }
+        }
+
+        @Test
+        void noComponentButTheRegistryReadsTheAdminKey() {
+            SecretKeySelector admin = ref(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY");
+            for (Deployment deployment : deployments()) {
+                if (!"registry".equals(componentOf(deployment))) {
+                    assertThat(container(deployment).getEnv()).as(describe(deployment))
+                            .noneSatisfy(var -> assertThat(var.getValueFrom() == null ? null
+                                    : var.getValueFrom().getSecretKeyRef()).isEqualTo(admin));
+                }
+            }
+        }
+
+        @Test
+        void everyRenderedKeyHasTheRegistryFormatAndItsOwnKeyId() {
+            Deployment registry = chart().deployment("registry");
+            List<SecretKeySelector> refs = new ArrayList<>();
+            refs.add(ref(registry, "AGENTFORGE_ADMIN_KEY"));
+            servicesWithTheirOwnKey().forEach(component -> refs.add(ref(registry, "AGENTFORGE_KEY_" + component.toUpperCase())));
+            List<String> keys = refs.stream()
+                    .filter(ref -> !externalSecrets().contains(ref.getName()))
+                    .filter(ref -> chart().find(Secret.class, ref.getName()).isPresent())
+                    .map(ref -> chart().secretData(ref.getName()).get(ref.getKey()))
+                    .toList();
+            assertThat(keys).allSatisfy(key -> assertThat(key).matches(API_KEY));
+            assertThat(keys.stream().map(key -> key.split("_")[1]).toList()).doesNotHaveDuplicates();
         }
     }
 

@@ -55,6 +55,7 @@ class ChartLintTests {
                 "replicas-not-a-number.yaml, /registry/replicaCount",
                 "ingress-host-invalid.yaml, /ingress/console/host",
                 "admin-key-malformed.yaml, /keys/adminKey",
+                "agent-key-malformed.yaml, /keys/agentKey",
                 "unknown-key.yaml, 'replicas'"})
         void failLint(String file, String expectedMessage) {
             Map<String, Object> bad = ChartFiles.read(RenderedChart.testResource("bad-values/" + file));
@@ -70,8 +71,11 @@ class ChartLintTests {
                 "replicas-not-a-number.yaml, /registry/replicaCount",
                 "ingress-host-invalid.yaml, /ingress/console/host",
                 "admin-key-malformed.yaml, /keys/adminKey",
+                "agent-key-malformed.yaml, /keys/agentKey",
                 "unknown-key.yaml, 'replicas'",
-                "autoscaling-max-below-min.yaml, maxReplicas must be at least minReplicas"})
+                "autoscaling-max-below-min.yaml, maxReplicas must be at least minReplicas",
+                "service-keys-share-an-entry.yaml, name the same entry \"calculator-key\": each service needs its own key",
+                "service-key-reuses-admin-key-id.yaml, keys.calculatorKey has the keyId sharedid01 of keys.adminKey"})
         void failInstallation(String file, String expectedMessage) {
             assertThatThrownBy(() -> RenderedChart.render(RenderedChart.testResource("bad-values/" + file)))
                     .hasMessageContaining(expectedMessage);

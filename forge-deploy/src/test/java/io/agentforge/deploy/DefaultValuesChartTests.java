@@ -1,5 +1,6 @@
 package io.agentforge.deploy;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -7,6 +8,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static io.agentforge.deploy.RenderedChart.COMPONENTS;
@@ -19,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DefaultValuesChartTests extends ChartContractTests {
 
     private static final RenderedChart CHART = RenderedChart.render();
+
+    /** What the chart generates: af_<12 of [a-z0-9]>_<40 of [A-Za-z0-9]>. */
+    private static final String GENERATED_KEY = "af_[a-z0-9]{12}_[A-Za-z0-9]{40}";
 
     @Override
     RenderedChart chart() {
@@ -50,13 +56,24 @@ class DefaultValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void everyServiceUsesTheAdminKeyUntilPerServiceKeysExist() {
-            SecretKeySelector admin = envVar(CHART.deployment("registry"), "AGENTFORGE_ADMIN_KEY").orElseThrow()
-                    .getValueFrom().getSecretKeyRef();
-            for (String component : new String[] {"agent", "calculator", "console"}) {
+        void eachServiceGetsItsOwnGeneratedKeyInItsOwnSecretEntry() {
+            Map<String, String> keys = CHART.secretData(name("keys"));
+            assertThat(keys).containsOnlyKeys("admin-key", "agent-key", "calculator-key", "console-key");
+            assertThat(keys.values()).allSatisfy(key -> assertThat(key).matches(GENERATED_KEY));
+            assertThat(keys.values().stream().map(key -> key.split("_")[1]).toList()).doesNotHaveDuplicates();
+            for (String component : List.of("agent", "calculator", "console")) {
                 assertThat(envVar(CHART.deployment(component), "AGENTFORGE_API_KEY").orElseThrow().getValueFrom().getSecretKeyRef())
-                        .as(component).isEqualTo(admin);
+                        .as(component).extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                        .containsExactly(name("keys"), component + "-key");
             }
+        }
+
+        @Test
+        void theRegistryProvisionsTheAgentAndCalculatorAsServicesAndTheConsoleAsClient() {
+            assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS")).get()
+                    .extracting(EnvVar::getValue)
+                    .isEqualTo("agent:service:$(AGENTFORGE_KEY_AGENT),calculator:service:$(AGENTFORGE_KEY_CALCULATOR),"
+                            + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
         }
 
         @Test

@@ -148,8 +148,12 @@ class ProductionValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void theGivenAdminKeyIsUsedAsIs() {
-            assertThat(CHART.secretData(name("keys"))).containsEntry("admin-key", "af_prodadmin01_Zq3vN8xK2mW7pL4tR9sB6yH1cJ5dF0gA");
+        void theGivenKeysAreUsedAsIs() {
+            assertThat(CHART.secretData(name("keys")))
+                    .containsEntry("admin-key", "af_prodadmin01_Zq3vN8xK2mW7pL4tR9sB6yH1cJ5dF0gA")
+                    .containsEntry("agent-key", "af_prodagent01_Hn4wQ8zR1tY6uI3oP7aS2dF5gJ9kL0x")
+                    .containsEntry("calculator-key", "af_prodcalc001_Bv7nM2xC5zL8kJ1hG4fD6sA9qW3eR0t")
+                    .containsEntry("console-key", "af_prodconsole1_Yt5rE2wQ9uI6oP3aS8dF1gH4jK7lZ0x");
         }
 
         @Test
@@ -202,6 +206,8 @@ class ProductionValuesChartTests extends ChartContractTests {
         @Test
         void configMapsCarryNoneOfTheInlineSecrets() {
             List<String> inline = List.of("af_prodadmin01_Zq3vN8xK2mW7pL4tR9sB6yH1cJ5dF0gA",
+                    "af_prodagent01_Hn4wQ8zR1tY6uI3oP7aS2dF5gJ9kL0x", "af_prodcalc001_Bv7nM2xC5zL8kJ1hG4fD6sA9qW3eR0t",
+                    "af_prodconsole1_Yt5rE2wQ9uI6oP3aS8dF1gH4jK7lZ0x",
                     "sk-prod-7fK2pQ9xL4mN8vR3tW6yZ1bC5dG0hJ", "oidc-9Xc4Vb7Nm2Qw5Er8Ty1Ui3Op6As0Df");
             for (ConfigMap configMap : CHART.all(ConfigMap.class)) {
                 assertThat(configMap.getData().values()).as(configMap.getMetadata().getName())

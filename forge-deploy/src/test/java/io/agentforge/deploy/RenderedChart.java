@@ -33,6 +33,11 @@ final class RenderedChart {
     static final String KUBE_VERSION = "v1.32.0";
     static final List<String> COMPONENTS = List.of("registry", "agent", "calculator", "console");
     static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+    /** The least-privilege role the registry gives each component's own key (AGENTFORGE_SERVICE_KEYS). */
+    static final Map<String, String> SERVICE_KEY_ROLES = Map.of(
+            "agent", "service",
+            "calculator", "service",
+            "console", "client");
 
     private final List<KubernetesResource> resources;
 
@@ -142,6 +147,20 @@ final class RenderedChart {
         return Optional.ofNullable(container(deployment).getEnv()).orElse(List.of()).stream()
                 .filter(var -> name.equals(var.getName()))
                 .findFirst();
+    }
+
+    /** The entries of the registry's AGENTFORGE_SERVICE_KEYS as written ({@code name:role:$(VAR)}); empty when unset. */
+    static List<String> serviceKeyEntries(Deployment registry) {
+        return envVar(registry, "AGENTFORGE_SERVICE_KEYS")
+                .map(var -> List.of(var.getValue().split(",")))
+                .orElse(List.of());
+    }
+
+    /** The env variable names of a container, in declaration order (Kubernetes expands $(VAR) only backwards). */
+    static List<String> envNames(Deployment deployment) {
+        return Optional.ofNullable(container(deployment).getEnv()).orElse(List.of()).stream()
+                .map(EnvVar::getName)
+                .toList();
     }
 
     /** Decoded entries of one rendered Secret. */

@@ -1,5 +1,6 @@
 package io.agentforge.deploy;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -69,6 +70,12 @@ class ValueVariantsChartTests {
         }
 
         @Test
+        void theRegistryProvisionsNoServiceKeyAndTheChartGeneratesOnlyTheAdminKey() {
+            assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS")).isEmpty();
+            assertThat(CHART.secretData(name("keys"))).containsOnlyKeys("admin-key");
+        }
+
+        @Test
         void noToolPolicyIsRenderedWithoutTools() {
             assertThat(CHART.custom(ChartContractTests.LINKERD, "Server"))
                     .extracting(server -> server.getMetadata().getName()).containsExactly(name("registry"));
@@ -104,6 +111,18 @@ class ValueVariantsChartTests {
         }
 
         @Test
+        void theRegistryProvisionsTheKeysTheServicesReadFromTheGivenSecret() {
+            Deployment registry = CHART.deployment("registry");
+            for (String component : List.of("agent", "calculator", "console")) {
+                assertThat(secretRef(registry, "AGENTFORGE_KEY_" + component.toUpperCase())).as(component)
+                        .isEqualTo(secretRef(CHART.deployment(component), "AGENTFORGE_API_KEY"));
+            }
+            assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS")).get().extracting(EnvVar::getValue)
+                    .isEqualTo("agent:service:$(AGENTFORGE_KEY_AGENT),calculator:service:$(AGENTFORGE_KEY_CALCULATOR),"
+                            + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
+        }
+
+        @Test
         void theRegistryReachesTheExternalDatabaseOverTlsOnlyInTheGivenNetwork() {
             assertThat(CHART.plainEnv(CHART.deployment("registry")))
                     .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://pg.databases.svc:5432/agentforge?sslmode=require");
@@ -120,6 +139,28 @@ class ValueVariantsChartTests {
             assertThat(CHART.all(Ingress.class)).isNotEmpty().allSatisfy(ingress ->
                     assertThat(ingress.getMetadata().getAnnotations()).containsEntry("cert-manager.io/issuer", "team-issuer")
                             .doesNotContainKey("cert-manager.io/cluster-issuer"));
+        }
+    }
+
+    @Nested
+    class ServiceOnTheAdminKey {
+
+        static final RenderedChart CHART = RenderedChart.render(RenderedChart.testResource("values-shared-admin-key.yaml"));
+
+        @Test
+        void aServicePointedAtTheAdminEntryReadsTheAdminKeyAndIsNotProvisioned() {
+            Deployment registry = CHART.deployment("registry");
+            assertThat(secretRef(CHART.deployment("agent"), "AGENTFORGE_API_KEY"))
+                    .isEqualTo(secretRef(registry, "AGENTFORGE_ADMIN_KEY"));
+            assertThat(envVar(registry, "AGENTFORGE_KEY_AGENT")).isEmpty();
+            assertThat(envVar(registry, "AGENTFORGE_KEY_CALCULATOR")).isEmpty();
+            assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS")).get().extracting(EnvVar::getValue)
+                    .isEqualTo("console:client:$(AGENTFORGE_KEY_CONSOLE)");
+        }
+
+        @Test
+        void theChartGeneratesKeysOnlyForServicesThatUseTheirOwn() {
+            assertThat(CHART.secretData(name("keys"))).containsOnlyKeys("admin-key", "console-key");
         }
     }
 }

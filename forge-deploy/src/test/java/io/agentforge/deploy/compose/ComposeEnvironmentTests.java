@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,8 @@ class ComposeEnvironmentTests {
     private static final Pattern SECRET_ENV = Pattern.compile(".*(_KEY|PASSWORD|SECRET)$");
 
     private static final Set<String> REQUIRED = Set.of(
-            "AGENTFORGE_ADMIN_KEY", "AGENTFORGE_DATABASE_PASSWORD", "TRAEFIK_DASHBOARD_USERS");
+            "AGENTFORGE_ADMIN_KEY", "AGENTFORGE_AGENT_API_KEY", "AGENTFORGE_CALCULATOR_API_KEY",
+            "AGENTFORGE_CONSOLE_API_KEY", "AGENTFORGE_DATABASE_PASSWORD", "TRAEFIK_DASHBOARD_USERS");
 
     @Nested
     class Coverage {
@@ -58,9 +60,8 @@ class ComposeEnvironmentTests {
         @Test
         void theExampleValuesAreTheComposeFileDefaults() {
             Map<String, String> defaults = ComposeFile.exampleEnvWithSecrets();
-            Map<String, String> unset = Map.of("AGENTFORGE_ADMIN_KEY", defaults.get("AGENTFORGE_ADMIN_KEY"),
-                    "AGENTFORGE_DATABASE_PASSWORD", defaults.get("AGENTFORGE_DATABASE_PASSWORD"),
-                    "TRAEFIK_DASHBOARD_USERS", defaults.get("TRAEFIK_DASHBOARD_USERS"));
+            Map<String, String> unset = new HashMap<>();
+            REQUIRED.forEach(secret -> unset.put(secret, defaults.get(secret)));
             // Same result whether the example's values are set or left out: the example documents the defaults.
             assertThat(COMPOSE.interpolated(unset).root()).isEqualTo(COMPOSE.interpolated(defaults).root());
         }
@@ -97,6 +98,23 @@ class ComposeEnvironmentTests {
                     }
                 });
             }
+        }
+
+        @Test
+        void theServiceKeysReachTheRegistryOnlyThroughVariables() {
+            String serviceKeys = COMPOSE.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS");
+            for (String entry : serviceKeys.split(",")) {
+                assertThat(entry).as(entry).matches("[a-z]+:[a-z+]+:\\$\\{[A-Z_]+:\\?[^}]*}");
+            }
+        }
+
+        @Test
+        void theExampleSaysEachServiceKeyIsRequiredWhatRoleItGetsAndWhereItComesFrom() {
+            ComposeFile.SERVICE_KEY_ROLES.forEach((service, role) -> {
+                String variable = "AGENTFORGE_" + service.toUpperCase() + "_API_KEY";
+                assertThat(String.join(" ", EXAMPLE.entry(variable).comment())).as(variable)
+                        .startsWith("Required.").contains("role " + role, "own keyId", "./gen-env.sh writes one");
+            });
         }
 
         @Test
@@ -139,6 +157,15 @@ class ComposeEnvironmentTests {
         void theGuideCoversStartScaleUpdateTlsAndBackups() {
             assertThat(GUIDE).content().contains("## Start", "## Scale", "## Update (Watchtower)", "## TLS",
                     "## Back up PostgreSQL", "docker compose up -d --scale calculator=3", "./gen-env.sh");
+        }
+
+        @Test
+        void theGuideExplainsThePerServiceKeysTheirRolesRotationAndRevocation() {
+            assertThat(GUIDE).content().contains("### Per-service API keys", "AGENTFORGE_SERVICE_KEYS",
+                    "**Rotate a service key.**", "**Revoke a service key.**", "docker compose up -d registry calculator");
+            ComposeFile.SERVICE_KEY_ROLES.forEach((service, role) -> assertThat(GUIDE).content()
+                    .containsPattern("\\| " + service + " \\| `AGENTFORGE_" + service.toUpperCase() + "_API_KEY` \\| `"
+                            + role + "` \\|"));
         }
 
         @Test

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * deploy/compose/docker-compose.yml parsed as Compose parses it: YAML anchors, aliases and {@code <<} merge keys
@@ -31,12 +33,26 @@ final class ComposeFile {
             "agent", 8082,
             "calculator", 8083);
 
+    /** The services that authenticate to the registry with their own key, and the role each key gets. */
+    static final Map<String, String> SERVICE_KEY_ROLES = Map.of(
+            "agent", "service",
+            "calculator", "service",
+            "console", "client");
+
+    /** One {@code name:role[+role]:af_<keyId>_<secret>} entry, as the registry parses AGENTFORGE_SERVICE_KEYS. */
+    private static final Pattern SERVICE_KEY_ENTRY = Pattern.compile(
+            "([A-Za-z0-9][A-Za-z0-9 ._-]{0,63}):((?:admin|service|client)(?:\\+(?:admin|service|client))*)"
+                    + ":(af_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128})");
+
     private final Map<String, Object> root;
 
     /** .env.example with the secrets ./gen-env.sh generates filled in: what a first `docker compose up` sees. */
     static Map<String, String> exampleEnvWithSecrets() {
         Map<String, String> env = new LinkedHashMap<>(EnvFile.read(ENV_EXAMPLE).resolved());
         env.put("AGENTFORGE_ADMIN_KEY", "af_abcdefgh1234_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn");
+        env.put("AGENTFORGE_AGENT_API_KEY", "af_agent0000001_AgentSecretAgentSecretAgentSecret0001");
+        env.put("AGENTFORGE_CALCULATOR_API_KEY", "af_calc00000001_CalculatorSecretCalculatorSecret0001");
+        env.put("AGENTFORGE_CONSOLE_API_KEY", "af_console00001_ConsoleSecretConsoleSecretConsole0001");
         env.put("AGENTFORGE_DATABASE_PASSWORD", "p4ssw0rdp4ssw0rdp4ssw0rdp4ssw0rd");
         env.put("TRAEFIK_DASHBOARD_USERS", "admin:$apr1$salt$hash");
         return env;
@@ -111,6 +127,36 @@ final class ComposeFile {
             throw new IllegalArgumentException("Expected a mapping, got " + value);
         }
         return (Map<String, Object>) value;
+    }
+
+    /**
+     * One entry of the registry's AGENTFORGE_SERVICE_KEYS.
+     *
+     * @param name  the key's name in the registry
+     * @param roles {@code role[+role]}
+     * @param key   {@code af_<keyId>_<secret>}
+     * @param keyId the part of the key between {@code af_} and the second {@code _}
+     */
+    record ServiceKey(String name, String roles, String key, String keyId) {
+    }
+
+    /**
+     * Splits an interpolated AGENTFORGE_SERVICE_KEYS value into its entries, keyed by name, refusing what the
+     * registry would refuse to start with: a malformed entry or a name used twice.
+     */
+    static Map<String, ServiceKey> serviceKeys(String value) {
+        Map<String, ServiceKey> keys = new LinkedHashMap<>();
+        for (String entry : value.split(",", -1)) {
+            Matcher matcher = SERVICE_KEY_ENTRY.matcher(entry);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("Not a name:role[+role]:af_<keyId>_<secret> entry: " + entry);
+            }
+            ServiceKey key = new ServiceKey(matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4));
+            if (keys.put(key.name(), key) != null) {
+                throw new IllegalArgumentException("Two entries named " + key.name());
+            }
+        }
+        return keys;
     }
 
     /** One service: accessors that accept both the list and the mapping forms Compose allows. */

@@ -4,6 +4,7 @@ import io.agentforge.deploy.compose.ComposeFile.Service;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
 
 import static io.agentforge.deploy.compose.ComposeFile.APP_PORTS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What docs/deploy-docker.md promises about the services of docker-compose.yml. */
 class ComposeServicesTests {
@@ -337,8 +339,8 @@ class ComposeServicesTests {
             assertThat(COMPOSE.service("registry").environment())
                     .containsEntry("AGENTFORGE_REGISTRY_STORE", "postgres")
                     .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgres:5432/agentforge")
-                    .containsKeys("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_DATABASE_USER", "AGENTFORGE_DATABASE_PASSWORD",
-                            "AGENTFORGE_LOG_FORMAT");
+                    .containsKeys("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_SERVICE_KEYS", "AGENTFORGE_DATABASE_USER",
+                            "AGENTFORGE_DATABASE_PASSWORD", "AGENTFORGE_LOG_FORMAT");
         }
 
         @Test
@@ -362,18 +364,6 @@ class ComposeServicesTests {
         }
 
         @Test
-        void servicesUseTheAdminKeyUnlessGivenTheirOwn() {
-            for (String name : List.of("agent", "calculator", "console")) {
-                assertThat(COMPOSE.service(name).environment().get("AGENTFORGE_API_KEY")).as(name)
-                        .isEqualTo("${AGENTFORGE_" + name.toUpperCase() + "_API_KEY:-${AGENTFORGE_ADMIN_KEY}}");
-            }
-            Map<String, String> env = ComposeFile.exampleEnvWithSecrets();
-            env.put("AGENTFORGE_CALCULATOR_API_KEY", "af_calculator1_ownsecretownsecret");
-            assertThat(COMPOSE.interpolated(env).service("calculator").environment())
-                    .containsEntry("AGENTFORGE_API_KEY", "af_calculator1_ownsecretownsecret");
-        }
-
-        @Test
         void theConsoleTalksToTheAgentAndSignsPeopleInWithApiKeysByDefault() {
             assertThat(RESOLVED.service("console").environment())
                     .containsEntry("AGENTFORGE_AGENT_URL", "http://agent:8082")
@@ -386,6 +376,83 @@ class ComposeServicesTests {
         void everyAppServiceHasAMemoryLimitForTheJvmToSizeItsHeapFrom() {
             for (Service service : appServices()) {
                 assertThat(service.string("mem_limit").orElse("")).as(service.name()).matches("\\d+[mg]");
+            }
+        }
+    }
+
+    @Nested
+    class ApiKeys {
+
+        private static final Map<String, String> ENV = ComposeFile.exampleEnvWithSecrets();
+
+        private static String keyVariable(String service) {
+            return "AGENTFORGE_" + service.toUpperCase() + "_API_KEY";
+        }
+
+        private static Map<String, ComposeFile.ServiceKey> provisioned(ComposeFile resolved) {
+            return ComposeFile.serviceKeys(resolved.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS"));
+        }
+
+        @Test
+        void eachServicePresentsItsOwnRequiredKeyWithNoFallback() {
+            for (String name : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
+                String value = COMPOSE.service(name).environment().get("AGENTFORGE_API_KEY");
+                assertThat(value).as(name).startsWith("${" + keyVariable(name) + ":?").contains("gen-env.sh");
+                assertThat(Interpolation.variables(value)).as(name).containsExactly(keyVariable(name));
+                assertThat(RESOLVED.service(name).environment()).as(name)
+                        .containsEntry("AGENTFORGE_API_KEY", ENV.get(keyVariable(name)));
+            }
+        }
+
+        @Test
+        void theRegistryProvisionsEachServiceKeyUnderTheServiceNameWithItsLeastPrivilegeRole() {
+            Map<String, ComposeFile.ServiceKey> keys = provisioned(RESOLVED);
+            assertThat(keys).containsOnlyKeys(ComposeFile.SERVICE_KEY_ROLES.keySet());
+            ComposeFile.SERVICE_KEY_ROLES.forEach((name, role) -> {
+                assertThat(keys.get(name).roles()).as(name).isEqualTo(role);
+                assertThat(keys.get(name).key()).as(name).isEqualTo(ENV.get(keyVariable(name)));
+            });
+        }
+
+        @Test
+        void eachServicePresentsTheKeyTheRegistryProvisionsForIt() {
+            Map<String, String> env = new HashMap<>(ENV);
+            env.put("AGENTFORGE_CALCULATOR_API_KEY", "af_rotated0001_RotatedSecretRotatedSecret01");
+            ComposeFile resolved = COMPOSE.interpolated(env);
+            Map<String, ComposeFile.ServiceKey> keys = provisioned(resolved);
+            for (String name : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
+                assertThat(resolved.service(name).environment().get("AGENTFORGE_API_KEY")).as(name)
+                        .isEqualTo(keys.get(name).key());
+            }
+            assertThat(keys.get("calculator").key()).isEqualTo("af_rotated0001_RotatedSecretRotatedSecret01");
+        }
+
+        @Test
+        void neitherTheRegistryNorTheServiceStartsWithoutTheServiceKey() {
+            for (String name : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
+                Map<String, String> env = new HashMap<>(ENV);
+                env.put(keyVariable(name), "");
+                for (String service : List.of("registry", name)) {
+                    assertThatThrownBy(() -> Interpolation.interpolateTree(COMPOSE.service(service).spec(), env))
+                            .as(service + " without " + keyVariable(name))
+                            .isInstanceOfSatisfying(Interpolation.MissingVariableException.class,
+                                    e -> assertThat(e.variable()).isEqualTo(keyVariable(name)))
+                            .hasMessageContaining("gen-env.sh");
+                }
+            }
+        }
+
+        @Test
+        void onlyTheRegistrySeesTheAdminKey() {
+            assertThat(COMPOSE.services())
+                    .filteredOn(service -> Interpolation.variablesInTree(service.spec()).contains("AGENTFORGE_ADMIN_KEY"))
+                    .extracting(Service::name).containsExactly("registry");
+            String adminKey = ENV.get("AGENTFORGE_ADMIN_KEY");
+            for (Service service : RESOLVED.services()) {
+                if (!service.name().equals("registry")) {
+                    assertThat(service.environment().values()).as(service.name())
+                            .noneSatisfy(value -> assertThat(value).contains(adminKey));
+                }
             }
         }
     }

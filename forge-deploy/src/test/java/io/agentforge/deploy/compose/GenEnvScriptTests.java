@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GenEnvScriptTests {
 
     private static final Path SCRIPT = ComposeFile.DIR.resolve("gen-env.sh");
+
+    /** What ./gen-env.sh writes: af_<12 of [a-z0-9]>_<40 of [A-Za-z0-9]>. */
+    private static final String API_KEY = "af_[a-z0-9]{12}_[A-Za-z0-9]{40}";
+
+    /** The API keys ./gen-env.sh generates: the admin key and one key per service. */
+    private static final List<String> KEYS = List.of("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_AGENT_API_KEY",
+            "AGENTFORGE_CALCULATOR_API_KEY", "AGENTFORGE_CONSOLE_API_KEY");
 
     @TempDir
     Path temp;
@@ -28,7 +36,7 @@ class GenEnvScriptTests {
 
     private static Run run(String... args) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
-                java.util.stream.Stream.concat(java.util.stream.Stream.of("bash", SCRIPT.toString()),
+                Stream.concat(Stream.of("bash", SCRIPT.toString()),
                         java.util.Arrays.stream(args)).toList())
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -44,8 +52,18 @@ class GenEnvScriptTests {
             Path env = temp.resolve(".env");
             assertThat(run(env.toString()).exitCode()).isZero();
             Map<String, String> values = EnvFile.read(env).resolved();
-            assertThat(values.get("AGENTFORGE_ADMIN_KEY")).matches("af_[a-z0-9]{12}_[A-Za-z0-9]{40}");
+            assertThat(values.get("AGENTFORGE_ADMIN_KEY")).matches(API_KEY);
             assertThat(values.get("AGENTFORGE_DATABASE_PASSWORD")).matches("[A-Za-z0-9]{32}");
+        }
+
+        @Test
+        void holdsAWellFormedKeyForEachServiceEachWithItsOwnKeyId() throws Exception {
+            Path env = temp.resolve(".env");
+            assertThat(run(env.toString()).exitCode()).isZero();
+            Map<String, String> values = EnvFile.read(env).resolved();
+            List<String> keys = KEYS.stream().map(values::get).toList();
+            assertThat(keys).allSatisfy(key -> assertThat(key).matches(API_KEY));
+            assertThat(keys.stream().map(key -> key.split("_")[1]).toList()).doesNotHaveDuplicates();
         }
 
         @Test
@@ -65,8 +83,9 @@ class GenEnvScriptTests {
         void keepsEveryOtherLineOfTheExample() throws Exception {
             Path env = temp.resolve(".env");
             run(env.toString());
-            List<String> generated = List.of("AGENTFORGE_ADMIN_KEY=", "AGENTFORGE_DATABASE_PASSWORD=",
-                    "TRAEFIK_DASHBOARD_USERS=");
+            List<String> generated = Stream.concat(KEYS.stream(),
+                            Stream.of("AGENTFORGE_DATABASE_PASSWORD", "TRAEFIK_DASHBOARD_USERS"))
+                    .map(key -> key + "=").toList();
             assertThat(Files.readAllLines(env)).filteredOn(line -> generated.stream().noneMatch(line::startsWith))
                     .containsExactlyElementsOf(Files.readAllLines(ComposeFile.ENV_EXAMPLE).stream()
                             .filter(line -> generated.stream().noneMatch(line::startsWith)).toList());
@@ -76,10 +95,16 @@ class GenEnvScriptTests {
         void isEnoughForComposeToStartAndValidate() throws Exception {
             Path env = temp.resolve(".env");
             run(env.toString());
-            ComposeFile resolved = ComposeFile.load().interpolated(EnvFile.read(env).resolved());
+            Map<String, String> values = EnvFile.read(env).resolved();
+            ComposeFile resolved = ComposeFile.load().interpolated(values);
             assertThat(ComposeSchema.load().validate(resolved.root())).isEmpty();
-            assertThat(resolved.service("calculator").environment().get("AGENTFORGE_API_KEY"))
-                    .isEqualTo(EnvFile.read(env).resolved().get("AGENTFORGE_ADMIN_KEY"));
+            Map<String, ComposeFile.ServiceKey> provisioned =
+                    ComposeFile.serviceKeys(resolved.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS"));
+            for (String service : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
+                String key = values.get("AGENTFORGE_" + service.toUpperCase() + "_API_KEY");
+                assertThat(resolved.service(service).environment()).as(service).containsEntry("AGENTFORGE_API_KEY", key);
+                assertThat(provisioned.get(service).key()).as(service).isEqualTo(key);
+            }
         }
 
         @Test
@@ -94,8 +119,10 @@ class GenEnvScriptTests {
         void differsFromTheLastOne() throws Exception {
             run(temp.resolve("a.env").toString());
             run(temp.resolve("b.env").toString());
-            assertThat(EnvFile.read(temp.resolve("a.env")).resolved().get("AGENTFORGE_ADMIN_KEY"))
-                    .isNotEqualTo(EnvFile.read(temp.resolve("b.env")).resolved().get("AGENTFORGE_ADMIN_KEY"));
+            for (String key : KEYS) {
+                assertThat(EnvFile.read(temp.resolve("a.env")).resolved().get(key)).as(key)
+                        .isNotEqualTo(EnvFile.read(temp.resolve("b.env")).resolved().get(key));
+            }
         }
     }
 
