@@ -216,6 +216,10 @@
                 const list = new URL(listUrl, window.location.href);
                 list.searchParams.set('c', done.conversationId);
                 history.setAttribute('hx-get', list.pathname + list.search);
+                // htmx reads hx-get when it processes the element: process it again to pick up the new URL.
+                if (window.htmx) {
+                    window.htmx.process(history);
+                }
             }
             // The sidebar re-lists the conversations: a new one appears, a continued one moves up.
             document.body.dispatchEvent(new CustomEvent('forge:history'));

@@ -13,6 +13,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -60,7 +61,9 @@ class SecurityConfiguration {
                     }
                 });
         switch (mode) {
-            case NONE -> http.logout(logout -> logout.disable());
+            case NONE -> http.logout(logout -> logout.disable())
+                    .addFilterBefore(new LoopbackHostFilter(environment.getProperty("server.address")),
+                            DisableEncodeUrlFilter.class);
             case API_KEY -> http
                     .authenticationProvider(new ApiKeyAuthenticationProvider(keyVerifier))
                     .formLogin(form -> form.loginPage("/login")

@@ -23,6 +23,8 @@ import java.util.function.Function;
 public record SchemaForm(List<FormField> fields) {
 
     static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** Longest number a field accepts (Jackson's own limit for numbers in JSON). */
+    static final int MAX_NUMBER_CHARS = 1000;
 
     public SchemaForm {
         fields = List.copyOf(fields);
@@ -109,6 +111,12 @@ public record SchemaForm(List<FormField> fields) {
                 continue;
             }
             String value = field.type() == FormField.Type.TEXT ? raw : raw.strip();
+            if ((field.type() == FormField.Type.INTEGER || field.type() == FormField.Type.NUMBER)
+                    && value.length() > MAX_NUMBER_CHARS) {
+                // Parsing a huge number costs time that grows with the square of its length: refuse it first.
+                errors.put(field.name(), "has more than " + MAX_NUMBER_CHARS + " characters");
+                continue;
+            }
             try {
                 arguments.set(field.name(), convert(field, value));
             } catch (IllegalArgumentException e) {

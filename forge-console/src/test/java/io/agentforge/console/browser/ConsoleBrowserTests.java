@@ -228,6 +228,8 @@ class ConsoleBrowserTests {
         assertThat(turn.locator("details.step")).containsText("\"6 * 7\"");
         assertThat(turn.locator(".answer img")).hasCount(0);
         assertThat(page.locator("#history")).containsText("What is six times seven?");
+        // The new conversation is marked as the current one in the sidebar.
+        assertThat(page.locator("#history a[aria-current='page']")).containsText("What is six times seven?");
         assertThat(message).hasValue("");
         screenshot("chat");
         assertThat(dialogs).as("no script from model output ran").isEmpty();

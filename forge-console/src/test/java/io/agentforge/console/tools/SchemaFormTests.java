@@ -48,6 +48,19 @@ class SchemaFormTests {
     }
 
     @Test
+    void aNumberLongerThanTheLimitIsRefusedBeforeItIsParsed() {
+        SchemaForm form = SchemaForm.of(Map.of("properties", Map.of("x", Map.of("type", "number"),
+                "n", Map.of("type", "integer"))));
+
+        SchemaForm.Binding binding = form.bind(Map.of("arg.x", "9".repeat(2_000_000),
+                "arg.n", "1".repeat(1001))::get);
+
+        assertThat(binding.errors()).containsEntry("x", "has more than 1000 characters")
+                .containsEntry("n", "has more than 1000 characters");
+        assertThat(form.bind(Map.of("arg.n", "1".repeat(1000))::get).errors()).isEmpty();
+    }
+
+    @Test
     void decimalsStayExact() {
         SchemaForm form = SchemaForm.of(Map.of("properties", Map.of("x", Map.of("type", "number"))));
 
