@@ -30,5 +30,9 @@ public interface AgentGateway {
     @FunctionalInterface
     interface Events {
         void on(String event, JsonNode data);
+
+        /** The agent's stream is open; closing {@code stream} ends the relay (e.g. when the browser left). */
+        default void opened(java.io.Closeable stream) {
+        }
     }
 }

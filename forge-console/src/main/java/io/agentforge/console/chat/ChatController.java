@@ -23,6 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -30,6 +31,9 @@ import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The chat page, and the relay of an agent's answer stream to the browser. The browser names an agent by id only;
@@ -128,22 +132,56 @@ class ChatController {
         ChatCommand command = question.toCommand();
         String credential = credentials.forAgent(authentication);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(command, credential, emitter));
+        // When the browser leaves or the stream times out, close the agent's stream so the relay ends at once,
+        // even while the agent is silent (a long tool call).
+        AtomicReference<Closeable> agentStream = new AtomicReference<>();
+        AtomicBoolean over = new AtomicBoolean();
+        Runnable stop = () -> {
+            over.set(true);
+            closeQuietly(agentStream.getAndSet(null));
+        };
+        emitter.onCompletion(stop);
+        emitter.onTimeout(stop);
+        emitter.onError(e -> stop.run());
+        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(command, credential, emitter, stream -> {
+            agentStream.set(stream);
+            if (over.get()) {
+                closeQuietly(agentStream.getAndSet(null));
+            }
+        }));
         return emitter;
     }
 
-    private void relay(ChatCommand command, String credential, SseEmitter emitter) {
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("Closing the agent's stream: {}", e.toString());
+            }
+        }
+    }
+
+    private void relay(ChatCommand command, String credential, SseEmitter emitter, Consumer<Closeable> opened) {
         try {
             AgentTarget target = agents.find(command.agent())
                     .orElseThrow(() -> new AgentException(ChatErrors.noAgent()));
-            gateway.stream(target, command, credential, (event, data) -> {
-                switch (event) {
-                    case "done" -> send(emitter, "done", withHtml(data));
-                    case "error" -> send(emitter, "error", ChatErrors.event(problem(data), null));
-                    case "step", "delta" -> send(emitter, event, data);
-                    default -> {
-                        // Unknown events from a newer agent are not for this page.
+            gateway.stream(target, command, credential, new AgentGateway.Events() {
+                @Override
+                public void on(String event, JsonNode data) {
+                    switch (event) {
+                        case "done" -> send(emitter, "done", withHtml(data));
+                        case "error" -> send(emitter, "error", ChatErrors.event(problem(data), null));
+                        case "step", "delta" -> send(emitter, event, data);
+                        default -> {
+                            // Unknown events from a newer agent are not for this page.
+                        }
                     }
+                }
+
+                @Override
+                public void opened(Closeable stream) {
+                    opened.accept(stream);
                 }
             });
             emitter.complete();

@@ -75,6 +75,7 @@ class HttpAgentGateway implements AgentGateway {
                 .build();
         HttpResponse<InputStream> response = send(agent, request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
+            events.opened(in);
             if (response.statusCode() != 200) {
                 throw refused(agent, response.statusCode(), contentType(response), in.readNBytes(MAX_ERROR_BODY),
                         retryAfter(response));
@@ -100,7 +101,6 @@ class HttpAgentGateway implements AgentGateway {
         String event = null;
         StringBuilder data = new StringBuilder();
         boolean hasData = false;
-        boolean finished = false;
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
@@ -108,7 +108,8 @@ class HttpAgentGateway implements AgentGateway {
                     String name = event == null ? "message" : event;
                     events.on(name, parse(agent, data.toString()));
                     if (name.equals("done") || name.equals("error")) {
-                        finished = true;
+                        // The answer is complete: stop here even if the agent keeps the connection open.
+                        return true;
                     }
                 }
                 event = null;
@@ -139,7 +140,7 @@ class HttpAgentGateway implements AgentGateway {
                 }
             }
         }
-        return finished;
+        return false;
     }
 
     private JsonNode parse(AgentTarget agent, String data) {

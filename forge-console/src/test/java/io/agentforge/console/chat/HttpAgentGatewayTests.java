@@ -20,10 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The HTTP side of talking to an agent, against a stub agent on loopback. */
 class HttpAgentGatewayTests {
@@ -110,6 +112,70 @@ class HttpAgentGatewayTests {
                     assertThat(e.problem().detail()).isEqualTo("20 questions a minute");
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(12));
                 });
+    }
+
+    // The stub agent sends its events, then keeps the connection open until the test ends.
+    private final CountDownLatch hangUp = new CountDownLatch(1);
+
+    private void answerAndHold(String events) {
+        server.createContext("/api/v1/chat/stream", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(events.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                hangUp.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+    }
+
+    @AfterEach
+    void hangUp() {
+        hangUp.countDown();
+    }
+
+    @Test
+    void theRelayEndsWithTheDoneEventEvenIfTheAgentKeepsTheConnectionOpen() {
+        answerAndHold("event:done\ndata:{\"answer\":\"Hi\"}\n\n");
+        List<String> names = new ArrayList<>();
+
+        // The bound only keeps a regression from hanging the build; it is not a speed requirement.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> gateway.stream(agent(),
+                new ChatCommand(null, "hi", null, null, null, null), KEY, (name, node) -> names.add(name)));
+
+        assertThat(names).containsExactly("done");
+    }
+
+    @Test
+    void closingTheOpenedStreamEndsTheRelayWhileTheAgentIsSilent() {
+        answerAndHold("event:step\ndata:{\"id\":\"call_1\",\"phase\":\"started\"}\n\n");
+        AtomicReference<java.io.Closeable> opened = new AtomicReference<>();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> gateway.stream(agent(),
+                new ChatCommand(null, "hi", null, null, null, null), KEY, new AgentGateway.Events() {
+                    @Override
+                    public void on(String event, JsonNode data) {
+                        // The browser leaves after the first event: close from elsewhere, as the emitter hook does.
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                opened.get().close();
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void opened(java.io.Closeable stream) {
+                        opened.set(stream);
+                    }
+                })).isInstanceOfSatisfying(AgentException.class,
+                        e -> assertThat(e.problem().type()).isEqualTo(AgentException.BROKEN_STREAM)));
     }
 
     @Test
