@@ -146,6 +146,8 @@ final class ArgumentValidator {
         }
         if (schema.has("maxLength") && length > schema.path("maxLength").asInt()) {
             out.add(new Violation(path, "must have at most " + schema.path("maxLength").asInt() + " characters"));
+            // Too long already: don't spend a pattern match on it.
+            return;
         }
         JsonNode pattern = schema.get("pattern");
         if (pattern != null && pattern.isString()) {

@@ -73,6 +73,10 @@ class FunctionInvocationController {
         } catch (JacksonException e) {
             return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
                     "The arguments are not valid JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+        } catch (NumberFormatException e) {
+            // e.g. 1e99999999999: valid JSON, but no BigDecimal can hold it.
+            return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
+                    "The arguments hold a number that is out of range");
         }
         if (!arguments.isObject()) {
             return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",

@@ -47,7 +47,10 @@ public final class PublishedFunction {
     /** Key of the caller's {@link IntrospectionResult} in the {@link ToolContext}, absent when keys are not checked. */
     public static final String CALLER_CONTEXT_KEY = "agentforge.caller";
 
-    static final String DECIMAL_PATTERN = "^[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?$";
+    // Possessive quantifiers: the matcher never backtracks, so a long hostile string costs linear time.
+    static final String DECIMAL_PATTERN = "^[+-]?(?:[0-9]++(?:\\.[0-9]*+)?|\\.[0-9]++)(?:[eE][+-]?[0-9]++)?$";
+    /** Longest numeric string accepted for an exact number (Jackson's own limit for JSON numbers is 1000). */
+    static final int MAX_NUMBER_STRING = 1000;
     static final String INTEGER_PATTERN = "^[+-]?[0-9]+$";
     private static final TypeReference<LinkedHashMap<String, Object>> SCHEMA = new TypeReference<>() {
     };
@@ -178,6 +181,7 @@ public final class PublishedFunction {
             Map<String, Object> widened = (Map<String, Object>) property;
             widened.put("type", List.of(decimal ? "number" : "integer", "string"));
             widened.put("pattern", decimal ? DECIMAL_PATTERN : INTEGER_PATTERN);
+            widened.put("maxLength", MAX_NUMBER_STRING);
             widened.putIfAbsent("description", decimal
                     ? "A decimal number: a JSON number or a numeric string such as \"0.1\" (strings keep every digit)"
                     : "An integer: a JSON number or a string of digits (strings keep every digit)");

@@ -8,6 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.util.List;
 
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ArgumentValidatorTests {
@@ -102,6 +104,26 @@ class ArgumentValidatorTests {
             assertThat(validator.validate(json("\"abcd\""))).hasSize(1);
             assertThat(validator.validate(json("\"AB\""))).extracting(Violation::message)
                     .containsExactly("must match ^[a-z]+$ but is \"AB\"");
+        }
+
+        @Test
+        void theExactNumberPatternAcceptsDecimalsAndRefusesTheRest() {
+            Pattern decimal = Pattern.compile(PublishedFunction.DECIMAL_PATTERN);
+            for (String good : List.of("0", "-1", "+2", "1.", ".5", "0.1", "1e5", "-1.5E-3", "12345678901234567890.5")) {
+                assertThat(decimal.matcher(good).find()).as(good).isTrue();
+            }
+            for (String bad : List.of("", ".", "1.2.3", "abc", "1e", "e5", "1 ", "--1", "1x")) {
+                assertThat(decimal.matcher(bad).find()).as(bad).isFalse();
+            }
+        }
+
+        @Test
+        void aStringOverMaxLengthIsRefusedForItsLengthWithoutAPatternMatch() {
+            ArgumentValidator validator = new ArgumentValidator(json("{\"type\": \"string\", \"maxLength\": 1000,"
+                    + " \"pattern\": \"" + PublishedFunction.DECIMAL_PATTERN.replace("\\", "\\\\") + "\"}"));
+
+            assertThat(validator.validate(json("\"" + "1".repeat(60_000) + "x\""))).extracting(Violation::message)
+                    .containsExactly("must have at most 1000 characters");
         }
 
         @Test

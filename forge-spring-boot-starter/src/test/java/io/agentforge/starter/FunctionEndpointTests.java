@@ -164,6 +164,14 @@ class FunctionEndpointTests {
         }
 
         @Test
+        void aNumberNoDecimalCanHoldIsABadRequest() throws Exception {
+            call("sample_add", "{\"a\": 1e99999999999, \"b\": 1}")
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.type").value("urn:agentforge:problem:malformed-request"))
+                    .andExpect(jsonPath("$.detail").value(containsString("out of range")));
+        }
+
+        @Test
         void malformedJsonIsABadRequest() throws Exception {
             call("sample_add", "{\"a\": 1,")
                     .andExpect(status().isBadRequest())

@@ -56,7 +56,7 @@ class PublishedFunctionTests {
         void exactDecimalsAcceptNumbersAndNumericStrings() {
             Map<?, ?> properties = (Map<?, ?>) function(tools, "add").descriptor().inputSchema().get("properties");
             assertThat(properties.get("a")).isEqualTo(Map.of("type", List.of("number", "string"),
-                    "pattern", PublishedFunction.DECIMAL_PATTERN, "description", "First addend"));
+                    "pattern", PublishedFunction.DECIMAL_PATTERN, "maxLength", 1000, "description", "First addend"));
             assertThat(((Map<?, ?>) properties.get("b")).containsKey("description")).isTrue();
         }
 
