@@ -353,6 +353,27 @@ class RegistryHttpTests {
         }
 
         @Test
+        void brokenEscapesInTheQueryStringAreBadRequestsAlsoForTheEventStream() throws Exception {
+            for (String request : List.of("GET /api/v1/services?kind=%zz", "GET /api/v1/events?after=%zz")) {
+                try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                    socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Accept: text/event-stream, application/json\r\nAuthorization: Bearer " + clientKey
+                            + "\r\nConnection: close\r\n\r\n").getBytes());
+                    String response = new String(socket.getInputStream().readAllBytes());
+
+                    assertThat(response).as(request).startsWith("HTTP/1.1 400");
+                    assertThat(response).as(request).contains("application/problem+json",
+                            "urn:agentforge:problem:malformed-request");
+                }
+            }
+        }
+
+        @Test
+        void theErrorPathAskedForDirectlyIsNotFound() {
+            assertProblem(http.get("/error", null), 404, "not-found");
+        }
+
+        @Test
         void requestsTheServletContainerRejectsAreProblemsToo() throws Exception {
             // HTTP clients refuse to send a broken escape, so write the request by hand.
             try (var socket = new java.net.Socket("127.0.0.1", port)) {

@@ -81,6 +81,9 @@ public record ServiceRegistration(String instanceId, String name, ServiceKind ki
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new InvalidFieldException("endpoint", "must not carry user info, a query or a fragment");
         }
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+            throw new InvalidFieldException("endpoint", "port " + uri.getPort() + " is not between 1 and 65535");
+        }
         String text = uri.toString();
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }

@@ -71,7 +71,7 @@ class WireContractTests {
 
         @ParameterizedTest
         @ValueSource(strings = {"10.0.0.5:8083", "ftp://host", "http://", "http://u:p@host", "http://h/?q=1",
-                "http://h/#f", "http://bad host"})
+                "http://h/#f", "http://bad host", "http://h:99999", "http://h:0"})
         void endpointsMustBePlainAbsoluteHttpUrls(String endpoint) {
             assertThatThrownBy(() -> registration(endpoint)).isInstanceOf(InvalidFieldException.class)
                     .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("endpoint"));

@@ -4,6 +4,8 @@ import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
+import io.agentforge.registry.instance.EndpointPolicy;
+import io.agentforge.registry.instance.InstanceProperties;
 import io.agentforge.registry.instance.InstanceStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +15,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +28,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,9 +56,11 @@ public class HealthProber implements DisposableBean {
     private final Semaphore inFlight;
     private final Counter failures;
     private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
+    private final EndpointPolicy endpointPolicy;
 
-    HealthProber(RegistryView view, InstanceStore store, HealthProperties properties, Clock clock,
-                 MeterRegistry meters) {
+    HealthProber(RegistryView view, InstanceStore store, HealthProperties properties,
+                 InstanceProperties instanceProperties, Clock clock, MeterRegistry meters) {
+        this.endpointPolicy = new EndpointPolicy(instanceProperties.allowLinkLocalEndpoints());
         this.view = view;
         this.store = store;
         this.properties = properties;
@@ -106,23 +113,50 @@ public class HealthProber implements DisposableBean {
     }
 
     private CompletableFuture<Void> probe(Instance instance, HealthCheck check, ProbeState state) {
-        URI endpoint = URI.create(instance.endpoint());
-        URI target = URI.create(instance.endpoint() + check.path());
-        if (!endpoint.getHost().equalsIgnoreCase(target.getHost()) || endpoint.getPort() != target.getPort()) {
-            // Validation makes this unreachable; refuse rather than probe another host if it ever is not.
-            return CompletableFuture.runAsync(() -> judge(instance, state, false, "probe target left the endpoint host"),
-                    executor);
+        try {
+            URI endpoint = URI.create(instance.endpoint());
+            URI target = URI.create(instance.endpoint() + check.path());
+            if (!endpoint.getHost().equalsIgnoreCase(target.getHost()) || endpoint.getPort() != target.getPort()) {
+                // Validation makes this unreachable; refuse rather than probe another host if it ever is not.
+                return CompletableFuture.runAsync(() -> judge(instance, state, false,
+                        "probe target left the endpoint host"), executor);
+            }
+            HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.timeout()).GET()
+                    .header("User-Agent", "agent-forge-registry-probe").build();
+            // A host name is resolved and checked before each probe: it may point at a metadata service today
+            // even if it did not at registration.
+            return CompletableFuture.supplyAsync(() -> resolvedRefusal(endpoint.getHost()), executor)
+                    .thenCompose(refusal -> refusal.isPresent()
+                            ? CompletableFuture.completedFuture(refusal.get())
+                            : http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                            .orTimeout(properties.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
+                            .handle((response, error) -> error != null ? error.getClass().getSimpleName()
+                                    : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()))
+                    .handle((failure, error) -> {
+                        judge(instance, state, error == null && failure == null,
+                                error != null ? error.getClass().getSimpleName() : failure);
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            // Nothing may leak the in-flight permit or leave the instance marked as being probed.
+            judge(instance, state, false, e.getClass().getSimpleName());
+            return CompletableFuture.completedFuture(null);
         }
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.timeout()).GET()
-                .header("User-Agent", "agent-forge-registry-probe").build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .orTimeout(properties.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    boolean ok = error == null && response.statusCode() / 100 == 2;
-                    judge(instance, state, ok, error != null ? error.getClass().getSimpleName()
-                            : "HTTP " + response.statusCode());
-                    return null;
-                });
+    }
+
+    private Optional<String> resolvedRefusal(String host) {
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            for (InetAddress address : InetAddress.getAllByName(name)) {
+                Optional<String> refusal = endpointPolicy.addressRefusal(address);
+                if (refusal.isPresent()) {
+                    return Optional.of("refused: " + name + " resolves to " + refusal.get());
+                }
+            }
+            return Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.of("unknown host " + name);
+        }
     }
 
     private void judge(Instance instance, ProbeState state, boolean ok, String outcome) {

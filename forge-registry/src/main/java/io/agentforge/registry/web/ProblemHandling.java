@@ -3,6 +3,8 @@ package io.agentforge.registry.web;
 import io.agentforge.registry.api.InvalidFieldException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -70,12 +72,18 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
 
+    // Tomcat parses the query string lazily and throws this for a broken escape or too many parameters.
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> invalidParameters(InvalidParameterException ex) {
+        return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST, "Malformed request",
+                "The query string can't be read: check its %-escapes and the number of parameters");
+    }
+
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
-        String accept = request.getHeader(HttpHeaders.ACCEPT);
-        if (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)) {
+    ResponseEntity<Object> unexpected(Exception ex, HttpServletResponse response) {
+        if (response.isCommitted()) {
             // An event stream can't carry a problem body once it has started (e.g. while shutting down).
-            log.warn("Change-feed stream ended with {}", ex.toString());
+            log.warn("A response already under way failed: {}", ex.toString());
             return null;
         }
         log.error("Unhandled error", ex);

@@ -5,6 +5,7 @@ import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.registry.instance.InstanceProperties;
 import io.agentforge.registry.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +49,8 @@ class HealthProberTests {
         });
         server.start();
         RegistryView view = new RegistryView(store, ForgeJacksonModule.mapper(), meters);
-        prober = new HealthProber(view, store, new HealthProperties(true, Duration.ofSeconds(2), 3, 16), clock,
-                meters);
+        prober = new HealthProber(view, store, new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
+                new InstanceProperties("memory", 10_000, Duration.ofMillis(200), false), clock, meters);
         store.register(probed("tool-1", "tool", "http://127.0.0.1:" + server.getAddress().getPort()), "key",
                 clock.instant());
     }
