@@ -120,6 +120,22 @@ class RegistryHttpTests {
         }
 
         @Test
+        void anotherServiceKeyCannotJoinAServiceThatIsRegistered() {
+            assertThat(register(tool("joined-1", "joined"), serviceKey).status()).isEqualTo(201);
+
+            assertProblem(register(tool("joined-2", "joined"), otherServiceKey), 403, "forbidden");
+            assertThat(register(tool("joined-3", "joined"), serviceKey).status()).isEqualTo(201);
+            assertThat(register(tool("joined-4", "joined"), ADMIN_KEY).status()).isEqualTo(201);
+
+            for (String id : List.of("joined-1", "joined-3", "joined-4")) {
+                assertThat(http.delete("/api/v1/instances/" + id, ADMIN_KEY).status()).isEqualTo(204);
+            }
+            assertThat(register(tool("joined-5", "joined"), otherServiceKey).status())
+                    .as("a service with no live instance is free again").isEqualTo(201);
+            assertThat(http.delete("/api/v1/instances/joined-5", ADMIN_KEY).status()).isEqualTo(204);
+        }
+
+        @Test
         void aServiceKeyCannotManageKeys() {
             assertProblem(http.get("/api/v1/keys", serviceKey), 403, "forbidden");
         }

@@ -99,6 +99,17 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
+    public Set<String> ownersOfService(String service) {
+        Set<String> owners = new HashSet<>();
+        instances.values().forEach(entry -> {
+            if (entry.registration.name().equals(service)) {
+                owners.add(entry.owner == null ? "" : entry.owner);
+            }
+        });
+        return owners;
+    }
+
+    @Override
     public Optional<StoredInstance> deregister(String instanceId, Instant now) {
         synchronized (lock) {
             Entry entry = instances.remove(instanceId);

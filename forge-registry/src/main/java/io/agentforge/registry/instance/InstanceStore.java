@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where instances, their leases and the change feed live. Every change that alters what discovery returns appends
@@ -37,6 +38,9 @@ public interface InstanceStore {
 
     /** The key id that registered the instance (empty string when none); empty when the instance is unknown. */
     Optional<String> ownerOf(String instanceId);
+
+    /** The key ids (empty string for none) that registered the live instances of a service; empty when it has none. */
+    Set<String> ownersOfService(String service);
 
     /** Removes the instance and records a {@code deregistered} event; empty when unknown. */
     Optional<StoredInstance> deregister(String instanceId, Instant now);

@@ -31,9 +31,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -160,6 +162,12 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public Optional<String> ownerOf(String instanceId) {
         return known(instanceId).map(k -> k.owner() == null ? "" : k.owner());
+    }
+
+    @Override
+    public Set<String> ownersOfService(String service) {
+        return new HashSet<>(jdbc.query("select distinct coalesce(owner_key_id, '') from instances where service = ?",
+                (rs, n) -> rs.getString(1), service));
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /** Registration, renewal and removal of instances, with the ownership rules of the security model. */
@@ -44,6 +45,7 @@ public class Registrations {
         ServiceRegistration withId = registration.instanceId() != null ? registration
                 : registration.withInstanceId(registration.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
         store.ownerOf(withId.instanceId()).ifPresent(owner -> requireOwner(withId.instanceId(), owner, caller));
+        requireServiceOwner(withId.name(), caller);
         try {
             return store.register(withId, caller.keyId(), clock.instant());
         } catch (FunctionConflictException e) {
@@ -72,6 +74,20 @@ public class Registrations {
         unknownRenewals.increment();
         return new ApiException(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Unknown instance",
                 "No instance '" + instanceId + "' is registered (its lease may have expired); register it again");
+    }
+
+    // A service's name belongs to the key its live instances were registered with: another service key could
+    // otherwise join "calculator" and receive the callers' keys that clients send to its instances.
+    private void requireServiceOwner(String service, ApiKeyPrincipal caller) {
+        if (caller.has(Role.ADMIN)) {
+            return;
+        }
+        String key = caller.keyId() == null ? "" : caller.keyId();
+        Set<String> owners = store.ownersOfService(service);
+        if (!owners.isEmpty() && !owners.contains(key)) {
+            throw ApiException.forbidden("Service '" + service + "' is registered with another API key; every"
+                    + " instance of a service must register with the same key (or an admin key)");
+        }
     }
 
     private static void requireOwner(String instanceId, String owner, ApiKeyPrincipal caller) {

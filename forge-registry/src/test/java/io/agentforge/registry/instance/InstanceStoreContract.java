@@ -96,6 +96,8 @@ abstract class InstanceStoreContract {
             store.register(tool("calc-2", "calculator", "calculator_add"), "key2", clock.instant());
 
             assertThat(store.count()).isEqualTo(2);
+            assertThat(store.ownersOfService("calculator")).containsExactlyInAnyOrder("key1", "key2");
+            assertThat(store.ownersOfService("nothing")).isEmpty();
         }
 
         @Test
