@@ -66,6 +66,15 @@ class EventsController {
             }
             while (true) {
                 List<ChangeEvent> events = feed.after(cursor, 256);
+                // A subscriber that fell behind the retained history would skip events without knowing it.
+                if (!events.isEmpty() && events.getFirst().id() != cursor + 1
+                        && cursor + 1 < feed.oldestAvailableId()) {
+                    cursor = feed.latestId();
+                    emitter.send(SseEmitter.event().name("reset").id(Long.toString(cursor)).data(Map.of(
+                            "reason", "this subscriber fell behind the retained events; reload the catalog",
+                            "lastEventId", cursor)));
+                    continue;
+                }
                 for (ChangeEvent event : events) {
                     emitter.send(SseEmitter.event().id(Long.toString(event.id())).name(event.type().wireName())
                             .data(event, MediaType.APPLICATION_JSON));

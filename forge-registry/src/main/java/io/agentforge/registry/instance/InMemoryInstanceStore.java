@@ -79,11 +79,14 @@ public final class InMemoryInstanceStore implements InstanceStore {
 
     @Override
     public Optional<Lease> renew(String instanceId, Instant now) {
-        Entry entry = instances.get(instanceId);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        return Optional.of(entry.renew(now));
+        // Atomic with expire()'s check-and-remove on the same key: a renewal is never acknowledged for an instance
+        // that is being expired.
+        Lease[] renewed = new Lease[1];
+        instances.computeIfPresent(instanceId, (id, entry) -> {
+            renewed[0] = entry.renew(now);
+            return entry;
+        });
+        return Optional.ofNullable(renewed[0]);
     }
 
     @Override
@@ -178,10 +181,17 @@ public final class InMemoryInstanceStore implements InstanceStore {
         List<StoredInstance> expired = new ArrayList<>();
         synchronized (lock) {
             for (String id : instanceIds) {
-                Entry entry = instances.get(id);
-                // A renewal may have landed since the sweeper looked.
-                if (entry != null && entry.lease().expiresAt().isBefore(cutoff)) {
-                    instances.remove(id);
+                Entry[] removed = new Entry[1];
+                // A renewal may have landed since the sweeper looked; checked and removed in one step.
+                instances.computeIfPresent(id, (key, entry) -> {
+                    if (entry.lease().expiresAt().isBefore(cutoff)) {
+                        removed[0] = entry;
+                        return null;
+                    }
+                    return entry;
+                });
+                Entry entry = removed[0];
+                if (entry != null) {
                     unindexFunctions(entry);
                     StoredInstance stored = entry.stored();
                     append(ChangeType.EXPIRED, now, stored.instance());
