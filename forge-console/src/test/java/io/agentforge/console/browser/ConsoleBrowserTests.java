@@ -162,6 +162,27 @@ class ConsoleBrowserTests {
     }
 
     @Test
+    void requestsForAnotherHostNameOrWithBrokenEscapesAreRefusedWithProblems() throws Exception {
+        int port = console.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+        // auth=none: a page that rebinds its own name to 127.0.0.1 must not reach the console.
+        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 403").contains("application/problem+json");
+        String form = "message=%zz";
+        assertThat(raw(port, "POST /tools/calculator_evaluate/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                + "\r\nConnection: close\r\n\r\n" + form))
+                .startsWith("HTTP/1.1 400").contains("urn:agentforge:problem:malformed-request");
+    }
+
+    // Browsers and HTTP clients refuse to send these requests, so they are written by hand.
+    private static String raw(int port, String request) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void theRegistryPageShowsInstancesAndFollowsTheChangeFeedLive() {
         page.navigate(consoleUrl + "/registry");
 
