@@ -26,6 +26,7 @@ class LoginController {
         model.addAttribute("error", error == null ? null : switch (error) {
             case "unavailable" -> "The registry could not check the key right now. Try again in a moment.";
             case "oidc" -> "Signing in with your identity provider did not work. Try again.";
+            case "oidc-unavailable" -> "Your identity provider can't be reached right now. Try again in a moment.";
             default -> "That key was not accepted. Paste a client key (af_…) issued by your Agent Forge admin.";
         });
         model.addAttribute("signedOut", logout != null);

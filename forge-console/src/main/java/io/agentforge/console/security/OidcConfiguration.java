@@ -9,6 +9,17 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
 
 /** OAuth2 login against any OpenID Connect provider, for {@code agentforge.console.auth=oidc}. */
 @Configuration(proxyBeanMethods = false)
@@ -34,17 +45,26 @@ class OidcConfiguration {
 
     /**
      * Reads the provider's discovery document on first use rather than at startup, so the console starts (and
-     * reports its health) while the provider is briefly unreachable; a failed discovery is retried next time.
+     * reports its health) while the provider is briefly unreachable; a failed discovery is retried next time. The
+     * lookup has its own timeouts and holds no lock while it waits, so a hanging provider can't block every login.
      */
     static final class DiscoveredRegistration implements ClientRegistrationRepository {
 
+        private static final Duration TIMEOUT = Duration.ofSeconds(5);
+        private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
+        };
+
         private final ConsoleProperties.Oidc oidc;
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        private final JsonMapper json = JsonMapper.builder().build();
         private volatile ClientRegistration registration;
 
         DiscoveredRegistration(ConsoleProperties.Oidc oidc) {
             this.oidc = oidc;
         }
 
+        /** @throws IllegalStateException when the provider can't be reached or its metadata doesn't fit */
         @Override
         public ClientRegistration findByRegistrationId(String registrationId) {
             if (!REGISTRATION_ID.equals(registrationId)) {
@@ -52,21 +72,41 @@ class OidcConfiguration {
             }
             ClientRegistration current = registration;
             if (current == null) {
-                synchronized (this) {
-                    current = registration;
-                    if (current == null) {
-                        current = ClientRegistrations.fromIssuerLocation(oidc.issuerUri())
-                                .registrationId(REGISTRATION_ID)
-                                .clientId(oidc.clientId())
-                                .clientSecret(oidc.clientSecret())
-                                .scope(oidc.scopes())
-                                .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
-                                .build();
-                        registration = current;
-                    }
-                }
+                current = ClientRegistrations.fromOidcConfiguration(discover())
+                        .registrationId(REGISTRATION_ID)
+                        .clientId(oidc.clientId())
+                        .clientSecret(oidc.clientSecret())
+                        .scope(oidc.scopes())
+                        .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
+                        .build();
+                registration = current;
             }
             return current;
+        }
+
+        private Map<String, Object> discover() {
+            String issuer = oidc.issuerUri().endsWith("/") ? oidc.issuerUri().substring(0, oidc.issuerUri().length() - 1)
+                    : oidc.issuerUri();
+            try {
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                                URI.create(issuer + "/.well-known/openid-configuration")).timeout(TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("The OIDC provider answered " + response.statusCode()
+                            + " for its discovery document");
+                }
+                Map<String, Object> metadata = json.readValue(response.body(), METADATA);
+                // OpenID Connect Discovery: the document must name the issuer it was fetched for.
+                if (!oidc.issuerUri().equals(metadata.get("issuer")) && !issuer.equals(metadata.get("issuer"))) {
+                    throw new IllegalStateException("The OIDC discovery document names another issuer");
+                }
+                return metadata;
+            } catch (IOException | JacksonException e) {
+                throw new IllegalStateException("The OIDC provider can't be reached: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while asking the OIDC provider", e);
+            }
         }
     }
 }

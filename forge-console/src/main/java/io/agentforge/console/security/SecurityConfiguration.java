@@ -12,6 +12,8 @@ import org.springframework.security.authentication.AuthenticationServiceExceptio
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.config.ObjectPostProcessor;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
@@ -77,7 +79,17 @@ class SecurityConfiguration {
                             .clientRegistrationRepository(registrations.getObject())
                             .authorizedClientService(authorizedClients.getObject())
                             .defaultSuccessUrl("/", false)
-                            .failureUrl("/login?error=oidc"))
+                            .failureUrl("/login?error=oidc")
+                            // The provider's discovery failing on the way out would otherwise be a bare 500.
+                            .withObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+                                @Override
+                                public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+                                    filter.setAuthenticationFailureHandler((request, response, exception) ->
+                                            response.sendRedirect(request.getContextPath()
+                                                    + "/login?error=oidc-unavailable"));
+                                    return filter;
+                                }
+                            }))
                     .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                     .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint(OIDC_LOGIN)));
         }

@@ -201,6 +201,16 @@ class SecurityTests {
         }
 
         @Test
+        void anUnreachableProviderSendsTheUserBackToTheLoginPageWithAnExplanation() throws Exception {
+            // The issuer is a closed port: discovery fails on the way to the provider.
+            mvc.perform(get("/oauth2/authorization/oidc"))
+                    .andExpect(status().isFound())
+                    .andExpect(redirectedUrl("/login?error=oidc-unavailable"));
+            mvc.perform(get("/login").param("error", "oidc-unavailable"))
+                    .andExpect(content().string(containsString("can&#39;t be reached right now")));
+        }
+
+        @Test
         void theLoginPageOffersTheProviderNotAKeyField() throws Exception {
             mvc.perform(get("/login").param("logout", ""))
                     .andExpect(content().string(containsString("href=\"/oauth2/authorization/oidc\"")))
