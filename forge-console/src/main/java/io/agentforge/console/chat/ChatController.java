@@ -131,6 +131,8 @@ class ChatController {
     SseEmitter stream(@RequestBody Question question, Authentication authentication) {
         ChatCommand command = question.toCommand();
         String credential = credentials.forAgent(authentication);
+        // Before the stream starts, so a gone agent or an unreachable registry is a plain problem the page shows.
+        AgentTarget target = target(command.agent());
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         // When the browser leaves or the stream times out, close the agent's stream so the relay ends at once,
         // even while the agent is silent (a long tool call).
@@ -143,12 +145,13 @@ class ChatController {
         emitter.onCompletion(stop);
         emitter.onTimeout(stop);
         emitter.onError(e -> stop.run());
-        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(command, credential, emitter, stream -> {
+        Consumer<Closeable> opened = stream -> {
             agentStream.set(stream);
             if (over.get()) {
                 closeQuietly(agentStream.getAndSet(null));
             }
-        }));
+        };
+        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(target, command, credential, emitter, opened));
         return emitter;
     }
 
@@ -162,10 +165,47 @@ class ChatController {
         }
     }
 
-    private void relay(ChatCommand command, String credential, SseEmitter emitter, Consumer<Closeable> opened) {
+    private AgentTarget target(String agent) {
         try {
-            AgentTarget target = agents.find(command.agent())
-                    .orElseThrow(() -> new AgentException(ChatErrors.noAgent()));
+            Optional<AgentTarget> found = agents.find(agent);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (agent == null || agent.isBlank() || agents.agents().isEmpty()) {
+                throw new ChatProblem(ChatErrors.noAgent());
+            }
+            throw new ChatProblem(new Problem(409, AgentException.NO_AGENT, "Agent gone", "The agent you picked is"
+                    + " no longer registered (it may have restarted). Reload the page to pick one that is up."));
+        } catch (RegistryException e) {
+            throw new ChatProblem(new Problem(503, e.problem().type(), "Registry unavailable",
+                    "The registry can't be asked which agents are up right now; try again shortly."));
+        }
+    }
+
+    /** A question refused before its stream started. */
+    static final class ChatProblem extends RuntimeException {
+
+        private final transient Problem problem;
+
+        ChatProblem(Problem problem) {
+            super(problem.detail());
+            this.problem = problem;
+        }
+    }
+
+    @ExceptionHandler(ChatProblem.class)
+    @ResponseBody
+    ResponseEntity<ProblemDetail> refused(ChatProblem e) {
+        HttpStatus status = HttpStatus.valueOf(e.problem.status());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.problem.detail());
+        problem.setType(e.problem.type());
+        problem.setTitle(e.problem.title());
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private void relay(AgentTarget target, ChatCommand command, String credential, SseEmitter emitter,
+                       Consumer<Closeable> opened) {
+        try {
             gateway.stream(target, command, credential, new AgentGateway.Events() {
                 @Override
                 public void on(String event, JsonNode data) {

@@ -85,19 +85,19 @@ class OidcConfiguration {
         }
 
         private Map<String, Object> discover() {
-            String issuer = oidc.issuerUri().endsWith("/") ? oidc.issuerUri().substring(0, oidc.issuerUri().length() - 1)
-                    : oidc.issuerUri();
+            String configured = oidc.issuerUri();
+            String issuer = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
             try {
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
-                                URI.create(issuer + "/.well-known/openid-configuration")).timeout(TIMEOUT).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                URI discovery = URI.create(issuer + "/.well-known/openid-configuration");
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(discovery).timeout(TIMEOUT).GET()
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException("The OIDC provider answered " + response.statusCode()
                             + " for its discovery document");
                 }
                 Map<String, Object> metadata = json.readValue(response.body(), METADATA);
                 // OpenID Connect Discovery: the document must name the issuer it was fetched for.
-                if (!oidc.issuerUri().equals(metadata.get("issuer")) && !issuer.equals(metadata.get("issuer"))) {
+                if (!configured.equals(metadata.get("issuer")) && !issuer.equals(metadata.get("issuer"))) {
                     throw new IllegalStateException("The OIDC discovery document names another issuer");
                 }
                 return metadata;

@@ -81,19 +81,22 @@ class SecurityConfiguration {
                             .defaultSuccessUrl("/", false)
                             .failureUrl("/login?error=oidc")
                             // The provider's discovery failing on the way out would otherwise be a bare 500.
-                            .withObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
-                                @Override
-                                public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
-                                    filter.setAuthenticationFailureHandler((request, response, exception) ->
-                                            response.sendRedirect(request.getContextPath()
-                                                    + "/login?error=oidc-unavailable"));
-                                    return filter;
-                                }
-                            }))
+                            .withObjectPostProcessor(oidcUnavailableRedirect()))
                     .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                     .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint(OIDC_LOGIN)));
         }
         return http.build();
+    }
+
+    private static ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter> oidcUnavailableRedirect() {
+        return new ObjectPostProcessor<>() {
+            @Override
+            public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+                filter.setAuthenticationFailureHandler((request, response, exception) ->
+                        response.sendRedirect(request.getContextPath() + "/login?error=oidc-unavailable"));
+                return filter;
+            }
+        };
     }
 
     private static AuthenticationFailureHandler loginFailure() {

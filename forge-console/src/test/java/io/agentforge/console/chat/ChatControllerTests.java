@@ -24,6 +24,7 @@ import java.util.Map;
 import static io.agentforge.console.support.Sessions.signedIn;
 import static io.agentforge.console.support.WebTestConfiguration.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -80,7 +81,7 @@ class ChatControllerTests {
 
             mvc.perform(get("/").with(signedIn()))
                     .andExpect(status().isOk())
-                    .andExpect(content().string(org.hamcrest.Matchers.containsString(
+                    .andExpect(content().string(containsString(
                             "The registry can't be reached.")));
         }
 
@@ -117,7 +118,7 @@ class ChatControllerTests {
         void anUnknownConversationIsReportedNotFatal() throws Exception {
             mvc.perform(get("/").param("c", "gone-1").with(signedIn()))
                     .andExpect(status().isOk())
-                    .andExpect(content().string(org.hamcrest.Matchers.containsString("Conversation not found")));
+                    .andExpect(content().string(containsString("Conversation not found")));
         }
     }
 
@@ -145,7 +146,7 @@ class ChatControllerTests {
 
             mvc.perform(get("/chat/conversations").param("agent", "helper-1").with(signedIn()))
                     .andExpect(status().isOk())
-                    .andExpect(content().string(org.hamcrest.Matchers.containsString("Agent unreachable")));
+                    .andExpect(content().string(containsString("Agent unreachable")));
         }
     }
 
@@ -214,10 +215,28 @@ class ChatControllerTests {
         }
 
         @Test
-        void anAgentIdNotInTheRegistryIsNeverCalled() throws Exception {
-            String error = data(stream("{\"agent\":\"attacker-1\",\"message\":\"hi\"}"), "error");
+        void anAgentIdNotInTheRegistryIsNeverCalledAndTheProblemSaysToReload() throws Exception {
+            mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+                            .content("{\"agent\":\"attacker-1\",\"message\":\"hi\"}"))
+                    .andExpect(status().isConflict())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.type").value(AgentException.NO_AGENT.toString()))
+                    .andExpect(jsonPath("$.detail").value(containsString("Reload the page")));
+            assertThat(agent.calls()).isEmpty();
+        }
 
-            assertThat(MAPPER.readTree(error).path("type").asString()).isEqualTo(AgentException.NO_AGENT.toString());
+        @Test
+        void withNoAgentUpTheQuestionIsRefusedBeforeTheStreamStarts() throws Exception {
+            registry.clear();
+
+            mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+                            .content("{\"message\":\"hi\"}"))
+                    .andExpect(status().isServiceUnavailable())
+                    .andExpect(jsonPath("$.detail").value(containsString("No agent is registered")));
             assertThat(agent.calls()).isEmpty();
         }
 
