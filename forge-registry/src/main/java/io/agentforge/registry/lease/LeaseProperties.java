@@ -16,8 +16,10 @@ public record LeaseProperties(@DefaultValue("1s") Duration sweepInterval,
     /**
      * @param threshold    pause when more than this share of live instances would expire in one sweep
      * @param minInstances below this many live instances expirations never pause (one lost lease is not an outage)
+     * @param maxDuration  the longest a pause lasts: instances that have not renewed by then are taken as gone and
+     *                     expire, so a real mass failure does not keep dead endpoints in discovery for ever
      */
     public record SelfPreservation(@DefaultValue("true") boolean enabled, @DefaultValue("0.5") double threshold,
-                                   @DefaultValue("5") int minInstances) {
+                                   @DefaultValue("5") int minInstances, @DefaultValue("15m") Duration maxDuration) {
     }
 }

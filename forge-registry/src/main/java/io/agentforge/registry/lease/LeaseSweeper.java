@@ -59,7 +59,13 @@ public class LeaseSweeper {
             return List.of();
         }
         long live = store.count();
-        if (selfPreservation.enabled() && live >= selfPreservation.minInstances()
+        boolean heldTooLong = state.active() && state.since() != null
+                && !now.isBefore(state.since().plus(selfPreservation.maxDuration()));
+        if (heldTooLong) {
+            log.warn("Self-preservation has held for {}; expiring the {} leases that never came back",
+                    selfPreservation.maxDuration(), expiring.size());
+        }
+        if (!heldTooLong && selfPreservation.enabled() && live >= selfPreservation.minInstances()
                 && expiring.size() > selfPreservation.threshold() * live) {
             if (!state.active()) {
                 log.warn("Self-preservation ON: {} of {} leases would expire at once (threshold {}); expirations"
@@ -68,7 +74,7 @@ public class LeaseSweeper {
             record(true, now, expiring.size(), live);
             return List.of();
         }
-        if (state.active()) {
+        if (state.active() && !heldTooLong) {
             log.info("Self-preservation OFF: {} of {} leases expiring, under the threshold", expiring.size(), live);
         }
         record(false, now, expiring.size(), live);

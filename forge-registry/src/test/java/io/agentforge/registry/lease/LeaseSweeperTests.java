@@ -18,7 +18,7 @@ class LeaseSweeperTests {
     private final InMemoryInstanceStore store = new InMemoryInstanceStore(1000);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LeaseSweeper sweeper = new LeaseSweeper(store, new LeaseProperties(Duration.ofSeconds(1),
-            new LeaseProperties.SelfPreservation(true, 0.5, 5)), clock, meters);
+            new LeaseProperties.SelfPreservation(true, 0.5, 5, Duration.ofMinutes(15))), clock, meters);
 
     private void register(int count, String prefix) {
         for (int i = 0; i < count; i++) {
@@ -82,6 +82,21 @@ class LeaseSweeperTests {
         }
 
         @Test
+        void aPauseEndsAfterItsMaximumDurationAndTheLeasesThatNeverCameBackExpire() {
+            register(10, "calc");
+            clock.advance(Duration.ofSeconds(31));
+            sweeper.sweep();
+            clock.advance(Duration.ofMinutes(14));
+            assertThat(sweeper.sweep()).as("still within 15 minutes").isEmpty();
+
+            clock.advance(Duration.ofMinutes(1));
+
+            assertThat(sweeper.sweep()).hasSize(10);
+            assertThat(store.count()).isZero();
+            assertThat(sweeper.selfPreservation().active()).isFalse();
+        }
+
+        @Test
         void neverEngagesBelowTheMinimumNumberOfInstances() {
             register(4, "calc");
             clock.advance(Duration.ofSeconds(31));
@@ -104,7 +119,8 @@ class LeaseSweeperTests {
         @Test
         void canBeSwitchedOff() {
             LeaseSweeper unprotected = new LeaseSweeper(store, new LeaseProperties(Duration.ofSeconds(1),
-                    new LeaseProperties.SelfPreservation(false, 0.5, 5)), clock, meters);
+                    new LeaseProperties.SelfPreservation(false, 0.5, 5, Duration.ofMinutes(15))), clock,
+                    meters);
             register(10, "calc");
             clock.advance(Duration.ofSeconds(31));
 
