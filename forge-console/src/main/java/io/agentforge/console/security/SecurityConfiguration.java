@@ -8,16 +8,25 @@ import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.session.DisableEncodeUrlFilter;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 
 /**
  * Who may use the console, and the browser-side protections every page gets: CSRF tokens on every state-changing
@@ -73,7 +82,9 @@ class SecurityConfiguration {
                             .defaultSuccessUrl("/", false)
                             .failureHandler(loginFailure()))
                     .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                    .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint("/login")));
+                    .requestCache(cache -> cache.requestCache(pagesOnly()))
+                    .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint("/login"))
+                            .accessDeniedHandler(sessionEndedAware(new ConsoleEntryPoint("/login"))));
             case OIDC -> http
                     .oauth2Login(login -> login.loginPage(OIDC_LOGIN)
                             .clientRegistrationRepository(registrations.getObject())
@@ -83,9 +94,39 @@ class SecurityConfiguration {
                             // The provider's discovery failing on the way out would otherwise be a bare 500.
                             .withObjectPostProcessor(oidcUnavailableRedirect()))
                     .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                    .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint(OIDC_LOGIN)));
+                    .requestCache(cache -> cache.requestCache(pagesOnly()))
+                    .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint(OIDC_LOGIN))
+                            .accessDeniedHandler(sessionEndedAware(new ConsoleEntryPoint(OIDC_LOGIN))));
         }
         return http.build();
+    }
+
+    /**
+     * Remembers only page visits as "where to return after signing in": an htmx fragment or a stream request would
+     * otherwise become the page the user lands on.
+     */
+    private static RequestCache pagesOnly() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && request.getHeader("HX-Request") == null
+                && !String.valueOf(request.getHeader(HttpHeaders.ACCEPT)).contains(MediaType.TEXT_EVENT_STREAM_VALUE));
+        return cache;
+    }
+
+    /**
+     * A form or htmx request whose session has ended fails the CSRF check first; answer it like any request without
+     * a session (login page, or 401 with HX-Redirect) instead of a bare 403.
+     */
+    private static AccessDeniedHandler sessionEndedAware(AuthenticationEntryPoint entryPoint) {
+        AccessDeniedHandlerImpl forbidden = new AccessDeniedHandlerImpl();
+        return (request, response, denied) -> {
+            boolean sessionEnded = request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
+            if (denied instanceof CsrfException && sessionEnded) {
+                entryPoint.commence(request, response, new InsufficientAuthenticationException(
+                        "The console session has ended"));
+                return;
+            }
+            forbidden.handle(request, response, denied);
+        };
     }
 
     private static ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter> oidcUnavailableRedirect() {

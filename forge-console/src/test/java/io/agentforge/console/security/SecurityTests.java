@@ -96,8 +96,37 @@ class SecurityTests {
         }
 
         @Test
-        void anHtmxRequestWithoutSessionIsToldToLoadTheLoginPage() throws Exception {
-            mvc.perform(get("/registry/services").header("HX-Request", "true"))
+        void anHtmxRequestWithoutSessionIsToldToLoadTheLoginPageAndIsNotTheReturnAddress() throws Exception {
+            MvcResult result = mvc.perform(get("/registry/services").header("HX-Request", "true"))
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(header().string("HX-Redirect", "/login"))
+                    .andReturn();
+
+            var session = result.getRequest().getSession(false);
+            assertThat(session == null ? null : session.getAttribute("SPRING_SECURITY_SAVED_REQUEST"))
+                    .as("signing in must not land on a fragment").isNull();
+        }
+
+        @Test
+        void aPageVisitIsTheReturnAddressAfterSigningIn() throws Exception {
+            MvcResult visit = mvc.perform(get("/registry")).andExpect(redirectedUrl("/login")).andReturn();
+            MockHttpSession session = (MockHttpSession) visit.getRequest().getSession(false);
+
+            mvc.perform(post("/login").session(session).with(csrf()).param("apiKey", WebTestConfiguration.USER_KEY))
+                    .andExpect(status().isFound())
+                    .andExpect(redirectedUrl("http://localhost/registry?continue"));
+        }
+
+        @Test
+        void anHtmxFormSentAfterTheSessionEndedIsToldToSignInNotForbidden() throws Exception {
+            mvc.perform(post("/tools/calculator_evaluate/invoke").header("HX-Request", "true")
+                            .param("arg.expression", "1+1")
+                            .with(request -> {
+                                // The browser still sends the old session's cookie and CSRF token.
+                                request.setRequestedSessionId("expired-session");
+                                request.setRequestedSessionIdValid(false);
+                                return request;
+                            }))
                     .andExpect(status().isUnauthorized())
                     .andExpect(header().string("HX-Redirect", "/login"));
         }
