@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -104,8 +105,11 @@ class FunctionInvocationController {
             refusal.properties().forEach(problem::setProperty);
             return ResponseEntity.status(refusal.status()).body(problem);
         }
-        if (failure instanceof Error error) {
-            log.error("Function {} failed with an error", name, error);
+        // A JVM error or a plain programming bug is not the caller's problem, and its message is no answer to show.
+        if (failure instanceof Error || failure instanceof NullPointerException || failure instanceof ClassCastException
+                || failure instanceof IndexOutOfBoundsException || failure instanceof UnsupportedOperationException
+                || failure instanceof ConcurrentModificationException) {
+            log.error("Function {} failed unexpectedly", name, failure);
             return problem(HttpStatus.INTERNAL_SERVER_ERROR, ForgeProblems.INTERNAL, "Internal error",
                     "The function failed unexpectedly; it has been logged");
         }

@@ -206,8 +206,8 @@ class ForgeAutoConfigurationTests {
         @Test
         void theToolMethodsOfBeansArePublished() {
             runner.withBean(SampleTools.class).run(context -> assertThat(context.getBean(PublishedFunctions.class)
-                    .all()).extracting(PublishedFunction::name).containsExactly("sample_add", "sample_greet",
-                    "sample_nothing", "sample_point", "sample_refuse", "sample_whoami"));
+                    .all()).extracting(PublishedFunction::name).containsExactly("sample_add", "sample_broken",
+                    "sample_greet", "sample_nothing", "sample_point", "sample_refuse", "sample_whoami"));
         }
 
         @Test

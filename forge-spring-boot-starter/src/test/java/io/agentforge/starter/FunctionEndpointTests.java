@@ -212,6 +212,14 @@ class FunctionEndpointTests {
     class ToolErrors {
 
         @Test
+        void aBugInTheToolIsAnInternalErrorThatShowsNothingOfIt() throws Exception {
+            call("sample_broken", "{\"input\": \"x\"}")
+                    .andExpect(status().isInternalServerError())
+                    .andExpect(jsonPath("$.type").value("urn:agentforge:problem:internal"))
+                    .andExpect(jsonPath("$.detail").value("The function failed unexpectedly; it has been logged"));
+        }
+
+        @Test
         void anExceptionFromTheToolIsUnprocessableWithItsMessage() throws Exception {
             call("sample_greet", "{\"name\": \" \"}")
                     .andExpect(status().isUnprocessableContent())

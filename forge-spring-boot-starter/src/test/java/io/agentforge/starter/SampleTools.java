@@ -48,6 +48,12 @@ class SampleTools {
         return caller instanceof IntrospectionResult result ? result.principal() : "anonymous";
     }
 
+    @Tool(name = "sample_broken", description = "Has a bug")
+    String broken(String input) {
+        Object missing = null;
+        return missing.toString() + input;
+    }
+
     @Tool(name = "sample_nothing", description = "Returns nothing")
     void nothing() {
     }
