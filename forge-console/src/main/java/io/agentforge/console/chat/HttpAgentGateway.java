@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,8 @@ class HttpAgentGateway implements AgentGateway {
 
     static final String USER_AGENT = "agent-forge-console";
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** Largest event the relay accepts from an agent (the agent caps tool results and messages far below this). */
+    static final int MAX_EVENT_CHARS = 4 * 1024 * 1024;
     private static final TypeReference<List<Conversations.Summary>> SUMMARIES = new TypeReference<>() {
     };
 
@@ -97,12 +100,12 @@ class HttpAgentGateway implements AgentGateway {
 
     /** Dispatches events until the stream ends; true when it ended with {@code done} or {@code error}. */
     private boolean read(AgentTarget agent, InputStream in, Events events) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String event = null;
         StringBuilder data = new StringBuilder();
         boolean hasData = false;
         String line;
-        while ((line = reader.readLine()) != null) {
+        while ((line = readLine(agent, reader)) != null) {
             if (line.isEmpty()) {
                 if (hasData) {
                     String name = event == null ? "message" : event;
@@ -134,6 +137,9 @@ class HttpAgentGateway implements AgentGateway {
                     }
                     data.append(value);
                     hasData = true;
+                    if (data.length() > MAX_EVENT_CHARS) {
+                        throw tooLarge(agent);
+                    }
                 }
                 default -> {
                     // id and retry mean nothing for a one-shot answer stream.
@@ -141,6 +147,34 @@ class HttpAgentGateway implements AgentGateway {
             }
         }
         return false;
+    }
+
+    // A line of the stream, ended by \n, \r\n or \r; a broken agent can't make it grow without bound.
+    private static String readLine(AgentTarget agent, Reader reader) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = reader.read()) != -1) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c == '\r') {
+                reader.mark(1);
+                if (reader.read() != '\n') {
+                    reader.reset();
+                }
+                return line.toString();
+            }
+            if (line.length() == MAX_EVENT_CHARS) {
+                throw tooLarge(agent);
+            }
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
+    }
+
+    private static AgentException tooLarge(AgentTarget agent) {
+        return new AgentException(new Problem(502, AgentException.BROKEN_STREAM, "Answer too large",
+                "The agent at " + agent.baseUrl() + " sent an event of more than " + MAX_EVENT_CHARS + " characters"));
     }
 
     private JsonNode parse(AgentTarget agent, String data) {

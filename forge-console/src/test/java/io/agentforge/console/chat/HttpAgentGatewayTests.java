@@ -179,6 +179,17 @@ class HttpAgentGatewayTests {
     }
 
     @Test
+    void anEventLargerThanTheLimitIsRefusedInsteadOfBeingBuffered() {
+        answer("/api/v1/chat/stream", 200, "text/event-stream", Map.of(),
+                "event:delta\ndata:\"" + "x".repeat(HttpAgentGateway.MAX_EVENT_CHARS) + "\"\n\n");
+
+        assertThatThrownBy(() -> gateway.stream(agent(), new ChatCommand(null, "hi", null, null, null, null), KEY,
+                (name, node) -> { }))
+                .isInstanceOfSatisfying(AgentException.class,
+                        e -> assertThat(e.problem().title()).isEqualTo("Answer too large"));
+    }
+
+    @Test
     void aStreamThatEndsBeforeTheAnswerIsReportedCutShort() {
         answer("/api/v1/chat/stream", 200, "text/event-stream", Map.of(), "event:delta\ndata:{\"text\":\"Hal\"}\n\n");
 
