@@ -291,6 +291,8 @@ class ChatWireTests {
                 bad conversation id | {"message":"hi","conversationId":"../../etc"}         | 400
                 NaN temperature     | {"message":"hi","options":{"temperature":"NaN"}}      | 400
                 fractional steps    | {"message":"hi","options":{"maxSteps":2.7}}           | 400
+                number as message   | {"message":123}                                       | 400
+                steps as text       | {"message":"hi","options":{"maxSteps":"3"}}           | 400
                 unknown conversation| {"message":"hi","conversationId":"does-not-exist"}    | 404
                 """)
         void isRefusedWithAProblemByBothChatEndpoints(String label, String body, int status) {
