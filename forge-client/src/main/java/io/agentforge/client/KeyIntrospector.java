@@ -27,6 +27,8 @@ public final class KeyIntrospector {
     public static final Duration DEFAULT_INACTIVE_TTL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_GRACE_WHILE_UNREACHABLE = Duration.ofMinutes(5);
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    /** While the registry can't answer, how often a key served from the grace period is asked about again. */
+    static final Duration RETRY_WHILE_UNREACHABLE = Duration.ofSeconds(5);
     private static final int MAX_KEY_LENGTH = 512;
 
     private final RegistryClient client;
@@ -97,15 +99,21 @@ public final class KeyIntrospector {
         try {
             result = client.introspect(key.strip());
         } catch (RegistryException e) {
-            if (e.isTransient() && cached != null && cached.result.active()
-                    && now.isBefore(cached.expiresAt.plus(graceWhileUnreachable))) {
+            if (e.isTransient() && cached != null && now.isBefore(cached.usableUntil)) {
+                // Keep serving it, and don't ask again on every request of the outage: once per retry interval.
+                Instant retryAt = now.plus(RETRY_WHILE_UNREACHABLE);
+                synchronized (cache) {
+                    cache.put(digest, new Answer(cached.result,
+                            retryAt.isBefore(cached.usableUntil) ? retryAt : cached.usableUntil, cached.usableUntil));
+                }
                 return cached.result;
             }
             throw e;
         }
         Instant expiresAt = clock.instant().plus(result.active() ? activeTtl : inactiveTtl);
         synchronized (cache) {
-            cache.put(digest, new Answer(result, expiresAt));
+            cache.put(digest, new Answer(result, expiresAt,
+                    result.active() ? expiresAt.plus(graceWhileUnreachable) : expiresAt));
         }
         return result;
     }
@@ -142,6 +150,10 @@ public final class KeyIntrospector {
         }
     }
 
-    private record Answer(IntrospectionResult result, Instant expiresAt) {
+    /**
+     * @param expiresAt   when to ask the registry again
+     * @param usableUntil how long the answer may still be served while the registry can't answer
+     */
+    private record Answer(IntrospectionResult result, Instant expiresAt, Instant usableUntil) {
     }
 }

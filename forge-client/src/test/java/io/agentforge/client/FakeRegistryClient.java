@@ -28,6 +28,8 @@ final class FakeRegistryClient implements RegistryClient {
     final AtomicInteger registrations = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
     final AtomicInteger introspections = new AtomicInteger();
+    /** Also counts the calls that failed. */
+    final AtomicInteger introspectionAttempts = new AtomicInteger();
     final List<String> registeredIds = new CopyOnWriteArrayList<>();
     final List<String> deregistered = new CopyOnWriteArrayList<>();
     final List<String> catalogEtags = new CopyOnWriteArrayList<>();
@@ -117,6 +119,7 @@ final class FakeRegistryClient implements RegistryClient {
 
     @Override
     public IntrospectionResult introspect(String key) {
+        introspectionAttempts.incrementAndGet();
         failIfAsked();
         introspections.incrementAndGet();
         return introspection.apply(key);

@@ -110,7 +110,11 @@ class KeyIntrospectorTests {
         registry.failure = new RegistryUnreachableException("down", null);
 
         clock.advance(Duration.ofSeconds(31));
+        int before = registry.introspectionAttempts.get();
         assertThat(introspector.introspect(KEY).active()).as("past its 30 s, inside the grace").isTrue();
+        assertThat(introspector.introspect(KEY).active()).isTrue();
+        assertThat(registry.introspectionAttempts.get() - before)
+                .as("one attempt per retry interval, not one per request").isEqualTo(1);
         assertThatThrownBy(() -> introspector.introspect(OTHER)).as("an inactive answer gets no grace")
                 .isInstanceOf(RegistryUnreachableException.class);
 
