@@ -59,33 +59,35 @@ public class ApiKeyService {
      */
     public void bootstrap(PrintStream out) {
         String configured = properties.adminKey();
-        Set<String> configuredIds = new HashSet<>();
+        ConfiguredKey admin = null;
         if (configured != null && !configured.isBlank()) {
             Matcher matcher = KEY.matcher(configured.trim());
             if (!matcher.matches()) {
                 throw new IllegalStateException("AGENTFORGE_ADMIN_KEY must look like af_<keyId>_<secret>: keyId of 8-32"
                         + " lower-case letters or digits, secret of 16-128 characters [A-Za-z0-9_-]");
             }
-            configuredIds.add(matcher.group(1));
+            admin = new ConfiguredKey("bootstrap-admin", Set.of(Role.ADMIN), matcher.group(1), matcher.group(2));
         }
-        List<ConfiguredKey> serviceKeys = new ArrayList<>();
+        // Everything is checked before anything is stored: a bad entry leaves the store as it was.
+        List<ConfiguredKey> keys = new ArrayList<>();
+        Set<String> keyIds = new HashSet<>();
+        if (admin != null) {
+            keys.add(admin);
+            keyIds.add(admin.keyId());
+        }
         for (int i = 0; i < properties.serviceKeys().size(); i++) {
             ConfiguredKey key = ConfiguredKey.parse(properties.serviceKeys().get(i), i);
-            if (!configuredIds.add(key.keyId())) {
+            if (!keyIds.add(key.keyId())) {
                 throw new IllegalStateException("AGENTFORGE_SERVICE_KEYS entry " + (i + 1) + " (" + key.name()
                         + ") reuses the key id " + key.keyId() + " of another configured key: every key needs its own");
             }
-            serviceKeys.add(key);
+            keys.add(key);
         }
-        for (ConfiguredKey key : serviceKeys) {
-            adopt(key.keyId(), key.name(), key.roles(), key.secret());
-            log.info("Service key {} ({}, {}) taken from configuration", key.keyId(), key.name(), key.roles());
+        for (ConfiguredKey key : keys) {
+            adopt(key);
+            log.info("Key {} ({}, {}) taken from configuration", key.keyId(), key.name(), key.roles());
         }
-        if (configured != null && !configured.isBlank()) {
-            Matcher matcher = KEY.matcher(configured.trim());
-            matcher.matches();
-            adopt(matcher.group(1), "bootstrap-admin", Set.of(Role.ADMIN), matcher.group(2));
-            log.info("Bootstrap admin key {} taken from configuration", matcher.group(1));
+        if (admin != null) {
             return;
         }
         boolean hasAdmin = store.list().stream().anyMatch(key -> key.active() && key.roles().contains(Role.ADMIN));
@@ -101,13 +103,13 @@ public class ApiKeyService {
     }
 
     // Stores a configured key unless the store already holds it, active and with the same secret and roles.
-    private void adopt(String keyId, String name, Set<Role> roles, String secret) {
-        Optional<ApiKey> existing = store.find(keyId);
-        String hash = hash(secret);
+    private void adopt(ConfiguredKey key) {
+        Optional<ApiKey> existing = store.find(key.keyId());
+        String hash = hash(key.secret());
         if (existing.isEmpty() || !existing.get().secretHash().equals(hash) || !existing.get().active()
-                || !existing.get().roles().equals(roles)) {
-            store.save(new ApiKey(keyId, name, roles, hash, clock.instant(), null));
-            cache.remove(keyId);
+                || !existing.get().roles().equals(key.roles())) {
+            store.save(new ApiKey(key.keyId(), key.name(), key.roles(), hash, clock.instant(), null));
+            cache.remove(key.keyId());
         }
     }
 
