@@ -151,7 +151,7 @@ public class ChatService {
                 throw new ChatAbortedException();
             }
             if (!clock.instant().isBefore(deadline)) {
-                stopped = "I stopped because this question took longer than " + describe(properties.deadline()) + ".";
+                stopped = pastDeadline("");
                 break;
             }
             Prompt prompt = new Prompt(messages, options.build());
@@ -159,8 +159,7 @@ public class ChatService {
             try {
                 reply = modelTimer.record(() -> ask(prompt, stream, listener, usage, deadline));
             } catch (DeadlineReached e) {
-                stopped = "I stopped because this question took longer than " + describe(properties.deadline())
-                        + " (the model had not finished answering).";
+                stopped = pastDeadline(" (the model had not finished answering)");
                 break;
             }
             messages.add(reply);
@@ -190,7 +189,7 @@ public class ChatService {
         if (!stream) {
             Future<ChatResponse> call = workers.submit(() -> model.call(prompt));
             try {
-                ChatResponse response = call.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
+                ChatResponse response = call.get(Math.max(1, ceilMillis(remaining)), TimeUnit.MILLISECONDS);
                 if (response == null || response.getResult() == null) {
                     throw modelFailed(new IllegalStateException("the model's answer had no choices"));
                 }
@@ -432,6 +431,10 @@ public class ChatService {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : abbreviate(root.getMessage(), 500);
+    }
+
+    private String pastDeadline(String why) {
+        return "I stopped because this question took longer than " + describe(properties.deadline()) + why + ".";
     }
 
     private static long ceilMillis(Duration duration) {

@@ -4,7 +4,6 @@ import io.agentforge.agent.chat.ChatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -60,13 +59,6 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
                 (jackson instanceof StreamReadException ? "Malformed JSON" : "Wrong JSON value")
                         + (path.isEmpty() ? "" : " at '" + path + "'") + ": "
                         + (message.length() > 300 ? message.substring(0, 297) + "..." : message));
-    }
-
-    // Tomcat parses the query string lazily and throws this for a broken escape or too many parameters.
-    @ExceptionHandler(InvalidParameterException.class)
-    ResponseEntity<Object> invalidParameters(InvalidParameterException ex) {
-        return problem(HttpStatus.BAD_REQUEST, "malformed-request",
-                "The query string can't be read: check its %-escapes and the number of parameters");
     }
 
     @ExceptionHandler(Exception.class)
