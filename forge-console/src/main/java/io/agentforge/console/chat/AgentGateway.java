@@ -2,6 +2,7 @@ package io.agentforge.console.chat;
 
 import tools.jackson.databind.JsonNode;
 
+import java.io.Closeable;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +33,7 @@ public interface AgentGateway {
         void on(String event, JsonNode data);
 
         /** The agent's stream is open; closing {@code stream} ends the relay (e.g. when the browser left). */
-        default void opened(java.io.Closeable stream) {
+        default void opened(Closeable stream) {
         }
     }
 }

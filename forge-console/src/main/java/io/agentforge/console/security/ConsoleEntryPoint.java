@@ -1,5 +1,6 @@
 package io.agentforge.console.security;
 
+import io.agentforge.console.config.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -9,7 +10,6 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Sends a page visit to the login page, but answers 401 to script requests: an htmx request gets
@@ -38,12 +38,8 @@ final class ConsoleEntryPoint implements AuthenticationEntryPoint {
         boolean script = accept != null && (accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)
                 || accept.contains(MediaType.APPLICATION_JSON_VALUE) && !accept.contains(MediaType.TEXT_HTML_VALUE));
         if (script) {
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream().write(("{\"type\":\"urn:agentforge:problem:unauthenticated\","
-                    + "\"title\":\"Sign in first\",\"status\":401,"
-                    + "\"detail\":\"Your console session has ended; reload the page to sign in again\"}")
-                    .getBytes(StandardCharsets.UTF_8));
+            ProblemResponses.write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthenticated", "Sign in first",
+                    "Your console session has ended; reload the page to sign in again");
             return;
         }
         pages.commence(request, response, e);

@@ -1,14 +1,13 @@
 package io.agentforge.console.security;
 
+import io.agentforge.console.config.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -38,12 +37,9 @@ final class LoopbackHostFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        // The host name is the caller's text: leave it out of the answer rather than escape it.
-        response.getWriter().write("{\"type\":\"urn:agentforge:problem:forbidden\",\"title\":\"Forbidden\","
-                + "\"status\":403,\"detail\":\"This console runs without login (auth=none) and answers only to"
-                + " localhost, 127.0.0.1 or [::1]; open it by one of those names.\"}");
+        // The host name is the caller's text: leave it out of the answer.
+        ProblemResponses.write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden", "This console"
+                + " runs without login (auth=none) and answers only to localhost, 127.0.0.1 or [::1]; open it by one of"
+                + " those names.");
     }
 }
