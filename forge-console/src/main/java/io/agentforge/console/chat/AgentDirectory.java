@@ -50,10 +50,15 @@ public class AgentDirectory {
 
     /** The agent the browser picked, looked up again so a stale or forged id finds nothing. */
     public Optional<AgentTarget> find(String id) {
+        return find(agents(), id);
+    }
+
+    /** The agent with {@code id} among {@code agents}; the first one when no id is given. */
+    static Optional<AgentTarget> find(List<AgentTarget> agents, String id) {
         if (id == null || id.isBlank()) {
-            return agents().stream().findFirst();
+            return agents.stream().findFirst();
         }
-        return agents().stream().filter(agent -> agent.id().equals(id)).findFirst();
+        return agents.stream().filter(agent -> agent.id().equals(id)).findFirst();
     }
 
     private static AgentTarget target(RegisteredService service, Instance instance) {

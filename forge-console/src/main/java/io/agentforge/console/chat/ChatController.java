@@ -167,15 +167,10 @@ class ChatController {
 
     private AgentTarget target(String agent) {
         try {
-            Optional<AgentTarget> found = agents.find(agent);
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (agent == null || agent.isBlank() || agents.agents().isEmpty()) {
-                throw new ChatProblem(ChatErrors.noAgent());
-            }
-            throw new ChatProblem(new Problem(409, AgentException.NO_AGENT, "Agent gone", "The agent you picked is"
-                    + " no longer registered (it may have restarted). Reload the page to pick one that is up."));
+            List<AgentTarget> up = agents.agents();
+            return AgentDirectory.find(up, agent).orElseThrow(() -> new ChatProblem(up.isEmpty() ? ChatErrors.noAgent()
+                    : new Problem(409, AgentException.NO_AGENT, "Agent gone", "The agent you picked is no longer"
+                    + " registered (it may have restarted). Reload the page to pick one that is up.")));
         } catch (RegistryException e) {
             throw new ChatProblem(new Problem(503, e.problem().type(), "Registry unavailable",
                     "The registry can't be asked which agents are up right now; try again shortly."));
