@@ -1,5 +1,6 @@
 package io.agentforge.calculator;
 
+import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -15,11 +16,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class CalculatorApplication {
 
     public static void main(String[] args) {
-        // Virtual threads blocked in a class initializer stay pinned to their carrier; with one carrier per core
-        // (two on a small machine) a burst of first requests can pin them all and stall every virtual thread.
-        System.setProperty("jdk.virtualThreadScheduler.parallelism", System.getProperty(
-                "jdk.virtualThreadScheduler.parallelism", Integer.toString(Math.max(8,
-                        Runtime.getRuntime().availableProcessors()))));
+        VirtualThreads.spareCarriers();
         SpringApplication.run(CalculatorApplication.class, args);
     }
 }

@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.registry.api.ProblemTypes;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,12 +17,11 @@ import java.util.Locale;
  */
 public record Problem(int status, URI type, String title, String detail) {
 
-    public static final String AGENTFORGE_PREFIX = "urn:agentforge:problem:";
     public static final URI ABOUT_BLANK = URI.create("about:blank");
     /** Client-side kind: the registry or tool could not be reached. */
-    public static final URI UNREACHABLE = URI.create(AGENTFORGE_PREFIX + "unreachable");
+    public static final URI UNREACHABLE = ProblemTypes.of("unreachable");
     /** Client-side kind: an answer came but could not be read. */
-    public static final URI INVALID_RESPONSE = URI.create(AGENTFORGE_PREFIX + "invalid-response");
+    public static final URI INVALID_RESPONSE = ProblemTypes.of("invalid-response");
 
     private static final int MAX_TEXT = 500;
 
@@ -33,7 +33,7 @@ public record Problem(int status, URI type, String title, String detail) {
 
     /** Whether this is the Agent Forge problem {@code urn:agentforge:problem:<kind>}. */
     public boolean is(String kind) {
-        return type.toString().equals(AGENTFORGE_PREFIX + kind);
+        return type.toString().equals(ProblemTypes.PREFIX + kind);
     }
 
     /** Reads a problem from an error answer; a body that is not a problem document becomes its detail. */

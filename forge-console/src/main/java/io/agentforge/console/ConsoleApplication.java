@@ -1,5 +1,6 @@
 package io.agentforge.console;
 
+import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,11 +13,7 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 public class ConsoleApplication {
 
     public static void main(String[] args) {
-        // Virtual threads blocked in a class initializer stay pinned to their carrier; with one carrier per core
-        // (two on a small machine) a burst of first requests can pin them all and stall every virtual thread.
-        System.setProperty("jdk.virtualThreadScheduler.parallelism", System.getProperty(
-                "jdk.virtualThreadScheduler.parallelism", Integer.toString(Math.max(8,
-                        Runtime.getRuntime().availableProcessors()))));
+        VirtualThreads.spareCarriers();
         SpringApplication.run(ConsoleApplication.class, args);
     }
 }

@@ -3,6 +3,8 @@ package io.agentforge.starter;
 import io.agentforge.client.RegistryException;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
+import io.agentforge.registry.api.ForgeHeaders;
+import io.agentforge.web.BearerCredentials;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,7 +16,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * Lets a call to the functions through only with a valid key of any role (a {@code client} key or better), sent as
@@ -25,7 +26,7 @@ import java.util.Locale;
 class InboundKeyFilter extends OncePerRequestFilter {
 
     static final String CALLER_ATTRIBUTE = InboundKeyFilter.class.getName() + ".caller";
-    static final String API_KEY_HEADER = "X-API-Key";
+    static final String API_KEY_HEADER = ForgeHeaders.API_KEY;
     private static final String CHALLENGE = "Bearer realm=\"agentforge\"";
     private static final Logger log = LoggerFactory.getLogger(InboundKeyFilter.class);
 
@@ -79,15 +80,6 @@ class InboundKeyFilter extends OncePerRequestFilter {
 
     /** The key from {@code Authorization: Bearer} or else {@code X-API-Key}; null when neither carries one. */
     static String presentedKey(HttpServletRequest request) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.length() > 7
-                && authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            String token = authorization.substring(7).strip();
-            if (!token.isEmpty()) {
-                return token;
-            }
-        }
-        String header = request.getHeader(API_KEY_HEADER);
-        return header == null || header.isBlank() ? null : header.strip();
+        return BearerCredentials.presented(request);
     }
 }

@@ -1,6 +1,6 @@
 package io.agentforge.agent.config;
 
-import io.agentforge.agent.web.BodyLimitFilter;
+import io.agentforge.web.BodyLimitFilter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;

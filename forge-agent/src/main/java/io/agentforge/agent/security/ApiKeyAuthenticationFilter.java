@@ -1,5 +1,6 @@
 package io.agentforge.agent.security;
 
+import io.agentforge.web.BearerCredentials;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.registry.api.IntrospectionResult;
 import jakarta.servlet.FilterChain;
@@ -38,7 +39,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String key = ApiKeys.presented(request);
+        String key = BearerCredentials.presentedApiKey(request);
         if (key == null) {
             chain.doFilter(request, response);
             return;

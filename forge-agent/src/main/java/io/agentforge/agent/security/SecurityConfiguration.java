@@ -1,5 +1,7 @@
 package io.agentforge.agent.security;
 
+import io.agentforge.registry.api.ForgeHeaders;
+import io.agentforge.web.BearerCredentials;
 import io.agentforge.agent.web.Problems;
 import io.agentforge.client.KeyIntrospector;
 import jakarta.servlet.FilterChain;
@@ -66,7 +68,7 @@ class SecurityConfiguration {
                 return;
             }
             writeProblem(response, json, HttpStatus.UNAUTHORIZED, "unauthorized",
-                    ex.getMessage() != null && ApiKeys.presented(request) != null ? ex.getMessage()
+                    ex.getMessage() != null && BearerCredentials.presentedApiKey(request) != null ? ex.getMessage()
                             : "A client API key ('Authorization: Bearer af_…' or 'X-API-Key') or a JWT is required");
         };
         http.csrf(csrf -> csrf.disable())
@@ -91,7 +93,7 @@ class SecurityConfiguration {
             DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
             BearerTokenResolver jwtOnly = request -> {
                 String token = bearer.resolve(request);
-                return token == null || token.startsWith(ApiKeys.PREFIX) ? null : token;
+                return token == null || ForgeHeaders.isApiKey(token) ? null : token;
             };
             http.oauth2ResourceServer(o -> o.bearerTokenResolver(jwtOnly).authenticationEntryPoint(entryPoint)
                             .jwt(j -> j.decoder(new SupplierJwtDecoder(() -> decoder(issuer, audience)))))

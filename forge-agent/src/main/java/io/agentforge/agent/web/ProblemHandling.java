@@ -1,5 +1,7 @@
 package io.agentforge.agent.web;
 
+import io.agentforge.registry.api.ProblemTypes;
+import io.agentforge.web.PayloadTooLargeException;
 import io.agentforge.agent.chat.ChatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +80,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (response != null && response.getBody() instanceof ProblemDetail problem
                 && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
-            problem.setType(java.net.URI.create(Problems.PREFIX + Problems.kindFor(statusCode.value())));
+            problem.setType(ProblemTypes.forStatus(statusCode.value()));
         }
         return response;
     }

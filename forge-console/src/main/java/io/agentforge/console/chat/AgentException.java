@@ -1,5 +1,6 @@
 package io.agentforge.console.chat;
 
+import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
 
 import java.net.URI;
@@ -8,9 +9,9 @@ import java.time.Duration;
 /** The agent refused, failed or could not be reached; {@link #problem()} says why. */
 public final class AgentException extends RuntimeException {
 
-    public static final URI UNREACHABLE = URI.create(Problem.AGENTFORGE_PREFIX + "agent-unreachable");
-    public static final URI NO_AGENT = URI.create(Problem.AGENTFORGE_PREFIX + "no-agent");
-    public static final URI BROKEN_STREAM = URI.create(Problem.AGENTFORGE_PREFIX + "agent-stream-broken");
+    public static final URI UNREACHABLE = ProblemTypes.of("agent-unreachable");
+    public static final URI NO_AGENT = ProblemTypes.of("no-agent");
+    public static final URI BROKEN_STREAM = ProblemTypes.of("agent-stream-broken");
 
     private final transient Problem problem;
     private final Duration retryAfter;

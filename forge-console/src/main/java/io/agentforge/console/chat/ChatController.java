@@ -1,5 +1,6 @@
 package io.agentforge.console.chat;
 
+import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
 import io.agentforge.console.RelativeTime;
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
 @Controller
 class ChatController {
 
-    static final URI INVALID_QUESTION = URI.create(Problem.AGENTFORGE_PREFIX + "validation");
+    static final URI INVALID_QUESTION = ProblemTypes.of("validation");
     private static final Logger log = LoggerFactory.getLogger(ChatController.class);
     /** Longer than any agent deadline: the agent ends the stream first. */
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(15);

@@ -1,5 +1,6 @@
 package io.agentforge.console.config;
 
+import io.agentforge.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +23,7 @@ class MalformedParametersFilter extends OncePerRequestFilter {
         try {
             request.getParameterMap();
         } catch (InvalidParameterException e) {
-            ProblemResponses.write(response, HttpServletResponse.SC_BAD_REQUEST, "malformed-request", "Bad Request",
+            ProblemWriter.write(response, HttpServletResponse.SC_BAD_REQUEST, "malformed-request", "Bad Request",
                     "The query string or form can't be read: check its %-escapes and the number of fields");
             return;
         }

@@ -1,6 +1,6 @@
 package io.agentforge.console.security;
 
-import io.agentforge.console.config.ProblemResponses;
+import io.agentforge.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -38,7 +38,7 @@ final class ConsoleEntryPoint implements AuthenticationEntryPoint {
         boolean script = accept != null && (accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)
                 || accept.contains(MediaType.APPLICATION_JSON_VALUE) && !accept.contains(MediaType.TEXT_HTML_VALUE));
         if (script) {
-            ProblemResponses.write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthenticated", "Sign in first",
+            ProblemWriter.write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthenticated", "Sign in first",
                     "Your console session has ended; reload the page to sign in again");
             return;
         }

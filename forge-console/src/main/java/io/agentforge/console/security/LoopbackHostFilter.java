@@ -1,6 +1,6 @@
 package io.agentforge.console.security;
 
-import io.agentforge.console.config.ProblemResponses;
+import io.agentforge.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,7 +38,7 @@ final class LoopbackHostFilter extends OncePerRequestFilter {
             return;
         }
         // The host name is the caller's text: leave it out of the answer.
-        ProblemResponses.write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden", "This console"
+        ProblemWriter.write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden", "This console"
                 + " runs without login (auth=none) and answers only to localhost, 127.0.0.1 or [::1]; open it by one of"
                 + " those names.");
     }

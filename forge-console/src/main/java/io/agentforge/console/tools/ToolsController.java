@@ -1,5 +1,6 @@
 package io.agentforge.console.tools;
 
+import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
 import io.agentforge.client.ToolInvocationException;
 import io.agentforge.client.ToolUnavailableException;
@@ -23,8 +24,8 @@ import java.util.Map;
 @Controller
 class ToolsController {
 
-    static final URI UNKNOWN_FUNCTION = URI.create(Problem.AGENTFORGE_PREFIX + "unknown-function");
-    static final URI TOOL_UNAVAILABLE = URI.create(Problem.AGENTFORGE_PREFIX + "tool-unavailable");
+    static final URI UNKNOWN_FUNCTION = ProblemTypes.of("unknown-function");
+    static final URI TOOL_UNAVAILABLE = ProblemTypes.of("tool-unavailable");
 
     private final ToolGateway tools;
     private final Clock clock;

@@ -1,10 +1,10 @@
 package io.agentforge.registry.security;
 
+import io.agentforge.web.BearerCredentials;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -13,7 +13,6 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,8 +20,6 @@ import java.util.Optional;
  * anonymous (public endpoints still work); a request with a bad key is refused at once with 401.
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
-
-    static final String API_KEY_HEADER = "X-API-Key";
 
     private final ApiKeyService keys;
     private final AuthenticationEntryPoint entryPoint;
@@ -66,11 +63,6 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     }
 
     static Optional<String> presentedKey(HttpServletRequest request) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.length() > 7 && header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            return Optional.of(header.substring(7).trim());
-        }
-        String apiKey = request.getHeader(API_KEY_HEADER);
-        return apiKey == null || apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey.trim());
+        return Optional.ofNullable(BearerCredentials.presented(request));
     }
 }

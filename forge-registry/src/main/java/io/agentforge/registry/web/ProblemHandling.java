@@ -1,5 +1,7 @@
 package io.agentforge.registry.web;
 
+import io.agentforge.web.PayloadTooLargeException;
+
 import io.agentforge.registry.api.InvalidFieldException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

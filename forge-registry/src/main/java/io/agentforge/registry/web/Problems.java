@@ -1,5 +1,7 @@
 package io.agentforge.registry.web;
 
+import io.agentforge.registry.api.ProblemTypes;
+import io.agentforge.web.ProblemWriter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -9,29 +11,25 @@ import java.net.URI;
 /** Stable problem {@code type} URIs of the registry API; clients may switch on them. */
 public final class Problems {
 
-    public static final String PREFIX = "urn:agentforge:problem:";
-    public static final URI VALIDATION = type("validation");
-    public static final URI MALFORMED_REQUEST = type("malformed-request");
-    public static final URI PAYLOAD_TOO_LARGE = type("payload-too-large");
-    public static final URI NOT_FOUND = type("not-found");
-    public static final URI FUNCTION_CONFLICT = type("function-conflict");
-    public static final URI ENDPOINT_REFUSED = type("endpoint-refused");
-    public static final URI UNAUTHORIZED = type("unauthorized");
-    public static final URI FORBIDDEN = type("forbidden");
-    public static final URI METHOD_NOT_ALLOWED = type("method-not-allowed");
-    public static final URI UNSUPPORTED_MEDIA_TYPE = type("unsupported-media-type");
-    public static final URI NOT_ACCEPTABLE = type("not-acceptable");
-    public static final URI UNAVAILABLE = type("unavailable");
-    public static final URI INTERNAL = type("internal");
+    public static final URI VALIDATION = ProblemTypes.VALIDATION;
+    public static final URI MALFORMED_REQUEST = ProblemTypes.MALFORMED_REQUEST;
+    public static final URI PAYLOAD_TOO_LARGE = ProblemTypes.PAYLOAD_TOO_LARGE;
+    public static final URI NOT_FOUND = ProblemTypes.NOT_FOUND;
+    public static final URI FUNCTION_CONFLICT = ProblemTypes.of("function-conflict");
+    public static final URI ENDPOINT_REFUSED = ProblemTypes.of("endpoint-refused");
+    public static final URI UNAUTHORIZED = ProblemTypes.UNAUTHORIZED;
+    public static final URI FORBIDDEN = ProblemTypes.FORBIDDEN;
+    public static final URI METHOD_NOT_ALLOWED = ProblemTypes.METHOD_NOT_ALLOWED;
+    public static final URI UNSUPPORTED_MEDIA_TYPE = ProblemTypes.UNSUPPORTED_MEDIA_TYPE;
+    public static final URI NOT_ACCEPTABLE = ProblemTypes.NOT_ACCEPTABLE;
+    public static final URI UNAVAILABLE = ProblemTypes.UNAVAILABLE;
+    public static final URI INTERNAL = ProblemTypes.INTERNAL;
 
     private Problems() {
     }
 
     public static ProblemDetail of(HttpStatusCode status, URI type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type);
-        problem.setTitle(title);
-        return problem;
+        return ProblemWriter.problem(status, type, title, detail);
     }
 
     /** The type used for a status when no more specific error kind applies. */
@@ -51,9 +49,5 @@ public final class Problems {
             case SERVICE_UNAVAILABLE -> UNAVAILABLE;
             default -> known.is5xxServerError() ? INTERNAL : MALFORMED_REQUEST;
         };
-    }
-
-    private static URI type(String kind) {
-        return URI.create(PREFIX + kind);
     }
 }

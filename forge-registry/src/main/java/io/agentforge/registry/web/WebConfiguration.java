@@ -1,16 +1,13 @@
 package io.agentforge.registry.web;
 
 import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.web.BodyLimitFilter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.apache.catalina.core.StandardHost;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 
@@ -29,21 +26,11 @@ class WebConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(WebProperties properties, JsonMapper mapper) {
-        var registration = new FilterRegistrationBean<>(
-                new RequestSizeLimitFilter(properties.maxRequestSize().toBytes(), mapper));
+    FilterRegistrationBean<BodyLimitFilter> requestSizeLimitFilter(WebProperties properties) {
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(properties.maxRequestSize().toBytes()));
         // Before Spring Security, so an oversized body is refused without work.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
-    }
-
-    @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-        return factory -> factory.addContextCustomizers(context -> {
-            if (context.getParent() instanceof StandardHost host) {
-                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-            }
-        });
     }
 
     /** @param maxRequestSize largest accepted request body */

@@ -1,4 +1,4 @@
-package io.agentforge.starter;
+package io.agentforge.web;
 
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({TomcatServletWebServerFactory.class, ErrorReportValve.class})
-public class ForgeTomcatAutoConfiguration {
+public class ForgeWebAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "forgeProblemErrorReports")

@@ -1,5 +1,6 @@
-package io.agentforge.registry.web;
+package io.agentforge.web;
 
+import io.agentforge.registry.api.ProblemTypes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -8,36 +9,33 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 
 /**
- * Refuses request bodies above the limit: by {@code Content-Length} up front, and while reading for chunked bodies
- * (which then surface as {@link PayloadTooLargeException} through the message converters).
+ * Caps request bodies: by {@code Content-Length} up front (a 413 problem, nothing read), and while reading for chunked
+ * bodies, which then fail with {@link PayloadTooLargeException} for the application's exception handling to answer.
  */
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+public class BodyLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
-    private final JsonMapper mapper;
 
-    RequestSizeLimitFilter(long limit, JsonMapper mapper) {
+    public BodyLimitFilter(long limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
         this.limit = limit;
-        this.mapper = mapper;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > limit) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            mapper.writeValue(response.getOutputStream(), Problems.of(HttpStatus.CONTENT_TOO_LARGE,
-                    Problems.PAYLOAD_TOO_LARGE, "Payload too large",
-                    "The request body of " + request.getContentLengthLong() + " bytes exceeds the limit of "
-                            + limit + " bytes"));
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            ProblemWriter.write(response, ProblemWriter.problem(HttpStatus.CONTENT_TOO_LARGE,
+                    ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large",
+                    "The request body of " + declared + " bytes exceeds the limit of " + limit + " bytes"));
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);

@@ -1,5 +1,6 @@
-package io.agentforge.registry.web;
+package io.agentforge.web;
 
+import io.agentforge.registry.api.ProblemTypes;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -25,8 +26,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
                 + " not a valid HTTP request (check the URL encoding and headers)";
         HttpStatus known = HttpStatus.resolve(status);
         String title = known != null ? known.getReasonPhrase() : "Error";
-        String body = "{\"type\":\"" + Problems.PREFIX + kind + "\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}";
+        String body = "{\"type\":\"" + ProblemTypes.PREFIX + kind + "\",\"title\":\"" + title + "\",\"status\":"
+                + status + ",\"detail\":\"" + detail + "\"}";
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
