@@ -13,6 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Refuses request bodies above the limit: by {@code Content-Length} up front, and while reading for chunked bodies
@@ -31,6 +32,16 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getContentLengthLong() > limit && request.getRequestURI().startsWith("/oauth2/")) {
+            // The token endpoint speaks OAuth's error format (RFC 6749 section 5.2), not problem details.
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.setHeader("Cache-Control", "no-store");
+            mapper.writeValue(response.getOutputStream(), Map.of("error", "invalid_request", "error_description",
+                    "The request body of " + request.getContentLengthLong() + " bytes exceeds the limit of " + limit
+                            + " bytes"));
+            return;
+        }
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
