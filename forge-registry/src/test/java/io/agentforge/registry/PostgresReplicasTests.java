@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+import java.net.http.HttpRequest;
 
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +63,8 @@ class PostgresReplicasTests {
                 "--spring.datasource.username=postgres",
                 "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
                 "--agentforge.registry.renewal-flush-interval=100ms",
+                // A rotation on one replica is visible at the other's JWKS on the next request.
+                "--agentforge.registry.token.key-reload-min-gap=0s",
                 "--spring.jmx.enabled=false");
     }
 
@@ -136,13 +143,48 @@ class PostgresReplicasTests {
         }
     }
 
+    String token(Http replica, String audience) {
+        Http.Response response = replica.send(replica.request("/oauth2/token", serviceKey)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=urn:ietf:params:oauth:grant-type:token-exchange"
+                        + "&subject_token_type=urn:ietf:params:oauth:token-type:access_token&audience=" + audience
+                        + "&subject_token=" + serviceKey)));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("access_token").asString();
+    }
+
+    static Jwt verifyAt(Http replica, String token) {
+        return NimbusJwtDecoder.withJwkSetUri(replica.baseUrl() + "/oauth2/jwks")
+                .jwsAlgorithm(SignatureAlgorithm.ES256).build().decode(token);
+    }
+
+    @Test
+    void replicasShareTheSigningKeysAlsoAcrossARotation() {
+        a.post("/api/v1/instances", serviceKey, tool("pg-tok-1", "pgtok"));
+        String before = token(a, "pgtok");
+        assertThat(verifyAt(b, before).getSubject()).startsWith("key:");
+
+        Http.Response rotated = a.post("/api/v1/signing-keys/rotate", ADMIN_KEY, "");
+        assertThat(rotated.status()).isEqualTo(200);
+        String newKid = rotated.json().get("kid").asString();
+
+        String after = token(a, "pgtok");
+        assertThat(verifyAt(b, after).getHeaders()).containsEntry("kid", newKid);
+        assertThat(verifyAt(b, before).getSubject()).isEqualTo(verifyAt(a, after).getSubject());
+        // Replica b signs with the new key as well once it has seen it.
+        assertThat(verifyAt(a, token(b, "pgtok")).getHeaders()).containsEntry("kid", newKid);
+    }
+
     @Test
     void keysSurviveARestart() {
         ApiKeyCreated key = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "durable", "roles", List.of("client")))
                 .as(ApiKeyCreated.class);
+        a.post("/api/v1/instances", serviceKey, tool("pg-restart-1", "pgrestart"));
+        String token = token(a, "pgrestart");
         ConfigurableApplicationContext restarted = start();
         try {
             Http fresh = http(restarted);
+            assertThat(verifyAt(fresh, token).getAudience()).containsExactly("pgrestart");
             assertThat(fresh.get("/api/v1/status", key.key()).status()).isEqualTo(200);
             assertThat(fresh.get("/api/v1/keys", ADMIN_KEY).body()).contains(key.keyId());
         } finally {

@@ -33,12 +33,17 @@ public class BodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            ProblemWriter.write(response, ProblemWriter.problem(HttpStatus.CONTENT_TOO_LARGE,
-                    ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large",
-                    "The request body of " + declared + " bytes exceeds the limit of " + limit + " bytes"));
+            refuse(request, response, "The request body of " + declared + " bytes exceeds the limit of " + limit
+                    + " bytes");
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    /** Answers a request whose declared body is too large: a 413 problem; override for endpoints of another format. */
+    protected void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+        ProblemWriter.write(response, ProblemWriter.problem(HttpStatus.CONTENT_TOO_LARGE,
+                ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large", detail));
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -7,6 +7,9 @@ import io.agentforge.registry.instance.JdbcInstanceStore;
 import io.agentforge.registry.security.ApiKeyStore;
 import io.agentforge.registry.security.InMemoryApiKeyStore;
 import io.agentforge.registry.security.JdbcApiKeyStore;
+import io.agentforge.registry.token.InMemorySigningKeyStore;
+import io.agentforge.registry.token.JdbcSigningKeyStore;
+import io.agentforge.registry.token.SigningKeyStore;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +40,12 @@ class StoreConfiguration {
         ApiKeyStore apiKeyStore(DataSource dataSource) {
             return new JdbcApiKeyStore(dataSource);
         }
+
+        @Bean
+        @DependsOnDatabaseInitialization
+        SigningKeyStore signingKeyStore(DataSource dataSource) {
+            return new JdbcSigningKeyStore(dataSource);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -51,6 +60,11 @@ class StoreConfiguration {
         @Bean
         ApiKeyStore apiKeyStore() {
             return new InMemoryApiKeyStore();
+        }
+
+        @Bean
+        SigningKeyStore signingKeyStore() {
+            return new InMemorySigningKeyStore();
         }
     }
 }

@@ -197,6 +197,15 @@ public class ApiKeyService {
         return Optional.of(new ApiKeyPrincipal(key.get().keyId(), key.get().name(), key.get().roles()));
     }
 
+    /** The principal of an active key by its id, without its secret (for keys named inside tokens); empty when unknown or revoked. */
+    public Optional<ApiKeyPrincipal> active(String keyId) {
+        if (keyId == null || keyId.isEmpty()) {
+            return Optional.empty();
+        }
+        return lookup(keyId).filter(ApiKey::active)
+                .map(key -> new ApiKeyPrincipal(key.keyId(), key.name(), key.roles()));
+    }
+
     public IntrospectionResult introspect(String presented) {
         return authenticate(presented)
                 .map(p -> new IntrospectionResult(true, p.keyId(), p.name(), p.roles()))

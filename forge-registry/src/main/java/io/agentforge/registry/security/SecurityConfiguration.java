@@ -89,6 +89,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/v1/instances/*").hasRole("SERVICE")
                         .requestMatchers("/api/v1/auth/introspect").hasRole("SERVICE")
                         .requestMatchers("/api/v1/keys", "/api/v1/keys/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/signing-keys/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/**").hasRole("CLIENT")
                         .anyRequest().hasRole("ADMIN"));
         return http.build();

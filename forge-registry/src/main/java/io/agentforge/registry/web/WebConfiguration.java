@@ -9,7 +9,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
 import java.time.Clock;
+import java.util.Map;
 
 /** Clock, JSON mapping of the wire contract, and request limits. */
 @Configuration(proxyBeanMethods = false)
@@ -26,8 +34,24 @@ class WebConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<BodyLimitFilter> requestSizeLimitFilter(WebProperties properties) {
-        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(properties.maxRequestSize().toBytes()));
+    FilterRegistrationBean<BodyLimitFilter> requestSizeLimitFilter(WebProperties properties, JsonMapper mapper) {
+        var registration = new FilterRegistrationBean<BodyLimitFilter>(
+                new BodyLimitFilter(properties.maxRequestSize().toBytes()) {
+                    @Override
+                    protected void refuse(HttpServletRequest request, HttpServletResponse response, String detail)
+                            throws IOException {
+                        if (!request.getRequestURI().startsWith("/oauth2/")) {
+                            super.refuse(request, response, detail);
+                            return;
+                        }
+                        // The token endpoint speaks OAuth's error format (RFC 6749 section 5.2), not problem details.
+                        response.setStatus(HttpStatus.BAD_REQUEST.value());
+                        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                        response.setHeader("Cache-Control", "no-store");
+                        mapper.writeValue(response.getOutputStream(),
+                                Map.of("error", "invalid_request", "error_description", detail));
+                    }
+                });
         // Before Spring Security, so an oversized body is refused without work.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
