@@ -5,6 +5,7 @@
 #   AGENTFORGE_CALCULATOR_API_KEY  three with roles service, service and client (AGENTFORGE_SERVICE_KEYS) and
 #   AGENTFORGE_CONSOLE_API_KEY     refuses to start if two keys share a keyId
 #   AGENTFORGE_DATABASE_PASSWORD   32 of [A-Za-z0-9]
+#   AGENTFORGE_AGENT_DATABASE_PASSWORD  the same, for the agent's own database user
 #   TRAEFIK_DASHBOARD_USERS        admin:<apr1 hash> of a generated password, printed once
 # Every other line is copied as it is. Refuses to overwrite an existing file unless --force.
 #
@@ -57,6 +58,7 @@ while :; do
   [ "$ids" -eq 4 ] && break
 done
 db_password=$(random_chars 'A-Za-z0-9' 32)
+agent_db_password=$(random_chars 'A-Za-z0-9' 32)
 dashboard_password=$(random_chars 'A-Za-z0-9' 24)
 dashboard_users="admin:$(printf '%s\n' "$dashboard_password" | openssl passwd -apr1 -stdin)"
 
@@ -66,12 +68,13 @@ chmod 600 "$tmp"
 # Values travel through the environment, not awk -v, so that nothing in them is unescaped. The dashboard line is
 # single-quoted: Compose would otherwise interpolate the $ signs of the hash.
 ADMIN_KEY="$admin_key" AGENT_KEY="$agent_key" CALCULATOR_KEY="$calculator_key" CONSOLE_KEY="$console_key" \
-  DB_PASSWORD="$db_password" DASHBOARD_USERS="$dashboard_users" awk '
+  DB_PASSWORD="$db_password" AGENT_DB_PASSWORD="$agent_db_password" DASHBOARD_USERS="$dashboard_users" awk '
   /^AGENTFORGE_ADMIN_KEY=/          { print "AGENTFORGE_ADMIN_KEY=" ENVIRON["ADMIN_KEY"]; next }
   /^AGENTFORGE_AGENT_API_KEY=/      { print "AGENTFORGE_AGENT_API_KEY=" ENVIRON["AGENT_KEY"]; next }
   /^AGENTFORGE_CALCULATOR_API_KEY=/ { print "AGENTFORGE_CALCULATOR_API_KEY=" ENVIRON["CALCULATOR_KEY"]; next }
   /^AGENTFORGE_CONSOLE_API_KEY=/    { print "AGENTFORGE_CONSOLE_API_KEY=" ENVIRON["CONSOLE_KEY"]; next }
   /^AGENTFORGE_DATABASE_PASSWORD=/  { print "AGENTFORGE_DATABASE_PASSWORD=" ENVIRON["DB_PASSWORD"]; next }
+  /^AGENTFORGE_AGENT_DATABASE_PASSWORD=/ { print "AGENTFORGE_AGENT_DATABASE_PASSWORD=" ENVIRON["AGENT_DB_PASSWORD"]; next }
   /^TRAEFIK_DASHBOARD_USERS=/       { print "TRAEFIK_DASHBOARD_USERS=\047" ENVIRON["DASHBOARD_USERS"] "\047"; next }
   { print }
 ' "$here/.env.example" >"$tmp"
@@ -79,8 +82,8 @@ mv "$tmp" "$out"
 trap - EXIT
 
 cat <<MSG
-Wrote $out (mode 600) with new API keys (admin, agent, calculator, console), a database password and a Traefik
-dashboard login.
+Wrote $out (mode 600) with new API keys (admin, agent, calculator, console), database passwords (registry, agent)
+and a Traefik dashboard login.
   Traefik dashboard  user admin, password $dashboard_password  (shown only now; the file keeps its hash)
   Admin API key      grep AGENTFORGE_ADMIN_KEY $out
 Set OPENAI_API_KEY there to use a model, then: docker compose up -d --build

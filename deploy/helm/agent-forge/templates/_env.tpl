@@ -31,11 +31,19 @@ secrets and pod-specific values are container env entries (secretKeyRef, downwar
 {{- end }}
 {{- with $c.jwtIssuerUri }}
 {{- $_ := set $cfg "AGENTFORGE_JWT_ISSUER_URI" . }}
+{{- $_ := set $cfg "AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE" (required "agent.jwtAudience is required when agent.jwtIssuerUri is set: the audience the issuer puts in tokens meant for the agent (without it the agent would accept any JWT of that issuer)" $c.jwtAudience) }}
 {{- end }}
 {{- if $c.database.enabled }}
-{{- $_ := set $cfg "AGENTFORGE_DATABASE_URL" (default (include "agent-forge.database.url" $root) $c.database.url) }}
+{{- $_ := set $cfg "AGENTFORGE_DATABASE_URL" (include "agent-forge.agentDatabase.url" $root) }}
 {{- end }}
 {{- end }}
+{{- if has .component (list "agent" "calculator") }}
+{{- /* Callers present short-lived tokens from the registry, never a long-lived key (the default, made visible). */}}
+{{- $_ := set $cfg "AGENTFORGE_SECURITY_ACCEPT_API_KEYS" "false" }}
+{{- end }}
+{{- /* Every endpoint is a pod or Service address on the cluster's private network. Loopback, link-local and cloud
+metadata addresses stay refused. */}}
+{{- $_ := set $cfg "AGENTFORGE_OUTBOUND_ALLOW_PRIVATE" "true" }}
 {{- if eq .component "console" }}
 {{- $_ := set $cfg "AGENTFORGE_CONSOLE_AUTH" $c.auth }}
 {{- if eq $c.auth "oidc" }}
@@ -67,7 +75,7 @@ secrets and pod-specific values are container env entries (secretKeyRef, downwar
 {{- range $component := compact (splitList "," (include "agent-forge.keys.ownKeyComponents" $root)) }}
 {{- $var := printf "AGENTFORGE_KEY_%s" (upper $component) }}
 {{ include "agent-forge.secretEnvFrom" (dict "name" $var "secret" $keys "key" (index $root.Values.keys.secretKeys $component)) }}
-{{- $serviceKeys = append $serviceKeys (printf "%s:%s:$(%s)" $component (include "agent-forge.keys.role" $component) $var) }}
+{{- $serviceKeys = append $serviceKeys (include "agent-forge.keys.entry" (dict "component" $component "var" $var)) }}
 {{- end }}
 {{- with $serviceKeys }}
 # Provisioned by the registry at start. Kubernetes expands $(VAR) only for variables defined above.
@@ -91,11 +99,9 @@ secrets and pod-specific values are container env entries (secretKeyRef, downwar
 {{ include "agent-forge.secretEnvFrom" (dict "name" "OPENAI_API_KEY" "secret" (include "agent-forge.llm.secretName" $root) "key" (include "agent-forge.llm.secretKey" $root)) }}
 {{- end }}
 {{- if $c.database.enabled }}
-{{- $secret := default (include "agent-forge.database.secretName" $root) $c.database.existingSecret }}
-{{- $userKey := ternary $c.database.existingSecretUsernameKey (include "agent-forge.database.usernameKey" $root) (not (empty $c.database.existingSecret)) }}
-{{- $passwordKey := ternary $c.database.existingSecretPasswordKey (include "agent-forge.database.passwordKey" $root) (not (empty $c.database.existingSecret)) }}
-{{ include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_DATABASE_USER" "secret" $secret "key" $userKey) }}
-{{ include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_DATABASE_PASSWORD" "secret" $secret "key" $passwordKey) }}
+{{- $secret := include "agent-forge.agentDatabase.secretName" $root }}
+{{ include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_DATABASE_USER" "secret" $secret "key" (include "agent-forge.agentDatabase.usernameKey" $root)) }}
+{{ include "agent-forge.secretEnvFrom" (dict "name" "AGENTFORGE_DATABASE_PASSWORD" "secret" $secret "key" (include "agent-forge.agentDatabase.passwordKey" $root)) }}
 {{- end }}
 {{- end }}
 {{- if and (eq .component "console") (eq $c.auth "oidc") }}

@@ -127,6 +127,20 @@ present one key, which the registry refuses (one keyId, two names): that fails h
 {{- get (dict "agent" "service" "calculator" "service" "console" "client") . }}
 {{- end }}
 
+{{/*
+The scope of each component's key: the service names it may register (the names the images register under) and,
+for the agent alone, the kind AGENT. The console's client key registers nothing and carries no scope.
+*/}}
+{{- define "agent-forge.keys.scope" -}}
+{{- get (dict "agent" "services=agent;kinds=agent" "calculator" "services=calculator" "console" "") . }}
+{{- end }}
+
+{{/* One AGENTFORGE_SERVICE_KEYS entry, name:role[:scope]:$(VAR). Arguments: component, var. */}}
+{{- define "agent-forge.keys.entry" -}}
+{{- $scope := include "agent-forge.keys.scope" .component }}
+{{- printf "%s:%s%s:$(%s)" .component (include "agent-forge.keys.role" .component) (ternary (printf ":%s" $scope) "" (not (empty $scope))) .var }}
+{{- end }}
+
 {{/* A fresh API key in the registry's format af_<keyId>_<secret>. */}}
 {{- define "agent-forge.keys.generate" -}}
 {{- printf "af_%s_%s" (randAlphaNum 12 | lower) (randAlphaNum 40) }}
@@ -170,6 +184,48 @@ present one key, which the registry refuses (one keyId, two names): that fails h
 {{- end }}
 {{- printf "jdbc:postgresql://%s:%v/%s" (include "agent-forge.database.host" .) (ternary 5432 $db.port $db.cloudnativepg.enabled) $db.name }}
 {{- with $db.parameters }}?{{ . }}{{ end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The agent's own database credentials: never the registry's (it could then write API keys). Its Secret is the
+given one or <fullname>-agent-database.
+*/}}
+{{- define "agent-forge.agentDatabase.secretName" -}}
+{{- $db := .Values.agent.database }}
+{{- if $db.existingSecret }}
+{{- if eq $db.existingSecret (include "agent-forge.database.secretName" .) }}
+{{- fail (printf "agent.database.existingSecret names the registry's database Secret %q: the agent needs its own database user, with rights on its own schema only" $db.existingSecret) }}
+{{- end }}
+{{- $db.existingSecret }}
+{{- else }}
+{{- if eq $db.user .Values.database.user }}
+{{- fail (printf "agent.database.user is the registry's user %q: the agent needs its own database user, with rights on its own schema only" $db.user) }}
+{{- end }}
+{{- printf "%s-agent-database" (include "agent-forge.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* The agent's role name (with CloudNativePG and agent.database.existingSecret, the Secret's username must be it). */}}
+{{- define "agent-forge.agentDatabase.username" -}}
+{{- .Values.agent.database.user }}
+{{- end }}
+
+{{- define "agent-forge.agentDatabase.usernameKey" -}}
+{{- if .Values.agent.database.existingSecret }}{{ .Values.agent.database.existingSecretUsernameKey }}{{ else }}username{{ end }}
+{{- end }}
+
+{{- define "agent-forge.agentDatabase.passwordKey" -}}
+{{- if .Values.agent.database.existingSecret }}{{ .Values.agent.database.existingSecretPasswordKey }}{{ else }}password{{ end }}
+{{- end }}
+
+{{/* The chart's database, in the agent's schema; agent.database.url as given. */}}
+{{- define "agent-forge.agentDatabase.url" -}}
+{{- if .Values.agent.database.url }}
+{{- .Values.agent.database.url }}
+{{- else }}
+{{- $url := include "agent-forge.database.url" . }}
+{{- printf "%s%scurrentSchema=agent" $url (ternary "&" "?" (contains "?" $url)) }}
 {{- end }}
 {{- end }}
 

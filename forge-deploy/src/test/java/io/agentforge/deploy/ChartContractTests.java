@@ -396,6 +396,8 @@ abstract class ChartContractTests {
     class Secrets {
 
         private static final Pattern SECRET_LOOKING_NAME = Pattern.compile("(?i).*(password|secret|api_key|admin_key|token).*");
+        /** Settings whose names look like secrets but whose values are switches. */
+        private static final Set<String> SWITCHES = Set.of("AGENTFORGE_SECURITY_ACCEPT_API_KEYS");
 
         /** Secret values, except user names (not secret, and legitimately part of JDBC URLs). */
         private Set<String> secretValues() {
@@ -417,7 +419,13 @@ abstract class ChartContractTests {
             assertThat(chart().all(ConfigMap.class)).isNotEmpty();
             for (ConfigMap configMap : chart().all(ConfigMap.class)) {
                 configMap.getData().forEach((key, value) -> {
-                    assertThat(key).as("ConfigMap " + configMap.getMetadata().getName()).doesNotMatch(SECRET_LOOKING_NAME);
+                    if (SWITCHES.contains(key)) {
+                        assertThat(value).as("ConfigMap " + configMap.getMetadata().getName() + " " + key)
+                                .isIn("true", "false");
+                    } else {
+                        assertThat(key).as("ConfigMap " + configMap.getMetadata().getName())
+                                .doesNotMatch(SECRET_LOOKING_NAME);
+                    }
                     for (String secret : secrets) {
                         assertThat(value).as("ConfigMap " + configMap.getMetadata().getName() + " " + key)
                                 .doesNotContain(secret);
@@ -455,7 +463,9 @@ abstract class ChartContractTests {
     @Nested
     class ServiceKeys {
 
-        private static final Pattern ENTRY = Pattern.compile("([a-z]+):([a-z+]+):\\$\\((AGENTFORGE_KEY_[A-Z]+)\\)");
+        /** name:role[:services=…[;kinds=…]]:$(VAR), as the registry reads AGENTFORGE_SERVICE_KEYS once expanded. */
+        private static final Pattern ENTRY = Pattern.compile(
+                "([a-z]+):([a-z+]+)(?::services=([a-z0-9*|-]+)(?:;kinds=([a-z|]+))?)?:\\$\\((AGENTFORGE_KEY_[A-Z]+)\\)");
 
         private SecretKeySelector ref(Deployment deployment, String env) {
             return envVar(deployment, env).orElseThrow(() -> new AssertionError(describe(deployment) + " has no " + env))
@@ -478,7 +488,7 @@ abstract class ChartContractTests {
                 Matcher matcher = ENTRY.matcher(entry);
                 assertThat(matcher.matches()).as("AGENTFORGE_SERVICE_KEYS entry " + entry).isTrue();
                 assertThat(matcher.group(2)).as(entry).isEqualTo(SERVICE_KEY_ROLES.get(matcher.group(1)));
-                assertThat(provisioned.put(matcher.group(1), matcher.group(3))).as("a second entry " + entry).isNull();
+                assertThat(provisioned.put(matcher.group(1), matcher.group(5))).as("a second entry " + entry).isNull();
             }
             assertThat(provisioned).containsOnlyKeys(servicesWithTheirOwnKey());
             provisioned.forEach((component, variable) -> assertThat(ref(registry, variable)).as(component)
@@ -492,8 +502,36 @@ abstract class ChartContractTests {
             for (String entry : serviceKeyEntries(registry)) {
                 Matcher matcher = ENTRY.matcher(entry);
                 assertThat(matcher.matches()).as(entry).isTrue();
-                assertThat(names.indexOf(matcher.group(3))).as(matcher.group(3) + " is defined before it is referenced")
+                assertThat(names.indexOf(matcher.group(5))).as(matcher.group(5) + " is defined before it is referenced")
                         .isNotNegative().isLessThan(names.indexOf("AGENTFORGE_SERVICE_KEYS"));
+            }
+        }
+
+        @Test
+        void eachServiceKeyMayRegisterOnlyItsOwnNameAndOnlyTheAgentsAnAgent() {
+            List<String> entries = serviceKeyEntries(chart().deployment("registry"));
+            assertThat(entries).as("the chart provisions service keys to check").isNotEmpty();
+            for (String entry : entries) {
+                Matcher matcher = ENTRY.matcher(entry);
+                assertThat(matcher.matches()).as(entry).isTrue();
+                String name = matcher.group(1);
+                String services = matcher.group(3);
+                String kinds = matcher.group(4);
+                if (matcher.group(2).contains("service")) {
+                    assertThat(services).as(entry + ": a service key names the services it may register")
+                            .isEqualTo(name);
+                } else {
+                    assertThat(matcher.group(2)).as(entry).isEqualTo("client");
+                    assertThat(services).as(entry + ": a client key registers nothing").isNull();
+                }
+                if (name.equals("agent")) {
+                    assertThat(kinds).as(entry).isEqualTo("agent");
+                } else {
+                    assertThat(kinds).as(entry + ": only the agent's key may register an agent").isNull();
+                }
+                if (name.equals("console")) {
+                    assertThat(matcher.group(2)).as(entry).isEqualTo("client");
+                }
             }
         }
 
@@ -522,6 +560,49 @@ abstract class ChartContractTests {
                     .toList();
             assertThat(keys).allSatisfy(key -> assertThat(key).matches(API_KEY));
             assertThat(keys.stream().map(key -> key.split("_")[1]).toList()).doesNotHaveDuplicates();
+        }
+    }
+
+    @Nested
+    class Trust {
+
+        @Test
+        void theToolAndTheAgentRefuseLongLivedKeysFromCallers() {
+            List<Deployment> refusing = deployments().stream()
+                    .filter(deployment -> Set.of("agent", "calculator").contains(componentOf(deployment))).toList();
+            assertThat(refusing).isNotEmpty();
+            for (Deployment deployment : refusing) {
+                assertThat(chart().plainEnv(deployment)).as(describe(deployment))
+                        .containsEntry("AGENTFORGE_SECURITY_ACCEPT_API_KEYS", "false");
+            }
+        }
+
+        @Test
+        void everyComponentMayCallPrivateAddressesButNotLoopback() {
+            assertThat(deployments()).isNotEmpty();
+            for (Deployment deployment : deployments()) {
+                assertThat(chart().plainEnv(deployment)).as(describe(deployment))
+                        .containsEntry("AGENTFORGE_OUTBOUND_ALLOW_PRIVATE", "true")
+                        .doesNotContainKey("AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK");
+            }
+        }
+
+        @Test
+        void anAgentThatAcceptsJwtsChecksTheirAudience() {
+            chart().find(Deployment.class, name("agent")).map(chart()::plainEnv)
+                    .filter(env -> env.containsKey("AGENTFORGE_JWT_ISSUER_URI"))
+                    .ifPresent(env -> assertThat(env.get("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE")).isNotBlank());
+        }
+
+        @Test
+        void theAgentNeverUsesTheRegistrysDatabaseCredentials() {
+            Deployment registry = chart().deployment("registry");
+            SecretKeySelector registryUser = envVar(registry, "AGENTFORGE_DATABASE_USER").orElseThrow()
+                    .getValueFrom().getSecretKeyRef();
+            chart().find(Deployment.class, name("agent"))
+                    .flatMap(agent -> envVar(agent, "AGENTFORGE_DATABASE_USER"))
+                    .ifPresent(agentUser -> assertThat(agentUser.getValueFrom().getSecretKeyRef().getName())
+                            .isNotEqualTo(registryUser.getName()));
         }
     }
 

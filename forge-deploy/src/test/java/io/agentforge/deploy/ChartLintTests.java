@@ -75,7 +75,10 @@ class ChartLintTests {
                 "unknown-key.yaml, 'replicas'",
                 "autoscaling-max-below-min.yaml, maxReplicas must be at least minReplicas",
                 "service-keys-share-an-entry.yaml, name the same entry \"calculator-key\": each service needs its own key",
-                "service-key-reuses-admin-key-id.yaml, keys.calculatorKey has the keyId sharedid01 of keys.adminKey"})
+                "service-key-reuses-admin-key-id.yaml, keys.calculatorKey has the keyId sharedid01 of keys.adminKey",
+                "jwt-issuer-without-audience.yaml, agent.jwtAudience is required when agent.jwtIssuerUri is set",
+                "agent-database-registry-secret.yaml, agent.database.existingSecret names the registry's database Secret \"pg-credentials\": the agent needs its own database user",
+                "agent-database-registry-user.yaml, agent.database.user is the registry's user \"agentforge\": the agent needs its own database user"})
         void failInstallation(String file, String expectedMessage) {
             assertThatThrownBy(() -> RenderedChart.render(RenderedChart.testResource("bad-values/" + file)))
                     .hasMessageContaining(expectedMessage);

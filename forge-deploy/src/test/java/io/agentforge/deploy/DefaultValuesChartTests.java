@@ -72,7 +72,8 @@ class DefaultValuesChartTests extends ChartContractTests {
         void theRegistryProvisionsTheAgentAndCalculatorAsServicesAndTheConsoleAsClient() {
             assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS")).get()
                     .extracting(EnvVar::getValue)
-                    .isEqualTo("agent:service:$(AGENTFORGE_KEY_AGENT),calculator:service:$(AGENTFORGE_KEY_CALCULATOR),"
+                    .isEqualTo("agent:service:services=agent;kinds=agent:$(AGENTFORGE_KEY_AGENT),"
+                            + "calculator:service:services=calculator:$(AGENTFORGE_KEY_CALCULATOR),"
                             + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
         }
 

@@ -75,13 +75,58 @@ class ProductionValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void theAgentKeepsConversationsInTheSameDatabase() {
+        void theAgentKeepsConversationsInItsOwnSchemaOfTheSameDatabase() {
             Deployment agent = CHART.deployment("agent");
             assertThat(CHART.plainEnv(agent)).containsEntry("AGENTFORGE_DATABASE_URL",
-                    CHART.plainEnv(CHART.deployment("registry")).get("AGENTFORGE_DATABASE_URL"));
+                    CHART.plainEnv(CHART.deployment("registry")).get("AGENTFORGE_DATABASE_URL") + "?currentSchema=agent");
             assertThat(envVar(agent, "AGENTFORGE_DATABASE_PASSWORD")).isPresent();
             assertThat(CHART.named(NetworkPolicy.class, name("agent")).getSpec().getEgress())
                     .anySatisfy(rule -> assertThat(ports(rule.getPorts())).contains(5432));
+        }
+    }
+
+    @Nested
+    class AgentDatabaseUser {
+
+        private SecretKeySelector ref(String component, String env) {
+            return envVar(CHART.deployment(component), env).orElseThrow().getValueFrom().getSecretKeyRef();
+        }
+
+        @Test
+        void theAgentAndTheRegistryUseDifferentDatabaseUsers() {
+            SecretKeySelector agentUser = ref("agent", "AGENTFORGE_DATABASE_USER");
+            SecretKeySelector agentPassword = ref("agent", "AGENTFORGE_DATABASE_PASSWORD");
+            assertThat(agentUser.getName()).isEqualTo(name("agent-database"))
+                    .isNotEqualTo(ref("registry", "AGENTFORGE_DATABASE_USER").getName());
+            assertThat(agentPassword.getName()).isEqualTo(agentUser.getName());
+            Map<String, String> credentials = CHART.secretData(agentUser.getName());
+            // The registry's user is the CloudNativePG cluster's owner, forge_app.
+            assertThat(credentials.get(agentUser.getKey())).isEqualTo("agent").isNotEqualTo("forge_app");
+            assertThat(credentials.get(agentPassword.getKey())).matches("[A-Za-z0-9]{32}");
+        }
+
+        @Test
+        void cloudNativePgCreatesTheAgentsRoleWithThePasswordOfItsSecretAndASchemaItOwns() {
+            GenericKubernetesResource cluster = CHART.custom("postgresql.cnpg.io", "Cluster", DATABASE_CLUSTER);
+            List<Map<String, Object>> roles = RenderedChart.field(cluster, "spec", "managed", "roles");
+            assertThat(roles).singleElement().satisfies(role -> assertThat(role)
+                    .containsEntry("name", "agent")
+                    .containsEntry("login", true)
+                    .containsEntry("ensure", "present")
+                    .containsEntry("passwordSecret", Map.of("name", name("agent-database"))));
+            List<String> sql = RenderedChart.field(cluster, "spec", "bootstrap", "initdb", "postInitApplicationSQL");
+            assertThat(sql).containsExactly("CREATE ROLE agent LOGIN", "CREATE SCHEMA agent AUTHORIZATION agent",
+                    "REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            io.fabric8.kubernetes.api.model.Secret secret =
+                    CHART.named(io.fabric8.kubernetes.api.model.Secret.class, name("agent-database"));
+            assertThat(secret.getType()).isEqualTo("kubernetes.io/basic-auth");
+            assertThat(secret.getMetadata().getLabels()).containsEntry("cnpg.io/reload", "true");
+        }
+
+        @Test
+        void theAgentChecksTheAudienceOfUsersJwts() {
+            assertThat(CHART.plainEnv(CHART.deployment("agent")))
+                    .containsEntry("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE", "forge-agent");
         }
     }
 

@@ -118,8 +118,22 @@ class ValueVariantsChartTests {
                         .isEqualTo(secretRef(CHART.deployment(component), "AGENTFORGE_API_KEY"));
             }
             assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS")).get().extracting(EnvVar::getValue)
-                    .isEqualTo("agent:service:$(AGENTFORGE_KEY_AGENT),calculator:service:$(AGENTFORGE_KEY_CALCULATOR),"
+                    .isEqualTo("agent:service:services=agent;kinds=agent:$(AGENTFORGE_KEY_AGENT),"
+                            + "calculator:service:services=calculator:$(AGENTFORGE_KEY_CALCULATOR),"
                             + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
+        }
+
+        @Test
+        void theAgentReadsItsOwnDatabaseUserFromItsOwnSecretAndUsesItsSchemaOverTls() {
+            Deployment agent = CHART.deployment("agent");
+            assertThat(secretRef(agent, "AGENTFORGE_DATABASE_USER"))
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly("agent-pg-credentials", "user");
+            assertThat(secretRef(agent, "AGENTFORGE_DATABASE_PASSWORD"))
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly("agent-pg-credentials", "pass");
+            assertThat(CHART.plainEnv(agent)).containsEntry("AGENTFORGE_DATABASE_URL",
+                    "jdbc:postgresql://pg.databases.svc:5432/agentforge?sslmode=require&currentSchema=agent");
         }
 
         @Test

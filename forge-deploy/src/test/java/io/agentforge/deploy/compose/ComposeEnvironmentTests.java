@@ -29,7 +29,8 @@ class ComposeEnvironmentTests {
 
     private static final Set<String> REQUIRED = Set.of(
             "AGENTFORGE_ADMIN_KEY", "AGENTFORGE_AGENT_API_KEY", "AGENTFORGE_CALCULATOR_API_KEY",
-            "AGENTFORGE_CONSOLE_API_KEY", "AGENTFORGE_DATABASE_PASSWORD", "TRAEFIK_DASHBOARD_USERS");
+            "AGENTFORGE_CONSOLE_API_KEY", "AGENTFORGE_DATABASE_PASSWORD", "AGENTFORGE_AGENT_DATABASE_PASSWORD",
+            "TRAEFIK_DASHBOARD_USERS");
 
     @Nested
     class Coverage {
@@ -104,7 +105,7 @@ class ComposeEnvironmentTests {
         void theServiceKeysReachTheRegistryOnlyThroughVariables() {
             String serviceKeys = COMPOSE.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS");
             for (String entry : serviceKeys.split(",")) {
-                assertThat(entry).as(entry).matches("[a-z]+:[a-z+]+:\\$\\{[A-Z_]+:\\?[^}]*}");
+                assertThat(entry).as(entry).matches("[a-z]+:[a-z+]+(:services=[a-z|*-]+(;kinds=[a-z|]+)?)?:\\$\\{[A-Z_]+:\\?[^}]*}");
             }
         }
 

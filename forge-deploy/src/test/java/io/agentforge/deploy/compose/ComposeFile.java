@@ -39,9 +39,13 @@ final class ComposeFile {
             "calculator", "service",
             "console", "client");
 
-    /** One {@code name:role[+role]:af_<keyId>_<secret>} entry, as the registry parses AGENTFORGE_SERVICE_KEYS. */
+    /**
+     * One {@code name:role[+role][:services=a|b-*[;kinds=tool|agent]]:af_<keyId>_<secret>} entry, as the registry
+     * parses AGENTFORGE_SERVICE_KEYS.
+     */
     private static final Pattern SERVICE_KEY_ENTRY = Pattern.compile(
             "([A-Za-z0-9][A-Za-z0-9 ._-]{0,63}):((?:admin|service|client)(?:\\+(?:admin|service|client))*)"
+                    + "(?::services=([A-Za-z0-9._*|-]+)(?:;kinds=([a-z|]+))?)?"
                     + ":(af_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128})");
 
     private final Map<String, Object> root;
@@ -54,6 +58,7 @@ final class ComposeFile {
         env.put("AGENTFORGE_CALCULATOR_API_KEY", "af_calc00000001_CalculatorSecretCalculatorSecret0001");
         env.put("AGENTFORGE_CONSOLE_API_KEY", "af_console00001_ConsoleSecretConsoleSecretConsole0001");
         env.put("AGENTFORGE_DATABASE_PASSWORD", "p4ssw0rdp4ssw0rdp4ssw0rdp4ssw0rd");
+        env.put("AGENTFORGE_AGENT_DATABASE_PASSWORD", "4gentp4ssw0rd4gentp4ssw0rd4gentp");
         env.put("TRAEFIK_DASHBOARD_USERS", "admin:$apr1$salt$hash");
         return env;
     }
@@ -132,12 +137,19 @@ final class ComposeFile {
     /**
      * One entry of the registry's AGENTFORGE_SERVICE_KEYS.
      *
-     * @param name  the key's name in the registry
-     * @param roles {@code role[+role]}
-     * @param key   {@code af_<keyId>_<secret>}
-     * @param keyId the part of the key between {@code af_} and the second {@code _}
+     * @param name     the key's name in the registry
+     * @param roles    {@code role[+role]}
+     * @param services the service names (or {@code name-*} globs) the key may register; empty for none given
+     * @param kinds    the kinds it may register as given ({@code tool}, {@code agent}); empty when not given, which
+     *                 the registry reads as {@code tool}
+     * @param key      {@code af_<keyId>_<secret>}
+     * @param keyId    the part of the key between {@code af_} and the second {@code _}
      */
-    record ServiceKey(String name, String roles, String key, String keyId) {
+    record ServiceKey(String name, String roles, List<String> services, List<String> kinds, String key, String keyId) {
+    }
+
+    private static List<String> alternatives(String value) {
+        return value == null ? List.of() : List.of(value.split("\\|"));
     }
 
     /**
@@ -149,9 +161,11 @@ final class ComposeFile {
         for (String entry : value.split(",", -1)) {
             Matcher matcher = SERVICE_KEY_ENTRY.matcher(entry);
             if (!matcher.matches()) {
-                throw new IllegalArgumentException("Not a name:role[+role]:af_<keyId>_<secret> entry: " + entry);
+                throw new IllegalArgumentException(
+                        "Not a name:role[+role][:services=…[;kinds=…]]:af_<keyId>_<secret> entry: " + entry);
             }
-            ServiceKey key = new ServiceKey(matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4));
+            ServiceKey key = new ServiceKey(matcher.group(1), matcher.group(2), alternatives(matcher.group(3)),
+                    alternatives(matcher.group(4)), matcher.group(5), matcher.group(6));
             if (keys.put(key.name(), key) != null) {
                 throw new IllegalArgumentException("Two entries named " + key.name());
             }

@@ -161,7 +161,12 @@ class ComposeServicesTests {
 
         @Test
         void everyRouterPointsAtAServiceDefinedOnTheSameContainerOrAtTraefikItself() {
-            for (Service service : COMPOSE.services()) {
+            List<Service> routed = COMPOSE.services().stream()
+                    .filter(service -> !labelsMatching(service, ROUTER_SERVICE).isEmpty()).toList();
+            // The four app services and the dashboard: a loop over no router would check nothing.
+            assertThat(routed).extracting(Service::name)
+                    .containsExactlyInAnyOrder("traefik", "registry", "agent", "calculator", "console");
+            for (Service service : routed) {
                 Set<String> defined = labelsMatching(service, LB_PORT).keySet();
                 labelsMatching(service, ROUTER_SERVICE).forEach((router, target) ->
                         assertThat(defined.contains(target) || target.endsWith("@internal"))
@@ -203,12 +208,15 @@ class ComposeServicesTests {
 
         @Test
         void routersUseTheConfiguredResolverAndNoneByDefault() {
+            Map<String, String> resolvers = new HashMap<>();
             for (Service service : COMPOSE.services()) {
                 service.labels().entrySet().stream()
                         .filter(label -> label.getKey().endsWith(".tls.certresolver"))
-                        .forEach(label -> assertThat(label.getValue()).as(service.name() + " " + label.getKey())
-                                .isEqualTo("${FORGE_CERT_RESOLVER:-}"));
+                        .forEach(label -> resolvers.put(service.name() + " " + label.getKey(), label.getValue()));
             }
+            // Every router has one (the four app services and the dashboard): a loop over none would check nothing.
+            assertThat(resolvers).hasSize(5);
+            resolvers.forEach((label, value) -> assertThat(value).as(label).isEqualTo("${FORGE_CERT_RESOLVER:-}"));
             assertThat(RESOLVED.service("console").labels())
                     .containsEntry("traefik.http.routers.console.tls.certresolver", "");
         }
@@ -344,12 +352,47 @@ class ComposeServicesTests {
         }
 
         @Test
-        void theAgentKeepsConversationsInTheSameDatabase() {
+        void theAgentKeepsConversationsInItsOwnSchemaOfTheSameDatabase() {
             assertThat(COMPOSE.service("agent").environment())
-                    .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgres:5432/agentforge")
+                    .containsEntry("AGENTFORGE_DATABASE_URL",
+                            "jdbc:postgresql://postgres:5432/agentforge?currentSchema=agent")
                     .containsKeys("AGENTFORGE_DATABASE_USER", "AGENTFORGE_DATABASE_PASSWORD", "OPENAI_API_KEY",
-                            "AGENTFORGE_LLM_BASE_URL", "AGENTFORGE_LLM_MODEL", "AGENTFORGE_JWT_ISSUER_URI");
+                            "AGENTFORGE_LLM_BASE_URL", "AGENTFORGE_LLM_MODEL", "AGENTFORGE_JWT_ISSUER_URI",
+                            "AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE");
             assertThat(COMPOSE.service("postgres").environment()).containsEntry("POSTGRES_DB", "agentforge");
+        }
+
+        @Test
+        void theAgentAlwaysChecksTheAudienceOfUsersJwts() {
+            // Compose cannot require a variable only when another is set: the audience has a default instead, so
+            // an issuer set without an audience never means "any JWT of the issuer".
+            assertThat(RESOLVED.service("agent").environment())
+                    .containsEntry("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE", "agent");
+            Map<String, String> env = new HashMap<>(ComposeFile.exampleEnvWithSecrets());
+            env.put("AGENTFORGE_JWT_ISSUER_URI", "https://login.example.com/realms/forge");
+            env.put("AGENTFORGE_JWT_AUDIENCE", "");
+            assertThat(COMPOSE.interpolated(env).service("agent").environment())
+                    .containsEntry("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE", "agent");
+            env.put("AGENTFORGE_JWT_AUDIENCE", "forge-agent");
+            assertThat(COMPOSE.interpolated(env).service("agent").environment())
+                    .containsEntry("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE", "forge-agent");
+        }
+
+        @Test
+        void theToolAndTheAgentRefuseLongLivedKeysFromCallers() {
+            for (String name : List.of("calculator", "agent")) {
+                assertThat(RESOLVED.service(name).environment()).as(name)
+                        .containsEntry("AGENTFORGE_SECURITY_ACCEPT_API_KEYS", "false");
+            }
+        }
+
+        @Test
+        void everyAppServiceMayCallPrivateAddressesBecauseTheBackendNetworkIsPrivate() {
+            for (Service service : appServices()) {
+                assertThat(RESOLVED.service(service.name()).environment()).as(service.name())
+                        .containsEntry("AGENTFORGE_OUTBOUND_ALLOW_PRIVATE", "true")
+                        .doesNotContainKey("AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK");
+            }
         }
 
         @Test
@@ -428,6 +471,29 @@ class ComposeServicesTests {
         }
 
         @Test
+        void eachServiceKeyIsScopedToItsOwnNameAndOnlyTheAgentsMayRegisterAnAgent() {
+            Map<String, ComposeFile.ServiceKey> keys = provisioned(RESOLVED);
+            assertThat(keys).isNotEmpty();
+            keys.forEach((name, key) -> {
+                if (key.roles().contains("service")) {
+                    assertThat(key.services()).as(name + ": a service key names the services it may register")
+                            .containsExactly(name);
+                } else {
+                    assertThat(key.roles()).as(name).isEqualTo("client");
+                    assertThat(key.services()).as(name + ": a client key registers nothing").isEmpty();
+                    assertThat(key.kinds()).as(name).isEmpty();
+                }
+            });
+            assertThat(keys.get("agent").kinds()).containsExactly("agent");
+            assertThat(keys).allSatisfy((name, key) -> {
+                if (!name.equals("agent")) {
+                    assertThat(key.kinds()).as(name).doesNotContain("agent");
+                }
+            });
+            assertThat(keys.get("console").roles()).isEqualTo("client");
+        }
+
+        @Test
         void neitherTheRegistryNorTheServiceStartsWithoutTheServiceKey() {
             for (String name : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
                 Map<String, String> env = new HashMap<>(ENV);
@@ -461,7 +527,24 @@ class ComposeServicesTests {
     class Privileges {
 
         @Test
-        void noServiceRunsAsRoot() {
+        void noAgentForgeServiceRunsAsRoot() {
+            // No service sets user:, so each runs as its image's USER: the shared Dockerfile's final stage.
+            String imageUser = Dockerfile.load().finalStage().last("USER")
+                    .orElseThrow(() -> new AssertionError("the Dockerfile's final stage sets no USER: root"))
+                    .arguments();
+            List<Service> services = appServices();
+            assertThat(services).hasSize(APP_PORTS.size());
+            for (Service service : services) {
+                assertThat(service.map("build")).as(service.name())
+                        .containsEntry("dockerfile", "deploy/docker/Dockerfile");
+                String user = service.string("user").orElse(imageUser);
+                assertThat(user.split(":")[0]).as(service.name()).isNotIn("root", "0", "").matches("[1-9][0-9]*");
+            }
+        }
+
+        @Test
+        void noOtherServiceIsToldToRunAsRoot() {
+            // traefik, postgres and watchtower run as their images decide (postgres drops to its own user).
             for (Service service : COMPOSE.services()) {
                 service.string("user").ifPresent(user -> assertThat(user.split(":")[0]).as(service.name())
                         .isNotIn("root", "0", ""));
@@ -524,20 +607,41 @@ class ComposeServicesTests {
         void postgres17KeepsItsDataInANamedVolume() {
             Service postgres = COMPOSE.service("postgres");
             assertThat(postgres.string("image").orElse("")).matches("postgres:17(\\.[0-9]+)*(-.*)?");
-            assertThat(postgres.strings("volumes")).containsExactly("postgres-data:/var/lib/postgresql/data");
+            assertThat(postgres.strings("volumes")).containsExactly("postgres-data:/var/lib/postgresql/data",
+                    "./postgres/initdb:/docker-entrypoint-initdb.d:ro");
             assertThat(ComposeFile.asMap(COMPOSE.volumes().get("postgres-data")))
                     .containsEntry("name", "agent-forge-postgres-data");
         }
 
         @Test
-        void theDatabaseUserAndPasswordAreTheOnesTheServicesUse() {
+        void theRegistryUsesTheDatabaseOwnersUserAndPassword() {
             Map<String, String> postgres = COMPOSE.service("postgres").environment();
-            for (String name : List.of("registry", "agent")) {
-                Map<String, String> env = COMPOSE.service(name).environment();
-                assertThat(env.get("AGENTFORGE_DATABASE_USER")).as(name).isEqualTo(postgres.get("POSTGRES_USER"));
-                assertThat(env.get("AGENTFORGE_DATABASE_PASSWORD")).as(name)
-                        .isEqualTo(postgres.get("POSTGRES_PASSWORD"));
-            }
+            Map<String, String> registry = COMPOSE.service("registry").environment();
+            assertThat(registry.get("AGENTFORGE_DATABASE_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
+            assertThat(registry.get("AGENTFORGE_DATABASE_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+        }
+
+        @Test
+        void theAgentAndTheRegistryUseDifferentDatabaseUsers() {
+            Map<String, String> registry = RESOLVED.service("registry").environment();
+            Map<String, String> agent = RESOLVED.service("agent").environment();
+            assertThat(agent.get("AGENTFORGE_DATABASE_USER")).isEqualTo("agent")
+                    .isNotEqualTo(registry.get("AGENTFORGE_DATABASE_USER"));
+            assertThat(agent.get("AGENTFORGE_DATABASE_PASSWORD"))
+                    .isNotEqualTo(registry.get("AGENTFORGE_DATABASE_PASSWORD"));
+            assertThat(COMPOSE.service("agent").environment().get("AGENTFORGE_DATABASE_PASSWORD"))
+                    .startsWith("${AGENTFORGE_AGENT_DATABASE_PASSWORD:?");
+        }
+
+        @Test
+        void postgresCreatesTheAgentsUserWithThePasswordTheAgentUses() {
+            Service postgres = COMPOSE.service("postgres");
+            assertThat(postgres.strings("volumes")).contains("./postgres/initdb:/docker-entrypoint-initdb.d:ro");
+            assertThat(postgres.environment().get("AGENTFORGE_AGENT_DATABASE_PASSWORD"))
+                    .isEqualTo(COMPOSE.service("agent").environment().get("AGENTFORGE_DATABASE_PASSWORD"));
+            assertThat(ComposeFile.DIR.resolve("postgres/initdb/10-agent-schema.sql")).isRegularFile();
+            assertThat(ComposeFile.DIR.resolve("postgres/initdb/20-agent-password.sh")).isExecutable()
+                    .content().contains("AGENTFORGE_AGENT_DATABASE_PASSWORD", "ALTER ROLE agent");
         }
     }
 

@@ -48,12 +48,14 @@ class GenEnvScriptTests {
     class AFreshEnvFile {
 
         @Test
-        void holdsAWellFormedAdminKeyAndAStrongDatabasePassword() throws Exception {
+        void holdsAWellFormedAdminKeyAndAStrongPasswordForEachDatabaseUser() throws Exception {
             Path env = temp.resolve(".env");
             assertThat(run(env.toString()).exitCode()).isZero();
             Map<String, String> values = EnvFile.read(env).resolved();
             assertThat(values.get("AGENTFORGE_ADMIN_KEY")).matches(API_KEY);
             assertThat(values.get("AGENTFORGE_DATABASE_PASSWORD")).matches("[A-Za-z0-9]{32}");
+            assertThat(values.get("AGENTFORGE_AGENT_DATABASE_PASSWORD")).matches("[A-Za-z0-9]{32}")
+                    .isNotEqualTo(values.get("AGENTFORGE_DATABASE_PASSWORD"));
         }
 
         @Test
@@ -84,7 +86,8 @@ class GenEnvScriptTests {
             Path env = temp.resolve(".env");
             run(env.toString());
             List<String> generated = Stream.concat(KEYS.stream(),
-                            Stream.of("AGENTFORGE_DATABASE_PASSWORD", "TRAEFIK_DASHBOARD_USERS"))
+                            Stream.of("AGENTFORGE_DATABASE_PASSWORD", "AGENTFORGE_AGENT_DATABASE_PASSWORD",
+                                    "TRAEFIK_DASHBOARD_USERS"))
                     .map(key -> key + "=").toList();
             assertThat(Files.readAllLines(env)).filteredOn(line -> generated.stream().noneMatch(line::startsWith))
                     .containsExactlyElementsOf(Files.readAllLines(ComposeFile.ENV_EXAMPLE).stream()
