@@ -29,6 +29,11 @@ public class ConsoleRelayBench {
         String csrfHeader = find(page, "name=\"csrf-header\" content=\"([^\"]+)\"");
         String csrfToken = find(page, "name=\"csrf-token\" content=\"([^\"]+)\"");
         String agentId = find(page, "<option value=\"([^\"]+)\"");
+        // The console talks only to the agent picked with the picker's form.
+        browser.send(HttpRequest.newBuilder(URI.create(console + "/chat/agent"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrfToken + "&agent=" + agentId)).build(),
+                HttpResponse.BodyHandlers.discarding());
         String message = "what is (3+4)*2?";
         List<Long> direct = new ArrayList<>(), relayed = new ArrayList<>();
         for (int i = 0; i < questions + 10; i++) {

@@ -75,11 +75,16 @@
     };
 
     // --- Layout helpers -----------------------------------------------------------------------------------------
+    // Choosing another agent in the picker sends the picker's form (a POST with the CSRF token); the page never
+    // switches agents from its URL.
+    const agentForm = document.getElementById('agent-form');
+    const useAgent = document.getElementById('use-agent');
     agentSelect?.addEventListener('change', () => {
-        const url = new URL(window.location.href);
-        url.search = '';
-        url.searchParams.set('agent', agentSelect.value);
-        window.location.assign(url);
+        if (agentForm.dataset.active) {
+            agentForm.requestSubmit();
+        } else if (useAgent) {
+            useAgent.hidden = false;
+        }
     });
     sidebarToggle?.addEventListener('click', () => {
         const open = !sidebar.classList.contains('open');
@@ -205,9 +210,7 @@
         if (done.conversationId) {
             conversationInput.value = done.conversationId;
             const url = new URL(window.location.href);
-            if (agentSelect && agentSelect.value) {
-                url.searchParams.set('agent', agentSelect.value);
-            }
+            url.searchParams.delete('agent');
             url.searchParams.set('c', done.conversationId);
             window.history.replaceState(null, '', url);
             const history = document.getElementById('history');
@@ -327,7 +330,7 @@
                 credentials: 'same-origin',
                 signal: controller.signal,
                 body: JSON.stringify({
-                    agent: agentSelect ? agentSelect.value : null,
+                    agent: form.dataset.agent || null,
                     message: question,
                     conversationId: conversationInput.value || null,
                     ...options(),

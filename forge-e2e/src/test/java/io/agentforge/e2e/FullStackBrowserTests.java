@@ -170,6 +170,7 @@ class FullStackBrowserTests {
     void anArithmeticQuestionStreamsTheOfflineAnswerWithTheCalculatorStep() throws IOException {
         page.navigate(console.url() + "/");
         assertThat(page.locator("#agent")).containsText("agent");
+        useTheAgent();
 
         Locator message = page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message")
                 .setExact(true));
@@ -204,6 +205,7 @@ class FullStackBrowserTests {
     @Order(2)
     void theConversationReopensFromTheHistoryWithItsQuestionAndAnswer() throws IOException {
         page.navigate(console.url() + "/");
+        useTheAgent();
 
         page.locator("#history a").filter(new Locator.FilterOptions().setHasText(QUESTION)).click();
 
@@ -280,6 +282,12 @@ class FullStackBrowserTests {
                 .as("the page followed the change feed without a reload").isEqualTo(true);
         assertThat(upInstances("calculator")).isEmpty();
         assertThat(consoleErrors).isEmpty();
+    }
+
+    /** The console talks to no agent until the person picks one (a new browser context is a new session). */
+    private void useTheAgent() {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent")).click();
+        assertThat(page.locator("#history")).isAttached();
     }
 
     /** Counts the text pieces appended to answers as they stream in (the final answer replaces them). */

@@ -125,8 +125,7 @@ class ChatController {
         }
         String caller = caller(authentication).id();
         return conversations.find(id).filter(c -> c.owner().equals(caller))
-                .orElseThrow(() -> new ChatException(HttpStatus.NOT_FOUND, "not-found",
-                        "No conversation '" + id + "' of yours"));
+                .orElseThrow(() -> ChatException.conversationNotFound(id));
     }
 
     private void limit(Caller caller) {

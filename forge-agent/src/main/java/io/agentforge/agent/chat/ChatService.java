@@ -405,8 +405,7 @@ public class ChatService {
         }
         return conversations.find(conversationId)
                 .filter(c -> c.owner().equals(caller))
-                .orElseThrow(() -> new ChatException(HttpStatus.NOT_FOUND, "not-found",
-                        "No conversation '" + conversationId + "' of yours"));
+                .orElseThrow(() -> ChatException.conversationNotFound(conversationId));
     }
 
     private static void count(ChatResponse response, long[] usage) {

@@ -2,7 +2,9 @@ package io.agentforge.agent.config;
 
 import io.agentforge.agent.chat.AgentProperties;
 import io.agentforge.agent.chat.ChatService;
+import io.agentforge.agent.conversation.ConversationProperties;
 import io.agentforge.agent.conversation.ConversationStore;
+import io.agentforge.agent.conversation.ConversationSweeper;
 import io.agentforge.agent.conversation.InMemoryConversationStore;
 import io.agentforge.agent.conversation.JdbcConversationStore;
 import io.agentforge.agent.model.OfflineChatModel;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
 
 import javax.sql.DataSource;
@@ -59,19 +62,27 @@ class AgentConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
     static class Conversations {
 
         @Bean
         @ConditionalOnExpression("'${spring.datasource.url:}' != ''")
         @DependsOnDatabaseInitialization
-        ConversationStore jdbcConversationStore(DataSource dataSource, JsonMapper json) {
-            return new JdbcConversationStore(dataSource, json, 200);
+        ConversationStore jdbcConversationStore(DataSource dataSource, JsonMapper json,
+                                                ConversationProperties limits) {
+            return new JdbcConversationStore(dataSource, json, limits);
         }
 
         @Bean
         @ConditionalOnMissingBean(ConversationStore.class)
-        ConversationStore inMemoryConversationStore() {
-            return new InMemoryConversationStore(10_000, 200);
+        ConversationStore inMemoryConversationStore(ConversationProperties limits) {
+            return new InMemoryConversationStore(limits);
+        }
+
+        @Bean
+        ConversationSweeper conversationSweeper(ConversationStore store, ConversationProperties limits,
+                                                Clock clock) {
+            return new ConversationSweeper(store, limits, clock);
         }
     }
 }

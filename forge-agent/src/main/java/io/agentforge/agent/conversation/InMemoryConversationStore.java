@@ -7,16 +7,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Conversations of one agent process; bounded so a flood of new conversations can't exhaust memory. */
+/**
+ * Conversations of one agent process; bounded per caller and in total so a flood of new conversations can't exhaust
+ * memory.
+ */
 public final class InMemoryConversationStore implements ConversationStore {
 
     private final ConcurrentHashMap<String, Conversation> conversations = new ConcurrentHashMap<>();
-    private final int maxConversations;
+    private final int maxTotal;
+    private final int maxPerCaller;
     private final int maxTurns;
 
-    public InMemoryConversationStore(int maxConversations, int maxTurns) {
-        this.maxConversations = maxConversations;
-        this.maxTurns = maxTurns;
+    public InMemoryConversationStore(ConversationProperties limits) {
+        this.maxTotal = limits.maxTotal();
+        this.maxPerCaller = limits.maxPerCaller();
+        this.maxTurns = limits.maxTurns();
     }
 
     @Override
@@ -36,7 +41,9 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     @Override
     public void append(String id, String owner, String question, String answer, List<ToolStep> steps, Instant at) {
+        boolean[] created = {false};
         conversations.compute(id, (key, existing) -> {
+            created[0] = existing == null;
             Conversation base = existing != null ? existing
                     : new Conversation(id, owner, Titles.of(question), at, at, List.of());
             List<Conversation.Turn> turns = new ArrayList<>(base.turns());
@@ -46,11 +53,32 @@ public final class InMemoryConversationStore implements ConversationStore {
             }
             return new Conversation(id, base.owner(), base.title(), base.createdAt(), at, turns);
         });
-        if (conversations.size() > maxConversations) {
+        if (created[0]) {
+            List<Conversation> owners = conversations.values().stream().filter(c -> c.owner().equals(owner))
+                    .toList();
+            if (owners.size() > maxPerCaller) {
+                owners.stream().filter(c -> !c.id().equals(id))
+                        .sorted(Comparator.comparing(Conversation::updatedAt))
+                        .limit(owners.size() - maxPerCaller)
+                        .forEach(oldest -> conversations.remove(oldest.id()));
+            }
+        }
+        if (conversations.size() > maxTotal) {
             // Evict the oldest tenth in one pass, so a full store doesn't scan everything on every question.
             conversations.values().stream().sorted(Comparator.comparing(Conversation::updatedAt))
-                    .limit(Math.max(1, maxConversations / 10))
+                    .limit(Math.max(1, maxTotal / 10))
                     .forEach(oldest -> conversations.remove(oldest.id()));
         }
+    }
+
+    @Override
+    public int prune(Instant before) {
+        int removed = 0;
+        for (Conversation conversation : conversations.values()) {
+            if (conversation.updatedAt().isBefore(before) && conversations.remove(conversation.id(), conversation)) {
+                removed++;
+            }
+        }
+        return removed;
     }
 }

@@ -23,12 +23,14 @@ public final class JdbcConversationStore implements ConversationStore {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final int maxTurns;
+    private final int maxPerCaller;
 
-    public JdbcConversationStore(DataSource dataSource, JsonMapper json, int maxTurns) {
+    public JdbcConversationStore(DataSource dataSource, JsonMapper json, ConversationProperties limits) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.json = json;
-        this.maxTurns = maxTurns;
+        this.maxTurns = limits.maxTurns();
+        this.maxPerCaller = limits.maxPerCaller();
     }
 
     @Override
@@ -60,15 +62,31 @@ public final class JdbcConversationStore implements ConversationStore {
     public void append(String id, String owner, String question, String answer, List<ToolStep> steps, Instant at) {
         OffsetDateTime time = at.atOffset(ZoneOffset.UTC);
         tx.executeWithoutResult(status -> {
-            jdbc.update("""
+            // xmax = 0 only for a freshly inserted row: the owner's cap is checked only when a conversation is new.
+            Boolean created = jdbc.queryForObject("""
                     insert into conversations (id, owner, title, created_at, updated_at) values (?, ?, ?, ?, ?)
                     on conflict (id) do update set updated_at = excluded.updated_at
-                    """, id, owner, Titles.of(question), time, time);
+                    returning (xmax = 0)
+                    """, Boolean.class, id, owner, Titles.of(question), time, time);
             jdbc.update("""
                     insert into conversation_turns (conversation_id, seq, question, answer, steps, at)
                     values (?, (select coalesce(max(seq), 0) + 1 from conversation_turns where conversation_id = ?),
                             ?, ?, ?::jsonb, ?)
                     """, id, id, question, answer, json.writeValueAsString(steps), time);
+            if (Boolean.TRUE.equals(created)) {
+                // Turns go with their conversation (on delete cascade). Never the one just written, even if another
+                // replica's clock makes it look older.
+                jdbc.update("""
+                        delete from conversations where id in (
+                            select id from conversations where owner = ? and id <> ?
+                            order by updated_at desc, id offset ?)
+                        """, owner, id, maxPerCaller - 1);
+            }
         });
+    }
+
+    @Override
+    public int prune(Instant before) {
+        return jdbc.update("delete from conversations where updated_at < ?", before.atOffset(ZoneOffset.UTC));
     }
 }

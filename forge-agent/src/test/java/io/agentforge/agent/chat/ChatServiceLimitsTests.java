@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.conversation.ConversationProperties;
 import io.agentforge.agent.conversation.InMemoryConversationStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -237,7 +238,7 @@ class ChatServiceLimitsTests {
 
     private ChatService service(ChatModel model, AgentProperties properties, ToolCallback... tools) {
         ToolCallbackProvider provider = () -> tools;
-        return new ChatService(model, false, provider, new InMemoryConversationStore(100, 20), properties, JSON,
+        return new ChatService(model, false, provider, new InMemoryConversationStore(ConversationProperties.defaults()), properties, JSON,
                 Clock.systemUTC(), new SimpleMeterRegistry());
     }
 

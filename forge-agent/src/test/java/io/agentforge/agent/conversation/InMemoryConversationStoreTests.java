@@ -2,18 +2,26 @@ package io.agentforge.agent.conversation;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class InMemoryConversationStoreTests {
+class InMemoryConversationStoreTests extends ConversationRetentionContract {
+
+    @Override
+    ConversationStore store(ConversationProperties limits) {
+        return new InMemoryConversationStore(limits);
+    }
+
 
     private final Instant start = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
     void aFullStoreForgetsTheLeastRecentlyUpdatedConversations() {
-        InMemoryConversationStore store = new InMemoryConversationStore(20, 5);
+        InMemoryConversationStore store = new InMemoryConversationStore(new ConversationProperties(200, Duration.ofDays(30),
+                Duration.ofHours(1), 5, 20));
         for (int i = 0; i < 21; i++) {
             store.append("c-" + i, "key:alice", "question " + i, "answer", List.of(), start.plusSeconds(i));
         }
@@ -26,7 +34,8 @@ class InMemoryConversationStoreTests {
 
     @Test
     void aConversationKeepsOnlyItsLatestTurns() {
-        InMemoryConversationStore store = new InMemoryConversationStore(20, 2);
+        InMemoryConversationStore store = new InMemoryConversationStore(new ConversationProperties(200, Duration.ofDays(30),
+                Duration.ofHours(1), 2, 20));
         for (int i = 0; i < 3; i++) {
             store.append("c-1", "key:alice", "question " + i, "answer " + i, List.of(), start.plusSeconds(i));
         }

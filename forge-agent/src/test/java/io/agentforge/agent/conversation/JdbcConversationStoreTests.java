@@ -8,12 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class JdbcConversationStoreTests {
+class JdbcConversationStoreTests extends ConversationRetentionContract {
 
     private static EmbeddedPostgres postgres;
     private static JdbcConversationStore store;
@@ -23,7 +24,13 @@ class JdbcConversationStoreTests {
         postgres = EmbeddedPostgres.builder().start();
         Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/agent")
                 .table("agent_schema_history").load().migrate();
-        store = new JdbcConversationStore(postgres.getPostgresDatabase(), ForgeJacksonModule.mapper(), 3);
+        store = new JdbcConversationStore(postgres.getPostgresDatabase(), ForgeJacksonModule.mapper(),
+                new ConversationProperties(200, Duration.ofDays(30), Duration.ofHours(1), 3, 10_000));
+    }
+
+    @Override
+    ConversationStore store(ConversationProperties limits) {
+        return new JdbcConversationStore(postgres.getPostgresDatabase(), ForgeJacksonModule.mapper(), limits);
     }
 
     @AfterAll

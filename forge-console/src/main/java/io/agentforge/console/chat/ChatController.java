@@ -5,6 +5,7 @@ import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
 import io.agentforge.console.RelativeTime;
 import io.agentforge.console.security.Credentials;
+import jakarta.servlet.http.HttpSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,8 +39,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * The chat page, and the relay of an agent's answer stream to the browser. The browser names an agent by id only;
- * the console looks it up in the registry and calls it with the caller's credential, which never reaches the page.
+ * The chat page, and the relay of an agent's answer stream to the browser. The console calls only the agent the person
+ * picked with the picker's form (kept in their session) or the operator's fixed {@code agent-url}: nothing on page
+ * load and no link chooses an agent. The browser names agents by id only; the console looks them up in the registry
+ * and calls them with the caller's credential, which never reaches the page.
  */
 @Controller
 class ChatController {
@@ -47,6 +51,8 @@ class ChatController {
     private static final Logger log = LoggerFactory.getLogger(ChatController.class);
     /** Longer than any agent deadline: the agent ends the stream first. */
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(15);
+    /** The session attribute holding the user's {@link AgentTarget.Pick}. */
+    static final String PICKED_AGENT = ChatController.class.getName() + ".agent";
 
     private final AgentDirectory agents;
     private final AgentGateway gateway;
@@ -65,7 +71,7 @@ class ChatController {
 
     @GetMapping("/")
     String page(@RequestParam(required = false) String agent, @RequestParam(name = "c", required = false) String id,
-                Authentication authentication, Model model) {
+                HttpSession session, Authentication authentication, Model model) {
         List<AgentTarget> available;
         try {
             available = agents.agents();
@@ -73,10 +79,16 @@ class ChatController {
             available = List.of();
             model.addAttribute("agentsProblem", e.problem());
         }
-        AgentTarget selected = available.stream().filter(a -> a.id().equals(agent)).findFirst()
-                .orElse(available.isEmpty() ? null : available.getFirst());
+        AgentTarget.Pick pick = pick(session);
+        AgentTarget selected = agents.chosen(available, pick).orElse(null);
+        // ?agent= only pre-selects the picker: a link can't make the console call an agent the person didn't pick.
+        String preselected = AgentDirectory.byId(available, agent).map(AgentTarget::id)
+                .orElse(selected != null ? selected.id() : available.isEmpty() ? "" : available.getFirst().id());
         model.addAttribute("agents", available);
         model.addAttribute("selected", selected);
+        model.addAttribute("preselected", preselected);
+        model.addAttribute("fixedAgent", agents.fixed());
+        model.addAttribute("pickGone", selected == null && pick != null && !available.isEmpty());
         model.addAttribute("conversationId", "");
         model.addAttribute("turns", List.of());
         if (selected != null && id != null && !id.isBlank()) {
@@ -96,18 +108,44 @@ class ChatController {
         return "chat";
     }
 
+    /**
+     * The picker's form: the only way to choose the agent the console talks to (and sends the user's credential to)
+     * for this session. A POST with the session's CSRF token, so no link or foreign page can choose for the user.
+     */
+    @PostMapping(value = "/chat/agent", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    String pickAgent(@RequestParam(required = false) String agent, HttpSession session,
+                     RedirectAttributes redirect) {
+        if (agents.fixed()) {
+            return "redirect:/";
+        }
+        try {
+            Optional<AgentTarget> picked = AgentDirectory.byId(agents.agents(), agent);
+            if (picked.isPresent()) {
+                session.setAttribute(PICKED_AGENT, picked.get().pick());
+            } else {
+                redirect.addFlashAttribute("pickProblem", new Problem(409, AgentException.NO_AGENT, "Agent gone",
+                        "That agent is no longer registered (it may have restarted). Pick one that is up."));
+            }
+        } catch (RegistryException e) {
+            redirect.addFlashAttribute("pickProblem", e.problem());
+        }
+        return "redirect:/";
+    }
+
+    private static AgentTarget.Pick pick(HttpSession session) {
+        return session != null && session.getAttribute(PICKED_AGENT) instanceof AgentTarget.Pick pick ? pick : null;
+    }
+
     /** The sidebar's history, loaded after the page so a slow agent never delays the page. */
     @GetMapping("/chat/conversations")
-    String conversations(@RequestParam(required = false) String agent,
-                         @RequestParam(name = "c", required = false) String current,
+    String conversations(@RequestParam(name = "c", required = false) String current, HttpSession session,
                          Authentication authentication, Model model) {
         model.addAttribute("current", current == null ? "" : current);
-        model.addAttribute("agentId", agent == null ? "" : agent);
         try {
-            Optional<AgentTarget> target = agents.find(agent);
+            Optional<AgentTarget> target = agents.chosen(agents.agents(), pick(session));
             if (target.isEmpty()) {
                 model.addAttribute("conversations", List.of());
-                model.addAttribute("historyProblem", ChatErrors.noAgent());
+                model.addAttribute("historyProblem", ChatErrors.noAgentPicked());
             } else {
                 Instant now = clock.instant();
                 model.addAttribute("conversations", gateway.conversations(target.get(),
@@ -129,11 +167,11 @@ class ChatController {
      */
     @PostMapping(value = "/chat/stream", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(@RequestBody Question question, Authentication authentication) {
+    SseEmitter stream(@RequestBody Question question, HttpSession session, Authentication authentication) {
         ChatCommand command = question.toCommand();
         String credential = credentials.forAgent(authentication);
         // Before the stream starts, so a gone agent or an unreachable registry is a plain problem the page shows.
-        AgentTarget target = target(command.agent());
+        AgentTarget target = target(command.agent(), pick(session));
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         // When the browser leaves or the stream times out, close the agent's stream so the relay ends at once,
         // even while the agent is silent (a long tool call).
@@ -166,12 +204,23 @@ class ChatController {
         }
     }
 
-    private AgentTarget target(String agent) {
+    /**
+     * The session's agent. The browser's {@code agent} only guards against a page that shows another agent than the
+     * session's (picked in another tab): it never chooses one.
+     */
+    private AgentTarget target(String agent, AgentTarget.Pick pick) {
         try {
             List<AgentTarget> up = agents.agents();
-            return AgentDirectory.find(up, agent).orElseThrow(() -> new ChatProblem(up.isEmpty() ? ChatErrors.noAgent()
+            AgentTarget target = agents.chosen(up, pick).orElseThrow(() -> new ChatProblem(up.isEmpty()
+                    ? ChatErrors.noAgent() : pick == null ? ChatErrors.noAgentPicked()
                     : new Problem(409, AgentException.NO_AGENT, "Agent gone", "The agent you picked is no longer"
                     + " registered (it may have restarted). Reload the page to pick one that is up.")));
+            if (agent != null && !agent.equals(target.id()) && (pick == null || !agent.equals(pick.id()))) {
+                throw new ChatProblem(new Problem(409, AgentException.NO_AGENT, "Another agent picked",
+                        "Another agent was picked for this session (in another tab?). Reload the page to see which"
+                                + " agent you are talking to."));
+            }
+            return target;
         } catch (RegistryException e) {
             throw new ChatProblem(new Problem(503, e.problem().type(), "Registry unavailable",
                     "The registry can't be asked which agents are up right now; try again shortly."));

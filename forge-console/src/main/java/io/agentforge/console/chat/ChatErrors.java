@@ -17,6 +17,11 @@ final class ChatErrors {
                 "No agent is registered and UP. Start one (./forge up starts the example agent), then reload.");
     }
 
+    static Problem noAgentPicked() {
+        return new Problem(409, AgentException.NO_AGENT, "No agent picked",
+                "Pick an agent and press \"Use this agent\": the console talks only to the agent you choose.");
+    }
+
     /** The {@code error} event the browser gets: the problem's fields, {@code retryAfter} seconds, a sentence. */
     static Map<String, Object> event(Problem problem, Duration retryAfter) {
         Map<String, Object> event = new LinkedHashMap<>();

@@ -231,8 +231,25 @@ class ConsoleBrowserTests {
     }
 
     @Test
+    void theChatPageContactsNoAgentUntilThePersonPicksOne() {
+        int before = agent.authorizations().size();
+        page.navigate(consoleUrl + "/?agent=helper-1&c=someone-elses");
+
+        assertThat(page.locator("#pick-notice")).containsText("Pick an agent to start");
+        assertThat(page.locator("#history")).hasCount(0);
+        assertThat(messageBox()).isDisabled();
+        assertThat(agent.authorizations()).as("no request to an agent nobody picked").hasSize(before);
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent")).click();
+
+        assertThat(messageBox()).isEnabled();
+        assertThat(page.locator("#history")).not().containsText("Loading conversations");
+        assertThat(agent.authorizations()).as("the history, from the picked agent").hasSizeGreaterThan(before);
+    }
+
+    @Test
     void aQuestionStreamsAnAnswerWithItsToolStepAndModelHtmlStaysInert() {
-        page.navigate(consoleUrl + "/");
+        openTheChatWithTheAgent();
         Locator message = messageBox();
 
         message.fill("What is six times seven?");
@@ -272,7 +289,7 @@ class ConsoleBrowserTests {
     void theChatPageWorksAtPhoneWidthInTheDarkTheme() {
         page.setViewportSize(390, 844);
         page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
-        page.navigate(consoleUrl + "/");
+        openTheChatWithTheAgent();
 
         assertThat(page.locator("#sidebar")).not().isInViewport();
         page.getByRole(AriaRole.BUTTON,
@@ -288,7 +305,7 @@ class ConsoleBrowserTests {
 
     @Test
     void settingsAreRememberedInTheBrowserAndSentWithEachQuestion() {
-        page.navigate(consoleUrl + "/");
+        openTheChatWithTheAgent();
         page.getByText("Settings").click();
         page.getByLabel("Model").fill("llama3.1:8b");
         page.getByLabel("Temperature").fill("0.3");
@@ -308,6 +325,13 @@ class ConsoleBrowserTests {
             assertThat(question.path("options").path("temperature").asDouble()).isEqualTo(0.3);
             assertThat(question.path("options").path("maxSteps").asInt()).isEqualTo(4);
         });
+    }
+
+    /** Opens the chat and picks the only agent, as a person must before the console talks to any agent. */
+    private void openTheChatWithTheAgent() {
+        page.navigate(consoleUrl + "/");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent")).click();
+        assertThat(messageBox()).isEnabled();
     }
 
     private Locator messageBox() {

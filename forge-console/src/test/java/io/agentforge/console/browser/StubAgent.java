@@ -39,6 +39,7 @@ final class StubAgent extends StubServer {
         server.createContext("/api/v1/conversations", this::conversations);
     }
 
+    /** The Authorization header of every request the agent received (null for none), oldest first. */
     List<String> authorizations() {
         return List.copyOf(authorizations);
     }
@@ -98,6 +99,7 @@ final class StubAgent extends StubServer {
     }
 
     private void conversations(HttpExchange exchange) throws IOException {
+        authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         String path = exchange.getRequestURI().getPath();
         if (path.equals("/api/v1/conversations")) {
             List<Map<String, Object>> summaries = new ArrayList<>();

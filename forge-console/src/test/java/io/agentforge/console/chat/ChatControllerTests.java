@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static io.agentforge.console.support.Sessions.picked;
 import static io.agentforge.console.support.Sessions.signedIn;
 import static io.agentforge.console.support.WebTestConfiguration.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +31,8 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -75,6 +79,96 @@ class ChatControllerTests {
         }
 
         @Test
+        void withOneAgentAndNonePickedThePageOffersItAndCallsNoAgent() throws Exception {
+            String html = mvc.perform(get("/").param("c", "conv-1").with(signedIn()))
+                    .andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(html).contains("action=\"/chat/agent\"", "name=\"_csrf\"", "Use this agent",
+                    "Pick an agent to start", "value=\"helper-1\"")
+                    .doesNotContain("hx-get=\"/chat/conversations");
+            assertThat(html).containsPattern("<textarea[^>]*disabled");
+            assertThat(agent.credentials()).isEmpty();
+        }
+
+        @Test
+        void aLinkNamingAnAgentOnlyPreselectsItInThePicker() throws Exception {
+            registry.add(Instances.agent("writer-1", "writer", "http://10.1.1.3:8082", NOW));
+
+            String html = mvc.perform(get("/").param("agent", "writer-1").param("c", "conv-1").with(signedIn()))
+                    .andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(html).containsPattern("value=\"writer-1\"\\s+selected")
+                    .doesNotContain("hx-get=\"/chat/conversations");
+            assertThat(agent.credentials()).isEmpty();
+        }
+
+        @Test
+        void pickingAnAgentIsAFormPostWithItsCsrfTokenAndThenThePageTalksToIt() throws Exception {
+            mvc.perform(post("/chat/agent").with(signedIn()).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                            .param("agent", "helper-1"))
+                    .andExpect(status().isForbidden());
+            MockHttpSession session = picked(mvc, "helper-1", signedIn());
+
+            String html = mvc.perform(get("/").session(session).with(signedIn()))
+                    .andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(html).contains("hx-get=\"/chat/conversations?c=\"", "data-agent=\"helper-1\"")
+                    .doesNotContain("Pick an agent to start").doesNotContainPattern("<textarea[^>]*disabled");
+        }
+
+        @Test
+        void aLinkNamingAnotherAgentKeepsThePickAndOffersTheSwitch() throws Exception {
+            registry.add(Instances.agent("writer-1", "writer", "http://10.1.1.3:8082", NOW));
+            MockHttpSession session = picked(mvc, "helper-1", signedIn());
+
+            String html = mvc.perform(get("/").param("agent", "writer-1").session(session).with(signedIn()))
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(html).contains("data-agent=\"helper-1\"", "You are talking to")
+                    .containsPattern("value=\"writer-1\"\\s+selected");
+        }
+
+        @Test
+        void pickingAnAgentNotInTheRegistryPicksNothingAndSaysSo() throws Exception {
+            MockHttpSession session = new MockHttpSession();
+            mvc.perform(post("/chat/agent").session(session).with(signedIn()).with(csrf())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("agent", "attacker-1"))
+                    .andExpect(redirectedUrl("/"))
+                    .andExpect(flash().attributeExists("pickProblem"));
+
+            assertThat(session.getAttributeNames().asIterator()).toIterable()
+                    .noneMatch(name -> name.endsWith(".agent"));
+        }
+
+        @Test
+        void aPickedAgentThatRestartedIsFoundAgainByItsServiceName() throws Exception {
+            MockHttpSession session = picked(mvc, "helper-1", signedIn());
+            registry.clear();
+            registry.add(Instances.agent("helper-2", "helper", "http://10.1.1.9:8082", NOW));
+
+            String html = mvc.perform(get("/").session(session).with(signedIn()))
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(html).contains("data-agent=\"helper-2\"");
+        }
+
+        @Test
+        void aPickedAgentThatIsGoneAsksForANewPick() throws Exception {
+            MockHttpSession session = picked(mvc, "helper-1", signedIn());
+            registry.clear();
+            registry.add(Instances.agent("writer-1", "writer", "http://10.1.1.3:8082", NOW));
+
+            String html = mvc.perform(get("/").param("c", "conv-1").session(session).with(signedIn()))
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(html).contains("The agent you picked is gone.").doesNotContain("data-agent=\"writer-1\"");
+            assertThat(agent.credentials()).isEmpty();
+        }
+
+        @Test
         void anUnreachableRegistryIsSaidPlainly() throws Exception {
             registry.failWith(new RegistryUnreachableException("GET http://registry/api/v1/services got no answer",
                     null));
@@ -103,7 +197,8 @@ class ChatControllerTests {
                                     MAPPER.readTree("{\"expression\":\"2+2\"}"), MAPPER.readTree("{\"result\":\"4\"}"),
                                     null, 3)), NOW))));
 
-            String html = mvc.perform(get("/").param("agent", "helper-1").param("c", "conv-1").with(signedIn()))
+            String html = mvc.perform(get("/").param("c", "conv-1").session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn()))
                     .andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
 
@@ -116,7 +211,7 @@ class ChatControllerTests {
 
         @Test
         void anUnknownConversationIsReportedNotFatal() throws Exception {
-            mvc.perform(get("/").param("c", "gone-1").with(signedIn()))
+            mvc.perform(get("/").param("c", "gone-1").session(picked(mvc, "helper-1", signedIn())).with(signedIn()))
                     .andExpect(status().isOk())
                     .andExpect(content().string(containsString("Conversation not found")));
         }
@@ -130,12 +225,12 @@ class ChatControllerTests {
             agent.addConversation(new Conversations.Conversation("conv-7", "Compound interest", NOW.minusSeconds(120),
                     NOW.minusSeconds(120), List.of()));
 
-            String html = mvc.perform(get("/chat/conversations").param("agent", "helper-1").param("c", "conv-7")
-                            .header("HX-Request", "true").with(signedIn()))
+            String html = mvc.perform(get("/chat/conversations").param("c", "conv-7")
+                            .header("HX-Request", "true").session(picked(mvc, "helper-1", signedIn())).with(signedIn()))
                     .andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
 
-            assertThat(html).contains("Compound interest", "2 min ago", "href=\"/?agent=helper-1&amp;c=conv-7\"",
+            assertThat(html).contains("Compound interest", "2 min ago", "href=\"/?c=conv-7\"",
                     "aria-current=\"page\"").doesNotContain("<html");
         }
 
@@ -144,9 +239,17 @@ class ChatControllerTests {
             agent.failWith(new AgentException(new Problem(0, AgentException.UNREACHABLE, "Agent unreachable",
                     "The agent at http://10.1.1.1:8082 can't be reached")));
 
-            mvc.perform(get("/chat/conversations").param("agent", "helper-1").with(signedIn()))
+            mvc.perform(get("/chat/conversations").session(picked(mvc, "helper-1", signedIn())).with(signedIn()))
                     .andExpect(status().isOk())
                     .andExpect(content().string(containsString("Agent unreachable")));
+        }
+
+        @Test
+        void withoutAPickNoAgentIsAskedEvenWhenTheRequestNamesOne() throws Exception {
+            mvc.perform(get("/chat/conversations").param("agent", "helper-1").with(signedIn()))
+                    .andExpect(status().isOk())
+                    .andExpect(content().string(containsString("No agent picked")));
+            assertThat(agent.credentials()).isEmpty();
         }
     }
 
@@ -215,8 +318,19 @@ class ChatControllerTests {
         }
 
         @Test
-        void anAgentIdNotInTheRegistryIsNeverCalledAndTheProblemSaysToReload() throws Exception {
+        void withoutAPickTheQuestionIsRefusedAndNoAgentCalled() throws Exception {
             mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+                            .content("{\"agent\":\"helper-1\",\"message\":\"hi\"}"))
+                    .andExpect(status().isConflict())
+                    .andExpect(jsonPath("$.title").value("No agent picked"));
+            assertThat(agent.calls()).isEmpty();
+        }
+
+        @Test
+        void anAgentIdOtherThanThePickedOneIsNeverCalledAndTheProblemSaysToReload() throws Exception {
+            mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", signedIn())).with(signedIn()).with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
                             .content("{\"agent\":\"attacker-1\",\"message\":\"hi\"}"))
@@ -272,7 +386,8 @@ class ChatControllerTests {
         }
 
         private String stream(String json) throws Exception {
-            MvcResult result = mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+            MvcResult result = mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn()).with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM)
                             .content(json))

@@ -52,7 +52,7 @@ class HttpAgentGatewayTests {
     }
 
     private AgentTarget agent() {
-        return new AgentTarget("a-1", "a", "", URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        return new AgentTarget("a-1", "a", "a", "", URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
     }
 
     private void answer(String path, int status, String contentType, Map<String, String> headers, String body) {
@@ -205,7 +205,7 @@ class HttpAgentGatewayTests {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        AgentTarget gone = new AgentTarget("a-1", "a", "", URI.create("http://127.0.0.1:" + closedPort));
+        AgentTarget gone = new AgentTarget("a-1", "a", "a", "", URI.create("http://127.0.0.1:" + closedPort));
 
         assertThatThrownBy(() -> gateway.conversations(gone, KEY))
                 .isInstanceOfSatisfying(AgentException.class, e -> {

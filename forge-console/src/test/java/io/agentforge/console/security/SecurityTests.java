@@ -18,6 +18,7 @@ import org.springframework.test.web.servlet.MvcResult;
 import java.util.List;
 import java.util.Map;
 
+import static io.agentforge.console.support.Sessions.picked;
 import static io.agentforge.console.support.Sessions.signedIn;
 import static io.agentforge.console.support.WebTestConfiguration.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +142,9 @@ class SecurityTests {
             MockHttpSession session = (MockHttpSession) login.getRequest().getSession(false);
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
+            mvc.perform(post("/chat/agent").session(session).with(csrf())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("agent", "helper-1"))
+                    .andExpect(redirectedUrl("/"));
             String page = mvc.perform(get("/").session(session)).andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
             MvcResult stream = mvc.perform(post("/chat/stream").session(session).with(csrf())
@@ -208,7 +212,8 @@ class SecurityTests {
         void theAgentIsCalledWithTheConsolesOwnKey() throws Exception {
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
-            mvc.perform(post("/chat/stream").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+            mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1")).with(csrf())
+                    .contentType(MediaType.APPLICATION_JSON)
                     .content("{\"message\":\"hi\"}")).andReturn().getAsyncResult(10_000);
 
             assertThat(agent.calls()).singleElement()
