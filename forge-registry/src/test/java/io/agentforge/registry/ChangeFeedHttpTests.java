@@ -46,8 +46,8 @@ class ChangeFeedHttpTests {
     @BeforeAll
     void keys() {
         http = new Http("http://127.0.0.1:" + port);
-        serviceKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "feed-svc", "roles", List.of("service")))
-                .as(ApiKeyCreated.class).key();
+        serviceKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "feed-svc", "roles", List.of("service"),
+                "services", List.of("feed", "feed-exp", "resume"))).as(ApiKeyCreated.class).key();
     }
 
     SseSubscription subscribe(String... headers) {
@@ -77,6 +77,42 @@ class ChangeFeedHttpTests {
             assertThat(statusChange.type()).isEqualTo(ChangeType.STATUS_CHANGED);
             assertThat(statusChange.instance().status()).isEqualTo(InstanceStatus.DOWN);
             assertThat(statusChange.id()).isEqualTo(Long.parseLong(events.get(2).id()));
+        }
+    }
+
+    @Test
+    void aRevokedKeyIsAnnouncedWithItsIdAndNoInstance() throws Exception {
+        ApiKeyCreated revoked = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "doomed", "roles",
+                List.of("client"))).as(ApiKeyCreated.class);
+        try (SseSubscription feed = subscribe()) {
+            assertThat(feed.status()).isEqualTo(200);
+
+            assertThat(http.delete("/api/v1/keys/" + revoked.keyId(), ADMIN_KEY).status()).isEqualTo(204);
+
+            SseSubscription.Event event = feed.next("key-revoked", WAIT);
+            assertThat(event).isNotNull();
+            ChangeEvent change = parse(event);
+            assertThat(change.type()).isEqualTo(ChangeType.KEY_REVOKED);
+            assertThat(change.keyId()).isEqualTo(revoked.keyId());
+            assertThat(change.instance()).isNull();
+            assertThat(event.data()).doesNotContain("instance");
+            assertThat(change.id()).isEqualTo(Long.parseLong(event.id()));
+        }
+    }
+
+    @Test
+    void aSubscriberWhoseOwnKeyIsRevokedGetsTheEventAndThenTheStreamEnds() throws Exception {
+        ApiKeyCreated key = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "listener", "roles",
+                List.of("client"))).as(ApiKeyCreated.class);
+        try (SseSubscription feed = new SseSubscription(http.request("/api/v1/events", key.key()).GET().build())) {
+            assertThat(feed.status()).isEqualTo(200);
+
+            http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY);
+
+            SseSubscription.Event event = feed.next("key-revoked", WAIT);
+            assertThat(event).isNotNull();
+            assertThat(parse(event).keyId()).isEqualTo(key.keyId());
+            assertThat(feed.awaitEnd(WAIT)).isTrue();
         }
     }
 

@@ -99,8 +99,8 @@ class ExternalIssuerTokenTests {
     @BeforeAll
     void setUp() {
         http = new Http("http://127.0.0.1:" + port);
-        String toolKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "ext-tool", "roles", List.of("service")))
-                .as(ApiKeyCreated.class).key();
+        String toolKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "ext-tool", "roles", List.of("service"),
+                "services", List.of("ext-tool"))).as(ApiKeyCreated.class).key();
         consoleKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "ext-console", "roles",
                 List.of("client"))).as(ApiKeyCreated.class).key();
         assertThat(http.post("/api/v1/instances", toolKey, tool("ext-tool-1", "ext-tool")).status()).isEqualTo(201);

@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostgresReplicasTests {
 
     private static final String ADMIN_KEY = "af_pgadmin0001_abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String CONFIGURED_KEY = "af_pgconfig001_configured-secret-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private String databaseUrl;
@@ -51,8 +52,8 @@ class PostgresReplicasTests {
         second = start();
         a = http(first);
         b = http(second);
-        serviceKey = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-svc", "roles", List.of("service")))
-                .as(ApiKeyCreated.class).key();
+        serviceKey = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-svc", "roles", List.of("service"),
+                "services", List.of("pg*"), "kinds", List.of("TOOL", "AGENT"))).as(ApiKeyCreated.class).key();
     }
 
     private ConfigurableApplicationContext start() {
@@ -62,6 +63,7 @@ class PostgresReplicasTests {
                 "--spring.datasource.url=" + databaseUrl,
                 "--spring.datasource.username=postgres",
                 "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                "--agentforge.registry.security.service-keys=pg-configured:service:services=pgcfg:" + CONFIGURED_KEY,
                 "--agentforge.registry.renewal-flush-interval=100ms",
                 // A rotation on one replica is visible at the other's JWKS on the next request.
                 "--agentforge.registry.token.key-reload-min-gap=0s",
@@ -187,6 +189,53 @@ class PostgresReplicasTests {
             assertThat(verifyAt(fresh, token).getAudience()).containsExactly("pgrestart");
             assertThat(fresh.get("/api/v1/status", key.key()).status()).isEqualTo(200);
             assertThat(fresh.get("/api/v1/keys", ADMIN_KEY).body()).contains(key.keyId());
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void aNameIsOwnedAcrossReplicasUntilAnAdminReleasesIt() {
+        String other = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-other", "roles", List.of("service"),
+                "services", List.of("pgowned"))).as(ApiKeyCreated.class).key();
+        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-owned-1", "pgowned", "pgowned_fn")).status())
+                .isEqualTo(201);
+        assertThat(b.delete("/api/v1/instances/pg-owned-1", serviceKey).status()).isEqualTo(204);
+
+        assertThat(b.post("/api/v1/instances", other, tool("pg-squat-1", "pgowned")).status()).isEqualTo(403);
+        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-fn-1", "pgfn", "pgowned_fn")).status())
+                .as("the function stays with its service while no instance is live").isEqualTo(409);
+        assertThat(b.delete("/api/v1/services/pgowned/owner", ADMIN_KEY).status()).isEqualTo(204);
+        assertThat(a.post("/api/v1/instances", other, tool("pg-squat-1", "pgowned")).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aRevocationThroughOneReplicaReachesSubscribersOfTheOther() throws Exception {
+        ApiKeyCreated doomed = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-doomed", "roles",
+                List.of("client"))).as(ApiKeyCreated.class);
+        try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
+            assertThat(feed.status()).isEqualTo(200);
+
+            assertThat(a.delete("/api/v1/keys/" + doomed.keyId(), ADMIN_KEY).status()).isEqualTo(204);
+
+            SseSubscription.Event event = feed.next("key-revoked", WAIT);
+            assertThat(event).isNotNull();
+            assertThat(Http.JSON.readValue(event.data(), ChangeEvent.class).keyId()).isEqualTo(doomed.keyId());
+        }
+    }
+
+    @Test
+    void aConfiguredKeyRevokedThroughTheApiStaysRevokedAfterARestart() {
+        assertThat(a.get("/api/v1/status", CONFIGURED_KEY).status()).isEqualTo(200);
+        assertThat(a.delete("/api/v1/keys/pgconfig001", ADMIN_KEY).status()).isEqualTo(204);
+
+        ConfigurableApplicationContext restarted = start();
+        try {
+            Http fresh = http(restarted);
+            assertThat(fresh.get("/api/v1/status", CONFIGURED_KEY).status()).isEqualTo(401);
+            assertThat(fresh.get("/api/v1/keys", ADMIN_KEY).json().valueStream()
+                    .filter(k -> k.get("keyId").asString().equals("pgconfig001")).findFirst().orElseThrow()
+                    .get("revokedAt").isNull()).isFalse();
         } finally {
             restarted.close();
         }

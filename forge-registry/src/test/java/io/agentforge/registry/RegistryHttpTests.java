@@ -51,14 +51,22 @@ class RegistryHttpTests {
     @BeforeAll
     void keys() {
         http = new Http("http://127.0.0.1:" + port);
-        serviceKey = createKey("calculator-svc", "service");
-        otherServiceKey = createKey("other-svc", "service");
+        serviceKey = createKey("calculator-svc", List.of("reg", "anon-agent", "owner", "thief", "ssrf", "disc",
+                "disc-agent", "exp", "status-agent", "joined", "owned", "renew", "kind"), List.of("TOOL", "AGENT"));
+        otherServiceKey = createKey("other-svc", List.of("joined", "owned"), List.of("TOOL"));
         clientKey = createKey("console", "client");
     }
 
     String createKey(String name, String role) {
         Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles", List.of(role)));
         assertThat(response.status()).isEqualTo(201);
+        return response.as(ApiKeyCreated.class).key();
+    }
+
+    String createKey(String name, List<String> services, List<String> kinds) {
+        Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles",
+                List.of("service"), "services", services, "kinds", kinds));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.as(ApiKeyCreated.class).key();
     }
 
@@ -123,15 +131,26 @@ class RegistryHttpTests {
         void anotherServiceKeyCannotJoinAServiceThatIsRegistered() {
             assertThat(register(tool("joined-1", "joined"), serviceKey).status()).isEqualTo(201);
 
-            assertProblem(register(tool("joined-2", "joined"), otherServiceKey), 403, "forbidden");
+            assertProblem(register(tool("joined-2", "joined"), otherServiceKey), 403, "name-owned");
             assertThat(register(tool("joined-3", "joined"), serviceKey).status()).isEqualTo(201);
             assertThat(register(tool("joined-4", "joined"), ADMIN_KEY).status()).isEqualTo(201);
 
             for (String id : List.of("joined-1", "joined-3", "joined-4")) {
                 assertThat(http.delete("/api/v1/instances/" + id, ADMIN_KEY).status()).isEqualTo(204);
             }
+            Http.Response squat = register(tool("joined-5", "joined"), otherServiceKey);
+            assertProblem(squat, 403, "name-owned");
+            assertThat(squat.json().get("detail").asString())
+                    .as("a name stays with its key while no instance is live")
+                    .contains("owned by another API key", "DELETE /api/v1/services/joined/owner")
+                    .doesNotContain(serviceKey.substring(3, 15));
+
+            assertProblem(http.delete("/api/v1/services/joined/owner", serviceKey), 403, "forbidden");
+            assertThat(http.delete("/api/v1/services/joined/owner", ADMIN_KEY).status()).isEqualTo(204);
             assertThat(register(tool("joined-5", "joined"), otherServiceKey).status())
-                    .as("a service with no live instance is free again").isEqualTo(201);
+                    .as("a released name is claimed by the next registration").isEqualTo(201);
+            assertProblem(register(tool("joined-6", "joined"), serviceKey), 403, "name-owned");
+            assertProblem(http.delete("/api/v1/services/joined/owner", ADMIN_KEY), 409, "name-in-use");
             assertThat(http.delete("/api/v1/instances/joined-5", ADMIN_KEY).status()).isEqualTo(204);
         }
 
@@ -168,6 +187,80 @@ class RegistryHttpTests {
         void otherActuatorEndpointsNeedAdmin() {
             assertProblem(http.get("/actuator/metrics", clientKey), 403, "forbidden");
             assertThat(http.get("/actuator/metrics", ADMIN_KEY).status()).isEqualTo(200);
+        }
+    }
+
+    @Nested
+    class ScopedKeys {
+
+        @Test
+        void aNameOutsideTheKeysScopeIsRefusedWithTheNamesItMayUse() {
+            String key = createKey("weather-svc", List.of("weather", "weather-*"), List.of("TOOL"));
+
+            Http.Response response = register(tool("calc-9", "calculator-x"), key);
+
+            assertProblem(response, 403, "out-of-scope");
+            assertThat(response.json().get("detail").asString()).contains("'calculator-x'", "weather, weather-*");
+        }
+
+        @Test
+        void aGlobCoversEveryNameWithItsPrefix() {
+            String key = createKey("globbed-svc", List.of("glob-*"), List.of("TOOL"));
+
+            assertThat(register(tool("glob-a-1", "glob-a"), key).status()).isEqualTo(201);
+            assertThat(register(tool("glob-b-1", "glob-b"), key).status()).isEqualTo(201);
+            assertProblem(register(tool("globx-1", "globx"), key), 403, "out-of-scope");
+            for (String id : List.of("glob-a-1", "glob-b-1")) {
+                assertThat(http.delete("/api/v1/instances/" + id, key).status()).isEqualTo(204);
+            }
+        }
+
+        @Test
+        void aToolKeyCannotRegisterAnAgent() {
+            String key = createKey("fake-agent-svc", List.of("fake-agent"), List.of("TOOL"));
+
+            Http.Response response = register(agent("fake-agent-1", "fake-agent"), key);
+
+            assertProblem(response, 403, "out-of-scope");
+            assertThat(response.json().get("detail").asString()).contains("AGENT", "TOOL");
+            assertThat(http.get("/api/v1/services?kind=AGENT", clientKey).body()).doesNotContain("fake-agent");
+        }
+
+        @Test
+        void aNameOwnedAsAToolCannotBecomeAnAgent() {
+            assertThat(register(tool("kind-1", "kind"), serviceKey).status()).isEqualTo(201);
+
+            Http.Response response = register(agent("kind-2", "kind"), serviceKey);
+
+            assertProblem(response, 409, "kind-conflict");
+            assertThat(response.json().get("detail").asString()).contains("TOOL", "AGENT");
+            assertThat(http.delete("/api/v1/instances/kind-1", serviceKey).status()).isEqualTo(204);
+        }
+
+        @Test
+        void releasingANameNobodyOwnsIsNotFoundAndABadNameIsInvalid() {
+            assertProblem(http.delete("/api/v1/services/never-registered/owner", ADMIN_KEY), 404, "not-found");
+            assertProblem(http.delete("/api/v1/services/Bad_Name/owner", ADMIN_KEY), 400, "validation");
+        }
+
+        @Test
+        void keysShowTheirScopeAndAServiceKeyWithoutOneIsRefused() {
+            Http.Response created = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "scoped", "roles",
+                    List.of("service"), "services", List.of("scoped-*")));
+            ApiKeyCreated key = created.as(ApiKeyCreated.class);
+
+            assertThat(key.services()).containsExactly("scoped-*");
+            assertThat(key.kinds()).containsExactly(io.agentforge.registry.api.ServiceKind.TOOL);
+            JsonNode listed = http.get("/api/v1/keys", ADMIN_KEY).json().valueStream()
+                    .filter(k -> k.get("keyId").asString().equals(key.keyId())).findFirst().orElseThrow();
+            assertThat(listed.get("services").get(0).asString()).isEqualTo("scoped-*");
+            assertThat(listed.get("kinds").get(0).asString()).isEqualTo("TOOL");
+            Http.Response unscoped = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "unscoped", "roles",
+                    List.of("service")));
+            assertProblem(unscoped, 400, "validation");
+            assertThat(unscoped.json().get("detail").asString()).contains("services", "required");
+            assertProblem(http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "glob", "roles", List.of("service"),
+                    "services", List.of("*"))), 400, "validation");
         }
     }
 

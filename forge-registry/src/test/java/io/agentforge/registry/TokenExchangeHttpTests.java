@@ -57,8 +57,8 @@ class TokenExchangeHttpTests {
     @BeforeAll
     void setUp() {
         http = new Http("http://127.0.0.1:" + port);
-        agentKey = createKey("tx-agent", "service");
-        calculatorKey = createKey("tx-calculator", "service");
+        agentKey = createServiceKey("tx-agent", "AGENT", "tx-agent");
+        calculatorKey = createServiceKey("tx-calculator", "TOOL", "tx-calc");
         consoleKey = createKey("tx-console", "client");
         userKey = createKey("alice", "client");
         assertThat(http.post("/api/v1/instances", agentKey, agent("tx-agent-1", "tx-agent")).status()).isEqualTo(201);
@@ -68,6 +68,13 @@ class TokenExchangeHttpTests {
 
     String createKey(String name, String role) {
         Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles", List.of(role)));
+        assertThat(response.status()).isEqualTo(201);
+        return response.as(ApiKeyCreated.class).key();
+    }
+
+    String createServiceKey(String name, String kind, String service) {
+        Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles",
+                List.of("service"), "services", List.of(service), "kinds", List.of(kind)));
         assertThat(response.status()).isEqualTo(201);
         return response.as(ApiKeyCreated.class).key();
     }
@@ -218,7 +225,7 @@ class TokenExchangeHttpTests {
 
         @Test
         void aRevokedClientKeyIsRefusedAtOnce() {
-            String key = createKey("tx-revoked-client", "service");
+            String key = createServiceKey("tx-revoked-client", "TOOL", "tx-revoked");
             assertThat(exchange(key, key, "tx-calc").status()).isEqualTo(200);
 
             assertThat(http.delete("/api/v1/keys/" + keyId(key), ADMIN_KEY).status()).isEqualTo(204);

@@ -1,17 +1,27 @@
 package io.agentforge.registry.api;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /** A newly created API key; {@code key} is the full secret and is never shown again. */
-public record ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key) {
+public record ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key,
+                            List<String> services, Set<ServiceKind> kinds) {
 
     public ApiKeyCreated {
         roles = Set.copyOf(roles);
+        services = services == null ? List.of() : List.copyOf(services);
+        kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
+    }
+
+    /** A created key without a service scope (admin or client). */
+    public ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key) {
+        this(keyId, name, roles, createdAt, key, List.of(), Set.of());
     }
 
     @Override
     public String toString() {
-        return "ApiKeyCreated[keyId=" + keyId + ", name=" + name + ", roles=" + roles + ", key=***]";
+        return "ApiKeyCreated[keyId=" + keyId + ", name=" + name + ", roles=" + roles + ", services=" + services
+                + ", kinds=" + kinds + ", key=***]";
     }
 }

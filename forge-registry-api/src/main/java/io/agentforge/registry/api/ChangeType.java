@@ -9,7 +9,9 @@ public enum ChangeType {
     UPDATED("updated"),
     STATUS_CHANGED("status-changed"),
     DEREGISTERED("deregistered"),
-    EXPIRED("expired");
+    EXPIRED("expired"),
+    /** An API key was revoked: drop whatever was derived from it. The event carries {@code keyId}, no instance. */
+    KEY_REVOKED("key-revoked");
 
     private final String wireName;
 
@@ -30,6 +32,11 @@ public enum ChangeType {
             }
         }
         throw new IllegalArgumentException("unknown change type '" + value + "'");
+    }
+
+    /** Whether the event is about an instance (every type but {@link #KEY_REVOKED}). */
+    public boolean concernsInstance() {
+        return this != KEY_REVOKED;
     }
 
     /** Whether the instance is gone after this change. */

@@ -141,4 +141,52 @@ class WireContractTests {
                     .doesNotContain("supersecret");
         }
     }
+
+    @Nested
+    class ScopedKeys {
+
+        @Test
+        void aServiceKeyNeedsTheNamesItMayRegisterAndDefaultsToTools() {
+            ApiKeyRequest request = json.readValue("""
+                    {"name":"calculator","roles":["service"],"services":["calculator","calc-*"]}""",
+                    ApiKeyRequest.class);
+
+            assertThat(request.services()).containsExactly("calculator", "calc-*");
+            assertThat(request.kinds()).containsExactly(ServiceKind.TOOL);
+            assertThatThrownBy(() -> new ApiKeyRequest("calculator", java.util.Set.of(Role.SERVICE)))
+                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("services")
+                    .hasMessageContaining("required");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"*", "Calc", "calc*x", "calc-**", "-calc", "c"})
+        void servicePatternsAreNamesOrTrailingGlobs(String pattern) {
+            assertThatThrownBy(() -> new ApiKeyRequest("k", java.util.Set.of(Role.SERVICE), List.of(pattern),
+                    null)).isInstanceOf(InvalidFieldException.class).hasMessageContaining("services[0]");
+        }
+
+        @Test
+        void adminAndClientKeysCarryNoScope() {
+            assertThat(new ApiKeyRequest("root", java.util.Set.of(Role.ADMIN, Role.SERVICE)).kinds()).isEmpty();
+            assertThatThrownBy(() -> new ApiKeyRequest("ui", java.util.Set.of(Role.CLIENT), List.of("x1"), null))
+                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("services");
+            assertThatThrownBy(() -> new ApiKeyRequest("ui", java.util.Set.of(Role.CLIENT), null,
+                    java.util.Set.of(ServiceKind.AGENT)))
+                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("kinds");
+        }
+
+        @Test
+        void aKeyRevokedEventCarriesTheKeyIdAndNoInstance() {
+            ChangeEvent event = new ChangeEvent(7, ChangeType.KEY_REVOKED,
+                    java.time.Instant.parse("2026-01-01T00:00:00Z"), null, "abc12345");
+
+            String text = json.writeValueAsString(event);
+
+            assertThat(text).isEqualTo("{\"id\":7,\"type\":\"key-revoked\",\"at\":\"2026-01-01T00:00:00Z\","
+                    + "\"keyId\":\"abc12345\"}");
+            assertThat(json.readValue(text, ChangeEvent.class)).isEqualTo(event);
+            assertThat(ChangeType.KEY_REVOKED.concernsInstance()).isFalse();
+            assertThat(ChangeType.KEY_REVOKED.removesInstance()).isFalse();
+        }
+    }
 }

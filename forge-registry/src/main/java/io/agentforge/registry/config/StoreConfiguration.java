@@ -6,6 +6,7 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.JdbcInstanceStore;
 import io.agentforge.registry.security.ApiKeyStore;
 import io.agentforge.registry.security.InMemoryApiKeyStore;
+import io.agentforge.registry.security.KeyRevocations;
 import io.agentforge.registry.security.JdbcApiKeyStore;
 import io.agentforge.registry.token.InMemorySigningKeyStore;
 import io.agentforge.registry.token.JdbcSigningKeyStore;
@@ -23,6 +24,12 @@ import javax.sql.DataSource;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class StoreConfiguration {
+
+    // Revocations go through the instance store's event log, so the feed of every replica carries them.
+    @Bean
+    KeyRevocations keyRevocations(InstanceStore instanceStore) {
+        return instanceStore::keyRevoked;
+    }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = StoreSelection.STORE_PROPERTY, havingValue = "postgres")

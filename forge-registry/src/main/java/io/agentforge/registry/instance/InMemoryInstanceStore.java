@@ -13,12 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryInstanceStore implements InstanceStore {
 
     private final ConcurrentHashMap<String, Entry> instances = new ConcurrentHashMap<>();
-    // function name -> ids of the instances declaring it; guarded by lock
-    private final Map<String, Set<String>> functionInstances = new HashMap<>();
+    // service name -> its owner, function name -> the service owning it; both guarded by lock
+    private final Map<String, ServiceOwner> owners = new HashMap<>();
+    private final Map<String, String> functionOwners = new HashMap<>();
     private final ArrayDeque<ChangeEvent> events = new ArrayDeque<>();
     private final int eventRetention;
     private final Object lock = new Object();
@@ -45,35 +45,81 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
-    public Registered register(ServiceRegistration registration, String ownerKeyId, Instant now) {
+    public Registered register(ServiceRegistration registration, Registrant registrant, Instant now) {
         synchronized (lock) {
-            checkFunctionOwnership(registration);
+            String service = registration.name();
+            ServiceOwner owner = owners.get(service);
+            if (owner != null) {
+                if (!registrant.admin() && !Objects.equals(owner.keyId(), registrant.keyId())) {
+                    throw new NameOwnedException(service);
+                }
+                if (owner.kind() != registration.kind()) {
+                    throw new KindConflictException(service, owner.kind(), registration.kind());
+                }
+            }
+            for (FunctionDescriptor function : registration.functions()) {
+                String functionOwner = functionOwners.get(function.name());
+                if (functionOwner != null && !functionOwner.equals(service)) {
+                    throw new FunctionConflictException(function.name(), functionOwner);
+                }
+            }
+            checkLimit(registration.instanceId(), registrant);
             Entry previous = instances.get(registration.instanceId());
             InstanceStatus status = previous == null ? InstanceStatus.UP : previous.status;
             Instant registeredAt = previous == null ? now : previous.registeredAt;
-            Entry entry = new Entry(registration, ownerKeyId, registeredAt, status, now,
+            Entry entry = new Entry(registration, registrant.keyId(), registeredAt, status, now,
                     now.plus(registration.leaseDuration()));
-            if (previous != null) {
-                unindexFunctions(previous);
-            }
             instances.put(registration.instanceId(), entry);
+            if (owner == null) {
+                owners.put(service, new ServiceOwner(service, registration.kind(), registrant.keyId(), now));
+            }
             for (FunctionDescriptor function : registration.functions()) {
-                functionInstances.computeIfAbsent(function.name(), k -> new HashSet<>()).add(registration.instanceId());
+                functionOwners.putIfAbsent(function.name(), service);
             }
             Instance instance = entry.instance();
-            append(previous == null ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance);
+            append(previous == null ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
             return new Registered(instance, previous == null);
         }
     }
 
-    private void checkFunctionOwnership(ServiceRegistration registration) {
-        for (FunctionDescriptor function : registration.functions()) {
-            for (String id : functionInstances.getOrDefault(function.name(), Set.of())) {
-                Entry other = instances.get(id);
-                if (other != null && !other.registration.name().equals(registration.name())) {
-                    throw new FunctionConflictException(function.name(), other.registration.name());
-                }
+    private void checkLimit(String instanceId, Registrant registrant) {
+        if (registrant.admin() || registrant.keyId() == null) {
+            return;
+        }
+        long held = instances.values().stream()
+                .filter(e -> registrant.keyId().equals(e.owner) && !e.registration.instanceId().equals(instanceId))
+                .count();
+        if (held >= registrant.maxInstances()) {
+            throw new InstanceLimitException(registrant.maxInstances());
+        }
+    }
+
+    @Override
+    public Optional<ServiceOwner> ownerOfService(String service) {
+        synchronized (lock) {
+            return Optional.ofNullable(owners.get(service));
+        }
+    }
+
+    @Override
+    public OwnerRelease releaseOwner(String service) {
+        synchronized (lock) {
+            if (!owners.containsKey(service)) {
+                return OwnerRelease.NOT_OWNED;
             }
+            if (instances.values().stream().anyMatch(e -> e.registration.name().equals(service))) {
+                return OwnerRelease.IN_USE;
+            }
+            owners.remove(service);
+            functionOwners.values().removeIf(service::equals);
+            return OwnerRelease.RELEASED;
+        }
+    }
+
+    @Override
+    public void keyRevoked(String keyId, Instant now) {
+        synchronized (lock) {
+            append(ChangeType.KEY_REVOKED, now, null, keyId);
         }
     }
 
@@ -102,26 +148,14 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
-    public Set<String> ownersOfService(String service) {
-        Set<String> owners = new HashSet<>();
-        instances.values().forEach(entry -> {
-            if (entry.registration.name().equals(service)) {
-                owners.add(entry.owner == null ? "" : entry.owner);
-            }
-        });
-        return owners;
-    }
-
-    @Override
     public Optional<StoredInstance> deregister(String instanceId, Instant now) {
         synchronized (lock) {
             Entry entry = instances.remove(instanceId);
             if (entry == null) {
                 return Optional.empty();
             }
-            unindexFunctions(entry);
             StoredInstance stored = entry.stored();
-            append(ChangeType.DEREGISTERED, now, stored.instance());
+            append(ChangeType.DEREGISTERED, now, stored.instance(), null);
             return Optional.of(stored);
         }
     }
@@ -134,7 +168,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
                 return false;
             }
             entry.status = status;
-            append(ChangeType.STATUS_CHANGED, now, entry.instance());
+            append(ChangeType.STATUS_CHANGED, now, entry.instance(), null);
             return true;
         }
     }
@@ -192,9 +226,8 @@ public final class InMemoryInstanceStore implements InstanceStore {
                 });
                 Entry entry = removed[0];
                 if (entry != null) {
-                    unindexFunctions(entry);
                     StoredInstance stored = entry.stored();
-                    append(ChangeType.EXPIRED, now, stored.instance());
+                    append(ChangeType.EXPIRED, now, stored.instance(), null);
                     expired.add(stored);
                 }
             }
@@ -234,25 +267,13 @@ public final class InMemoryInstanceStore implements InstanceStore {
         }
     }
 
-    private void append(ChangeType type, Instant at, Instance instance) {
-        ChangeEvent event = new ChangeEvent(lastEventId + 1, type, at, instance);
+    private void append(ChangeType type, Instant at, Instance instance, String keyId) {
+        ChangeEvent event = new ChangeEvent(lastEventId + 1, type, at, instance, keyId);
         events.addLast(event);
         while (events.size() > eventRetention) {
             events.removeFirst();
         }
         lastEventId = event.id();
-    }
-
-    private void unindexFunctions(Entry entry) {
-        for (FunctionDescriptor function : entry.registration.functions()) {
-            Set<String> ids = functionInstances.get(function.name());
-            if (ids != null) {
-                ids.remove(entry.registration.instanceId());
-                if (ids.isEmpty()) {
-                    functionInstances.remove(function.name());
-                }
-            }
-        }
     }
 
     private static final class Entry {

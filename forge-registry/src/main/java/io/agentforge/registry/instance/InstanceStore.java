@@ -25,11 +25,40 @@ public interface InstanceStore {
     String name();
 
     /**
-     * Registers or updates (same instance id) an instance, keeping its status on update.
+     * Registers or updates (same instance id) an instance, keeping its status on update. The first registration of
+     * a service name makes the registrant's key and the registration's kind its owner, and a function name belongs
+     * to the first service that published it, both until {@link #releaseOwner}. All checks are atomic with the
+     * write.
      *
-     * @throws FunctionConflictException when another service already offers one of its functions
+     * @throws NameOwnedException        when another key owns the service name (admins may join)
+     * @throws KindConflictException     when the name is owned as another kind
+     * @throws FunctionConflictException when another service owns one of its function names
+     * @throws InstanceLimitException    when the key already holds {@link Registrant#maxInstances()} instances
      */
-    Registered register(ServiceRegistration registration, String ownerKeyId, Instant now);
+    Registered register(ServiceRegistration registration, Registrant registrant, Instant now);
+
+    /** Registers for a key that is neither admin nor limited. */
+    default Registered register(ServiceRegistration registration, String ownerKeyId, Instant now) {
+        return register(registration, Registrant.key(ownerKeyId), now);
+    }
+
+    /** The owner of a service name; empty when it is free. */
+    Optional<ServiceOwner> ownerOfService(String service);
+
+    /**
+     * The key id owning a service name (empty string when it was claimed with security off), as a set; empty when the
+     * name is free. Owned names stay owned while no instance is live.
+     */
+    default Set<String> ownersOfService(String service) {
+        return ownerOfService(service).map(owner -> Set.of(owner.keyId() == null ? "" : owner.keyId()))
+                .orElse(Set.of());
+    }
+
+    /** Frees a service name and the function names it owns, unless live instances of it exist. */
+    OwnerRelease releaseOwner(String service);
+
+    /** Appends a {@code key-revoked} event, so every replica's feed subscribers learn of the revocation. */
+    void keyRevoked(String keyId, Instant now);
 
     /** Extends the lease from {@code now}; empty when the instance is unknown (the client must re-register). */
     Optional<Lease> renew(String instanceId, Instant now);
@@ -38,9 +67,6 @@ public interface InstanceStore {
 
     /** The key id that registered the instance (empty string when none); empty when the instance is unknown. */
     Optional<String> ownerOf(String instanceId);
-
-    /** The key ids (empty string for none) that registered the live instances of a service; empty when it has none. */
-    Set<String> ownersOfService(String service);
 
     /** Removes the instance and records a {@code deregistered} event; empty when unknown. */
     Optional<StoredInstance> deregister(String instanceId, Instant now);

@@ -6,6 +6,7 @@ import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -31,11 +32,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,21 +96,56 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     }
 
     @Override
-    public Registered register(ServiceRegistration registration, String ownerKeyId, Instant at) {
+    public Registered register(ServiceRegistration registration, Registrant registrant, Instant at) {
         Instant now = micros(at);
         String id = registration.instanceId();
+        String service = registration.name();
+        String ownerKeyId = registrant.keyId();
         Registered registered = inWriteLock(() -> {
+            Optional<ServiceOwner> owner = jdbc.query("select * from service_owners where service = ? for update",
+                    JdbcInstanceStore::owner, service).stream().findFirst();
+            if (owner.isPresent()) {
+                if (!registrant.admin() && !Objects.equals(owner.get().keyId(), ownerKeyId)) {
+                    throw new NameOwnedException(service);
+                }
+                if (owner.get().kind() != registration.kind()) {
+                    throw new KindConflictException(service, owner.get().kind(), registration.kind());
+                }
+            }
             List<String> names = registration.functions().stream().map(FunctionDescriptor::name).toList();
             if (!names.isEmpty()) {
+                // Owned function names, and (for instances registered before names were owned) live ones.
                 List<Map<String, Object>> conflicts = jdbc.queryForList("""
+                        select function_name, service from function_owners
+                        where function_name = any(?) and service <> ?
+                        union all
                         select f.function_name, i.service from instance_functions f
                         join instances i on i.instance_id = f.instance_id
-                        where f.function_name = any(?) and i.service <> ? limit 1
-                        """, textArray(names), registration.name());
+                        where f.function_name = any(?) and i.service <> ?
+                        limit 1
+                        """, textArray(names), service, textArray(names), service);
                 if (!conflicts.isEmpty()) {
                     throw new FunctionConflictException((String) conflicts.getFirst().get("function_name"),
                             (String) conflicts.getFirst().get("service"));
                 }
+            }
+            if (!registrant.admin() && ownerKeyId != null) {
+                Long held = jdbc.queryForObject(
+                        "select count(*) from instances where owner_key_id = ? and instance_id <> ?", Long.class,
+                        ownerKeyId, id);
+                if (held != null && held >= registrant.maxInstances()) {
+                    throw new InstanceLimitException(registrant.maxInstances());
+                }
+            }
+            if (owner.isEmpty()) {
+                jdbc.update("insert into service_owners (service, kind, owner_key_id, claimed_at) values (?, ?, ?, ?)",
+                        service, registration.kind().name(), ownerKeyId, utc(now));
+            }
+            if (!names.isEmpty()) {
+                jdbc.update("""
+                        insert into function_owners (function_name, service) select name, ? from unnest(?::text[]) name
+                        on conflict (function_name) do nothing
+                        """, service, textArray(names));
             }
             List<Map<String, Object>> previous = jdbc.queryForList(
                     "select status, registered_at from instances where instance_id = ? for update", id);
@@ -133,7 +168,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
             jdbc.batchUpdate("insert into instance_functions (instance_id, function_name) values (?, ?)",
                     names.stream().map(name -> new Object[] {id, name}).toList());
             Instance instance = Instance.of(registration, status, registeredAt, now, expiresAt);
-            appendEvent(previous.isEmpty() ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance);
+            appendEvent(previous.isEmpty() ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
             return new Registered(instance, previous.isEmpty());
         });
         pendingRenewals.remove(id);
@@ -165,9 +200,41 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     }
 
     @Override
-    public Set<String> ownersOfService(String service) {
-        return new HashSet<>(jdbc.query("select distinct coalesce(owner_key_id, '') from instances where service = ?",
-                (rs, n) -> rs.getString(1), service));
+    public Optional<ServiceOwner> ownerOfService(String service) {
+        return jdbc.query("select * from service_owners where service = ?", JdbcInstanceStore::owner, service)
+                .stream().findFirst();
+    }
+
+    @Override
+    public OwnerRelease releaseOwner(String service) {
+        return inWriteLock(() -> {
+            if (jdbc.queryForList("select service from service_owners where service = ? for update", String.class,
+                    service).isEmpty()) {
+                return OwnerRelease.NOT_OWNED;
+            }
+            Boolean live = jdbc.queryForObject("select exists (select 1 from instances where service = ?)",
+                    Boolean.class, service);
+            if (Boolean.TRUE.equals(live)) {
+                return OwnerRelease.IN_USE;
+            }
+            // function_owners rows go with it (on delete cascade).
+            jdbc.update("delete from service_owners where service = ?", service);
+            return OwnerRelease.RELEASED;
+        });
+    }
+
+    @Override
+    public void keyRevoked(String keyId, Instant at) {
+        Instant now = micros(at);
+        inWriteLock(() -> {
+            appendEvent(ChangeType.KEY_REVOKED, now, null, keyId);
+            return null;
+        });
+    }
+
+    private static ServiceOwner owner(ResultSet rs, int row) throws SQLException {
+        return new ServiceOwner(rs.getString("service"), ServiceKind.valueOf(rs.getString("kind")),
+                rs.getString("owner_key_id"), instant(rs, "claimed_at"));
     }
 
     @Override
@@ -176,7 +243,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         Optional<StoredInstance> removed = inWriteLock(() -> {
             List<StoredInstance> rows = jdbc.query("delete from instances where instance_id = ? returning *",
                     this::stored, instanceId);
-            rows.forEach(row -> appendEvent(ChangeType.DEREGISTERED, now, row.instance()));
+            rows.forEach(row -> appendEvent(ChangeType.DEREGISTERED, now, row.instance(), null));
             return rows.stream().findFirst();
         });
         forget(instanceId);
@@ -190,7 +257,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
             List<StoredInstance> rows = jdbc.query("""
                     update instances set status = ? where instance_id = ? and status <> ? returning *
                     """, this::stored, status.name(), instanceId, status.name());
-            rows.forEach(row -> appendEvent(ChangeType.STATUS_CHANGED, now, row.instance()));
+            rows.forEach(row -> appendEvent(ChangeType.STATUS_CHANGED, now, row.instance(), null));
             return !rows.isEmpty();
         });
     }
@@ -234,7 +301,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
             List<StoredInstance> rows = jdbc.query("""
                     delete from instances where instance_id = any(?) and expires_at < ? returning *
                     """, this::stored, textArray(instanceIds), utc(cutoff));
-            rows.forEach(row -> appendEvent(ChangeType.EXPIRED, now, row.instance()));
+            rows.forEach(row -> appendEvent(ChangeType.EXPIRED, now, row.instance(), null));
             return rows;
         });
         expired.forEach(s -> forget(s.instance().instanceId()));
@@ -244,12 +311,15 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public List<ChangeEvent> eventsAfter(long afterId, int limit) {
         List<ChangeEvent> events = jdbc.query("select * from change_events where id > ? order by id limit ?",
-                (rs, n) -> new ChangeEvent(rs.getLong("id"), ChangeType.fromWire(rs.getString("type")),
-                        instant(rs, "at"), mapper.readValue(rs.getString("instance"), Instance.class)),
-                afterId, limit);
+                (rs, n) -> {
+                    String instance = rs.getString("instance");
+                    return new ChangeEvent(rs.getLong("id"), ChangeType.fromWire(rs.getString("type")),
+                            instant(rs, "at"), instance == null ? null : mapper.readValue(instance, Instance.class),
+                            rs.getString("key_id"));
+                }, afterId, limit);
         // Events written by other replicas invalidate what this replica cached about those instances.
         for (ChangeEvent event : events) {
-            if (event.type() != ChangeType.STATUS_CHANGED) {
+            if (event.instance() != null && event.type() != ChangeType.STATUS_CHANGED) {
                 known.remove(event.instance().instanceId());
             }
             lastEventId.accumulateAndGet(event.id(), Math::max);
@@ -368,9 +438,10 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         });
     }
 
-    private void appendEvent(ChangeType type, Instant at, Instance instance) {
-        Long id = jdbc.queryForObject("insert into change_events (type, at, instance) values (?, ?, ?::jsonb)"
-                + " returning id", Long.class, type.wireName(), utc(at), mapper.writeValueAsString(instance));
+    private void appendEvent(ChangeType type, Instant at, Instance instance, String keyId) {
+        Long id = jdbc.queryForObject("insert into change_events (type, at, instance, key_id) values (?, ?, ?::jsonb,"
+                + " ?) returning id", Long.class, type.wireName(), utc(at),
+                instance == null ? null : mapper.writeValueAsString(instance), keyId);
         jdbc.execute("select pg_notify('" + CHANNEL + "', '" + id + "')");
         // Readers of this replica may see the event only once it is committed.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

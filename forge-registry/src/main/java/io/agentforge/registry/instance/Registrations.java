@@ -4,6 +4,7 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.security.ApiKeyPrincipal;
+import io.agentforge.registry.security.LimitsProperties;
 import io.agentforge.registry.web.ApiException;
 import io.agentforge.registry.web.Problems;
 import io.micrometer.core.instrument.Counter;
@@ -13,8 +14,8 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Registration, renewal and removal of instances, with the ownership rules of the security model. */
 @Service
@@ -23,11 +24,14 @@ public class Registrations {
     private final InstanceStore store;
     private final EndpointPolicy endpointPolicy;
     private final Clock clock;
+    private final LimitsProperties limits;
     private final Counter renewals;
     private final Counter unknownRenewals;
 
-    Registrations(InstanceStore store, InstanceProperties properties, Clock clock, MeterRegistry meters) {
+    Registrations(InstanceStore store, InstanceProperties properties, LimitsProperties limits, Clock clock,
+                  MeterRegistry meters) {
         this.store = store;
+        this.limits = limits;
         this.endpointPolicy = new EndpointPolicy(properties.allowLinkLocalEndpoints());
         this.clock = clock;
         this.renewals = Counter.builder("agentforge.registry.renewals").description("Lease renewals")
@@ -44,14 +48,38 @@ public class Registrations {
         });
         ServiceRegistration withId = registration.instanceId() != null ? registration
                 : registration.withInstanceId(registration.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        requireScope(withId, caller);
         store.ownerOf(withId.instanceId()).ifPresent(owner -> requireOwner(withId.instanceId(), owner, caller));
-        requireServiceOwner(withId.name(), caller);
         try {
-            return store.register(withId, caller.keyId(), clock.instant());
+            return store.register(withId, new Registrant(caller.keyId(), caller.has(Role.ADMIN),
+                    limits.instancesPerKey()), clock.instant());
         } catch (FunctionConflictException e) {
             throw new ApiException(HttpStatus.CONFLICT, Problems.FUNCTION_CONFLICT, "Function name taken",
                     e.getMessage() + "; function names are unique across the catalog, prefix them with your service"
                             + " name (e.g. " + withId.name().replace('-', '_') + "_" + e.function() + ")");
+        } catch (NameOwnedException e) {
+            throw new ApiException(HttpStatus.FORBIDDEN, Problems.NAME_OWNED, "Service name owned",
+                    e.getMessage() + " (it owns the name from its first registration on, also while no instance is"
+                            + " live); register with that key, or have an admin release the name with DELETE"
+                            + " /api/v1/services/" + e.service() + "/owner once its instances are gone");
+        } catch (KindConflictException e) {
+            throw new ApiException(HttpStatus.CONFLICT, Problems.KIND_CONFLICT, "Service kind conflict",
+                    e.getMessage() + "; a service name has one kind until an admin releases it");
+        } catch (InstanceLimitException e) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, Problems.LIMIT_EXCEEDED, "Too many instances",
+                    e.getMessage() + " (agentforge.registry.limits.instances-per-key); deregister instances you no"
+                            + " longer run or let their leases expire");
+        }
+    }
+
+    /** Frees a service name (admin); see {@link InstanceStore#releaseOwner}. */
+    public void releaseOwner(String service) {
+        switch (store.releaseOwner(service)) {
+            case RELEASED -> { }
+            case NOT_OWNED -> throw ApiException.notFound("Service name '" + service + "' is not owned by any key");
+            case IN_USE -> throw new ApiException(HttpStatus.CONFLICT, Problems.NAME_IN_USE, "Service name in use",
+                    "Service '" + service + "' still has live instances; deregister them (or let their leases"
+                            + " expire) before releasing the name");
         }
     }
 
@@ -76,17 +104,25 @@ public class Registrations {
                 "No instance '" + instanceId + "' is registered (its lease may have expired); register it again");
     }
 
-    // A service's name belongs to the key its live instances were registered with: another service key could
-    // otherwise join "calculator" and receive the callers' keys that clients send to its instances.
-    private void requireServiceOwner(String service, ApiKeyPrincipal caller) {
+    // A key registers only the names and kinds it was scoped to, so a compromised tool can't pose as the agent or
+    // as another tool; ownership (checked atomically in the store) then keeps a name with its first key.
+    private static void requireScope(ServiceRegistration registration, ApiKeyPrincipal caller) {
         if (caller.has(Role.ADMIN)) {
             return;
         }
-        String key = caller.keyId() == null ? "" : caller.keyId();
-        Set<String> owners = store.ownersOfService(service);
-        if (!owners.isEmpty() && !owners.contains(key)) {
-            throw ApiException.forbidden("Service '" + service + "' is registered with another API key; every"
-                    + " instance of a service must register with the same key (or an admin key)");
+        if (!caller.mayUse(registration.name())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, Problems.OUT_OF_SCOPE, "Service name out of scope",
+                    caller.services().isEmpty()
+                            ? "This API key may register no service names: it was created before keys were scoped"
+                            + " to services; replace it with a key that has 'services' (see docs/operations.md)"
+                            : "This API key may not register service '" + registration.name() + "'; the names it may"
+                            + " use are " + String.join(", ", caller.services()));
+        }
+        if (!caller.mayRegister(registration.kind())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, Problems.OUT_OF_SCOPE, "Service kind out of scope",
+                    "This API key may not register a " + registration.kind() + "; it may register "
+                            + caller.kinds().stream().map(Enum::name).sorted().collect(Collectors.joining(", "))
+                            + " (an admin creates keys with \"kinds\":[\"AGENT\"] for agents)");
         }
     }
 

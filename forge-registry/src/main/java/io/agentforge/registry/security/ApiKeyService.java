@@ -6,6 +6,7 @@ import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.InvalidFieldException;
 import io.agentforge.registry.api.Role;
+import io.agentforge.registry.api.ServiceKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -36,24 +38,31 @@ public class ApiKeyService {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
     private static final Pattern KEY = Pattern.compile("af_([a-z0-9]{8,32})_([A-Za-z0-9_-]{16,128})");
+    private static final Pattern SECRET_LIKE = Pattern.compile("af_[A-Za-z0-9_-]+");
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final ApiKeyStore store;
     private final Clock clock;
     private final SecurityProperties properties;
+    private final KeyRevocations revocations;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public ApiKeyService(ApiKeyStore store, Clock clock, SecurityProperties properties) {
+    public ApiKeyService(ApiKeyStore store, Clock clock, SecurityProperties properties, KeyRevocations revocations) {
         this.store = store;
         this.clock = clock;
         this.properties = properties;
+        this.revocations = revocations;
+    }
+
+    public ApiKeyService(ApiKeyStore store, Clock clock, SecurityProperties properties) {
+        this(store, clock, properties, KeyRevocations.NONE);
     }
 
     /**
      * Provisions the configured service keys, and makes sure an admin key exists: the configured one, or a generated
-     * one printed once to {@code out}. Configured keys are (re)activated at every start: they are managed by the
-     * configuration, so revoking one means removing it there.
+     * one printed once to {@code out}. Configured keys are stored at every start with what the configuration says,
+     * except one revoked through the API: it stays revoked until the configuration gives it a new secret.
      *
      * @throws IllegalStateException for a malformed configured key; the message never contains a secret
      */
@@ -66,7 +75,8 @@ public class ApiKeyService {
                 throw new IllegalStateException("AGENTFORGE_ADMIN_KEY must look like af_<keyId>_<secret>: keyId of 8-32"
                         + " lower-case letters or digits, secret of 16-128 characters [A-Za-z0-9_-]");
             }
-            admin = new ConfiguredKey("bootstrap-admin", Set.of(Role.ADMIN), matcher.group(1), matcher.group(2));
+            admin = new ConfiguredKey("bootstrap-admin", new ApiKeyRequest("bootstrap-admin", Set.of(Role.ADMIN)),
+                    matcher.group(1), matcher.group(2));
         }
         // Everything is checked before anything is stored: a bad entry leaves the store as it was.
         List<ConfiguredKey> keys = new ArrayList<>();
@@ -83,11 +93,17 @@ public class ApiKeyService {
             }
             keys.add(key);
         }
+        boolean adminActive = false;
         for (ConfiguredKey key : keys) {
-            adopt(key);
-            log.info("Key {} ({}, {}) taken from configuration", key.keyId(), key.name(), key.roles());
+            if (adopt(key)) {
+                log.info("Key {} ({}, {}) taken from configuration", key.keyId(), key.name(), key.request().roles());
+                adminActive |= key == admin;
+            } else {
+                log.warn("Key {} ({}) from configuration was revoked through the API and stays revoked; give it a new"
+                        + " secret in the configuration to use it again", key.keyId(), key.name());
+            }
         }
-        if (admin != null) {
+        if (adminActive) {
             return;
         }
         boolean hasAdmin = store.list().stream().anyMatch(key -> key.active() && key.roles().contains(Role.ADMIN));
@@ -102,57 +118,132 @@ public class ApiKeyService {
         log.info("Generated bootstrap admin key {}", created.keyId());
     }
 
-    // Stores a configured key unless the store already holds it, active and with the same secret and roles.
-    private void adopt(ConfiguredKey key) {
+    /*
+     * Stores a configured key unless the store already holds it as configured. A key revoked through the API with
+     * the same secret stays revoked (false): revocation must not be undone by a restart. A new secret is a new
+     * credential, so it is adopted.
+     */
+    private boolean adopt(ConfiguredKey key) {
         Optional<ApiKey> existing = store.find(key.keyId());
         String hash = hash(key.secret());
-        if (existing.isEmpty() || !existing.get().secretHash().equals(hash) || !existing.get().active()
-                || !existing.get().roles().equals(key.roles())) {
-            store.save(new ApiKey(key.keyId(), key.name(), key.roles(), hash, clock.instant(), null));
-            cache.remove(key.keyId());
+        ApiKeyRequest wanted = key.request();
+        if (existing.isPresent() && existing.get().secretHash().equals(hash)) {
+            ApiKey stored = existing.get();
+            if (!stored.active()) {
+                return false;
+            }
+            if (stored.name().equals(wanted.name()) && stored.roles().equals(wanted.roles())
+                    && stored.services().equals(wanted.services()) && stored.kinds().equals(wanted.kinds())) {
+                return true;
+            }
         }
+        store.save(new ApiKey(key.keyId(), wanted.name(), wanted.roles(), wanted.services(), wanted.kinds(), hash,
+                clock.instant(), null));
+        cache.remove(key.keyId());
+        return true;
     }
 
-    /** One {@code name:role[+role]:af_<keyId>_<secret>} entry of {@code AGENTFORGE_SERVICE_KEYS}. */
-    private record ConfiguredKey(String name, Set<Role> roles, String keyId, String secret) {
+    /**
+     * One entry of {@code AGENTFORGE_SERVICE_KEYS}:
+     * {@code name:role[+role][:services=a|b-*[;kinds=tool|agent]]:af_<keyId>_<secret>}.
+     */
+    private record ConfiguredKey(String name, ApiKeyRequest request, String keyId, String secret) {
+
+        private static final String FORM = "name:role[+role][:services=name|prefix-*[;kinds=tool|agent]]:af_<keyId>"
+                + "_<secret>, e.g. calculator:service:services=calculator:af_… or console:client:af_…";
 
         static ConfiguredKey parse(String entry, int index) {
             String where = "AGENTFORGE_SERVICE_KEYS entry " + (index + 1);
-            String[] parts = entry.split(":", 3);
-            if (parts.length != 3) {
-                throw new IllegalStateException(where + " must look like name:role[+role]:af_<keyId>_<secret>, e.g."
-                        + " calculator:service:af_…");
+            String[] parts = entry.split(":", -1);
+            if (parts.length != 3 && parts.length != 4) {
+                throw new IllegalStateException(where + " must look like " + FORM);
             }
+            String name = parts[0].strip();
+            if (SECRET_LIKE.matcher(name).find()) {
+                throw new IllegalStateException(where + " has a key where its name belongs; it must look like " + FORM);
+            }
+            if (!ApiKeyRequest.NAME.matcher(name).matches()) {
+                throw new IllegalStateException(where + " has an invalid name: use 1-64 letters, digits, spaces, '.',"
+                        + " '_' or '-', starting with a letter or digit; the entry must look like " + FORM);
+            }
+            where = where + " (" + name + ")";
             Set<Role> roles = EnumSet.noneOf(Role.class);
             for (String role : parts[1].split("\\+")) {
                 try {
                     roles.add(Role.fromWire(role.strip()));
                 } catch (InvalidFieldException e) {
-                    throw new IllegalStateException(where + " (" + parts[0] + ") has an unknown role '"
-                            + abbreviate(role) + "': use admin, service or client", e);
+                    throw new IllegalStateException(where + " has an unknown role '" + redact(abbreviate(role.strip()))
+                            + "': use admin, service or client", e);
                 }
             }
-            try {
-                new ApiKeyRequest(parts[0], roles);
-            } catch (InvalidFieldException e) {
-                throw new IllegalStateException(where + ": " + e.getMessage(), e);
+            List<String> services = null;
+            Set<ServiceKind> kinds = null;
+            if (parts.length == 4) {
+                for (String setting : parts[2].split(";")) {
+                    String[] pair = setting.split("=", 2);
+                    String field = pair[0].strip();
+                    if (pair.length != 2 || !(field.equals("services") || field.equals("kinds"))) {
+                        throw new IllegalStateException(where + " has a scope part that is not services=…[;kinds=…]: "
+                                + FORM);
+                    }
+                    List<String> values = Arrays.stream(pair[1].split("\\|")).map(String::strip)
+                            .filter(v -> !v.isEmpty()).toList();
+                    if (field.equals("services")) {
+                        if (services != null) {
+                            throw new IllegalStateException(where + " names services twice");
+                        }
+                        services = values;
+                    } else {
+                        if (kinds != null) {
+                            throw new IllegalStateException(where + " names kinds twice");
+                        }
+                        kinds = EnumSet.noneOf(ServiceKind.class);
+                        for (String kind : values) {
+                            kinds.add(kind(kind, where));
+                        }
+                    }
+                }
             }
-            Matcher matcher = KEY.matcher(parts[2].strip());
+            ApiKeyRequest request;
+            try {
+                request = new ApiKeyRequest(name, roles, services, kinds);
+            } catch (InvalidFieldException e) {
+                String hint = e.field().equals("services") && services == null
+                        ? "; a service key needs the names it may register: " + name + ":service:services=" + name
+                        + ":af_…" : "";
+                throw new IllegalStateException(where + ": " + redact(e.getMessage()) + hint, e);
+            }
+            Matcher matcher = KEY.matcher(parts[parts.length - 1].strip());
             if (!matcher.matches()) {
-                throw new IllegalStateException(where + " (" + parts[0] + ") has a key that is not of the form"
+                throw new IllegalStateException(where + " has a key that is not of the form"
                         + " af_<keyId>_<secret>: keyId of 8-32 lower-case letters or digits, secret of 16-128"
                         + " characters [A-Za-z0-9_-]");
             }
-            return new ConfiguredKey(parts[0], Set.copyOf(roles), matcher.group(1), matcher.group(2));
+            return new ConfiguredKey(name, request, matcher.group(1), matcher.group(2));
+        }
+
+        private static ServiceKind kind(String value, String where) {
+            for (ServiceKind kind : ServiceKind.values()) {
+                if (kind.name().equalsIgnoreCase(value)) {
+                    return kind;
+                }
+            }
+            throw new IllegalStateException(where + " has an unknown kind '" + redact(abbreviate(value))
+                    + "': use tool or agent");
         }
 
         private static String abbreviate(String text) {
             return text.length() <= 20 ? text : text.substring(0, 17) + "...";
         }
 
+        // Whatever was misplaced into another part of the entry may be a key: never echo one.
+        private static String redact(String text) {
+            return SECRET_LIKE.matcher(text).replaceAll("af_…");
+        }
+
         @Override
         public String toString() {
-            return "ConfiguredKey[name=" + name + ", roles=" + roles + ", keyId=" + keyId + "]";
+            return "ConfiguredKey[name=" + name + ", request=" + request + ", keyId=" + keyId + "]";
         }
     }
 
@@ -162,17 +253,32 @@ public class ApiKeyService {
         random.nextBytes(secretBytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         Instant now = clock.instant();
-        store.save(new ApiKey(keyId, request.name(), request.roles(), hash(secret), now, null));
-        return new ApiKeyCreated(keyId, request.name(), request.roles(), now, "af_" + keyId + "_" + secret);
+        store.save(new ApiKey(keyId, request.name(), request.roles(), request.services(), request.kinds(),
+                hash(secret), now, null));
+        return new ApiKeyCreated(keyId, request.name(), request.roles(), now, "af_" + keyId + "_" + secret,
+                request.services(), request.kinds());
     }
 
     public List<ApiKeyInfo> list() {
         return store.list().stream().map(ApiKey::info).toList();
     }
 
+    /**
+     * Revokes the key and announces it on the change feed ({@code key-revoked}); false when it is unknown or already
+     * revoked. A configured key revoked here stays revoked across restarts.
+     */
     public boolean revoke(String keyId) {
-        boolean revoked = store.revoke(keyId, clock.instant());
+        Instant now = clock.instant();
+        boolean revoked = store.revoke(keyId, now);
         cache.remove(keyId);
+        if (revoked) {
+            try {
+                revocations.revoked(keyId, now);
+            } catch (RuntimeException e) {
+                // The key is refused from now on all the same; caches elsewhere then drop it at their own pace.
+                log.warn("Announcing the revocation of key {} on the change feed failed", keyId, e);
+            }
+        }
         return revoked;
     }
 
@@ -194,7 +300,7 @@ public class ApiKeyService {
         if (!MessageDigest.isEqual(expected, actual)) {
             return Optional.empty();
         }
-        return Optional.of(new ApiKeyPrincipal(key.get().keyId(), key.get().name(), key.get().roles()));
+        return Optional.of(key.get().principal());
     }
 
     /** The principal of an active key by its id, without its secret (for keys named inside tokens); empty when unknown or revoked. */

@@ -32,7 +32,6 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
         if (key == null || !key.active()) {
             return false;
         }
-        return keys.replace(keyId, key, new ApiKey(key.keyId(), key.name(), key.roles(), key.secretHash(),
-                key.createdAt(), at));
+        return keys.replace(keyId, key, key.revoked(at));
     }
 }

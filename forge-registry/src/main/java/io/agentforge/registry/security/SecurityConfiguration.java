@@ -34,8 +34,9 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    ApiKeyService apiKeyService(ApiKeyStore store, Clock clock, SecurityProperties properties) {
-        return new ApiKeyService(store, clock, properties);
+    ApiKeyService apiKeyService(ApiKeyStore store, Clock clock, SecurityProperties properties,
+            KeyRevocations revocations) {
+        return new ApiKeyService(store, clock, properties, revocations);
     }
 
     @Bean
@@ -90,6 +91,7 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/auth/introspect").hasRole("SERVICE")
                         .requestMatchers("/api/v1/keys", "/api/v1/keys/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/signing-keys/**").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/services/*/owner").hasRole("ADMIN")
                         .requestMatchers("/api/v1/**").hasRole("CLIENT")
                         .anyRequest().hasRole("ADMIN"));
         return http.build();

@@ -17,6 +17,16 @@ public final class Problems {
     public static final URI NOT_FOUND = ProblemTypes.NOT_FOUND;
     public static final URI FUNCTION_CONFLICT = ProblemTypes.of("function-conflict");
     public static final URI ENDPOINT_REFUSED = ProblemTypes.of("endpoint-refused");
+    /** 403: the service name (or kind) is outside what the key may register. */
+    public static final URI OUT_OF_SCOPE = ProblemTypes.of("out-of-scope");
+    /** 403: another key owns the service name. */
+    public static final URI NAME_OWNED = ProblemTypes.of("name-owned");
+    /** 409: the service name is owned as another kind. */
+    public static final URI KIND_CONFLICT = ProblemTypes.of("kind-conflict");
+    /** 409: the service name can't be released while instances of it are live. */
+    public static final URI NAME_IN_USE = ProblemTypes.of("name-in-use");
+    /** 429: a per-key or total limit is reached. */
+    public static final URI LIMIT_EXCEEDED = ProblemTypes.of("limit-exceeded");
     public static final URI UNAUTHORIZED = ProblemTypes.UNAUTHORIZED;
     public static final URI FORBIDDEN = ProblemTypes.FORBIDDEN;
     public static final URI METHOD_NOT_ALLOWED = ProblemTypes.METHOD_NOT_ALLOWED;

@@ -16,7 +16,7 @@ class InMemoryInstanceStoreTests extends InstanceStoreContract {
     void onlyTheConfiguredNumberOfEventsIsRetained() {
         store = new InMemoryInstanceStore(3);
         for (int i = 0; i < 5; i++) {
-            store.register(agent("agent-" + i, "agent"), null, clock.instant());
+            store.register(agent("agent-" + i, "agent"), (String) null, clock.instant());
         }
 
         assertThat(store.lastEventId()).isEqualTo(5);

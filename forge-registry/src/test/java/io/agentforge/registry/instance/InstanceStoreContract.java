@@ -4,6 +4,7 @@ import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.support.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -93,21 +94,105 @@ abstract class InstanceStoreContract {
         void instancesOfTheSameServiceShareTheirFunctions() {
             store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
 
-            store.register(tool("calc-2", "calculator", "calculator_add"), "key2", clock.instant());
+            store.register(tool("calc-2", "calculator", "calculator_add"), "key1", clock.instant());
 
             assertThat(store.count()).isEqualTo(2);
-            assertThat(store.ownersOfService("calculator")).containsExactlyInAnyOrder("key1", "key2");
-            assertThat(store.ownersOfService("nothing")).isEmpty();
         }
 
         @Test
-        void aFunctionNameIsFreeAgainWhenItsServiceIsGone() {
+        void aFunctionNameStaysWithItsServiceWhileNoInstanceIsLiveUntilTheNameIsReleased() {
             store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
             store.deregister("calc-1", clock.instant());
 
-            Registered other = store.register(tool("other-1", "other", "calculator_add"), "key2", clock.instant());
+            assertThatThrownBy(() -> store.register(tool("other-1", "other", "calculator_add"), "key2",
+                    clock.instant())).isInstanceOf(FunctionConflictException.class);
+            assertThat(store.releaseOwner("calculator")).isEqualTo(OwnerRelease.RELEASED);
 
-            assertThat(other.created()).isTrue();
+            assertThat(store.register(tool("other-1", "other", "calculator_add"), "key2", clock.instant()).created())
+                    .isTrue();
+        }
+    }
+
+    @Nested
+    class Ownership {
+
+        @Test
+        void theFirstRegistrationClaimsTheNameForItsKeyAndKind() {
+            store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
+
+            assertThat(store.ownerOfService("calculator")).get().satisfies(owner -> {
+                assertThat(owner.keyId()).isEqualTo("key1");
+                assertThat(owner.kind()).isEqualTo(ServiceKind.TOOL);
+                assertThat(owner.claimedAt()).isEqualTo(clock.instant());
+            });
+            assertThat(store.ownerOfService("nothing")).isEmpty();
+        }
+
+        @Test
+        void anotherKeyCannotTakeANameAlsoWhenNoInstanceOfItIsLive() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+            store.deregister("calc-1", clock.instant());
+            long events = store.lastEventId();
+
+            assertThatThrownBy(() -> store.register(tool("squat-1", "calculator"), "key2", clock.instant()))
+                    .isInstanceOf(NameOwnedException.class).hasMessageContaining("calculator")
+                    .hasMessageNotContaining("key1");
+            assertThat(store.find("squat-1")).isEmpty();
+            assertThat(store.lastEventId()).isEqualTo(events);
+            assertThat(store.register(tool("calc-2", "calculator"), "key1", clock.instant()).created()).isTrue();
+        }
+
+        @Test
+        void anAdminMayJoinAServiceButTheNameStaysWithItsOwner() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+
+            store.register(tool("calc-2", "calculator"), new Registrant("admin1", true, 1), clock.instant());
+
+            assertThat(store.ownerOf("calc-2")).contains("admin1");
+            assertThat(store.ownerOfService("calculator")).get()
+                    .satisfies(owner -> assertThat(owner.keyId()).isEqualTo("key1"));
+        }
+
+        @Test
+        void aNameOwnedAsOneKindCannotBeRegisteredAsTheOther() {
+            store.register(tool("helper-1", "helper"), "key1", clock.instant());
+
+            assertThatThrownBy(() -> store.register(agent("helper-2", "helper"), "key1", clock.instant()))
+                    .isInstanceOf(KindConflictException.class).hasMessageContaining("TOOL");
+            assertThatThrownBy(() -> store.register(agent("helper-3", "helper"), new Registrant("admin1", true, 1),
+                    clock.instant())).isInstanceOf(KindConflictException.class);
+        }
+
+        @Test
+        void aNameIsReleasedOnlyWhenOwnedAndNoInstanceIsLive() {
+            store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
+
+            assertThat(store.releaseOwner("calculator")).isEqualTo(OwnerRelease.IN_USE);
+            store.deregister("calc-1", clock.instant());
+            assertThat(store.releaseOwner("calculator")).isEqualTo(OwnerRelease.RELEASED);
+            assertThat(store.releaseOwner("calculator")).isEqualTo(OwnerRelease.NOT_OWNED);
+            assertThat(store.ownerOfService("calculator")).isEmpty();
+
+            store.register(agent("calc-2", "calculator"), "key2", clock.instant());
+            assertThat(store.ownerOfService("calculator")).get().satisfies(owner -> {
+                assertThat(owner.keyId()).isEqualTo("key2");
+                assertThat(owner.kind()).isEqualTo(ServiceKind.AGENT);
+            });
+        }
+
+        @Test
+        void aKeyHoldsNoMoreInstancesThanItsLimitButMayUpdateThem() {
+            Registrant limited = new Registrant("key1", false, 2);
+            store.register(tool("calc-1", "calculator"), limited, clock.instant());
+            store.register(tool("calc-2", "calculator"), limited, clock.instant());
+
+            assertThatThrownBy(() -> store.register(tool("calc-3", "calculator"), limited, clock.instant()))
+                    .isInstanceOf(InstanceLimitException.class).hasMessageContaining("2");
+            assertThat(store.register(tool("calc-2", "calculator"), limited, clock.instant()).created()).isFalse();
+            assertThat(store.register(tool("calc-3", "calculator"), new Registrant("admin1", true, 2),
+                    clock.instant()).created()).as("admins are not limited").isTrue();
+            store.deregister("calc-1", clock.instant());
+            assertThat(store.register(tool("calc-4", "calculator"), limited, clock.instant()).created()).isTrue();
         }
     }
 
@@ -202,7 +287,7 @@ abstract class InstanceStoreContract {
         @Test
         void eventIdsIncreaseAndPagingResumesAfterAnId() {
             for (int i = 0; i < 5; i++) {
-                store.register(agent("agent-" + i, "agent"), null, clock.instant());
+                store.register(agent("agent-" + i, "agent"), (String) null, clock.instant());
             }
             List<ChangeEvent> all = store.eventsAfter(0, 100);
 
@@ -214,8 +299,24 @@ abstract class InstanceStoreContract {
         }
 
         @Test
+        void aRevokedKeyIsAnEventWithItsIdAndNoInstance() {
+            store.register(tool("calc-1", "calculator"), "key1", clock.instant());
+
+            store.keyRevoked("key1", clock.instant());
+
+            assertThat(store.eventsAfter(0, 10)).last().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(ChangeType.KEY_REVOKED);
+                assertThat(e.keyId()).isEqualTo("key1");
+                assertThat(e.instance()).isNull();
+                assertThat(e.at()).isEqualTo(clock.instant());
+                assertThat(e.id()).isEqualTo(store.lastEventId());
+            });
+            assertThat(store.eventsAfter(0, 10).getFirst().keyId()).isNull();
+        }
+
+        @Test
         void ownerIsEmptyStringForInstancesRegisteredWithoutAKey() {
-            store.register(agent("agent-1", "agent"), null, clock.instant());
+            store.register(agent("agent-1", "agent"), (String) null, clock.instant());
 
             assertThat(store.ownerOf("agent-1")).contains("");
             assertThat(store.all()).extracting(s -> s.instance().instanceId()).containsExactly("agent-1");

@@ -26,7 +26,8 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
 
     @Override
     protected InstanceStore createStore() {
-        new JdbcTemplate(dataSource).execute("truncate instances, instance_functions, change_events restart identity");
+        new JdbcTemplate(dataSource).execute(
+                "truncate instances, instance_functions, change_events, service_owners, function_owners restart identity");
         // A long flush interval: the tests decide when renewals reach the database.
         return new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
     }

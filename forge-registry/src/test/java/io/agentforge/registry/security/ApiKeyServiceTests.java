@@ -3,6 +3,7 @@ package io.agentforge.registry.security;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.Role;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.support.MutableClock;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class ApiKeyServiceTests {
             String admin = "af_configured1_abcdefghijklmnopqrstuvwxyz";
             String calculator = "af_calculator01_calculator-secret-0123456789";
             String console = "af_console0001_console-secret-0123456789";
-            ApiKeyService keys = service(admin, List.of("calculator:service:" + calculator,
+            ApiKeyService keys = service(admin, List.of("calculator:service:services=calculator:" + calculator,
                     " console:client:" + console + " "));
 
             assertThat(bootstrap(keys)).isEmpty();
@@ -90,29 +91,104 @@ class ApiKeyServiceTests {
         }
 
         @Test
-        void aConfiguredServiceKeyRevokedThroughTheApiIsActiveAgainAfterARestart() {
+        void aConfiguredServiceKeyRevokedThroughTheApiStaysRevokedAfterARestart() {
             String calculator = "af_calculator01_calculator-secret-0123456789";
-            ApiKeyService keys = service(null, List.of("calculator:service:" + calculator));
+            List<String> configured = List.of("calculator:service:services=calculator:" + calculator);
+            ApiKeyService keys = service(null, configured);
+            bootstrap(keys);
+            assertThat(keys.revoke("calculator01")).isTrue();
+
+            ApiKeyService restarted = service(null, configured);
+            bootstrap(restarted);
+            bootstrap(restarted);
+
+            assertThat(restarted.authenticate(calculator)).isEmpty();
+            assertThat(store.find("calculator01")).get().satisfies(key -> assertThat(key.active()).isFalse());
+        }
+
+        @Test
+        void aConfiguredKeyRevokedThroughTheApiIsAdoptedAgainWithANewSecret() {
+            ApiKeyService keys = service(null, List.of("calculator:service:services=calculator:"
+                    + "af_calculator01_calculator-secret-0123456789"));
             bootstrap(keys);
             keys.revoke("calculator01");
+            String renewed = "af_calculator01_a-new-calculator-secret-0123";
 
-            bootstrap(service(null, List.of("calculator:service:" + calculator)));
+            ApiKeyService restarted = service(null, List.of("calculator:service:services=calculator:" + renewed));
+            bootstrap(restarted);
 
-            assertThat(service(null).authenticate(calculator)).isPresent();
+            assertThat(restarted.authenticate(renewed)).isPresent();
+            assertThat(restarted.authenticate("af_calculator01_calculator-secret-0123456789")).isEmpty();
+        }
+
+        @Test
+        void aRevokedConfiguredAdminKeyStaysRevokedAndANewAdminKeyIsPrinted() {
+            String admin = "af_configured1_abcdefghijklmnopqrstuvwxyz";
+            ApiKeyService keys = service(admin);
+            bootstrap(keys);
+            keys.revoke("configured1");
+
+            String printed = bootstrap(service(admin));
+
+            assertThat(service(admin).authenticate(admin)).isEmpty();
+            assertThat(printed).contains("Agent Forge admin key");
+        }
+
+        @Test
+        void theScopeOfAConfiguredKeyIsParsedAndFollowsTheConfiguration() {
+            String agent = "af_agent000001_agent-secret-0123456789";
+            String tools = "af_tools000001_tools-secret-0123456789";
+            bootstrap(service(null, List.of("agent:service:services=agent;kinds=agent:" + agent,
+                    "tools:service:services=calculator| calc-* ;kinds=tool|AGENT:" + tools)));
+
+            assertThat(service(null).authenticate(agent)).get().satisfies(p -> {
+                assertThat(p.services()).containsExactly("agent");
+                assertThat(p.kinds()).containsExactly(ServiceKind.AGENT);
+                assertThat(p.mayUse("agent")).isTrue();
+                assertThat(p.mayUse("calculator")).isFalse();
+            });
+            assertThat(service(null).authenticate(tools)).get().satisfies(p -> {
+                assertThat(p.services()).containsExactly("calculator", "calc-*");
+                assertThat(p.kinds()).containsExactlyInAnyOrder(ServiceKind.TOOL, ServiceKind.AGENT);
+                assertThat(p.mayUse("calc-x")).isTrue();
+            });
+
+            bootstrap(service(null, List.of("agent:service:services=agent-*;kinds=agent:" + agent)));
+
+            assertThat(store.find("agent000001")).get()
+                    .satisfies(key -> assertThat(key.services()).containsExactly("agent-*"));
+        }
+
+        @Test
+        void aServiceKeyWithoutServicesStopsTheStartWithTheSyntax() {
+            String secret = "a-very-secret-value-0123456789";
+
+            assertThatThrownBy(() -> bootstrap(service(null, List.of("calculator:service:af_calculator01_"
+                    + secret)))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("entry 1 (calculator)")
+                    .hasMessageContaining("services=calculator")
+                    .hasMessageNotContaining(secret);
+            assertThat(store.list()).isEmpty();
         }
 
         @Test
         void malformedServiceKeysStopTheStartWithoutRevealingTheirSecret() {
             String secret = "a-very-secret-value-0123456789";
             for (String entry : List.of("calculator:service", "calculator:root:af_calculator01_" + secret,
-                    "bad name!:service:af_calculator01_" + secret, "calculator:service:af_X_" + secret)) {
+                    "bad name!:service:af_calculator01_" + secret,
+                    "calculator:service:services=calculator:af_X_" + secret,
+                    "calculator:service:services=af_calculator01_" + secret + ":af_calculator01_" + secret,
+                    "calculator:service:services=calculator;kinds=robot:af_calculator01_" + secret,
+                    "calculator:service:scope=calculator:af_calculator01_" + secret,
+                    "console:client:services=calculator:af_calculator01_" + secret,
+                    "af_calculator01_" + secret + ":service:services=x:af_calculator01_" + secret)) {
                 assertThatThrownBy(() -> bootstrap(service(null, List.of(entry))))
                         .isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("AGENTFORGE_SERVICE_KEYS entry 1")
+                        .as(entry).hasMessageContaining("AGENTFORGE_SERVICE_KEYS entry 1")
                         .hasMessageNotContaining(secret);
             }
             assertThatThrownBy(() -> bootstrap(service("af_calculator01_" + secret,
-                    List.of("calculator:service:af_calculator01_other-secret-0123456789"))))
+                    List.of("calculator:service:services=calculator:af_calculator01_other-secret-0123456789"))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("reuses the key id calculator01");
         }
@@ -126,12 +202,63 @@ class ApiKeyServiceTests {
     }
 
     @Nested
+    class Revocation {
+
+        @Test
+        void aRevocationIsAnnouncedOnceAndOnlyForAnActiveKey() {
+            List<String> announced = new java.util.ArrayList<>();
+            ApiKeyService keys = new ApiKeyService(store, clock, new SecurityProperties(true, null, List.of(),
+                    Duration.ofSeconds(5)), (keyId, at) -> announced.add(keyId + "@" + at));
+            ApiKeyCreated created = keys.create(new ApiKeyRequest("ui", Set.of(Role.CLIENT)));
+
+            assertThat(keys.revoke(created.keyId())).isTrue();
+            assertThat(keys.revoke(created.keyId())).isFalse();
+            assertThat(keys.revoke("unknown01")).isFalse();
+
+            assertThat(announced).containsExactly(created.keyId() + "@" + clock.instant());
+        }
+
+        @Test
+        void scopesAndTheRevocationOfAConfiguredKeySurviveARestartOnPostgres() {
+            javax.sql.DataSource dataSource = io.agentforge.registry.support.TestPostgres.dataSource(
+                    io.agentforge.registry.support.TestPostgres.newDatabaseUrl());
+            org.flywaydb.core.Flyway.configure().dataSource(dataSource).load().migrate();
+            JdbcApiKeyStore jdbc = new JdbcApiKeyStore(dataSource);
+            String agent = "af_agent000001_agent-secret-0123456789";
+            SecurityProperties configured = new SecurityProperties(true, "af_configured1_abcdefghijklmnopqrstuvwxyz",
+                    List.of("agent:service:services=agent;kinds=agent:" + agent), Duration.ofSeconds(5));
+            ApiKeyService keys = new ApiKeyService(jdbc, clock, configured);
+            bootstrap(keys);
+            ApiKeyCreated tool = keys.create(new ApiKeyRequest("calc", Set.of(Role.SERVICE), List.of("calc-*"), null));
+
+            assertThat(new ApiKeyService(jdbc, clock, configured).authenticate(tool.key())).get().satisfies(p -> {
+                assertThat(p.services()).containsExactly("calc-*");
+                assertThat(p.kinds()).containsExactly(ServiceKind.TOOL);
+            });
+            assertThat(keys.authenticate(agent)).get()
+                    .satisfies(p -> assertThat(p.kinds()).containsExactly(ServiceKind.AGENT));
+            keys.revoke("agent000001");
+
+            ApiKeyService restarted = new ApiKeyService(jdbc, clock, configured);
+            bootstrap(restarted);
+
+            assertThat(restarted.authenticate(agent)).isEmpty();
+            assertThat(restarted.list()).filteredOn(k -> k.keyId().equals("agent000001")).singleElement()
+                    .satisfies(k -> {
+                        assertThat(k.revokedAt()).isNotNull();
+                        assertThat(k.services()).containsExactly("agent");
+                    });
+        }
+    }
+
+    @Nested
     class Authentication {
 
         @Test
         void aCreatedKeyAuthenticatesWithItsRolesUntilRevoked() {
             ApiKeyService keys = service(null);
-            ApiKeyCreated created = keys.create(new ApiKeyRequest("tool", Set.of(Role.SERVICE)));
+            ApiKeyCreated created = keys.create(new ApiKeyRequest("tool", Set.of(Role.SERVICE), List.of("tool"),
+                    null));
 
             assertThat(keys.authenticate(created.key())).get()
                     .satisfies(p -> assertThat(p.has(Role.CLIENT)).isTrue())

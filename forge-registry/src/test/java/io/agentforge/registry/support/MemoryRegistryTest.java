@@ -21,7 +21,7 @@ import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURE
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "agentforge.registry.security.admin-key=" + ADMIN_KEY,
         // One comma-separated value, as the AGENTFORGE_SERVICE_KEYS environment variable gives it.
-        "agentforge.registry.security.service-keys=configured-tool:service:" + CONFIGURED_SERVICE_KEY
+        "agentforge.registry.security.service-keys=configured-tool:service:services=cfg|cfg-*:" + CONFIGURED_SERVICE_KEY
                 + ",configured-ui:client:" + CONFIGURED_CLIENT_KEY,
         "agentforge.registry.lease.sweep-interval=1h",
         "agentforge.registry.lease.self-preservation.enabled=false",

@@ -16,6 +16,7 @@ public final class SseSubscription implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     public SseSubscription(HttpRequest request) {
@@ -42,6 +43,20 @@ public final class SseSubscription implements AutoCloseable {
             });
         } catch (RuntimeException closed) {
             // the subscription was closed
+        } finally {
+            ended.complete(null);
+        }
+    }
+
+    /** Whether the server ended the stream within {@code timeout}. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        try {
+            ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
         }
     }
 
