@@ -305,6 +305,11 @@ public final class DiscoveryCache implements AutoCloseable {
 
         @Override
         public void onEvent(ChangeEvent event) {
+            if (!event.type().concernsInstance()) {
+                // A revoked key (no instance) leaves the catalog as it is; the event only shows the feed is alive.
+                lastConfirmed = clock.instant();
+                return;
+            }
             signals.offer(new Changed(gen, event.id()));
         }
 

@@ -111,6 +111,21 @@ class DiscoveryCacheTests {
         }
 
         @Test
+        void aRevokedKeyLeavesTheCatalogAloneAndTheFeedFollowing() throws InterruptedException {
+            startWith(calculatorCatalog(7, "http://127.0.0.1:1"));
+            String etag = registry.etag();
+            registry.catalog = calculatorCatalog(9, "http://127.0.0.1:1", "http://127.0.0.1:2");
+
+            registry.feed.event(new ChangeEvent(8, ChangeType.KEY_REVOKED, Instant.parse("2030-01-01T00:00:00Z"),
+                    null, "abc12345"));
+            registry.feed.event(change(9));
+
+            await().untilAsserted(() -> assertThat(cache.endpoints("calculator")).hasSize(2));
+            assertThat(registry.catalogEtags).as("only the instance change refetched").containsExactly("null", etag);
+            assertThat(cache.isConnected()).isTrue();
+        }
+
+        @Test
         void anUnchangedCatalogIsKeptAndConfirmedFresh() throws InterruptedException {
             Catalog catalog = calculatorCatalog(7, "http://127.0.0.1:1");
             startWith(catalog);

@@ -319,6 +319,22 @@ class HttpRegistryClientTests {
         }
 
         @Test
+        void aKeyRevokedEventArrivesWithItsKeyIdAndNoInstance() throws InterruptedException {
+            stream("id: 8\nevent: key-revoked\ndata: {\"id\":8,\"type\":\"key-revoked\",\"at\":\"2030-01-01T00:00:00Z\","
+                    + "\"keyId\":\"abc12345\"}\n\n");
+
+            FeedSubscription subscription = client.subscribe(OptionalLong.of(7), listener);
+
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ChangeEvent.class, e -> {
+                assertThat(e.type()).isEqualTo(ChangeType.KEY_REVOKED);
+                assertThat(e.keyId()).isEqualTo("abc12345");
+                assertThat(e.instance()).isNull();
+            });
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("closed");
+            assertThat(subscription.lastEventId()).isEqualTo(8);
+        }
+
+        @Test
         void anUnreadableEventBreaksTheFeedWithAnError() throws InterruptedException {
             stream("id: 8\nevent: registered\ndata: {not json\n\n");
 
