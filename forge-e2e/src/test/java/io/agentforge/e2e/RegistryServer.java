@@ -1,6 +1,8 @@
 package io.agentforge.e2e;
 
 import io.agentforge.client.ForgeClientSettings;
+import java.util.stream.IntStream;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.registry.RegistryApplication;
 import io.agentforge.registry.api.ApiKeyCreated;
@@ -73,7 +75,8 @@ final class RegistryServer implements AutoCloseable {
 
     /** A new API key with these roles, created through the admin API. */
     ApiKeyCreated createKey(String name, Role... roles) {
-        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(roles))));
+        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(roles)),
+                anyScope(roles), anyScope(roles) == null ? null : Set.of(ServiceKind.TOOL, ServiceKind.AGENT)));
         HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url() + "/api/v1/keys"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -110,5 +113,11 @@ final class RegistryServer implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+    }
+
+    // Keys of tests that are not about scopes may register any name: one trailing-* glob per first letter.
+    private static java.util.List<String> anyScope(Role... roles) {
+        return Set.of(roles).contains(Role.SERVICE) && !Set.of(roles).contains(Role.ADMIN)
+                ? IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList() : null;
     }
 }

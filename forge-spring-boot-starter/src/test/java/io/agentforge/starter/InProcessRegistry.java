@@ -1,6 +1,8 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.RegistryApplication;
+import java.util.stream.IntStream;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.ForgeJacksonModule;
@@ -60,7 +62,8 @@ final class InProcessRegistry implements AutoCloseable {
 
     /** A new key with these roles, made through the admin API; returns the secret. */
     String createKey(String name, Role... roles) throws IOException, InterruptedException {
-        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(roles))));
+        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(roles)),
+                anyScope(roles), anyScope(roles) == null ? null : Set.of(ServiceKind.TOOL, ServiceKind.AGENT)));
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/keys"))
                 .header("Authorization", "Bearer " + ADMIN_KEY)
                 .header("Content-Type", "application/json")
@@ -76,5 +79,11 @@ final class InProcessRegistry implements AutoCloseable {
     public void close() {
         http.close();
         context.close();
+    }
+
+    // Keys of tests that are not about scopes may register any name: one trailing-* glob per first letter.
+    private static java.util.List<String> anyScope(Role... roles) {
+        return Set.of(roles).contains(Role.SERVICE) && !Set.of(roles).contains(Role.ADMIN)
+                ? IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList() : null;
     }
 }

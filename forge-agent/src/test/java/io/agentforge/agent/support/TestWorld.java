@@ -1,6 +1,7 @@
 package io.agentforge.agent.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.stream.IntStream;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.registry.RegistryApplication;
@@ -129,7 +130,12 @@ public final class TestWorld implements AutoCloseable {
     }
 
     public String key(String name, String role) {
-        return post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles", List.of(role))).path("key").asString();
+        Map<String, Object> request = role.equals("service")
+                // Keys of tests that are not about scopes may register any name: one trailing-* glob per letter.
+                ? Map.of("name", name, "roles", List.of(role), "kinds", List.of("TOOL", "AGENT"),
+                        "services", IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList())
+                : Map.of("name", name, "roles", List.of(role));
+        return post("/api/v1/keys", ADMIN_KEY, request).path("key").asString();
     }
 
     public JsonNode post(String path, String key, Object body) {

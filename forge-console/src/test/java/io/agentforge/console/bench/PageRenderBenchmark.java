@@ -130,7 +130,9 @@ public final class PageRenderBenchmark {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/keys"))
                         .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(
-                                new ApiKeyRequest(name, EnumSet.copyOf(Set.of(role)))))).build(),
+                                role == Role.SERVICE
+                                        ? new ApiKeyRequest(name, EnumSet.of(role), List.of("tool*"), null)
+                                        : new ApiKeyRequest(name, EnumSet.of(role))))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return mapper.readValue(response.body(), ApiKeyCreated.class).key();
     }

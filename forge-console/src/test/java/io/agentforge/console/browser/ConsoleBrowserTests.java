@@ -1,6 +1,7 @@
 package io.agentforge.console.browser;
 
 import com.microsoft.playwright.Browser;
+import io.agentforge.registry.api.ServiceKind;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
@@ -344,7 +345,10 @@ class ConsoleBrowserTests {
 
     private static String createKey(String registryUrl, String name, Role role) throws IOException {
         var mapper = ForgeJacksonModule.mapper();
-        byte[] body = mapper.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(role))));
+        byte[] body = mapper.writeValueAsBytes(role == Role.SERVICE
+                ? new ApiKeyRequest(name, EnumSet.of(role), List.of("text-tool", "helper"),
+                        Set.of(ServiceKind.TOOL, ServiceKind.AGENT))
+                : new ApiKeyRequest(name, EnumSet.of(role)));
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/keys"))
                     .header("Authorization", "Bearer " + ADMIN_KEY)

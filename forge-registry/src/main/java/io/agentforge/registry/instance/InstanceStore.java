@@ -45,15 +45,6 @@ public interface InstanceStore {
     /** The owner of a service name; empty when it is free. */
     Optional<ServiceOwner> ownerOfService(String service);
 
-    /**
-     * The key id owning a service name (empty string when it was claimed with security off), as a set; empty when the
-     * name is free. Owned names stay owned while no instance is live.
-     */
-    default Set<String> ownersOfService(String service) {
-        return ownerOfService(service).map(owner -> Set.of(owner.keyId() == null ? "" : owner.keyId()))
-                .orElse(Set.of());
-    }
-
     /** Frees a service name and the function names it owns, unless live instances of it exist. */
     OwnerRelease releaseOwner(String service);
 

@@ -5,8 +5,8 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 
 /**
- * Which service names tokens may be issued for, and which a key may use. Today a name is known while it has live
- * instances and belongs to the keys that registered them; durable name ownership replaces both lookups here.
+ * Which service names tokens may be issued for, and which a key may use: both follow durable name ownership, so a
+ * name keeps its owner while its instances restart.
  */
 class ServiceNames {
 
@@ -18,7 +18,7 @@ class ServiceNames {
 
     /** Whether {@code name} is a registered service name, so a token for it has a recipient. */
     boolean isRegistered(String name) {
-        return !store.ownersOfService(name).isEmpty();
+        return store.ownerOfService(name).isPresent();
     }
 
     /** Whether {@code caller} may use {@code name}: a registry token for that audience is meant for it. */
@@ -26,6 +26,7 @@ class ServiceNames {
         if (caller.has(Role.ADMIN)) {
             return true;
         }
-        return caller.keyId() != null && store.ownersOfService(name).contains(caller.keyId());
+        return caller.keyId() != null && store.ownerOfService(name)
+                .map(owner -> caller.keyId().equals(owner.keyId())).orElse(false);
     }
 }
