@@ -23,7 +23,9 @@ public final class CalculationException extends RuntimeException {
         /** The expression nests deeper than {@link CalculatorLimits#maxDepth()}. */
         TOO_DEEP,
         /** A number, exponent or result beyond the magnitude the limits allow. */
-        TOO_LARGE
+        TOO_LARGE,
+        /** The expression's values carry more digits together than {@link CalculatorLimits#maxWorkDigits()}. */
+        TOO_COMPLEX
     }
 
     @Serial

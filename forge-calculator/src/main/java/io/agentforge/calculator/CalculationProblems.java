@@ -19,7 +19,7 @@ final class CalculationProblems {
     static ToolProblemException of(CalculationException e) {
         Kind kind = e.kind();
         HttpStatus status = switch (kind) {
-            case SYNTAX, UNKNOWN_NAME, TOO_LONG, TOO_DEEP -> HttpStatus.BAD_REQUEST;
+            case SYNTAX, UNKNOWN_NAME, TOO_LONG, TOO_DEEP, TOO_COMPLEX -> HttpStatus.BAD_REQUEST;
             case DIVISION_BY_ZERO, DOMAIN, TOO_LARGE -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
         String title = switch (kind) {
@@ -27,6 +27,7 @@ final class CalculationProblems {
             case UNKNOWN_NAME -> "Unknown name";
             case TOO_LONG -> "Expression too long";
             case TOO_DEEP -> "Expression nested too deeply";
+            case TOO_COMPLEX -> "Expression needs too much work";
             case DIVISION_BY_ZERO -> "Division by zero";
             case DOMAIN -> "Outside the domain";
             case TOO_LARGE -> "Number out of range";

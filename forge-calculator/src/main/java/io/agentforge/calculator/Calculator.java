@@ -4,6 +4,7 @@ import io.agentforge.calculator.CalculationException.Kind;
 import io.agentforge.calculator.ExpressionParser.Instruction;
 import io.agentforge.calculator.ExpressionParser.Operator;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayDeque;
@@ -32,6 +33,10 @@ import java.util.Objects;
  * <p>Results carry no trailing zeros, and integers of at most {@code maxDigits} digits have scale 0, so
  * {@link BigDecimal#toString()} prints {@code 10} rather than {@code 1E+1}.
  *
+ * <p>Cost: each operation costs what the digits of its operands cost, never what their exponents would, and an
+ * expression's values may carry at most {@code maxWorkDigits} digits together, so the work per expression is bounded
+ * (see {@link CalculatorLimits}).
+ *
  * <p>Instances are immutable and thread-safe. Bad input of any kind is refused with a {@link CalculationException};
  * only a {@code null} operand of a typed operation is a {@link NullPointerException}.
  */
@@ -50,11 +55,15 @@ public final class Calculator {
             new BigDecimal("2.71828182845904523536028747135266249775724709369995").round(MathContext.DECIMAL128);
 
     private static final MathContext DOUBLE_DIGITS = new MathContext(15, RoundingMode.HALF_EVEN);
+    // Trig arguments are at most 10^15, so 80 significant digits keep them exact to 10^-65, beyond what PI_63 resolves.
+    private static final MathContext TRIG_DIGITS = new MathContext(80, RoundingMode.HALF_EVEN);
     private static final double LN_10 = Math.log(10);
     private static final BigDecimal HALF = new BigDecimal("0.5");
     private static final int NO_POSITION = -1;
 
     private final CalculatorLimits limits;
+    /** Exact while a sum has at most maxDigits digits; a longer one is refused by UNNECESSARY and rounded instead. */
+    private final MathContext exactSum;
 
     public Calculator() {
         this(CalculatorLimits.DEFAULTS);
@@ -62,6 +71,7 @@ public final class Calculator {
 
     public Calculator(CalculatorLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.exactSum = new MathContext(limits.maxDigits(), RoundingMode.UNNECESSARY);
     }
 
     public CalculatorLimits limits() {
@@ -82,22 +92,40 @@ public final class Calculator {
                     .formatted(expression.length(), limits.maxLength()));
         }
         Deque<BigDecimal> stack = new ArrayDeque<>();
+        long workDigits = 0;
         for (Instruction instruction : ExpressionParser.parse(expression, limits.maxDepth())) {
+            BigDecimal value;
+            int position;
             switch (instruction) {
-                case Instruction.Push push -> stack.push(checked(push.value(), push.position()));
-                case Instruction.Negate ignored -> stack.push(stack.pop().negate());
+                case Instruction.Push push -> {
+                    value = checked(push.value(), push.position());
+                    position = push.position();
+                }
+                case Instruction.Negate negate -> {
+                    value = stack.pop().negate();
+                    position = negate.position();
+                }
                 case Instruction.Operate operate -> {
                     BigDecimal right = stack.pop();
-                    stack.push(operate(operate.operator(), stack.pop(), right, operate.position()));
+                    value = operate(operate.operator(), stack.pop(), right, operate.position());
+                    position = operate.position();
                 }
                 case Instruction.Call call -> {
                     BigDecimal[] arguments = new BigDecimal[call.arity()];
                     for (int i = arguments.length - 1; i >= 0; i--) {
                         arguments[i] = stack.pop();
                     }
-                    stack.push(call(call.function(), arguments, call.position()));
+                    value = call(call.function(), arguments, call.position());
+                    position = call.position();
                 }
             }
+            // Each value is an operand of at most one operation, so this bounds the operands' digits of them all.
+            workDigits += value.precision();
+            if (workDigits > limits.maxWorkDigits()) {
+                throw new CalculationException(Kind.TOO_COMPLEX, ("Expression needs more than %d digits of"
+                        + " intermediate values").formatted(limits.maxWorkDigits()), position);
+            }
+            stack.push(value);
         }
         return presentable(stack.pop());
     }
@@ -143,11 +171,11 @@ public final class Calculator {
 
     private BigDecimal operate(Operator operator, BigDecimal left, BigDecimal right, int position) {
         return switch (operator) {
-            case ADD -> checked(left.add(right), position);
-            case SUBTRACT -> checked(left.subtract(right), position);
+            case ADD -> checked(sum(left, right), position);
+            case SUBTRACT -> checked(sum(left, right.negate()), position);
             case MULTIPLY -> checked(left.multiply(right), position);
             case DIVIDE -> checked(left.divide(nonZero(right, "Division", position), MathContext.DECIMAL128), position);
-            case MODULO -> checked(left.remainder(nonZero(right, "Modulo", position)), position);
+            case MODULO -> checked(remainder(left, nonZero(right, "Modulo", position)), position);
             case POWER -> power(left, right, position);
         };
     }
@@ -158,12 +186,12 @@ public final class Calculator {
             case SQRT -> sqrt(x, position);
             case ABS -> x.abs();
             case ROUND -> round(x, arguments.length > 1 ? arguments[1] : BigDecimal.ZERO, position);
-            case FLOOR -> x.scale() <= 0 ? x : checked(x.setScale(0, RoundingMode.FLOOR), position);
-            case CEIL -> x.scale() <= 0 ? x : checked(x.setScale(0, RoundingMode.CEILING), position);
+            case FLOOR -> toPlaces(x, 0, RoundingMode.FLOOR, position);
+            case CEIL -> toPlaces(x, 0, RoundingMode.CEILING, position);
             case LN -> fromDouble(ln(positive(function, x, position)), position);
             case LOG10 -> fromDouble(log10(positive(function, x, position)), position);
             case SIN -> fromDouble(sine(trigArgument(function, x, position)), position);
-            case COS -> fromDouble(sine(trigArgument(function, x, position).add(HALF_PI_63)), position);
+            case COS -> fromDouble(sine(quarterTurnOn(trigArgument(function, x, position))), position);
             case TAN -> tangent(trigArgument(function, x, position), position);
             case MIN, MAX -> {
                 int sign = function == MathFunction.MIN ? -1 : 1;
@@ -234,12 +262,67 @@ public final class Calculator {
             throw new CalculationException(Kind.DOMAIN, "round places must be an integer from -%d to %d"
                     .formatted(limits.maxExponent(), limits.maxExponent()), position);
         }
-        int scale = places.intValue();
-        return value.scale() <= scale ? value : checked(value.setScale(scale, RoundingMode.HALF_UP), position);
+        return toPlaces(value, places.intValue(), RoundingMode.HALF_UP, position);
+    }
+
+    /**
+     * {@code value} rounded to {@code places} decimal places. A value below a tenth of a unit in that place rounds
+     * like any other of its sign there, so it is replaced by one with few digits first: {@code floor(1.5e-10000)}
+     * then costs no division by 10^10000.
+     */
+    private BigDecimal toPlaces(BigDecimal value, int places, RoundingMode mode, int position) {
+        if (value.scale() <= places) {
+            return value;
+        }
+        BigDecimal comparable = exponentOf(value) < (long) -places - 1
+                ? BigDecimal.valueOf(value.signum(), places + 2)
+                : value;
+        return checked(comparable.setScale(places, mode), position);
+    }
+
+    /**
+     * Sum rounded like every other result: exact while it has at most {@code maxDigits} digits, else rounded to 34.
+     * Rounded addition never builds the exact sum, which for {@code 1e10000 + 1e-10000} would have 20,001 digits.
+     */
+    private BigDecimal sum(BigDecimal augend, BigDecimal addend) {
+        try {
+            return augend.add(addend, exactSum);
+        } catch (ArithmeticException longerThanMaxDigits) {
+            return augend.add(addend, MathContext.DECIMAL128);
+        }
+    }
+
+    /**
+     * Truncated remainder (the sign of the dividend) from the unscaled values, so that its cost depends on their
+     * digits and not on their exponents: {@link BigDecimal#remainder} would compute {@code 1e10000 % 7e-10000}
+     * through a quotient of 20,000 digits, this takes {@code 10^20000 mod 7} by modular exponentiation.
+     */
+    private static BigDecimal remainder(BigDecimal dividend, BigDecimal divisor) {
+        if (dividend.abs().compareTo(divisor.abs()) < 0) {
+            return dividend;
+        }
+        BigInteger a = dividend.unscaledValue().abs();
+        BigInteger b = divisor.unscaledValue().abs();
+        long shift = (long) divisor.scale() - dividend.scale();
+        BigInteger r;
+        if (shift <= 0) {
+            // |divisor| <= |dividend| and its last digit is not below the dividend's: aligning it to the dividend's
+            // scale gives it at most as many digits as the dividend has.
+            r = a.mod(b.multiply(BigInteger.TEN.pow(Math.toIntExact(-shift))));
+        } else {
+            // (a * 10^shift) mod b, however large the shift.
+            r = a.mod(b).multiply(BigInteger.TEN.modPow(BigInteger.valueOf(shift), b)).mod(b);
+        }
+        return new BigDecimal(dividend.signum() < 0 ? r.negate() : r, Math.max(dividend.scale(), divisor.scale()));
+    }
+
+    /** {@code x + π/2}, rounded so that a tiny {@code x} such as 1e-10000 builds no 10,000-digit sum. */
+    private static BigDecimal quarterTurnOn(BigDecimal x) {
+        return x.add(HALF_PI_63, TRIG_DIGITS);
     }
 
     private BigDecimal tangent(BigDecimal x, int position) {
-        double cosine = sine(x.add(HALF_PI_63));
+        double cosine = sine(quarterTurnOn(x));
         if (cosine == 0) {
             throw new CalculationException(Kind.DOMAIN, "tan is undefined at odd multiples of pi/2", position);
         }
@@ -251,6 +334,10 @@ public final class Calculator {
      * accuracy. A sine below the resolution of a 34-digit argument cannot be told from 0 and is reported as 0.
      */
     private static double sine(BigDecimal y) {
+        if (y.signum() == 0 || exponentOf(y) < -20) {
+            // sin(y) = y to 40 digits, and y needs no reduction (nor a division at its scale of maybe 10,000).
+            return y.doubleValue();
+        }
         BigDecimal turns = y.divide(PI_63, 0, RoundingMode.HALF_EVEN);
         double sine = Math.sin(y.subtract(PI_63.multiply(turns)).doubleValue());
         if (Math.abs(sine) <= Math.abs(y.doubleValue()) * 1e-33) {

@@ -14,7 +14,10 @@ import java.util.function.Supplier;
 @Component
 class CalculatorTools {
 
-    private static final String NUMBERS = " Numbers may be JSON numbers or numeric strings such as \"0.1\"."
+    private static final String NUMBERS = " Numbers may be JSON numbers or numeric strings such as \"0.1\", of at"
+            + " most " + CalculatorLimits.DEFAULT_MAX_DIGITS + " significant digits and magnitudes from 10^-"
+            + CalculatorLimits.DEFAULT_MAX_EXPONENT + " to 10^" + CalculatorLimits.DEFAULT_MAX_EXPONENT + "; exact"
+            + " results longer than " + CalculatorLimits.DEFAULT_MAX_DIGITS + " digits are rounded to 34."
             + " Answers {\"result\": \"<decimal string>\", \"expression\": \"...\"}; the result is a string so that"
             + " no digit is lost, e.g. 0.1 + 0.2 gives \"0.3\".";
 
@@ -50,7 +53,8 @@ class CalculatorTools {
     }
 
     @Tool(name = "calculator_power", description = "Raises base to the power exponent: base ^ exponent. Integer"
-            + " exponents up to 10000 in magnitude are exact while the result has at most 1000 digits; fractional"
+            + " exponents up to " + CalculatorLimits.DEFAULT_MAX_POWER_EXPONENT + " in magnitude are exact while the"
+            + " result has at most " + CalculatorLimits.DEFAULT_MAX_DIGITS + " digits; fractional"
             + " exponents need a non-negative base and give 15 significant digits." + NUMBERS)
     CalculationResult power(@ToolParam(description = "The base") BigDecimal base,
                             @ToolParam(description = "The exponent") BigDecimal exponent) {
@@ -74,8 +78,15 @@ class CalculatorTools {
             + " arithmetic, e.g. \"(0.1 + 0.2) * 3\" or \"round(sqrt(2), 4)\". Operators: + - * / % and ^ (power,"
             + " right-associative, binding tighter than unary minus), parentheses, the constants pi and e, and the"
             + " functions sqrt, abs, round(x) or round(x, places), floor, ceil, ln, log10, sin, cos, tan (radians),"
-            + " min and max. At most 1000 characters. Answers {\"result\": \"<decimal string>\", \"expression\":"
-            + " \"...\"}; errors name the 0-based position in the expression.")
+            + " min and max. Limits: at most " + CalculatorLimits.DEFAULT_MAX_LENGTH + " characters and "
+            + CalculatorLimits.DEFAULT_MAX_DEPTH + " levels of nesting; every number and intermediate value has at"
+            + " most " + CalculatorLimits.DEFAULT_MAX_DIGITS + " significant digits (longer exact results are rounded"
+            + " to 34) and a magnitude from 10^-" + CalculatorLimits.DEFAULT_MAX_EXPONENT + " to 10^"
+            + CalculatorLimits.DEFAULT_MAX_EXPONENT + "; integer powers up to " + CalculatorLimits.DEFAULT_MAX_POWER_EXPONENT
+            + "; sin, cos and tan of at most " + CalculatorLimits.DEFAULT_MAX_TRIG_ARGUMENT + "; all values of one"
+            + " expression together at most " + CalculatorLimits.DEFAULT_MAX_WORK_DIGITS + " digits. Answers"
+            + " {\"result\": \"<decimal string>\", \"expression\": \"...\"}; errors name the limit and the 0-based"
+            + " position in the expression.")
     CalculationResult evaluate(@ToolParam(description = "The expression, e.g. \"2 * (3 + 4)\"") String expression) {
         return calculate(expression, () -> calculator.evaluate(expression));
     }

@@ -22,7 +22,7 @@ final class ExpressionParser {
         record Push(BigDecimal value, int position) implements Instruction {
         }
 
-        record Negate() implements Instruction {
+        record Negate(int position) implements Instruction {
         }
 
         record Operate(Operator operator, int position) implements Instruction {
@@ -133,7 +133,7 @@ final class ExpressionParser {
                     expression(UNARY_BINDING);
                     depth--;
                     if (current.is('-')) {
-                        program.add(new Instruction.Negate());
+                        program.add(new Instruction.Negate(current.position()));
                     }
                 } else {
                     throw unexpected();

@@ -19,6 +19,7 @@ class CalculationProblemsTests {
             "UNKNOWN_NAME, 400, calculation-unknown-name",
             "TOO_LONG, 400, calculation-too-long",
             "TOO_DEEP, 400, calculation-too-deep",
+            "TOO_COMPLEX, 400, calculation-too-complex",
             "DIVISION_BY_ZERO, 422, calculation-division-by-zero",
             "DOMAIN, 422, calculation-domain",
             "TOO_LARGE, 422, calculation-too-large"

@@ -160,6 +160,25 @@ class CalculatorHttpTests {
         }
 
         @Test
+        void sixtySixRemaindersAndPowersOn10ToThePlusMinus10000AreAnswered() throws Exception {
+            // 10^20000 mod 7 = 2, so each remainder is 2e-10000 and each power 1e-10000.
+            String expression = String.join("+", java.util.Collections.nCopies(33, "1e10000%7e-10000+1e10000^-1"));
+            Answer answer = call("calculator_evaluate", "{\"expression\": \"" + expression + "\"}");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.text("result")).isEqualTo("9.9E-9999");
+        }
+
+        @Test
+        void anExpressionBeyondTheWorkLimitIsABadRequestNamingTheLimit() throws Exception {
+            String expression = String.join("+", java.util.Collections.nCopies(100, "7^999"));
+            Answer answer = call("calculator_evaluate", "{\"expression\": \"" + expression + "\"}");
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.text("type")).isEqualTo("urn:agentforge:problem:calculation-too-complex");
+            assertThat(answer.text("detail")).startsWith("Expression needs more than 100000 digits of intermediate values");
+            assertThat(answer.body().path("position").asInt(-1)).isPositive();
+        }
+
+        @Test
         void theSquareRootOfANegativeNumberIsOutsideTheDomain() throws Exception {
             Answer answer = call("calculator_sqrt", "{\"x\": -1}");
             assertThat(answer.status()).isEqualTo(422);

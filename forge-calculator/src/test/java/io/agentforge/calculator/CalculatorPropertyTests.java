@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.agentforge.calculator.CalculationException.Kind;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,49 @@ class CalculatorPropertyTests {
                             .isEqualByComparingTo(expected);
                 }
             }
+        }
+
+        @Test
+        void sumsAndRemaindersOfFarApartMagnitudesMatchBigDecimalComputedExactlyThenRounded() {
+            long seed = ThreadLocalRandom.current().nextLong();
+            Random random = new Random(seed);
+
+            for (int i = 0; i < 300; i++) {
+                BigDecimal a = spreadDecimal(random);
+                BigDecimal b = spreadDecimal(random);
+                char operator = "+-%".charAt(random.nextInt(3));
+                BigDecimal exact = switch (operator) {
+                    case '+' -> a.add(b);
+                    case '-' -> a.subtract(b);
+                    default -> a.remainder(b);
+                };
+                // What the calculator promises: exact up to maxDigits digits, else rounded to 34.
+                BigDecimal expected = exact.precision() > calculator.limits().maxDigits()
+                        ? exact.round(MathContext.DECIMAL128) : exact;
+                String expression = "(%s) %c (%s)".formatted(a, operator, b);
+
+                Throwable thrown = catchThrowable(() -> calculator.evaluate(expression));
+                if (thrown != null) {
+                    // Only a result beyond the magnitude limits may be refused.
+                    assertThat(thrown).as("seed %d: %s", seed, expression)
+                            .isInstanceOfSatisfying(CalculationException.class,
+                                    e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+                    assertThat(expected.signum() != 0 && Math.abs(expected.precision() - expected.scale() - 1) > 10_000)
+                            .as("seed %d: %s", seed, expression).isTrue();
+                } else {
+                    assertThat(calculator.evaluate(expression)).as("seed %d: %s", seed, expression)
+                            .isEqualByComparingTo(expected);
+                }
+            }
+        }
+
+        /** Up to 40 digits, any sign, exponents anywhere from 10^-9000 to 10^9000 (often close together). */
+        private static BigDecimal spreadDecimal(Random random) {
+            BigInteger unscaled = new BigInteger(random.nextInt(1, 133), random).add(BigInteger.ONE);
+            int exponent = random.nextBoolean() ? random.nextInt(-9_000, 9_001) : random.nextInt(-50, 51);
+            BigDecimal value = new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate())
+                    .scaleByPowerOfTen(exponent);
+            return value.stripTrailingZeros();
         }
 
         /** Small integers most of the time, since those are what people type, and decimals up to 3 places. */

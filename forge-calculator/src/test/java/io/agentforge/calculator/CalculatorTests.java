@@ -7,7 +7,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.agentforge.calculator.CalculationException.Kind;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -329,7 +333,7 @@ class CalculatorTests {
 
         @Test
         void customLimitsReplaceTheDefaults() {
-            Calculator strict = new Calculator(new CalculatorLimits(10, 2, 34, 10, 3, BigDecimal.ONE));
+            Calculator strict = new Calculator(new CalculatorLimits(10, 2, 34, 10, 3, BigDecimal.ONE, 34));
 
             assertThat(strict.evaluate("((1))")).isEqualByComparingTo("1");
             assertThat(catchThrowable(() -> strict.evaluate("(((1)))")))
@@ -344,7 +348,7 @@ class CalculatorTests {
 
         @Test
         void resultsLongerThanTheDigitLimitAreRounded() {
-            Calculator short34 = new Calculator(new CalculatorLimits(1_000, 64, 34, 10_000, 10_000, BigDecimal.TEN));
+            Calculator short34 = new Calculator(new CalculatorLimits(1_000, 64, 34, 10_000, 10_000, BigDecimal.TEN, 100_000));
 
             assertThat(short34.evaluate("2^200")).isEqualByComparingTo(BigDecimal.TWO.pow(200, MathContext.DECIMAL128));
         }
@@ -352,12 +356,101 @@ class CalculatorTests {
         @Test
         void boundsOutsideTheirCeilingsAreRejected() {
             assertThatExceptionOfType(IllegalArgumentException.class)
-                    .isThrownBy(() -> new CalculatorLimits(1_000, 501, 1_000, 10_000, 10_000, BigDecimal.ONE))
+                    .isThrownBy(() -> new CalculatorLimits(1_000, 501, 1_000, 10_000, 10_000, BigDecimal.ONE, 100_000))
                     .withMessage("maxDepth must be between 1 and 500 but was 501");
             assertThatExceptionOfType(IllegalArgumentException.class)
-                    .isThrownBy(() -> new CalculatorLimits(1_000, 64, 33, 10_000, 10_000, BigDecimal.ONE));
+                    .isThrownBy(() -> new CalculatorLimits(1_000, 64, 33, 10_000, 10_000, BigDecimal.ONE, 100_000));
             assertThatExceptionOfType(IllegalArgumentException.class)
-                    .isThrownBy(() -> new CalculatorLimits(1_000, 64, 1_000, 10_000, 10_000, BigDecimal.ZERO));
+                    .isThrownBy(() -> new CalculatorLimits(1_000, 64, 1_000, 10_000, 10_000, BigDecimal.ZERO, 100_000));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .isThrownBy(() -> new CalculatorLimits(1_000, 64, 1_000, 10_000, 10_000, BigDecimal.ONE, 999))
+                    .withMessage("maxWorkDigits must be between 1000 and 1000000 but was 999");
+        }
+    }
+
+    /** What an expression may cost: operations on far-apart exponents stay cheap, and the total is budgeted. */
+    @Nested
+    class Work {
+
+        /** 10^20000 mod 7 = 2, since 10 ≡ 3 and 3^6 ≡ 1 (mod 7) and 20000 ≡ 2 (mod 6). */
+        private static final String REMAINDER = "1e10000%7e-10000";
+        private static final String POWER = "1e10000^-1";
+
+        @Test
+        void sixtySixRemaindersAndPowersOnOperandsOf10ToThePlusMinus10000AreComputedWithinTheWorkLimit() {
+            List<String> terms = new ArrayList<>();
+            for (int i = 0; i < 33; i++) {
+                terms.add(REMAINDER);
+                terms.add(POWER);
+            }
+            String expression = String.join("+", terms);
+            assertThat(expression.length()).isLessThanOrEqualTo(calculator.limits().maxLength());
+
+            BigDecimal remainder = new BigDecimal(BigInteger.TEN.modPow(BigInteger.valueOf(20_000), BigInteger.valueOf(7)))
+                    .scaleByPowerOfTen(-10_000);
+            BigDecimal expected = remainder.add(new BigDecimal("1e-10000")).multiply(BigDecimal.valueOf(33));
+            assertThat(remainder).isEqualByComparingTo("2e-10000");
+            assertThat(calculator.evaluate(expression)).isEqualByComparingTo(expected).isEqualByComparingTo("9.9e-9999");
+        }
+
+        @Test
+        void aRemainderOfAHugeByATinyManyDigitNumberIsExact() {
+            // 7^400 has 339 digits; the quotient of the two operands would have about 20,000.
+            BigDecimal divisor = new BigDecimal(BigInteger.valueOf(7).pow(400), 10_337);
+            BigDecimal dividend = new BigDecimal("-9.87654321e10000");
+            BigInteger unscaled = BigInteger.valueOf(987654321).multiply(BigInteger.TEN.pow(9_992 + 10_337));
+
+            assertThat(calculator.evaluate("-9.87654321e10000 % (7^400 * 1e-9999 * 1e-338)"))
+                    .isEqualByComparingTo(new BigDecimal(unscaled.mod(divisor.unscaledValue()).negate(), 10_337))
+                    .isEqualByComparingTo(dividend.remainder(divisor));
+            assertThat(calculator.modulo(dividend, divisor)).isEqualByComparingTo(dividend.remainder(divisor));
+        }
+
+        @Test
+        void operationsOnExponentsAMillionApartGiveExactAnswersWithoutBuildingAMillionDigits() {
+            // The ceiling configuration; done the obvious way, each of these builds a number of a million digits or more.
+            Calculator wide = new Calculator(
+                    new CalculatorLimits(1_000, 64, 1_000, 1_000_000, 10_000, new BigDecimal("1e9"), 100_000));
+
+            assertThat(wide.evaluate("9e1000000 % 7e-1000000"))
+                    .isEqualByComparingTo(new BigDecimal(BigInteger.TEN.modPow(BigInteger.valueOf(2_000_000),
+                            BigInteger.valueOf(7)).multiply(BigInteger.valueOf(9)).mod(BigInteger.valueOf(7)), 1_000_000));
+            assertThat(wide.evaluate("1e1000000 + 1e-1000000")).isEqualByComparingTo("1e1000000");
+            // 9.99…9 (two million nines) rounds to 34 digits as 1e1000000.
+            assertThat(wide.evaluate("1e1000000 - 1e-1000000")).isEqualByComparingTo("1e1000000");
+            assertThat(wide.evaluate("1e1000000 - 1e-1000000 - 1e1000000")).isEqualByComparingTo("0");
+            assertThat(wide.evaluate("floor(1.5e-1000000)")).isEqualByComparingTo("0");
+            assertThat(wide.evaluate("floor(-1.5e-1000000)")).isEqualByComparingTo("-1");
+            assertThat(wide.evaluate("ceil(1.5e-1000000)")).isEqualByComparingTo("1");
+            assertThat(wide.evaluate("ceil(-1.5e-1000000)")).isEqualByComparingTo("0");
+            assertThat(wide.evaluate("round(1.5e-1000000, 999999)")).isEqualByComparingTo("0");
+            assertThat(wide.evaluate("round(-5e-1000000, 999999)")).isEqualByComparingTo("-1e-999999");
+            assertThat(wide.evaluate("round(7.5e-999999, -1000000)")).isEqualByComparingTo("0");
+            assertThat(wide.evaluate("sin(1.5e-1000000)")).isEqualByComparingTo("0");
+            assertThat(wide.evaluate("sin(1.5e-30)")).isEqualByComparingTo("1.5e-30");
+            assertThat(wide.evaluate("cos(1.5e-1000000)")).isEqualByComparingTo("1");
+            assertThat(wide.evaluate("tan(-1.5e-300)")).isEqualByComparingTo("-1.5e-300");
+            assertThat(wide.evaluate("sqrt(2.5e-999999)")).isEqualByComparingTo("5e-500000");
+            assertThat(wide.evaluate("1e499999 / 4e-499999")).isEqualByComparingTo("2.5e999997");
+            assertThat(wide.evaluate("(7e-1000000)^-1")).isEqualByComparingTo(
+                    BigDecimal.ONE.divide(new BigDecimal("7e-1000000"), MathContext.DECIMAL128));
+        }
+
+        @Test
+        void anExpressionWhoseValuesCarryMoreDigitsThanTheWorkLimitIsRefused() {
+            // Each 7^999 is exact, 845 digits; the sums keep about as many.
+            String expression = String.join("+", Collections.nCopies(100, "7^999"));
+            assertThat(expression.length()).isLessThanOrEqualTo(calculator.limits().maxLength());
+
+            assertThat(catchThrowable(() -> calculator.evaluate(expression)))
+                    .isInstanceOfSatisfying(CalculationException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.TOO_COMPLEX);
+                        assertThat(e.getMessage()).startsWith("Expression needs more than 100000 digits of"
+                                + " intermediate values at position ");
+                        assertThat(e.position()).isPresent();
+                    });
+            assertThat(calculator.evaluate(String.join("+", Collections.nCopies(50, "7^999"))))
+                    .isEqualByComparingTo(BigDecimal.valueOf(7).pow(999).multiply(BigDecimal.valueOf(50)));
         }
     }
 }

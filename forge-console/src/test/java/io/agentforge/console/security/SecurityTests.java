@@ -5,6 +5,7 @@ import io.agentforge.console.support.FakeAgentGateway;
 import io.agentforge.console.support.FakeRegistryGateway;
 import io.agentforge.console.support.Instances;
 import io.agentforge.console.support.WebTestConfiguration;
+import io.agentforge.console.support.WithoutLogin;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.springframework.test.web.servlet.MvcResult;
 import java.util.List;
 import java.util.Map;
 
+import static io.agentforge.console.support.Sessions.onLocalhost;
 import static io.agentforge.console.support.Sessions.picked;
 import static io.agentforge.console.support.Sessions.signedIn;
 import static io.agentforge.console.support.WebTestConfiguration.NOW;
@@ -189,22 +191,23 @@ class SecurityTests {
     }
 
     @Nested
-    @TestPropertySource(properties = {"agentforge.console.auth=none", "server.address=127.0.0.1"})
-    class WithoutLogin {
+    @WithoutLogin
+    class WithoutLoginMode {
 
         @Test
         void pagesOpenWithoutSignInAndHaveNoSignOut() throws Exception {
-            mvc.perform(get("/registry"))
+            mvc.perform(get("/registry").with(onLocalhost()))
                     .andExpect(status().isOk())
                     .andExpect(content().string(not(containsString("Sign out"))));
-            mvc.perform(get("/login")).andExpect(redirectedUrl("/"));
+            mvc.perform(get("/login").with(onLocalhost())).andExpect(redirectedUrl("/"));
         }
 
         @Test
         void formsStillNeedTheirCsrfToken() throws Exception {
-            mvc.perform(post("/tools/calculator_add/invoke").param("arg.a", "1"))
+            mvc.perform(post("/tools/calculator_add/invoke").with(onLocalhost()).param("arg.a", "1"))
                     .andExpect(status().isForbidden());
-            mvc.perform(post("/chat/stream").contentType(MediaType.APPLICATION_JSON).content("{\"message\":\"hi\"}"))
+            mvc.perform(post("/chat/stream").with(onLocalhost()).contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"message\":\"hi\"}"))
                     .andExpect(status().isForbidden());
         }
 
@@ -212,7 +215,8 @@ class SecurityTests {
         void theAgentIsCalledWithTheConsolesOwnKey() throws Exception {
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
-            mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1")).with(csrf())
+            mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", onLocalhost()))
+                    .with(onLocalhost()).with(csrf())
                     .contentType(MediaType.APPLICATION_JSON)
                     .content("{\"message\":\"hi\"}")).andReturn().getAsyncResult(10_000);
 

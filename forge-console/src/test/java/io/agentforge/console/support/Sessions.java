@@ -25,6 +25,17 @@ public final class Sessions {
                 AuthorityUtils.createAuthorityList("ROLE_USER")));
     }
 
+    /**
+     * The {@code Host} header a browser sends to a console on localhost; MockMvc sends none, and without login
+     * ({@link WithoutLogin}) the console refuses a request that names no loopback host.
+     */
+    public static RequestPostProcessor onLocalhost() {
+        return request -> {
+            request.addHeader("Host", "localhost");
+            return request;
+        };
+    }
+
     /** A session in which the person picked the agent {@code id} with the picker's form. */
     public static MockHttpSession picked(MockMvc mvc, String id, RequestPostProcessor... with) throws Exception {
         MockHttpSession session = new MockHttpSession();
