@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +32,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Calls catalog functions on their tools: {@code POST {endpoint}/forge/functions/{name}} with the arguments as the
- * JSON body and the caller's key as {@code Authorization: Bearer}, round robin over the tool's UP instances from a
- * {@link DiscoveryCache}.
+ * JSON body, round robin over the tool's UP instances from a {@link DiscoveryCache}.
  *
- * <p>A connection failure or a 5xx moves the call on to the next instance (at most
- * {@link InvokerSettings#maxAttempts()} tries); each instance has a circuit breaker, so one that keeps failing is
+ * <p>Every call carries {@code Authorization: Bearer <JWT>}, a token for the tool's service name from
+ * {@link AccessTokens} (on behalf of the subject credential given, if any): no long-lived {@code af_} key is ever sent
+ * to an endpoint found in the catalog. Each endpoint is checked by the {@link OutboundPolicy} before anything is sent
+ * to it; redirects are not followed. Answers are streamed and read up to {@link InvokerSettings#maxResponseSize()}.
+ *
+ * <p>A connection failure, a 5xx or an endpoint the policy refuses moves the call on to the next instance (at most
+ * {@link InvokerSettings#maxAttempts()} requests); each instance has a circuit breaker, so one that keeps failing is
  * skipped for a while. A 4xx is the caller's problem and surfaces at once as {@link ToolInvocationException}.
  * Thread-safe.
  */
@@ -47,20 +53,25 @@ public final class FunctionInvoker implements AutoCloseable {
 
     private final DiscoveryCache discovery;
     private final InvokerSettings settings;
+    private final AccessTokens tokens;
+    private final OutboundPolicy policy;
     private final CircuitBreakerConfig breakerConfig;
     private final HttpClient http;
     private final JsonMapper mapper = HttpRegistryClient.mapper();
     private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
-    public FunctionInvoker(DiscoveryCache discovery, Clock clock) {
-        this(discovery, InvokerSettings.defaults(), clock);
-    }
-
-    /** @param clock drives the circuit breakers' open duration */
-    public FunctionInvoker(DiscoveryCache discovery, InvokerSettings settings, Clock clock) {
+    /**
+     * @param tokens where the tokens for the tools come from, usually a {@link TokenExchanger}
+     * @param policy which endpoints may be called
+     * @param clock  drives the circuit breakers' open duration
+     */
+    public FunctionInvoker(DiscoveryCache discovery, InvokerSettings settings, AccessTokens tokens,
+                           OutboundPolicy policy, Clock clock) {
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.breakerWindow())
@@ -81,12 +92,15 @@ public final class FunctionInvoker implements AutoCloseable {
     /**
      * Calls the function and returns its JSON result ({@code null} JSON node for an empty answer).
      *
-     * @param arguments the JSON arguments; null sends {@code {}}
-     * @param apiKey    the caller's key, sent as {@code Authorization: Bearer}; null sends none
-     * @throws ToolInvocationException  the tool answered 4xx (not retried)
-     * @throws ToolUnavailableException no instance could run the call
+     * @param arguments         the JSON arguments; null sends {@code {}}
+     * @param subjectCredential the end user's credential ({@code af_} key or JWT) the call is made on behalf of; it
+     *                          is exchanged for a token and never sent to the tool. Null: the caller acts for itself
+     * @throws ToolInvocationException  the tool answered 4xx (not retried), or an answer larger than
+     *                                  {@link InvokerSettings#maxResponseSize()}
+     * @throws ToolUnavailableException no instance could run the call, no token could be had (the cause is then the
+     *                                  {@link RegistryException}), or the policy refused every endpoint
      */
-    public JsonNode invoke(String function, JsonNode arguments, String apiKey) {
+    public JsonNode invoke(String function, JsonNode arguments, String subjectCredential) {
         if (function == null || !FunctionDescriptor.NAME.matcher(function).matches()) {
             throw new IllegalArgumentException("function must match " + FunctionDescriptor.NAME.pattern());
         }
@@ -97,6 +111,7 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new ToolUnavailableException(function, "Tool " + service + " has no UP instance", null);
         }
         byte[] body = mapper.writeValueAsBytes(arguments == null ? mapper.createObjectNode() : arguments);
+        String token = token(function, service, subjectCredential);
         int start = Math.floorMod(cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(),
                 endpoints.size());
         List<String> outcomes = new ArrayList<>();
@@ -105,6 +120,19 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             for (int i = 0; i < endpoints.size() && attempts < settings.maxAttempts(); i++) {
                 CatalogEndpoint endpoint = endpoints.get((start + i) % endpoints.size());
+                URI uri;
+                try {
+                    uri = URI.create(endpoint.endpoint() + FUNCTIONS_PATH + function);
+                    policy.check(uri);
+                } catch (EndpointRefusedException e) {
+                    outcomes.add(endpoint.instanceId() + ": " + e.getMessage());
+                    lastError = e;
+                    continue;
+                } catch (IllegalArgumentException e) {
+                    outcomes.add(endpoint.instanceId() + ": endpoint is not a URL");
+                    lastError = e;
+                    continue;
+                }
                 CircuitBreaker breaker = breaker(endpoint);
                 if (!breaker.tryAcquirePermission()) {
                     outcomes.add(endpoint.instanceId() + ": circuit open");
@@ -113,21 +141,27 @@ public final class FunctionInvoker implements AutoCloseable {
                 attempts++;
                 long started = breaker.getCurrentTimestamp();
                 try {
-                    HttpResponse<byte[]> response = http.send(request(endpoint, function, body, apiKey),
-                            HttpResponse.BodyHandlers.ofByteArray());
+                    HttpResponse<InputStream> response = http.send(request(uri, body, token),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    Answer answer = read(response);
                     long took = breaker.getCurrentTimestamp() - started;
-                    int status = response.statusCode();
+                    int status = answer.status();
                     if (status >= 500) {
                         breaker.onError(took, breaker.getTimestampUnit(), new IOException("HTTP " + status));
                         outcomes.add(endpoint.instanceId() + ": HTTP " + status);
-                        lastError = new ToolInvocationException(function, endpoint.instanceId(), problem(response));
+                        lastError = new ToolInvocationException(function, endpoint.instanceId(), problem(answer));
                         continue;
                     }
                     breaker.onSuccess(took, breaker.getTimestampUnit());
                     if (status / 100 != 2) {
-                        throw new ToolInvocationException(function, endpoint.instanceId(), problem(response));
+                        throw new ToolInvocationException(function, endpoint.instanceId(), problem(answer));
                     }
-                    return result(function, endpoint, response);
+                    if (answer.truncated()) {
+                        throw new ToolInvocationException(function, endpoint.instanceId(), new Problem(status,
+                                Problem.RESPONSE_TOO_LARGE, "Response too large", "The answer of " + function
+                                + " is larger than the limit of " + settings.maxResponseSize() + " bytes"));
+                    }
+                    return result(function, endpoint, answer);
                 } catch (HttpTimeoutException e) {
                     breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
                     if (!(e instanceof HttpConnectTimeoutException)) {
@@ -157,8 +191,9 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /** {@link #invoke(String, JsonNode, String)} with the arguments as a map of JSON-compatible values. */
-    public JsonNode invoke(String function, Map<String, ?> arguments, String apiKey) {
-        return invoke(function, arguments == null ? null : (JsonNode) mapper.valueToTree(arguments), apiKey);
+    public JsonNode invoke(String function, Map<String, ?> arguments, String subjectCredential) {
+        return invoke(function, arguments == null ? null : (JsonNode) mapper.valueToTree(arguments),
+                subjectCredential);
     }
 
     /** The circuit state of an instance, empty when it was never called. */
@@ -174,36 +209,70 @@ public final class FunctionInvoker implements AutoCloseable {
         http.close();
     }
 
-    private HttpRequest request(CatalogEndpoint endpoint, String function, byte[] body, String apiKey) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.endpoint() + FUNCTIONS_PATH + function))
+    private String token(String function, String service, String subjectCredential) {
+        String token;
+        try {
+            token = tokens.token(service, subjectCredential);
+        } catch (RegistryException e) {
+            throw new ToolUnavailableException(function, "No token for calling " + service + " could be had: "
+                    + e.problem(), e);
+        }
+        if (token == null || token.isBlank() || token.strip().startsWith("af_")) {
+            // The whole point of tokens: a long-lived key must never reach an endpoint found in the catalog.
+            throw new ToolUnavailableException(function, "The token source gave no JWT for " + service
+                    + "; refusing to send a long-lived key or nothing to a tool", null);
+        }
+        return token.strip();
+    }
+
+    private HttpRequest request(URI uri, byte[] body, String token) {
+        return HttpRequest.newBuilder(uri)
                 .timeout(settings.callTimeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json")
                 .header("User-Agent", HttpRegistryClient.USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (apiKey != null && !apiKey.isBlank()) {
-            request.header("Authorization", "Bearer " + apiKey.strip());
-        }
-        return request.build();
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
-    private JsonNode result(String function, CatalogEndpoint endpoint, HttpResponse<byte[]> response) {
-        byte[] body = response.body();
-        if (body == null || body.length == 0) {
+    /** Reads at most {@code maxResponseSize} bytes of the answer, and closes it. */
+    private Answer read(HttpResponse<InputStream> response) throws IOException {
+        int limit = settings.maxResponseSize();
+        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        String contentType = response.headers().firstValue("Content-Type").orElse(null);
+        try (InputStream in = response.body()) {
+            if (declared > limit && response.statusCode() / 100 == 2) {
+                // Don't read what will be refused anyway; closing the stream drops the connection.
+                return new Answer(response.statusCode(), contentType, new byte[0], true);
+            }
+            byte[] bytes = in.readNBytes(limit + 1);
+            boolean truncated = bytes.length > limit;
+            return new Answer(response.statusCode(), contentType,
+                    truncated ? Arrays.copyOf(bytes, limit) : bytes, truncated);
+        }
+    }
+
+    private JsonNode result(String function, CatalogEndpoint endpoint, Answer answer) {
+        byte[] body = answer.body();
+        if (body.length == 0) {
             return mapper.nullNode();
         }
         try {
             return mapper.readTree(body);
         } catch (RuntimeException e) {
-            throw new ToolInvocationException(function, endpoint.instanceId(), new Problem(response.statusCode(),
+            throw new ToolInvocationException(function, endpoint.instanceId(), new Problem(answer.status(),
                     Problem.INVALID_RESPONSE, "Unreadable result", "The tool answered with a body that is not JSON: "
                     + Problem.abbreviate(e.getMessage())));
         }
     }
 
-    private Problem problem(HttpResponse<byte[]> response) {
-        return Problem.fromResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                response.body(), mapper);
+    private Problem problem(Answer answer) {
+        return Problem.fromResponse(answer.status(), answer.contentType(), answer.body(), mapper);
+    }
+
+    /** A tool's answer, read up to the size limit. */
+    private record Answer(int status, String contentType, byte[] body, boolean truncated) {
     }
 
     private CircuitBreaker breaker(CatalogEndpoint endpoint) {

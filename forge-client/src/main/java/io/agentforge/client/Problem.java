@@ -22,6 +22,8 @@ public record Problem(int status, URI type, String title, String detail) {
     public static final URI UNREACHABLE = ProblemTypes.of("unreachable");
     /** Client-side kind: an answer came but could not be read. */
     public static final URI INVALID_RESPONSE = ProblemTypes.of("invalid-response");
+    /** Client-side kind: a tool answered more than the invoker reads. */
+    public static final URI RESPONSE_TOO_LARGE = ProblemTypes.of("response-too-large");
 
     private static final int MAX_TEXT = 500;
 

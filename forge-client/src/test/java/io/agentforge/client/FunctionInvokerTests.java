@@ -23,6 +23,9 @@ class FunctionInvokerTests {
 
     private static final String FUNCTION = "calculator_evaluate";
     private static final String CALLER_KEY = "af_caller0001_" + "c".repeat(32);
+    private static final String USER_KEY = "af_user00001_" + "u".repeat(32);
+    /** Loopback allowed: the stubs listen on 127.0.0.1. */
+    private static final OutboundPolicy LOOPBACK = new OutboundPolicy(true, false, List.of());
     private static final String OK = "{\"value\":\"3\"}";
 
     private final MutableClock clock = new MutableClock();
@@ -31,6 +34,10 @@ class FunctionInvokerTests {
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 0), Duration.ofMinutes(1), clock);
     private final List<ToolStub> stubs = new ArrayList<>();
     private FunctionInvoker invoker;
+    private AccessTokens tokens = (audience, subject) -> "jwt-for-" + audience + "-" + (subject == null ? "self"
+            : TokenEndpointStub.keyId(subject));
+    private OutboundPolicy policy = LOOPBACK;
+    private InvokerSettings settings = SETTINGS;
 
     /** Breakers judge 4 calls, open from 2 at 50 % failures, for a minute. */
     private static final InvokerSettings SETTINGS = new InvokerSettings(Duration.ofSeconds(1), Duration.ofSeconds(5),
@@ -54,11 +61,11 @@ class FunctionInvokerTests {
                 Map.of(FUNCTION, "calculator"));
         discovery.start();
         assertThat(discovery.awaitCatalog(Duration.ofSeconds(10))).isTrue();
-        invoker = new FunctionInvoker(discovery, SETTINGS, clock);
+        invoker = new FunctionInvoker(discovery, settings, tokens, policy, clock);
     }
 
     private JsonNode call() {
-        return invoker.invoke(FUNCTION, Map.of("expression", "1+2"), CALLER_KEY);
+        return invoker.invoke(FUNCTION, Map.of("expression", "1+2"), USER_KEY);
     }
 
     @AfterEach
@@ -71,7 +78,7 @@ class FunctionInvokerTests {
     }
 
     @Test
-    void postsTheArgumentsWithTheCallersKeyAndReturnsTheResult() throws InterruptedException {
+    void postsTheArgumentsWithATokenForTheToolsServiceAndReturnsTheResult() throws InterruptedException {
         ToolStub tool = stub(200, OK);
         tool(tool.endpoint());
 
@@ -79,8 +86,152 @@ class FunctionInvokerTests {
 
         assertThat(result.path("value").asString()).isEqualTo("3");
         assertThat(tool.lastPath()).isEqualTo("/forge/functions/" + FUNCTION);
-        assertThat(tool.lastAuthorization()).isEqualTo("Bearer " + CALLER_KEY);
+        assertThat(tool.lastAuthorization()).isEqualTo("Bearer jwt-for-calculator-user00001");
         assertThat(tool.lastRequestBody()).isEqualTo("{\"expression\":\"1+2\"}");
+    }
+
+    @Nested
+    class Tokens {
+
+        @Test
+        void theExchangedJwtIsSentAndNeverAKey() throws InterruptedException {
+            try (TokenEndpointStub registryTokens = new TokenEndpointStub(clock, CALLER_KEY);
+                 TokenExchanger exchanger = new TokenExchanger(ForgeClientSettings.of(registryTokens.url(),
+                         CALLER_KEY), clock)) {
+                tokens = exchanger;
+                ToolStub tool = stub(200, OK);
+                tool(tool.endpoint());
+
+                call();
+                invoker.invoke(FUNCTION, Map.of("expression", "1+2"), null);
+
+                String onBehalf = tool.authorizations().get(0).substring("Bearer ".length());
+                String self = tool.authorizations().get(1).substring("Bearer ".length());
+                assertThat(tool.authorizations()).noneMatch(a -> a.contains("af_"));
+                assertThat(TokenEndpointStub.claims(onBehalf)).containsEntry("aud", List.of("calculator"))
+                        .containsEntry("sub", "key:user00001")
+                        .containsEntry("act", Map.of("sub", "key:caller0001", "name", "caller"));
+                assertThat(TokenEndpointStub.claims(self)).containsEntry("sub", "key:caller0001")
+                        .doesNotContainKey("act");
+                assertThat(registryTokens.exchanges()).extracting(e -> e.form().get("audience"))
+                        .containsOnly("calculator");
+            }
+        }
+
+        @Test
+        void aTokenSourceHandingOutAKeyIsRefusedBeforeAnythingIsSent() throws InterruptedException {
+            tokens = (audience, subject) -> CALLER_KEY;
+            ToolStub tool = stub(200, OK);
+            tool(tool.endpoint());
+
+            assertThatThrownBy(FunctionInvokerTests.this::call).isInstanceOf(ToolUnavailableException.class)
+                    .hasMessageContaining("refusing to send a long-lived key");
+            assertThat(tool.hits()).isZero();
+        }
+
+        @Test
+        void noTokenMeansNoCallAndSaysWhy() throws InterruptedException {
+            tokens = (audience, subject) -> {
+                throw new RegistryException(new Problem(400, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "invalid_grant",
+                        "the subject key is revoked"));
+            };
+            ToolStub tool = stub(200, OK);
+            tool(tool.endpoint());
+
+            assertThatThrownBy(FunctionInvokerTests.this::call)
+                    .isInstanceOfSatisfying(ToolUnavailableException.class, e -> {
+                        assertThat(e.getMessage()).contains("No token for calling calculator")
+                                .contains("the subject key is revoked");
+                        assertThat(e.getCause()).isInstanceOf(RegistryException.class);
+                    });
+            assertThat(tool.hits()).isZero();
+        }
+    }
+
+    @Nested
+    class Policy {
+
+        @Test
+        void aRefusedEndpointIsNeverCalled() throws InterruptedException {
+            policy = OutboundPolicy.strict();
+            ToolStub tool = stub(200, OK);
+            tool(tool.endpoint());
+
+            assertThatThrownBy(FunctionInvokerTests.this::call).isInstanceOf(ToolUnavailableException.class)
+                    .hasMessageContaining("Refused to call " + tool.endpoint())
+                    .hasMessageContaining("a loopback address (allow it with allow-loopback)");
+            assertThat(tool.hits()).isZero();
+        }
+
+        @Test
+        void aRefusedInstanceIsSkippedForAnAllowedOne() throws InterruptedException {
+            ToolStub tool = stub(200, OK);
+            tool("http://169.254.169.254", tool.endpoint());
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(call().path("value").asString()).isEqualTo("3");
+            }
+            assertThat(tool.hits()).isEqualTo(3);
+        }
+
+        @Test
+        void redirectsAreNotFollowed() throws InterruptedException {
+            ToolStub target = stub(200, OK);
+            ToolStub redirecting = ToolStub.answering(307, "application/json", "{}");
+            redirecting.header("Location", target.endpoint() + "/forge/functions/" + FUNCTION);
+            stubs.add(redirecting);
+            tool(redirecting.endpoint());
+
+            assertThatThrownBy(FunctionInvokerTests.this::call).isInstanceOfSatisfying(ToolInvocationException.class,
+                    e -> assertThat(e.status()).isEqualTo(307));
+            assertThat(target.hits()).isZero();
+        }
+    }
+
+    @Nested
+    class ResponseSize {
+
+        @Test
+        void anAnswerAboveTheLimitIsRefused() throws InterruptedException {
+            settings = SETTINGS.withMaxResponseSize(1024);
+            ToolStub tool = stub(200, "{\"value\":\"" + "9".repeat(2000) + "\"}");
+            tool(tool.endpoint());
+
+            assertThatThrownBy(FunctionInvokerTests.this::call)
+                    .isInstanceOfSatisfying(ToolInvocationException.class, e -> {
+                        assertThat(e.problem().type()).hasToString("urn:agentforge:problem:response-too-large");
+                        assertThat(e.problem().detail()).contains("1024 bytes");
+                    });
+            assertThat(tool.hits()).isEqualTo(1);
+        }
+
+        @Test
+        void aStreamedAnswerWithoutLengthAboveTheLimitIsRefused() throws InterruptedException {
+            settings = SETTINGS.withMaxResponseSize(1024);
+            ToolStub tool = stub(200, "{\"value\":\"" + "9".repeat(5000) + "\"}");
+            tool.chunked();
+            tool(tool.endpoint());
+
+            assertThatThrownBy(FunctionInvokerTests.this::call)
+                    .isInstanceOfSatisfying(ToolInvocationException.class,
+                            e -> assertThat(e.problem().is("response-too-large")).isTrue());
+        }
+
+        @Test
+        void anAnswerAtTheLimitIsRead() throws InterruptedException {
+            String body = "{\"value\":\"" + "9".repeat(1024 - 12) + "\"}";
+            assertThat(body).hasSize(1024);
+            settings = SETTINGS.withMaxResponseSize(1024);
+            ToolStub tool = stub(200, body);
+            tool(tool.endpoint());
+
+            assertThat(call().path("value").asString()).hasSize(1012);
+        }
+
+        @Test
+        void theDefaultLimitIsOneMebibyte() {
+            assertThat(InvokerSettings.defaults().maxResponseSize()).isEqualTo(1024 * 1024);
+        }
     }
 
     @Test
@@ -213,13 +364,13 @@ class FunctionInvokerTests {
         void anUnknownFunctionIsUnavailable() throws InterruptedException {
             tool(stub(200, OK).endpoint());
 
-            assertThatThrownBy(() -> invoker.invoke("weather_now", Map.of(), CALLER_KEY))
+            assertThatThrownBy(() -> invoker.invoke("weather_now", Map.of(), USER_KEY))
                     .isInstanceOfSatisfying(ToolUnavailableException.class,
                             e -> assertThat(e.function()).isEqualTo("weather_now"));
         }
 
         @Test
-        void nullArgumentsAreSentAsAnEmptyObjectAndNoKeyAsNoHeader() throws InterruptedException {
+        void nullArgumentsAreSentAsAnEmptyObjectAndNoSubjectAsTheCallersOwnToken() throws InterruptedException {
             ToolStub tool = stub(200, "");
             tool(tool.endpoint());
 
@@ -227,7 +378,7 @@ class FunctionInvokerTests {
 
             assertThat(result.isNull()).isTrue();
             assertThat(tool.lastRequestBody()).isEqualTo("{}");
-            assertThat(tool.lastAuthorization()).isNull();
+            assertThat(tool.lastAuthorization()).isEqualTo("Bearer jwt-for-calculator-self");
         }
 
         @Test
@@ -238,7 +389,7 @@ class FunctionInvokerTests {
             arguments.put("list", List.of(1, 2));
             arguments.put("nested", Map.of("a", true));
 
-            invoker.invoke(FUNCTION, arguments, CALLER_KEY);
+            invoker.invoke(FUNCTION, arguments, USER_KEY);
 
             assertThat(tool.lastRequestBody()).isEqualTo("{\"list\":[1,2],\"nested\":{\"a\":true}}");
         }

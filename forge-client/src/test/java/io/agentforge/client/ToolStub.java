@@ -22,6 +22,9 @@ final class ToolStub implements AutoCloseable {
     private volatile String lastRequestBody;
     private volatile String lastAuthorization;
     private volatile String lastPath;
+    private volatile boolean chunked;
+    private final java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Map<String, String> extraHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ToolStub(int status, String contentType, String body) {
         this.status = status;
@@ -36,10 +39,14 @@ final class ToolStub implements AutoCloseable {
             hits.incrementAndGet();
             lastPath = exchange.getRequestURI().getPath();
             lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (lastAuthorization != null) {
+                authorizations.add(lastAuthorization);
+            }
             lastRequestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             byte[] bytes = this.body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", this.contentType);
-            exchange.sendResponseHeaders(this.status, bytes.length == 0 ? -1 : bytes.length);
+            extraHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(this.status, bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             try (var out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -68,6 +75,20 @@ final class ToolStub implements AutoCloseable {
     void answer(int newStatus, String newBody) {
         this.status = newStatus;
         this.body = newBody;
+    }
+
+    /** Answers without Content-Length (chunked). */
+    void chunked() {
+        chunked = true;
+    }
+
+    void header(String name, String value) {
+        extraHeaders.put(name, value);
+    }
+
+    /** Every Authorization header received, in order. */
+    java.util.List<String> authorizations() {
+        return authorizations;
     }
 
     String endpoint() {
