@@ -127,6 +127,15 @@ public final class KeyIntrospector {
         }
     }
 
+    /** Forgets every answer about the key with this public id, e.g. when the change feed says it was revoked. */
+    public void forget(String keyId) {
+        if (keyId != null) {
+            synchronized (cache) {
+                cache.values().removeIf(answer -> keyId.equals(answer.result.keyId()));
+            }
+        }
+    }
+
     /** Answers currently held. */
     int size() {
         synchronized (cache) {

@@ -2,6 +2,7 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.ChangeEvent;
+import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.IntrospectionResult;
@@ -153,6 +154,10 @@ final class FakeRegistryClient implements RegistryClient {
 
         void event(ChangeEvent event) {
             listener.onEvent(event);
+        }
+
+        void keyRevoked(long eventId, String keyId) {
+            listener.onEvent(new ChangeEvent(eventId, ChangeType.KEY_REVOKED, java.time.Instant.EPOCH, null, keyId));
         }
 
         void reset(long lastEventId) {

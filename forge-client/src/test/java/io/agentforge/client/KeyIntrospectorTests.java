@@ -145,4 +145,19 @@ class KeyIntrospectorTests {
 
         assertThat(registry.introspections).hasValue(2);
     }
+
+    @Test
+    void forgettingAKeyIdDropsTheAnswersAboutThatKeyOnly() {
+        registry.introspection = presented -> presented.equals(KEY)
+                ? new IntrospectionResult(true, "caller0001", "agent", Set.of(Role.CLIENT))
+                : new IntrospectionResult(true, "caller0002", "other", Set.of(Role.CLIENT));
+        introspector.introspect(KEY);
+        introspector.introspect(OTHER);
+
+        introspector.forget("caller0001");
+
+        assertThat(introspector.size()).isEqualTo(1);
+        introspector.introspect(OTHER);
+        assertThat(registry.introspections).hasValue(2);
+    }
 }
