@@ -18,13 +18,15 @@ import java.util.Map;
  * @param apiKey        This service's {@code service} key {@code af_<keyId>_<secret>} (env {@code AGENTFORGE_API_KEY})
  * @param service       What the service advertises
  * @param leaseDuration The lease the registry grants; the service renews every third of it
- * @param security      Inbound API-key checks
+ * @param security      Inbound checks of the tokens (and, if allowed, API keys) callers present
  * @param functions     The HTTP endpoint serving the published {@code @Tool} methods
+ * @param outbound      Which endpoints this service may call (tools found in the registry)
  */
 @ConfigurationProperties("agentforge")
 public record ForgeProperties(@DefaultValue("true") boolean enabled, String registryUrl, String apiKey,
                               @DefaultValue Service service, @DefaultValue("30s") Duration leaseDuration,
-                              @DefaultValue Security security, @DefaultValue Functions functions) {
+                              @DefaultValue Security security, @DefaultValue Functions functions,
+                              @DefaultValue Outbound outbound) {
 
     public ForgeProperties {
         registryUrl = blankToNull(registryUrl);
@@ -70,11 +72,38 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
     }
 
     /**
-     * Inbound API-key checks on {@code /forge/functions/**}.
+     * Inbound checks on {@code /forge/functions/**}: registry-issued JWTs, verified against the registry's JWKS.
      *
-     * @param enabled {@code false} only for local development and tests: every caller is then accepted
+     * @param enabled        {@code false} only for local development and tests: every caller is then accepted
+     * @param acceptApiKeys  Also accept {@code af_} API keys (checked by asking the registry); off by default, so no
+     *                       caller needs to send a long-lived key here
+     * @param tokenIssuer    The {@code iss} tokens must carry (env {@code AGENTFORGE_SECURITY_TOKEN_ISSUER}); empty:
+     *                       not checked (the signature already ties a token to the registry)
+     * @param jwksUri        Where the registry's signing keys are; empty: {@code {registry-url}/oauth2/jwks}
      */
-    public record Security(@DefaultValue("true") boolean enabled) {
+    public record Security(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean acceptApiKeys,
+                           String tokenIssuer, String jwksUri) {
+
+        public Security {
+            tokenIssuer = blankToNull(tokenIssuer);
+            jwksUri = blankToNull(jwksUri);
+        }
+    }
+
+    /**
+     * The outbound endpoint policy for calls to endpoints found in the registry. Link-local and cloud metadata
+     * addresses are always refused.
+     *
+     * @param allowLoopback Allow loopback addresses (127.0.0.0/8, ::1), e.g. for a stack on one machine
+     * @param allowPrivate  Allow private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)
+     * @param allowedCidrs  Further ranges to allow, e.g. {@code 10.1.0.0/16}
+     */
+    public record Outbound(@DefaultValue("false") boolean allowLoopback, @DefaultValue("false") boolean allowPrivate,
+                           List<String> allowedCidrs) {
+
+        public Outbound {
+            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+        }
     }
 
     /**
@@ -93,6 +122,6 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
     public String toString() {
         return "ForgeProperties[enabled=" + enabled + ", registryUrl=" + registryUrl + ", apiKey="
                 + (apiKey == null ? null : "***") + ", service=" + service + ", leaseDuration=" + leaseDuration
-                + ", security=" + security + ", functions=" + functions + "]";
+                + ", security=" + security + ", functions=" + functions + ", outbound=" + outbound + "]";
     }
 }

@@ -1,7 +1,10 @@
 package io.agentforge.starter;
 
+import io.agentforge.client.Backoff;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.RegistryClient;
+import io.agentforge.client.RevocationFollower;
+import io.agentforge.client.TokenExchanger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,12 +17,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 import java.time.Clock;
 
 /**
- * Inbound API-key checks on {@code /forge/functions/**}: a {@link KeyIntrospector} asking the registry, an
- * {@link ApiKeyVerifier} and the servlet filter. {@code agentforge.security.enabled=false} switches the checks off.
+ * Inbound checks on {@code /forge/functions/**}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
+ * (opt-in) API-key path through a {@link KeyIntrospector}, and the servlet filter; plus a {@link RevocationFollower}
+ * that drops whatever derives from a key the registry revokes. {@code agentforge.security.enabled=false} switches
+ * the inbound checks off.
  */
 @AutoConfiguration(after = ForgeClientAutoConfiguration.class)
 public class ForgeSecurityAutoConfiguration {
@@ -33,6 +39,26 @@ public class ForgeSecurityAutoConfiguration {
         return new KeyIntrospector(client, clock.getIfAvailable(Clock::systemUTC));
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    RevokedKeys forgeRevokedKeys() {
+        return new RevokedKeys();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(RegistryClient.class)
+    RevocationFollower forgeRevocationFollower(RegistryClient client, RevokedKeys revoked,
+                                               ObjectProvider<KeyIntrospector> introspector,
+                                               ObjectProvider<TokenExchanger> tokens) {
+        return new RevocationFollower(client, keyId -> {
+            revoked.add(keyId);
+            introspector.ifAvailable(i -> i.forget(keyId));
+            tokens.ifAvailable(t -> t.forget(keyId));
+            log.info("Key {} was revoked: tokens naming it are refused from now on", keyId);
+        }, Backoff.DEFAULT).start();
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnBooleanProperty(name = "agentforge.security.enabled", matchIfMissing = true)
@@ -40,21 +66,46 @@ public class ForgeSecurityAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ApiKeyVerifier forgeApiKeyVerifier(ObjectProvider<KeyIntrospector> introspector) {
+        ApiKeyVerifier forgeApiKeyVerifier(ObjectProvider<KeyIntrospector> introspector, ForgeProperties properties) {
             KeyIntrospector available = introspector.getIfAvailable();
             if (available == null) {
-                log.warn("Inbound API-key checks are on but agentforge.registry-url or agentforge.api-key is not"
-                        + " set: every call to /forge/functions will be refused with 503");
+                if (properties.security().acceptApiKeys()) {
+                    log.warn("agentforge.security.accept-api-keys is on but agentforge.registry-url or"
+                            + " agentforge.api-key is not set: calls with API keys will be refused with 503");
+                }
                 return ApiKeyVerifier.unconfigured();
             }
             return ApiKeyVerifier.of(available);
         }
 
         @Bean
+        @ConditionalOnMissingBean
+        ForgeTokenVerifier forgeTokenVerifier(ForgeProperties properties, RevokedKeys revoked, Environment environment,
+                                              ObjectProvider<Clock> clock) {
+            if (properties.registryUrl() == null && properties.security().jwksUri() == null) {
+                log.warn("Inbound token checks are on but agentforge.registry-url is not set: every call to"
+                        + " /forge/functions will be refused with 503");
+                return null;
+            }
+            String name = properties.service().name() != null ? properties.service().name()
+                    : environment.getProperty("spring.application.name");
+            if (name == null || name.isBlank()) {
+                throw new IllegalStateException("Set agentforge.service.name (or spring.application.name): tokens are"
+                        + " checked to be for this service's name");
+            }
+            String jwks = properties.security().jwksUri() != null ? properties.security().jwksUri()
+                    : properties.registryUrl().replaceAll("/+$", "") + ForgeTokenVerifier.JWKS_PATH;
+            return new ForgeTokenVerifier(jwks, name.strip(),
+                    properties.security().tokenIssuer(), revoked, clock.getIfAvailable(Clock::systemUTC));
+        }
+
+        @Bean
         @ConditionalOnMissingBean(name = "forgeInboundKeyFilter")
-        FilterRegistrationBean<InboundKeyFilter> forgeInboundKeyFilter(ApiKeyVerifier verifier) {
-            FilterRegistrationBean<InboundKeyFilter> registration =
-                    new FilterRegistrationBean<>(new InboundKeyFilter(verifier));
+        FilterRegistrationBean<InboundKeyFilter> forgeInboundKeyFilter(ObjectProvider<ForgeTokenVerifier> tokens,
+                                                                       ApiKeyVerifier keys, RevokedKeys revoked,
+                                                                       ForgeProperties properties) {
+            FilterRegistrationBean<InboundKeyFilter> registration = new FilterRegistrationBean<>(new InboundKeyFilter(
+                    tokens.getIfAvailable(), keys, properties.security().acceptApiKeys(), revoked));
             registration.addUrlPatterns(FunctionInvocationController.PATH, FunctionInvocationController.PATH + "/*");
             registration.setName("forgeInboundKeyFilter");
             // After the observation and encoding filters, before anything that reads the body.

@@ -1,7 +1,6 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.FunctionDescriptor;
-import io.agentforge.registry.api.IntrospectionResult;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -88,8 +87,7 @@ class FunctionInvocationController {
             return invalid(violations);
         }
         try {
-            JsonNode result = function.invoke(arguments, (IntrospectionResult) request.getAttribute(
-                    InboundKeyFilter.CALLER_ATTRIBUTE));
+            JsonNode result = function.invoke(arguments, (ForgeCaller) request.getAttribute(ForgeCaller.ATTRIBUTE));
             return ResponseEntity.ok(result);
         } catch (ArgumentConversionException e) {
             return invalid(List.of(new ArgumentValidator.Violation(e.field(), e.getMessage())));

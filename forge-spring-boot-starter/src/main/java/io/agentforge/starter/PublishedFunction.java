@@ -1,7 +1,6 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.FunctionDescriptor;
-import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.InvalidFieldException;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -44,7 +43,7 @@ import java.util.Objects;
  */
 public final class PublishedFunction {
 
-    /** Key of the caller's {@link IntrospectionResult} in the {@link ToolContext}, absent when keys are not checked. */
+    /** Key of the verified {@link ForgeCaller} in the {@link ToolContext}, absent when callers are not checked. */
     public static final String CALLER_CONTEXT_KEY = "agentforge.caller";
 
     // Possessive quantifiers: the matcher never backtracks, so a long hostile string costs linear time.
@@ -127,12 +126,12 @@ public final class PublishedFunction {
     /**
      * Runs the method with validated arguments.
      *
-     * @param caller the verified caller, null when keys are not checked
+     * @param caller the verified caller, null when callers are not checked
      * @return the result as JSON ({@code null} node for {@code void} and null results)
      * @throws ArgumentConversionException an argument fits the schema but not the parameter's Java type
      * @throws ToolFailedException         the method threw; its exception is the cause
      */
-    JsonNode invoke(JsonNode input, IntrospectionResult caller) {
+    JsonNode invoke(JsonNode input, ForgeCaller caller) {
         Object[] values = new Object[arguments.size()];
         for (int i = 0; i < values.length; i++) {
             Argument argument = arguments.get(i);
@@ -161,7 +160,7 @@ public final class PublishedFunction {
         return result == null ? mapper.nullNode() : mapper.valueToTree(result);
     }
 
-    private static ToolContext context(IntrospectionResult caller) {
+    private static ToolContext context(ForgeCaller caller) {
         Map<String, Object> context = new HashMap<>();
         if (caller != null) {
             context.put(CALLER_CONTEXT_KEY, caller);

@@ -2,6 +2,9 @@ package io.agentforge.starter;
 
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.KeyIntrospector;
+import io.agentforge.client.OutboundPolicy;
+import io.agentforge.client.RevocationFollower;
+import io.agentforge.client.TokenExchanger;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.RegistryException;
 import io.agentforge.registry.api.IntrospectionResult;
@@ -52,7 +55,29 @@ class ForgeAutoConfigurationTests {
                     .hasSingleBean(PublishedFunctions.class)
                     .hasSingleBean(FunctionInvocationController.class)
                     .hasSingleBean(OpenApiCustomizer.class)
+                    .hasSingleBean(TokenExchanger.class)
+                    .hasSingleBean(OutboundPolicy.class)
+                    .hasSingleBean(ForgeTokenVerifier.class)
+                    .hasSingleBean(RevocationFollower.class)
+                    .hasSingleBean(RevokedKeys.class)
                     .hasBean("forgeInboundKeyFilter"));
+        }
+
+        @Test
+        void tokensAreCheckedForThisServicesNameAndTheOutboundPolicyDeniesByDefault() {
+            withRegistry().run(context -> {
+                assertThat(context.getBean(ForgeTokenVerifier.class).serviceName()).isEqualTo("sample");
+                OutboundPolicy policy = context.getBean(OutboundPolicy.class);
+                assertThat(policy.allowLoopback()).isFalse();
+                assertThat(policy.allowPrivate()).isFalse();
+            });
+        }
+
+        @Test
+        void anInvalidAllowedCidrFailsAtStartupNamingTheProperty() {
+            withRegistry().withPropertyValues("agentforge.outbound.allowed-cidrs=10.0.0.0/99")
+                    .run(context -> assertThat(context.getStartupFailure())
+                            .hasStackTraceContaining("Invalid agentforge.outbound.allowed-cidrs"));
         }
 
         @Test
@@ -207,7 +232,8 @@ class ForgeAutoConfigurationTests {
         void theToolMethodsOfBeansArePublished() {
             runner.withBean(SampleTools.class).run(context -> assertThat(context.getBean(PublishedFunctions.class)
                     .all()).extracting(PublishedFunction::name).containsExactly("sample_add", "sample_broken",
-                    "sample_greet", "sample_nothing", "sample_point", "sample_refuse", "sample_whoami"));
+                    "sample_caller", "sample_greet", "sample_nothing", "sample_point", "sample_refuse",
+                    "sample_whoami"));
         }
 
         @Test
@@ -236,6 +262,12 @@ class ForgeAutoConfigurationTests {
                     "agentforge.service.health-check.path=/health",
                     "agentforge.service.health-check.interval=5s",
                     "agentforge.security.enabled=false",
+                    "agentforge.security.accept-api-keys=true",
+                    "agentforge.security.token-issuer=https://registry.example",
+                    "agentforge.security.jwks-uri=https://registry.example/keys",
+                    "agentforge.outbound.allow-loopback=true",
+                    "agentforge.outbound.allow-private=true",
+                    "agentforge.outbound.allowed-cidrs=10.1.0.0/16,192.0.2.0/24",
                     "agentforge.functions.max-request-size=8KB").run(context -> {
                 ForgeProperties properties = context.getBean(ForgeProperties.class);
                 assertThat(properties.registryUrl()).isEqualTo("http://registry:8081");
@@ -251,6 +283,12 @@ class ForgeAutoConfigurationTests {
                 assertThat(properties.service().healthCheck().path()).isEqualTo("/health");
                 assertThat(properties.service().healthCheck().interval()).isEqualTo(Duration.ofSeconds(5));
                 assertThat(properties.security().enabled()).isFalse();
+                assertThat(properties.security().acceptApiKeys()).isTrue();
+                assertThat(properties.security().tokenIssuer()).isEqualTo("https://registry.example");
+                assertThat(properties.security().jwksUri()).isEqualTo("https://registry.example/keys");
+                assertThat(properties.outbound().allowLoopback()).isTrue();
+                assertThat(properties.outbound().allowPrivate()).isTrue();
+                assertThat(properties.outbound().allowedCidrs()).containsExactly("10.1.0.0/16", "192.0.2.0/24");
                 assertThat(properties.functions().maxRequestSize()).isEqualTo(DataSize.ofKilobytes(8));
                 assertThat(properties.toString()).doesNotContain("secret");
             });
@@ -268,6 +306,10 @@ class ForgeAutoConfigurationTests {
                 assertThat(properties.service().healthCheck().path()).isEqualTo("/actuator/health");
                 assertThat(properties.service().healthCheck().interval()).isEqualTo(Duration.ofSeconds(10));
                 assertThat(properties.security().enabled()).isTrue();
+                assertThat(properties.security().acceptApiKeys()).isFalse();
+                assertThat(properties.security().tokenIssuer()).isNull();
+                assertThat(properties.outbound().allowLoopback()).isFalse();
+                assertThat(properties.outbound().allowPrivate()).isFalse();
                 assertThat(properties.functions().maxRequestSize()).isEqualTo(DataSize.ofKilobytes(64));
             });
         }

@@ -28,6 +28,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 @SpringBootTest(classes = FunctionEndpointTests.App.class, properties = {
         "spring.application.name=sample",
+        // These tests are about the endpoint; tokens are TokenVerificationTests' subject.
+        "agentforge.security.accept-api-keys=true",
         "agentforge.functions.max-request-size=1KB",
         "management.endpoints.web.exposure.include=health,prometheus"})
 @AutoConfigureMockMvc

@@ -5,6 +5,8 @@ import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
+import io.agentforge.client.InvokerSettings;
+import io.agentforge.client.OutboundPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import org.springframework.core.env.Environment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 class LoadBalancingAndRestartTests {
 
     private static InProcessRegistry registry;
+    private static TestRegistryStub tokens;
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
@@ -60,6 +64,7 @@ class LoadBalancingAndRestartTests {
     @BeforeAll
     static void start() {
         registry = InProcessRegistry.start();
+        tokens = new TestRegistryStub(Clock.systemUTC());
         first = echo();
         second = echo();
     }
@@ -69,6 +74,7 @@ class LoadBalancingAndRestartTests {
         first.close();
         second.close();
         registry.close();
+        tokens.close();
     }
 
     // The memory store forgets keys on restart except the bootstrap admin key, so the instances use that one.
@@ -76,7 +82,8 @@ class LoadBalancingAndRestartTests {
         return new SpringApplicationBuilder(Echo.class).run("--server.port=0", "--server.address=127.0.0.1",
                 "--spring.main.banner-mode=off", "--logging.level.root=WARN",
                 "--agentforge.registry-url=" + registry.url(), "--agentforge.api-key=" + InProcessRegistry.ADMIN_KEY,
-                "--agentforge.service.name=echo", "--agentforge.lease-duration=5s");
+                "--agentforge.service.name=echo", "--agentforge.lease-duration=5s",
+                "--agentforge.security.jwks-uri=" + tokens.url() + "/oauth2/jwks");
     }
 
     private static HttpRegistryClient client() {
@@ -93,11 +100,13 @@ class LoadBalancingAndRestartTests {
         try (HttpRegistryClient client = client()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> instancesInCatalog(client) == 2);
             try (DiscoveryCache discovery = new DiscoveryCache(client, Clock.systemUTC()).start();
-                 FunctionInvoker invoker = new FunctionInvoker(discovery, Clock.systemUTC())) {
+                 FunctionInvoker invoker = new FunctionInvoker(discovery, InvokerSettings.defaults(),
+                         tokens.accessTokens("startertest1"), new OutboundPolicy(true, false, List.of()),
+                         Clock.systemUTC())) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> discovery.endpoints("echo").size() == 2);
                 Set<String> answeredBy = new HashSet<>();
                 for (int i = 0; i < 6; i++) {
-                    answeredBy.add(invoker.invoke("echo_where", Map.of(), InProcessRegistry.ADMIN_KEY).asString());
+                    answeredBy.add(invoker.invoke("echo_where", Map.of(), null).asString());
                 }
                 assertThat(answeredBy).containsExactlyInAnyOrder(
                         first.getEnvironment().getProperty("local.server.port"),

@@ -1,7 +1,6 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.FunctionDescriptor;
-import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -133,7 +132,7 @@ class PublishedFunctionTests {
 
         @Test
         void theToolContextCarriesTheCaller() {
-            IntrospectionResult caller = new IntrospectionResult(true, "k1", "console", Set.of(Role.CLIENT));
+            ForgeCaller caller = new ForgeCaller("key:k1", "console", Set.of(Role.CLIENT), List.of());
             assertThat(function(tools, "whoami").invoke(json("{}"), caller).asString()).isEqualTo("console");
             assertThat(function(tools, "whoami").invoke(json("{}"), null).asString()).isEqualTo("anonymous");
         }

@@ -1,6 +1,5 @@
 package io.agentforge.starter;
 
-import io.agentforge.registry.api.IntrospectionResult;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
@@ -45,7 +44,13 @@ class SampleTools {
     @Tool(name = "sample_whoami", description = "Names the verified caller")
     String whoami(ToolContext context) {
         Object caller = context.getContext().get(PublishedFunction.CALLER_CONTEXT_KEY);
-        return caller instanceof IntrospectionResult result ? result.principal() : "anonymous";
+        return caller instanceof ForgeCaller verified ? verified.name() : "anonymous";
+    }
+
+    @Tool(name = "sample_caller", description = "Names the principal and who acts for it")
+    String caller() {
+        return ForgeCaller.current().map(c -> c.principal() + (c.actorChain().isEmpty() ? ""
+                : " via " + String.join(" via ", c.actorChain()))).orElse("anonymous");
     }
 
     @Tool(name = "sample_broken", description = "Has a bug")

@@ -1,0 +1,209 @@
+package io.agentforge.starter;
+
+import io.agentforge.registry.api.Role;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.client.RestTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies the JWTs the registry issues for calls to this service, locally against the registry's JWKS
+ * ({@code {registry}/oauth2/jwks}, cached; an unknown {@code kid} fetches it again at most every 10 s): ES256 or
+ * RS256 signature, {@code aud} containing this service's name, {@code exp}/{@code nbf} with 30 s of clock skew, a
+ * {@code roles} claim with at least the {@code client} role, {@code iss} when one is configured, and no revoked key in
+ * the subject or actor chain. Thread-safe.
+ */
+public final class ForgeTokenVerifier {
+
+    public static final String JWKS_PATH = "/oauth2/jwks";
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    public static final Duration JWKS_TTL = Duration.ofMinutes(5);
+    public static final Duration JWKS_REFETCH_INTERVAL = Duration.ofSeconds(10);
+    private static final int MAX_ACTOR_DEPTH = 16;
+    private static final String INVALID_TOKEN = "invalid_token";
+
+    private final NimbusJwtDecoder decoder;
+    private final String serviceName;
+    private final String jwksUri;
+    private final RevokedKeys revoked;
+
+    /**
+     * @param jwksUri     the registry's JWKS, e.g. {@code http://registry:8081/oauth2/jwks}
+     * @param serviceName this service's name: tokens must name it in {@code aud}
+     * @param issuer      the {@code iss} tokens must carry; null accepts any (they are still signed by the registry)
+     */
+    public ForgeTokenVerifier(String jwksUri, String serviceName, String issuer, RevokedKeys revoked, Clock clock) {
+        this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
+        this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
+        Objects.requireNonNull(clock, "clock");
+        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+        requests.setConnectTimeout(Duration.ofSeconds(2));
+        requests.setReadTimeout(Duration.ofSeconds(5));
+        this.decoder = NimbusJwtDecoder.withJwkSetUri(jwksUri)
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .jwsAlgorithm(SignatureAlgorithm.RS256)
+                .restOperations(new RestTemplate(requests))
+                .cache(new JwksCache(clock, JWKS_TTL, JWKS_REFETCH_INTERVAL))
+                .build();
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(jwt -> timestamps(jwt, clock.instant()));
+        validators.add(this::audience);
+        if (issuer != null && !issuer.isBlank()) {
+            String expected = issuer.strip();
+            validators.add(jwt -> expected.equals(jwt.getClaimAsString("iss")) ? OAuth2TokenValidatorResult.success()
+                    : failure("The token was issued by '" + jwt.getClaimAsString("iss") + "', this service accepts"
+                    + " tokens of '" + expected + "' only"));
+        }
+        validators.add(ForgeTokenVerifier::roles);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+    }
+
+    /**
+     * The caller a token stands for.
+     *
+     * @throws TokenRefusedException 401 for a token that is malformed, badly signed, expired, for another audience,
+     *                               without a role or naming a revoked key; 503 when the signing keys can't be fetched
+     */
+    ForgeCaller verify(String token) {
+        Jwt jwt;
+        try {
+            jwt = decoder.decode(token);
+        } catch (JwtValidationException e) {
+            throw TokenRefusedException.unauthorized(firstDescription(e.getErrors(), e.getMessage()));
+        } catch (BadJwtException e) {
+            throw TokenRefusedException.unauthorized("The token is not a JWT signed by the registry: "
+                    + reason(e.getMessage()));
+        } catch (JwtException e) {
+            // The keys could not be had: refuse (fail closed), the caller may retry.
+            throw new TokenRefusedException(HttpStatus.SERVICE_UNAVAILABLE, ForgeProblems.UNAVAILABLE,
+                    "The registry's signing keys (" + jwksUri + ") could not be fetched to check the token; try"
+                            + " again later");
+        }
+        String sub = jwt.getSubject();
+        if (sub == null || sub.isBlank()) {
+            throw TokenRefusedException.unauthorized("The token has no subject (sub)");
+        }
+        List<String> actors = new ArrayList<>();
+        Object act = jwt.getClaims().get("act");
+        for (int depth = 0; act instanceof Map<?, ?> actor && depth < MAX_ACTOR_DEPTH; depth++) {
+            if (actor.get("sub") instanceof String actorSub && !actorSub.isBlank()) {
+                actors.add(actorSub);
+            }
+            act = actor.get("act");
+        }
+        List<String> keyIds = new ArrayList<>();
+        for (String principal : concat(sub, actors)) {
+            if (principal.startsWith("key:") && principal.length() > 4) {
+                keyIds.add(principal.substring(4));
+            }
+        }
+        String revokedKey = revoked.anyRevoked(keyIds);
+        if (revokedKey != null) {
+            throw TokenRefusedException.unauthorized("The token names the key " + revokedKey + ", which was revoked");
+        }
+        String name = jwt.getClaimAsString("name");
+        return new ForgeCaller(sub, name, knownRoles(jwt.getClaims().get("roles")), actors);
+    }
+
+    String serviceName() {
+        return serviceName;
+    }
+
+    private OAuth2TokenValidatorResult audience(Jwt jwt) {
+        List<String> audience = jwt.getAudience();
+        if (audience != null && audience.contains(serviceName)) {
+            return OAuth2TokenValidatorResult.success();
+        }
+        String named = audience == null || audience.isEmpty() ? "no service"
+                : audience.size() == 1 ? "'" + audience.getFirst() + "'" : audience.toString();
+        return failure("This token is for " + named + ", this service is '" + serviceName + "': get a token with"
+                + " audience '" + serviceName + "' from the registry");
+    }
+
+    private static OAuth2TokenValidatorResult timestamps(Jwt jwt, Instant now) {
+        Instant expiresAt = jwt.getExpiresAt();
+        if (expiresAt == null) {
+            return failure("The token has no expiry (exp)");
+        }
+        if (now.minus(CLOCK_SKEW).isAfter(expiresAt)) {
+            return failure("The token expired at " + expiresAt + "; get a fresh one from the registry");
+        }
+        Instant notBefore = jwt.getNotBefore();
+        if (notBefore != null && now.plus(CLOCK_SKEW).isBefore(notBefore)) {
+            return failure("The token is not valid before " + notBefore);
+        }
+        return OAuth2TokenValidatorResult.success();
+    }
+
+    private static OAuth2TokenValidatorResult roles(Jwt jwt) {
+        return knownRoles(jwt.getClaims().get("roles")).stream().anyMatch(r -> r.includes(Role.CLIENT))
+                ? OAuth2TokenValidatorResult.success()
+                : failure("The token carries no role that may call functions (client, service or admin)");
+    }
+
+    private static Set<Role> knownRoles(Object claim) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                for (Role role : Role.values()) {
+                    if (role.wireName().equals(value)) {
+                        roles.add(role);
+                    }
+                }
+            }
+        }
+        return roles;
+    }
+
+    private static OAuth2TokenValidatorResult failure(String description) {
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(INVALID_TOKEN, description, null));
+    }
+
+    private static String firstDescription(Collection<OAuth2Error> errors, String fallback) {
+        return errors.stream().map(OAuth2Error::getDescription).filter(Objects::nonNull).findFirst()
+                .orElse(fallback);
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    // Nimbus' messages say what failed (bad signature, no matching key, malformed) after a fixed prefix.
+    private static String reason(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String text = message.replace("An error occurred while attempting to decode the Jwt: ", "");
+        if (text.contains("Invalid signature")) {
+            return "bad signature";
+        }
+        if (text.contains("no matching key")) {
+            return "signed with a key the registry does not publish";
+        }
+        return text.length() <= 200 ? text : text.substring(0, 197) + "...";
+    }
+}

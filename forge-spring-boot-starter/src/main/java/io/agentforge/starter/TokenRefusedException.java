@@ -1,0 +1,30 @@
+package io.agentforge.starter;
+
+import org.springframework.http.HttpStatus;
+
+import java.net.URI;
+
+/** An inbound token or key was not accepted; the message is the problem's detail and never holds the credential. */
+final class TokenRefusedException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final URI type;
+
+    TokenRefusedException(HttpStatus status, URI type, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+    }
+
+    static TokenRefusedException unauthorized(String detail) {
+        return new TokenRefusedException(HttpStatus.UNAUTHORIZED, ForgeProblems.UNAUTHORIZED, detail);
+    }
+
+    HttpStatus status() {
+        return status;
+    }
+
+    URI type() {
+        return type;
+    }
+}
