@@ -2,11 +2,14 @@ package io.agentforge.e2e;
 
 import io.agentforge.client.Backoff;
 import io.agentforge.client.DiscoveryCache;
+import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.LeaseKeeper;
+import io.agentforge.client.OutboundPolicy;
+import io.agentforge.client.TokenExchanger;
 import io.agentforge.client.ToolInvocationException;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.IntrospectionResult;
@@ -46,6 +49,7 @@ class FunctionInvocationTests {
     private static LeaseKeeper secondKeeper;
     private static DiscoveryCache cache;
     private static FunctionInvoker invoker;
+    private static TokenExchanger tokens;
 
     @BeforeAll
     static void startRegistryAndTools() throws InterruptedException {
@@ -63,7 +67,10 @@ class FunctionInvocationTests {
         cache = new DiscoveryCache(callerClient, FAST, DiscoveryCache.DEFAULT_IDLE_TIMEOUT, Clock.systemUTC()).start();
         assertThat(cache.awaitCatalog(WAIT)).isTrue();
         await().atMost(WAIT).until(() -> cache.endpoints("echo").size() == 2);
-        invoker = new FunctionInvoker(cache, InvokerSettings.defaults(), Clock.systemUTC());
+        // The tools are on loopback; the invoker sends tokens exchanged at the registry, never the caller's key.
+        tokens = new TokenExchanger(ForgeClientSettings.of(registry.url(), callerKey.key()), Clock.systemUTC());
+        invoker = new FunctionInvoker(cache, InvokerSettings.defaults(), tokens,
+                new OutboundPolicy(true, false, java.util.List.of()), Clock.systemUTC());
     }
 
     /** The tool: refuses callers the registry does not vouch for, otherwise says who answered and what it got. */
@@ -83,6 +90,7 @@ class FunctionInvocationTests {
     @AfterAll
     static void stopEverything() {
         invoker.close();
+        tokens.close();
         cache.close();
         firstKeeper.close();
         secondKeeper.close();

@@ -1,8 +1,11 @@
 package io.agentforge.agent.config;
 
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
+import io.agentforge.client.AccessTokens;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
+import io.agentforge.client.InvokerSettings;
+import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.starter.ForgeProperties;
@@ -31,9 +34,11 @@ class RegistryConfiguration {
         return new DiscoveryCache(available, clock).start();
     }
 
+    /** Tools get a token for their own name from the starter's TokenExchanger, never the agent's key. */
     @Bean(destroyMethod = "close")
-    FunctionInvoker functionInvoker(DiscoveryCache discovery, Clock clock) {
-        return new FunctionInvoker(discovery, clock);
+    FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy,
+                                    Clock clock) {
+        return new FunctionInvoker(discovery, InvokerSettings.defaults(), tokens, policy, clock);
     }
 
     @Bean

@@ -4,13 +4,19 @@ import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
+import io.agentforge.client.InvokerSettings;
+import io.agentforge.client.OutboundPolicy;
+import io.agentforge.client.TokenExchanger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
 import java.time.Duration;
 
-/** The forge-client objects the console talks to the registry and tools with, all using the console's own key. */
+/**
+ * The forge-client objects the console talks to the registry and tools with: the console's own key for the registry,
+ * tokens exchanged with it for tools.
+ */
 @Configuration(proxyBeanMethods = false)
 class ClientConfiguration {
 
@@ -19,14 +25,31 @@ class ClientConfiguration {
         return Clock.systemUTC();
     }
 
-    @Bean(destroyMethod = "close")
-    HttpRegistryClient registryClient(ConsoleProperties properties) {
+    @Bean
+    ForgeClientSettings forgeClientSettings(ConsoleProperties properties) {
         if (properties.apiKey() == null) {
             throw new IllegalStateException("agentforge.api-key (AGENTFORGE_API_KEY) is not set: the console needs"
                     + " its own client key to read the registry and call tools");
         }
-        return new HttpRegistryClient(new ForgeClientSettings(properties.registryUrl(), properties.apiKey(),
-                Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        return new ForgeClientSettings(properties.registryUrl(), properties.apiKey(), Duration.ofSeconds(2),
+                Duration.ofSeconds(10));
+    }
+
+    @Bean(destroyMethod = "close")
+    HttpRegistryClient registryClient(ForgeClientSettings settings) {
+        return new HttpRegistryClient(settings);
+    }
+
+    /** Tools get a token for their own name, exchanged at the registry; never the console's key. */
+    @Bean(destroyMethod = "close")
+    TokenExchanger tokenExchanger(ForgeClientSettings settings, Clock clock) {
+        return new TokenExchanger(settings, clock);
+    }
+
+    @Bean
+    OutboundPolicy outboundPolicy(ConsoleProperties properties) {
+        ConsoleProperties.Outbound outbound = properties.outbound();
+        return new OutboundPolicy(outbound.allowLoopback(), outbound.allowPrivate(), outbound.allowedCidrs());
     }
 
     @Bean(destroyMethod = "close")
@@ -35,7 +58,8 @@ class ClientConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    FunctionInvoker functionInvoker(DiscoveryCache discoveryCache, Clock clock) {
-        return new FunctionInvoker(discoveryCache, clock);
+    FunctionInvoker functionInvoker(DiscoveryCache discoveryCache, TokenExchanger tokens, OutboundPolicy policy,
+                                    Clock clock) {
+        return new FunctionInvoker(discoveryCache, InvokerSettings.defaults(), tokens, policy, clock);
     }
 }

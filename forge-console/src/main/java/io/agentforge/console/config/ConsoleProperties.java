@@ -14,11 +14,29 @@ import java.util.List;
  * @param apiKey      the console's own key for the registry, tools and (in {@code none} mode) agents; never sent
  *                    to a browser
  * @param console     the console's own behaviour
+ * @param outbound    which tool endpoints the console may call
  */
 @ConfigurationProperties("agentforge")
-public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Console console) {
+public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Console console,
+                               @DefaultValue Outbound outbound) {
+
+    /**
+     * The outbound endpoint policy of the Tools page; link-local and cloud metadata addresses are always refused.
+     *
+     * @param allowLoopback allow loopback addresses (the local stack runs on them)
+     * @param allowPrivate  allow private ranges (container networks)
+     * @param allowedCidrs  further ranges to allow
+     */
+    public record Outbound(@DefaultValue("true") boolean allowLoopback, @DefaultValue("true") boolean allowPrivate,
+                           List<String> allowedCidrs) {
+
+        public Outbound {
+            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+        }
+    }
 
     public ConsoleProperties {
+        outbound = outbound == null ? new Outbound(true, true, List.of()) : outbound;
         registryUrl = registryUrl == null ? URI.create("http://localhost:8081") : registryUrl;
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     }
