@@ -141,11 +141,6 @@ public final class DiscoveryCache implements AutoCloseable {
         return consecutiveFailures;
     }
 
-    /** Asks for a resync now; also cuts short a backoff wait. Returns at once. */
-    public void refreshNow() {
-        signals.offer(new Refresh());
-    }
-
     /** Stops following the registry; the last catalog stays readable. Idempotent. */
     @Override
     public void close() {
@@ -237,7 +232,6 @@ public final class DiscoveryCache implements AutoCloseable {
                 case Stop stop -> {
                     return;
                 }
-                case Refresh refresh -> fetch(snapshot.etag);
                 case Changed changed when changed.gen == gen -> {
                     // One re-fetch covers a burst of changes.
                     while (signals.peek() instanceof Changed more && more.gen == gen) {
@@ -272,7 +266,7 @@ public final class DiscoveryCache implements AutoCloseable {
                 return;
             }
             Signal signal = signals.poll(left, TimeUnit.NANOSECONDS);
-            if (signal instanceof Stop || signal instanceof Refresh) {
+            if (signal instanceof Stop) {
                 return;
             }
         }
@@ -359,8 +353,6 @@ public final class DiscoveryCache implements AutoCloseable {
     private record Closed(int gen, Throwable error) implements Signal {
     }
 
-    private record Refresh() implements Signal {
-    }
 
     private record Stop() implements Signal {
     }

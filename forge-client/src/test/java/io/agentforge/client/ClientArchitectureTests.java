@@ -23,10 +23,4 @@ class ClientArchitectureTests {
                 .check(CLIENT);
     }
 
-    @Test
-    void timeComesFromAnInjectedClock() {
-        noClasses().should().callMethod(System.class, "currentTimeMillis")
-                .because("time comes from an injected java.time.Clock so tests can move it")
-                .check(CLIENT);
-    }
 }

@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.testsupport.MutableClock;
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;

@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.testsupport.MutableClock;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
 import org.junit.jupiter.api.Test;

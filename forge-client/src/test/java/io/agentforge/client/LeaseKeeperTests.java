@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.testsupport.MutableClock;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
 import org.junit.jupiter.api.AfterEach;

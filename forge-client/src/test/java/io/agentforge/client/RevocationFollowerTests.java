@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.testsupport.MutableClock;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import org.junit.jupiter.api.AfterEach;

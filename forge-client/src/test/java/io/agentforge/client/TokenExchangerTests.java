@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

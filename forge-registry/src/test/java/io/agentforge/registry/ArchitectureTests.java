@@ -53,21 +53,6 @@ class ArchitectureTests {
                 .check(CLASSES);
     }
 
-    @Test
-    void timeComesFromAnInjectedClock() {
-        noClasses().should().callMethod(System.class, "currentTimeMillis")
-                .because("time comes from an injected java.time.Clock so tests can move it")
-                .check(CLASSES);
-    }
 
-    @Test
-    void featurePackagesHaveNoCycles() {
-        slices().matching("io.agentforge.registry.(*)..").should().beFreeOfCycles().check(CLASSES);
-    }
 
-    @Test
-    void packagesAreCutByFeatureNotByLayer() {
-        noClasses().should().resideInAnyPackage("..controller..", "..service..", "..repository..", "..model..",
-                "..util..").check(CLASSES);
-    }
 }

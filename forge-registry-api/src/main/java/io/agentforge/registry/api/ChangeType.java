@@ -38,9 +38,4 @@ public enum ChangeType {
     public boolean concernsInstance() {
         return this != KEY_REVOKED;
     }
-
-    /** Whether the instance is gone after this change. */
-    public boolean removesInstance() {
-        return this == DEREGISTERED || this == EXPIRED;
-    }
 }

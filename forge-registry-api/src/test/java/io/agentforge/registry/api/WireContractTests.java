@@ -186,7 +186,6 @@ class WireContractTests {
                     + "\"keyId\":\"abc12345\"}");
             assertThat(json.readValue(text, ChangeEvent.class)).isEqualTo(event);
             assertThat(ChangeType.KEY_REVOKED.concernsInstance()).isFalse();
-            assertThat(ChangeType.KEY_REVOKED.removesInstance()).isFalse();
         }
     }
 }
