@@ -59,6 +59,43 @@ public class ForgeSecurityAutoConfiguration {
         }, Backoff.DEFAULT).start();
     }
 
+    /**
+     * The verifier of registry-issued tokens for this service, in every servlet application with a registry (also
+     * with {@code agentforge.security.enabled=false}, which only removes the filter on the functions): services with
+     * endpoints of their own (e.g. the agent's chat API) check their callers' tokens with the same bean.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class TokenVerification {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ForgeTokenVerifier forgeTokenVerifier(ForgeProperties properties, RevokedKeys revoked, Environment environment,
+                                              ObjectProvider<Clock> clock) {
+            boolean checksOn = environment.getProperty("agentforge.security.enabled", Boolean.class, true);
+            if (properties.registryUrl() == null && properties.security().jwksUri() == null) {
+                if (checksOn) {
+                    log.warn("Inbound token checks are on but agentforge.registry-url is not set: every call to"
+                            + " /forge/functions will be refused with 503");
+                }
+                return null;
+            }
+            String name = properties.service().name() != null ? properties.service().name()
+                    : environment.getProperty("spring.application.name");
+            if (name == null || name.isBlank()) {
+                if (!checksOn) {
+                    return null;
+                }
+                throw new IllegalStateException("Set agentforge.service.name (or spring.application.name): tokens are"
+                        + " checked to be for this service's name");
+            }
+            String jwks = properties.security().jwksUri() != null ? properties.security().jwksUri()
+                    : properties.registryUrl().replaceAll("/+$", "") + ForgeTokenVerifier.JWKS_PATH;
+            return new ForgeTokenVerifier(jwks, name.strip(),
+                    properties.security().tokenIssuer(), revoked, clock.getIfAvailable(Clock::systemUTC));
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnBooleanProperty(name = "agentforge.security.enabled", matchIfMissing = true)
@@ -76,27 +113,6 @@ public class ForgeSecurityAutoConfiguration {
                 return ApiKeyVerifier.unconfigured();
             }
             return ApiKeyVerifier.of(available);
-        }
-
-        @Bean
-        @ConditionalOnMissingBean
-        ForgeTokenVerifier forgeTokenVerifier(ForgeProperties properties, RevokedKeys revoked, Environment environment,
-                                              ObjectProvider<Clock> clock) {
-            if (properties.registryUrl() == null && properties.security().jwksUri() == null) {
-                log.warn("Inbound token checks are on but agentforge.registry-url is not set: every call to"
-                        + " /forge/functions will be refused with 503");
-                return null;
-            }
-            String name = properties.service().name() != null ? properties.service().name()
-                    : environment.getProperty("spring.application.name");
-            if (name == null || name.isBlank()) {
-                throw new IllegalStateException("Set agentforge.service.name (or spring.application.name): tokens are"
-                        + " checked to be for this service's name");
-            }
-            String jwks = properties.security().jwksUri() != null ? properties.security().jwksUri()
-                    : properties.registryUrl().replaceAll("/+$", "") + ForgeTokenVerifier.JWKS_PATH;
-            return new ForgeTokenVerifier(jwks, name.strip(),
-                    properties.security().tokenIssuer(), revoked, clock.getIfAvailable(Clock::systemUTC));
         }
 
         @Bean

@@ -84,8 +84,9 @@ public final class ForgeTokenVerifier {
      *
      * @throws TokenRefusedException 401 for a token that is malformed, badly signed, expired, for another audience,
      *                               without a role or naming a revoked key; 503 when the signing keys can't be fetched
+     *                               (its message says why and never holds the token)
      */
-    ForgeCaller verify(String token) {
+    public ForgeCaller verify(String token) {
         Jwt jwt;
         try {
             jwt = decoder.decode(token);
@@ -126,7 +127,8 @@ public final class ForgeTokenVerifier {
         return new ForgeCaller(sub, name, knownRoles(jwt.getClaims().get("roles")), actors);
     }
 
-    String serviceName() {
+    /** The audience tokens must name: this service's name. */
+    public String serviceName() {
         return serviceName;
     }
 

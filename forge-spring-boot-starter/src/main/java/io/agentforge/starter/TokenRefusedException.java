@@ -5,7 +5,7 @@ import org.springframework.http.HttpStatus;
 import java.net.URI;
 
 /** An inbound token or key was not accepted; the message is the problem's detail and never holds the credential. */
-final class TokenRefusedException extends RuntimeException {
+public final class TokenRefusedException extends RuntimeException {
 
     private final HttpStatus status;
     private final URI type;
@@ -20,11 +20,13 @@ final class TokenRefusedException extends RuntimeException {
         return new TokenRefusedException(HttpStatus.UNAUTHORIZED, ForgeProblems.UNAUTHORIZED, detail);
     }
 
-    HttpStatus status() {
+    /** 401 (or 403) for a credential that is not accepted, 503 when it could not be checked right now. */
+    public HttpStatus status() {
         return status;
     }
 
-    URI type() {
+    /** The problem type ({@code urn:agentforge:problem:unauthorized}, {@code …:unavailable}, …). */
+    public URI type() {
         return type;
     }
 }

@@ -169,10 +169,11 @@ class ForgeAutoConfigurationTests {
         }
 
         @Test
-        void securityOffRemovesTheKeyCheck() {
+        void securityOffRemovesTheKeyCheckButKeepsTheTokenVerifierForTheApplicationsOwnEndpoints() {
             withRegistry().withPropertyValues("agentforge.security.enabled=false").run(context -> assertThat(context)
                     .doesNotHaveBean(ApiKeyVerifier.class)
-                    .doesNotHaveBean("forgeInboundKeyFilter"));
+                    .doesNotHaveBean("forgeInboundKeyFilter")
+                    .hasSingleBean(ForgeTokenVerifier.class));
         }
 
         @Test
