@@ -26,7 +26,8 @@ class AgentStartupTests {
         try (ConfigurableApplicationContext agent = new SpringApplicationBuilder(AgentApplication.class).run(
                 "--server.port=0", "--server.address=127.0.0.1", "--agentforge.registry-url=http://127.0.0.1:9",
                 "--agentforge.api-key=af_agentkey001_0123456789abcdefghijklmnop", "--agentforge.enabled=false",
-                "--agentforge.agent.security.jwt-issuer-uri=http://127.0.0.1:9/issuer", "--spring.jmx.enabled=false",
+                "--agentforge.agent.security.jwt-issuer-uri=http://127.0.0.1:9/issuer",
+                "--agentforge.agent.security.jwt-audience=agent", "--spring.jmx.enabled=false",
                 "--agentforge.agent.llm.mode=offline")) {
             String url = "http://127.0.0.1:" + agent.getEnvironment().getProperty("local.server.port")
                     + "/api/v1/conversations";
@@ -43,6 +44,20 @@ class AgentStartupTests {
                 assertThat(response.body()).contains("urn:agentforge:problem:unavailable");
             }
         }
+    }
+
+    @Test
+    void anIssuerWithoutAnAudienceFailsAtStartupNamingTheSetting() {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(AgentApplication.class).run("--server.port=0",
+                "--server.address=127.0.0.1", "--agentforge.registry-url=http://127.0.0.1:9",
+                "--agentforge.api-key=af_agentkey001_0123456789abcdefghijklmnop", "--agentforge.enabled=false",
+                "--agentforge.agent.security.jwt-issuer-uri=http://127.0.0.1:9/issuer", "--spring.jmx.enabled=false",
+                "--agentforge.agent.llm.mode=offline"))
+                .rootCause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("agentforge.agent.security.jwt-audience")
+                .hasMessageContaining("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE")
+                .hasMessageContaining("required when agentforge.agent.security.jwt-issuer-uri");
     }
 
     @Test

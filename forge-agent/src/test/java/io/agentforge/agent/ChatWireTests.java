@@ -393,4 +393,100 @@ class ChatWireTests {
             });
         }
     }
+
+    /**
+     * Tools are called on behalf of the person who asked: the token a tool receives names them as {@code sub} and the
+     * agent as {@code act} (the console too, nested, when it was in between) — never an {@code af_} key.
+     */
+    @Nested
+    class OnBehalfOfTheUser {
+
+        @Test
+        void aToolCalledForAKeyHolderGetsARegistryJwtWithTheUserAsSubjectAndTheAgentAsActor() {
+            when(WORLD.llm, 5, "MARK-OBO-KEY", null, toolCalls("calculator_evaluate", "{\"expression\":\"1+41\"}"));
+            when(WORLD.llm, 1, "MARK-OBO-KEY", "\"tool\"", answer("It is 42."));
+
+            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey,
+                    "{\"message\":\"MARK-OBO-KEY what is 1+41?\"}");
+
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            assertThat(response.json().get("steps").get(0).get("result").get("result").asString()).isEqualTo("42");
+            String authorization = toolAuthorization("1+41");
+            assertThat(authorization).startsWith("Bearer ey").doesNotContain("af_");
+            JsonNode claims = TestWorld.claims(authorization.substring("Bearer ".length()));
+            assertThat(TestWorld.audience(claims)).containsExactly("calculator");
+            assertThat(claims.get("sub").asString()).isEqualTo("key:" + TestWorld.keyId(WORLD.clientKey));
+            assertThat(claims.get("act").get("sub").asString()).isEqualTo("key:" + TestWorld.keyId(WORLD.agentKey));
+            assertThat(claims.get("act").has("act")).as("the user called the agent directly").isFalse();
+            assertThat(WORLD.toolAuthorizations).as("no tool call ever carried a key")
+                    .allSatisfy(call -> assertThat(call.getValue()).doesNotContain("af_"));
+        }
+
+        @Test
+        void aRegistryJwtForTheAgentIsAcceptedAndItsUserIsTheCallerAndTheSubjectOfTheToolCalls() {
+            String consoleKey = WORLD.key("console", "client");
+            String token = agentToken(consoleKey, WORLD.otherClientKey);
+            when(WORLD.llm, 5, "MARK-OBO-JWT", null, toolCalls("calculator_evaluate", "{\"expression\":\"40+2\"}"));
+            when(WORLD.llm, 1, "MARK-OBO-JWT", "\"tool\"", answer("It is 42."));
+
+            AgentHttp.Response response = agent.post("/api/v1/chat", token,
+                    "{\"message\":\"MARK-OBO-JWT what is 40+2?\"}");
+
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            JsonNode claims = TestWorld.claims(toolAuthorization("40+2").substring("Bearer ".length()));
+            assertThat(TestWorld.audience(claims)).containsExactly("calculator");
+            assertThat(claims.get("sub").asString()).isEqualTo("key:" + TestWorld.keyId(WORLD.otherClientKey));
+            assertThat(claims.get("act").get("sub").asString()).isEqualTo("key:" + TestWorld.keyId(WORLD.agentKey));
+            assertThat(claims.get("act").get("act").get("sub").asString())
+                    .as("the console that exchanged the user's key for the agent's token")
+                    .isEqualTo("key:" + TestWorld.keyId(consoleKey));
+            // The token's subject is the caller: the same person asking with their key sees the conversation.
+            String id = response.json().get("conversationId").asString();
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.otherClientKey).status()).isEqualTo(200);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.clientKey).status()).isEqualTo(404);
+        }
+
+        @Test
+        void aRegistryJwtForAnotherServiceIsRefusedWithAProblem() {
+            String consoleKey = WORLD.key("console-2", "client");
+            String forTheCalculator = WORLD.token(consoleKey, "calculator", WORLD.clientKey);
+
+            AgentHttp.Response response = agent.post("/api/v1/chat", forTheCalculator, "{\"message\":\"hi\"}");
+
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().get("type").asString()).isEqualTo("urn:agentforge:problem:unauthorized");
+            assertThat(response.json().get("detail").asString()).contains("'calculator'", "'agent'");
+            assertThat(agent.get("/api/v1/conversations", agentToken(consoleKey, WORLD.clientKey)).status())
+                    .as("the same caller with a token for the agent").isEqualTo(200);
+        }
+
+        @Test
+        void aTamperedRegistryJwtIsRefused() {
+            String token = agentToken(WORLD.key("console-3", "client"), WORLD.clientKey);
+            String[] parts = token.split("\\.");
+            String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    TestWorld.claims(token).toString().replace(TestWorld.keyId(WORLD.clientKey),
+                            TestWorld.keyId(WORLD.otherClientKey)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            AgentHttp.Response response = agent.get("/api/v1/conversations", parts[0] + "." + otherUser + "."
+                    + parts[2]);
+
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.json().get("detail").asString()).contains("bad signature");
+        }
+
+        // A token for the agent, on behalf of subject, once the agent's registration makes "agent" an owned name.
+        private String agentToken(String clientKey, String subject) {
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> WORLD.exchange(clientKey, "agent", subject).statusCode() == 200);
+            return WORLD.token(clientKey, "agent", subject);
+        }
+
+        private String toolAuthorization(String expression) {
+            return WORLD.toolAuthorizations.stream().filter(call -> call.getKey().equals(expression))
+                    .map(java.util.Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new AssertionError("the tool was not asked " + expression));
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.conversation.ToolStep;
 import io.agentforge.agent.security.Caller;
 import io.agentforge.agent.security.RateLimiter;
+import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.web.Problems;
 import io.agentforge.agent.web.RateLimitedException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -54,7 +55,7 @@ class ChatController {
     ChatResult ask(@RequestBody ChatRequest request, Authentication authentication) {
         Caller caller = caller(authentication);
         limit(caller);
-        return chat.chat(caller.id(), request, false, ChatListener.NONE);
+        return chat.chat(caller.id(), onBehalfOf(caller), request, false, ChatListener.NONE);
     }
 
     @PostMapping(value = "/chat/stream", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -65,7 +66,7 @@ class ChatController {
         Caller caller = caller(authentication);
         limit(caller);
         // Bad input is a plain 4xx problem, before the 200 of the event stream is committed.
-        ChatService.Question question = chat.prepare(caller.id(), request);
+        ChatService.Question question = chat.prepare(caller.id(), onBehalfOf(caller), request);
         SseEmitter emitter = new SseEmitter(properties.deadline().plusSeconds(30).toMillis());
         AtomicBoolean gone = new AtomicBoolean();
         emitter.onTimeout(() -> gone.set(true));
@@ -134,6 +135,7 @@ class ChatController {
         });
     }
 
+    /** The caller; {@link Caller#ANONYMOUS} only without authentication, which only security switched off allows. */
     static Caller caller(Authentication authentication) {
         if (authentication == null) {
             return Caller.ANONYMOUS;
@@ -142,9 +144,19 @@ class ChatController {
             return caller;
         }
         if (authentication instanceof JwtAuthenticationToken jwt) {
-            return new Caller("jwt:" + jwt.getToken().getIssuer() + "#" + jwt.getToken().getSubject(), jwt.getName());
+            return new Caller("jwt:" + jwt.getToken().getIssuer() + "#" + jwt.getToken().getSubject(), jwt.getName(),
+                    jwt.getToken().getTokenValue());
         }
-        return Caller.ANONYMOUS;
+        // Never fall back to the agent's own identity for someone who did authenticate somehow.
+        throw new IllegalStateException("Unexpected authentication " + authentication.getClass().getSimpleName());
+    }
+
+    /**
+     * Tools are called for the person who asked, with the credential they presented as the token exchange's subject;
+     * only without security (no person) does the agent call them for itself.
+     */
+    static OnBehalfOf onBehalfOf(Caller caller) {
+        return Caller.ANONYMOUS.equals(caller) ? OnBehalfOf.AGENT_ITSELF : OnBehalfOf.user(caller.credential());
     }
 
     private static void send(SseEmitter emitter, String event, Object data) {

@@ -3,6 +3,8 @@ package io.agentforge.agent.chat;
 import io.agentforge.agent.conversation.Conversation;
 import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.conversation.ToolStep;
+import io.agentforge.agent.tooling.OnBehalfOf;
+import io.agentforge.agent.tooling.RemoteToolCallback;
 import io.agentforge.client.RegistryException;
 import io.agentforge.client.ToolInvocationException;
 import org.slf4j.Logger;
@@ -15,6 +17,7 @@ import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
@@ -37,6 +40,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -96,18 +100,26 @@ public class ChatService {
         return offline;
     }
 
-    /** Answers one question for {@code caller}; {@code listener} sees the steps and, when streaming, the text. */
-    public ChatResult chat(String caller, ChatRequest request, boolean stream, ChatListener listener) {
-        return answer(prepare(caller, request), stream, listener);
+    /**
+     * Answers one question for {@code caller}; {@code listener} sees the steps and, when streaming, the text.
+     *
+     * @param onBehalfOf for whom every tool call of the question is made (the caller's credential)
+     */
+    public ChatResult chat(String caller, OnBehalfOf onBehalfOf, ChatRequest request, boolean stream,
+                           ChatListener listener) {
+        return answer(prepare(caller, onBehalfOf, request), stream, listener);
     }
 
     /**
      * Checks a question before any work starts, so a streaming caller still gets a plain 4xx problem.
      *
+     * @param onBehalfOf for whom every tool call of the question is made: the end user's credential, handed to each
+     *                   call explicitly (tool calls run on other threads), or the agent itself when there is no user
      * @throws ChatException (400) for a bad message or option, (404) for a conversation that isn't the caller's
      */
-    public Question prepare(String caller, ChatRequest request) {
-        return new Question(caller, request, settings(request), conversation(caller, request.conversationId()));
+    public Question prepare(String caller, OnBehalfOf onBehalfOf, ChatRequest request) {
+        return new Question(caller, Objects.requireNonNull(onBehalfOf, "onBehalfOf"), request, settings(request),
+                conversation(caller, request.conversationId()));
     }
 
     /**
@@ -167,7 +179,8 @@ public class ChatService {
                 answer = reply.getText() == null ? "" : reply.getText();
                 break;
             }
-            messages.add(runTools(reply.getToolCalls(), byName, deadline, steps, listener));
+            messages.add(runTools(reply.getToolCalls(), byName, RemoteToolCallback.context(question.onBehalfOf()),
+                    deadline, steps, listener));
         }
         if (answer == null) {
             answer = stopped != null ? stopped : "I stopped after " + settings.maxSteps() + " steps without a final"
@@ -266,7 +279,8 @@ public class ChatService {
     }
 
     private ToolResponseMessage runTools(List<AssistantMessage.ToolCall> calls, Map<String, ToolCallback> byName,
-                                         Instant deadline, List<ToolStep> steps, ChatListener listener) {
+                                         ToolContext onBehalfOf, Instant deadline, List<ToolStep> steps,
+                                         ChatListener listener) {
         List<Future<ToolStep>> running = new ArrayList<>();
         // Every call of the turn gets its allowance from the same moment: waiting for one doesn't eat another's.
         Instant started = clock.instant();
@@ -275,7 +289,8 @@ public class ChatService {
         long allowance = Math.max(1, ceilMillis(Duration.between(started, callDeadline)));
         for (AssistantMessage.ToolCall call : calls) {
             listener.stepStarted(call.id(), new ToolStep(call.name(), arguments(call.arguments()), null, null, 0));
-            running.add(workers.submit(() -> toolTimer.record(() -> runTool(call, byName.get(call.name()), byName))));
+            running.add(workers.submit(() -> toolTimer.record(() -> runTool(call, byName.get(call.name()), byName,
+                    onBehalfOf))));
         }
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
@@ -309,7 +324,8 @@ public class ChatService {
         }
     }
 
-    private ToolStep runTool(AssistantMessage.ToolCall call, ToolCallback tool, Map<String, ToolCallback> byName) {
+    private ToolStep runTool(AssistantMessage.ToolCall call, ToolCallback tool, Map<String, ToolCallback> byName,
+                             ToolContext onBehalfOf) {
         Instant started = clock.instant();
         JsonNode arguments = arguments(call.arguments());
         if (tool == null) {
@@ -321,7 +337,9 @@ public class ChatService {
                     + abbreviate(call.arguments(), 200));
         }
         try {
-            String result = tool.call(call.arguments());
+            // Who the call is for travels with it (it runs on another thread), never in a thread local.
+            String result = tool instanceof RemoteToolCallback ? tool.call(call.arguments(), onBehalfOf)
+                    : tool.call(call.arguments());
             JsonNode parsed = json.readTree(cap(result));
             return new ToolStep(call.name(), arguments, parsed, null, elapsed(started));
         } catch (ToolInvocationException e) {
@@ -448,8 +466,9 @@ public class ChatService {
         return text == null ? "" : text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
-    /** A checked question, ready to run. */
-    public record Question(String caller, ChatRequest request, Settings settings, Conversation conversation) {
+    /** A checked question, ready to run, and for whom its tool calls are made. */
+    public record Question(String caller, OnBehalfOf onBehalfOf, ChatRequest request, Settings settings,
+                           Conversation conversation) {
     }
 
     /** What a question runs with: the request's options within the configured bounds. */

@@ -8,7 +8,6 @@ import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.ForgeJacksonModule;
-import io.agentforge.starter.ForgeProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +33,10 @@ class RegistryConfiguration {
         return new DiscoveryCache(available, clock).start();
     }
 
-    /** Tools get a token for their own name from the starter's TokenExchanger, never the agent's key. */
+    /**
+     * Tools get a token for their own name from the starter's TokenExchanger (exchanged with the agent's key, for the
+     * end user the chat loop names), never the agent's key.
+     */
     @Bean(destroyMethod = "close")
     FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy,
                                     Clock clock) {
@@ -42,8 +44,7 @@ class RegistryConfiguration {
     }
 
     @Bean
-    RegistryToolCallbackProvider registryToolCallbackProvider(DiscoveryCache discovery, FunctionInvoker invoker,
-                                                              ForgeProperties properties) {
-        return new RegistryToolCallbackProvider(discovery, invoker, properties.apiKey(), ForgeJacksonModule.mapper());
+    RegistryToolCallbackProvider registryToolCallbackProvider(DiscoveryCache discovery, FunctionInvoker invoker) {
+        return new RegistryToolCallbackProvider(discovery, invoker, ForgeJacksonModule.mapper());
     }
 }

@@ -22,7 +22,9 @@ import java.util.List;
 
 /**
  * Authenticates Agent Forge API keys ({@code af_…}, as Bearer or {@code X-API-Key}) by asking the registry, through
- * the client's short introspection cache. Other bearer tokens are left to the JWT resource server.
+ * the client's short introspection cache. The key is kept in the {@link Caller}: it is the subject of the token
+ * exchanges for the caller's tool calls (it never goes to a tool itself). Other bearer tokens are left to the JWT
+ * filters.
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -59,7 +61,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                new Caller("key:" + result.keyId(), result.principal()), null,
+                new Caller("key:" + result.keyId(), result.principal(), key), null,
                 List.of(new SimpleGrantedAuthority("ROLE_CALLER"))));
         SecurityContextHolder.setContext(context);
         chain.doFilter(request, response);

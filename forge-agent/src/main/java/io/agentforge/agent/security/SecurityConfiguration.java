@@ -1,6 +1,8 @@
 package io.agentforge.agent.security;
 
+import com.nimbusds.jwt.JWTParser;
 import io.agentforge.registry.api.ForgeHeaders;
+import io.agentforge.starter.ForgeTokenVerifier;
 import io.agentforge.web.BearerCredentials;
 import io.agentforge.agent.web.Problems;
 import io.agentforge.client.KeyIntrospector;
@@ -11,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,12 +45,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * Callers need an Agent Forge key with the client role (checked through the registry) or, when an issuer is
- * configured, an OAuth2 JWT from it. Stateless: no sessions or cookies, so no CSRF.
+ * Callers need one of: a token the registry issued for this agent ({@code aud} = the agent's service name, verified
+ * locally against the registry's JWKS by the starter's {@link ForgeTokenVerifier}; how the console calls), an Agent
+ * Forge key (checked through the registry's introspection; how a person calls directly), or, when an issuer is
+ * configured, an OAuth2 JWT from it with the configured audience. Whatever the caller presented is kept as the
+ * subject of the token exchanges for its tool calls. Stateless: no sessions or cookies, so no CSRF.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -57,10 +65,17 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain agentSecurity(HttpSecurity http, KeyIntrospector introspector, JsonMapper json,
+                                      ObjectProvider<ForgeTokenVerifier> registryTokens,
                                       @Value("${agentforge.agent.security.enabled:true}") boolean enabled,
                                       @Value("${agentforge.agent.security.jwt-issuer-uri:}") String issuer,
                                       @Value("${agentforge.agent.security.jwt-audience:}") String audience)
             throws Exception {
+        if (enabled && !issuer.isBlank() && audience.isBlank()) {
+            throw new IllegalStateException("agentforge.agent.security.jwt-audience"
+                    + " (AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE) is required when"
+                    + " agentforge.agent.security.jwt-issuer-uri (AGENTFORGE_JWT_ISSUER_URI) is set: the audience the"
+                    + " issuer puts in tokens meant for this agent; without it any token of that issuer would do");
+        }
         AuthenticationEntryPoint entryPoint = (request, response, ex) -> {
             if (ex instanceof AuthenticationServiceException) {
                 // The registry or the token issuer could not be asked: not the caller's fault, try again later.
@@ -68,8 +83,9 @@ class SecurityConfiguration {
                 return;
             }
             writeProblem(response, json, HttpStatus.UNAUTHORIZED, "unauthorized",
-                    ex.getMessage() != null && BearerCredentials.presentedApiKey(request) != null ? ex.getMessage()
-                            : "A client API key ('Authorization: Bearer af_…' or 'X-API-Key') or a JWT is required");
+                    ex.getMessage() != null && BearerCredentials.presented(request) != null ? ex.getMessage()
+                            : "A token from the registry for this agent, a client API key ('Authorization: Bearer"
+                            + " af_…' or 'X-API-Key') or a JWT is required");
         };
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -81,7 +97,10 @@ class SecurityConfiguration {
                     .anonymous(a -> a.principal(Caller.ANONYMOUS));
             return http.build();
         }
+        Predicate<String> external = externalIssuerToken(issuer);
         http.addFilterBefore(new ApiKeyAuthenticationFilter(introspector, entryPoint), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new RegistryTokenAuthenticationFilter(registryTokens.getIfAvailable(), external,
+                        entryPoint), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
@@ -89,11 +108,11 @@ class SecurityConfiguration {
                         .permitAll()
                         .anyRequest().authenticated());
         if (!issuer.isBlank()) {
-            // API keys are Bearer tokens too: leave them to the key filter, only JWTs go to the resource server.
+            // Keys and the registry's tokens have their own filters: only the issuer's JWTs go to the resource server.
             DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
             BearerTokenResolver jwtOnly = request -> {
                 String token = bearer.resolve(request);
-                return token == null || ForgeHeaders.isApiKey(token) ? null : token;
+                return token == null || ForgeHeaders.isApiKey(token) || !external.test(token) ? null : token;
             };
             http.oauth2ResourceServer(o -> o.bearerTokenResolver(jwtOnly).authenticationEntryPoint(entryPoint)
                             .jwt(j -> j.decoder(new SupplierJwtDecoder(() -> decoder(issuer, audience)))))
@@ -101,6 +120,30 @@ class SecurityConfiguration {
                     .addFilterBefore(new IssuerUnavailableFilter(entryPoint), BearerTokenAuthenticationFilter.class);
         }
         return http.build();
+    }
+
+    /**
+     * Whether a bearer token says it comes from the external issuer ({@code iss}, read without verifying): such
+     * tokens go to the resource server, every other JWT to the registry's verifier. Each path verifies fully, so a
+     * token that lies about its issuer only picks the check it fails.
+     */
+    static Predicate<String> externalIssuerToken(String issuer) {
+        if (issuer == null || issuer.isBlank()) {
+            return token -> false;
+        }
+        String expected = withoutTrailingSlash(issuer.strip());
+        return token -> {
+            try {
+                String claimed = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+                return claimed != null && withoutTrailingSlash(claimed).equals(expected);
+            } catch (ParseException | RuntimeException e) {
+                return false;
+            }
+        };
+    }
+
+    private static String withoutTrailingSlash(String value) {
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 
     /** Issuer, expiry and signature as usual, plus a subject (it owns conversations) and, when set, the audience. */

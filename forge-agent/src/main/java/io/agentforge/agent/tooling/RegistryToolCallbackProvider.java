@@ -17,15 +17,12 @@ public final class RegistryToolCallbackProvider implements ToolCallbackProvider 
 
     private final DiscoveryCache discovery;
     private final FunctionInvoker invoker;
-    private final String apiKey;
     private final JsonMapper json;
     private volatile Built built;
 
-    public RegistryToolCallbackProvider(DiscoveryCache discovery, FunctionInvoker invoker, String apiKey,
-                                        JsonMapper json) {
+    public RegistryToolCallbackProvider(DiscoveryCache discovery, FunctionInvoker invoker, JsonMapper json) {
         this.discovery = discovery;
         this.invoker = invoker;
-        this.apiKey = apiKey;
         this.json = json;
     }
 
@@ -38,7 +35,7 @@ public final class RegistryToolCallbackProvider implements ToolCallbackProvider 
             ToolCallback[] callbacks = catalog == null ? new ToolCallback[0] : catalog.functions().stream()
                     .map(f -> new RemoteToolCallback(f.name(), f.description(),
                             json.writeValueAsString(f.inputSchema() == null ? Map.of("type", "object") : f.inputSchema()),
-                            invoker, apiKey, json))
+                            invoker, json))
                     .toArray(ToolCallback[]::new);
             current = new Built(catalog, callbacks);
             built = current;

@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.conversation.ConversationProperties;
 import io.agentforge.agent.conversation.InMemoryConversationStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,7 +62,7 @@ class ChatServiceLimitsTests {
         ChatService chat = service(model, limits(Duration.ofMillis(200), Duration.ofSeconds(60), 16_000),
                 tool("slow", args -> block()));
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), false, ChatListener.NONE);
 
         assertThat(result.answer()).isEqualTo("It timed out.");
         assertThat(result.steps()).singleElement().satisfies(step -> {
@@ -78,7 +79,7 @@ class ChatServiceLimitsTests {
         ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofMillis(300), 16_000),
                 tool("slow", args -> block()));
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, new ChatRequest.Options(null, null, 5)),
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, new ChatRequest.Options(null, null, 5)),
                 false, ChatListener.NONE);
 
         assertThat(result.answer()).isEqualTo("I stopped because this question took longer than 300 ms.");
@@ -93,7 +94,7 @@ class ChatServiceLimitsTests {
         ChatService chat = service(model, limits(Duration.ofMillis(300), Duration.ofMillis(450), 16_000),
                 tool("slow", args -> block()));
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), false, ChatListener.NONE);
 
         assertThat(result.steps()).hasSize(2).allSatisfy(step ->
                 assertThat(step.error()).isEqualTo("The tool did not answer within 300 ms"));
@@ -107,7 +108,7 @@ class ChatServiceLimitsTests {
         });
         ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofMillis(300), 16_000));
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), false, ChatListener.NONE);
 
         assertThat(result.answer()).isEqualTo("I stopped because this question took longer than 300 ms (the model"
                 + " had not finished answering).");
@@ -122,7 +123,7 @@ class ChatServiceLimitsTests {
         ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofMillis(300), 16_000));
         List<String> deltas = new CopyOnWriteArrayList<>();
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), true, new ChatListener() {
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), true, new ChatListener() {
             @Override
             public void delta(String text) {
                 deltas.add(text);
@@ -141,7 +142,7 @@ class ChatServiceLimitsTests {
                 turn -> Flux.just(chunk("One"), chunk("Two"), chunk("Three")).doOnCancel(() -> cancelled.set(true)));
         ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
 
-        assertThatThrownBy(() -> chat.chat("alice", new ChatRequest("go", null, null), true, new ChatListener() {
+        assertThatThrownBy(() -> chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), true, new ChatListener() {
             @Override
             public void delta(String text) {
                 throw new ChatAbortedException();
@@ -155,7 +156,7 @@ class ChatServiceLimitsTests {
         ChatModel empty = prompt -> new ChatResponse(List.of());
         ChatService chat = service(empty, limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
 
-        assertThatThrownBy(() -> chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE))
+        assertThatThrownBy(() -> chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), false, ChatListener.NONE))
                 .isInstanceOfSatisfying(ChatException.class, e -> {
                     assertThat(e.status().value()).isEqualTo(502);
                     assertThat(e.getMessage()).contains("no choices");
@@ -167,13 +168,13 @@ class ChatServiceLimitsTests {
         ChatService chat = service(new ScriptedModel(turn -> answer("Hi.")),
                 limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000));
 
-        assertThatThrownBy(() -> chat.prepare("alice", new ChatRequest("go", null,
+        assertThatThrownBy(() -> chat.prepare("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null,
                 new ChatRequest.Options("expensive-model", null, null))))
                 .isInstanceOf(ChatException.class)
                 .hasMessage("options.model: must be one of other-model or the default test-model");
-        assertThat(chat.prepare("alice", new ChatRequest("go", null, new ChatRequest.Options("other-model", null,
+        assertThat(chat.prepare("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, new ChatRequest.Options("other-model", null,
                 null))).settings().model()).isEqualTo("other-model");
-        assertThat(chat.prepare("alice", new ChatRequest("go", null, new ChatRequest.Options("test-model", null,
+        assertThat(chat.prepare("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, new ChatRequest.Options("test-model", null,
                 null))).settings().model()).isEqualTo("test-model");
     }
 
@@ -184,7 +185,7 @@ class ChatServiceLimitsTests {
         ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 100),
                 tool("big", args -> JSON.writeValueAsString(huge)));
 
-        chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+        chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), false, ChatListener.NONE);
 
         String seen = toolResponses(model.prompts.get(1)).getFirst();
         assertThat(seen).contains("\"truncated\":true", "longer than 100 characters").doesNotContain(huge)
@@ -206,7 +207,7 @@ class ChatServiceLimitsTests {
                     }
                 }));
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, null), false, ChatListener.NONE);
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, null), false, ChatListener.NONE);
 
         assertThat(result.steps()).hasSize(2).allSatisfy(step -> {
             assertThat(step.error()).isNull();
@@ -222,7 +223,7 @@ class ChatServiceLimitsTests {
         ChatService chat = service(model, limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 16_000),
                 tool("evil", args -> injection));
 
-        ChatResult result = chat.chat("alice", new ChatRequest("go", null, new ChatRequest.Options(null, null, 3)),
+        ChatResult result = chat.chat("alice", OnBehalfOf.AGENT_ITSELF, new ChatRequest("go", null, new ChatRequest.Options(null, null, 3)),
                 false, ChatListener.NONE);
 
         assertThat(result.answer()).startsWith("I stopped after 3 steps");

@@ -43,6 +43,8 @@ public final class TestWorld implements AutoCloseable {
     public final HttpServer tool;
     /** Every expression the tool was asked to evaluate. */
     public final List<String> toolCalls = new CopyOnWriteArrayList<>();
+    /** The Authorization header of every call the tool received, with the expression it was asked. */
+    public final List<Map.Entry<String, String>> toolAuthorizations = new CopyOnWriteArrayList<>();
 
     public TestWorld() {
         registry = new SpringApplicationBuilder(RegistryApplication.class).run("--server.port=0",
@@ -65,6 +67,8 @@ public final class TestWorld implements AutoCloseable {
                 JsonNode arguments = JSON.readTree(exchange.getRequestBody().readAllBytes());
                 String expression = arguments.path("expression").asString();
                 toolCalls.add(expression);
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                toolAuthorizations.add(Map.entry(expression, authorization == null ? "" : authorization));
                 byte[] body;
                 int status;
                 if (expression.contains("/ 0")) {
@@ -136,6 +140,61 @@ public final class TestWorld implements AutoCloseable {
                         "services", IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList())
                 : Map.of("name", name, "roles", List.of(role));
         return post("/api/v1/keys", ADMIN_KEY, request).path("key").asString();
+    }
+
+    /** The key id of an {@code af_<keyId>_<secret>} key. */
+    public static String keyId(String key) {
+        return key.substring(3, key.indexOf('_', 3));
+    }
+
+    /**
+     * The registry's RFC 8693 exchange: a token for {@code audience}, on behalf of {@code subject}, asked for with
+     * {@code clientKey}; the raw response.
+     */
+    public HttpResponse<String> exchange(String clientKey, String audience, String subject) {
+        String form = "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&audience="
+                + enc(audience) + "&subject_token=" + enc(subject) + "&subject_token_type="
+                + enc("urn:ietf:params:oauth:token-type:access_token");
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + "/oauth2/token"))
+                    .header("Authorization", "Bearer " + clientKey)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token for {@code audience} from the registry, as {@link #exchange} gets it; fails unless it is issued. */
+    public String token(String clientKey, String audience, String subject) {
+        HttpResponse<String> response = exchange(clientKey, audience, subject);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token exchange answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body()).path("access_token").asString();
+    }
+
+    /** The claims of a JWT, read without verifying it (the test looks at what a tool received). */
+    public static JsonNode claims(String jwt) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a JWT: " + (jwt.length() > 12 ? jwt.substring(0, 12) + "…" : jwt));
+        }
+        return JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+    }
+
+    /** A JWT's {@code aud}: one string or an array of them. */
+    public static List<String> audience(JsonNode claims) {
+        JsonNode aud = claims.path("aud");
+        return aud.isArray() ? aud.valueStream().map(JsonNode::asString).toList() : List.of(aud.asString());
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     public JsonNode post(String path, String key, Object body) {
