@@ -33,8 +33,8 @@ public class AgentDirectory {
     public AgentDirectory(RegistryGateway registry, ConsoleProperties properties) {
         this.registry = registry;
         String url = properties.console().agentUrl();
-        this.configured = url == null ? null : new AgentTarget(AgentTarget.CONFIGURED, null, "Agent at " + url, "",
-                URI.create(url));
+        this.configured = url == null ? null : new AgentTarget(AgentTarget.CONFIGURED,
+                properties.console().agentService(), "Agent at " + url, "", URI.create(url));
     }
 
     /** Whether the operator fixed the agent ({@code agent-url}): then there is nothing to pick. */

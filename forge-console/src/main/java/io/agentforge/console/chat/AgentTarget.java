@@ -8,8 +8,9 @@ import java.net.URI;
  *
  * @param id      what the browser names it by: the registry instance id, or {@code configured} for the fixed URL;
  *                the browser never sends a URL, so it cannot point the console anywhere else
- * @param service the agent's service name in the registry (owned by the key that registered it); null for the
- *                fixed URL
+ * @param service the agent's service name in the registry (owned by the key that registered it), or
+ *                {@code agentforge.console.agent-service} for the fixed URL: the audience of the tokens the console
+ *                gets to call it
  * @param label   what the picker shows
  * @param baseUrl the agent's base URL; the chat API lives under {@code /api/v1}
  */

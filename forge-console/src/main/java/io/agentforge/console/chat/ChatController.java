@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  * The chat page, and the relay of an agent's answer stream to the browser. The console calls only the agent the person
  * picked with the picker's form (kept in their session) or the operator's fixed {@code agent-url}: nothing on page
  * load and no link chooses an agent. The browser names agents by id only; the console looks them up in the registry
- * and calls them with the caller's credential, which never reaches the page.
+ * and calls them with a short-lived token the registry issued for that agent on the person's behalf (their own
+ * credential is only the subject of that exchange, and neither ever reaches the page).
  */
 @Controller
 class ChatController {
@@ -94,7 +95,7 @@ class ChatController {
         if (selected != null && id != null && !id.isBlank()) {
             try {
                 Optional<Conversations.Conversation> conversation = gateway.conversation(selected, id,
-                        credentials.forAgent(authentication));
+                        credentials.forAgent(authentication, selected.service()));
                 conversation.ifPresentOrElse(found -> {
                     model.addAttribute("conversationId", found.id());
                     model.addAttribute("conversationTitle", found.title());
@@ -102,6 +103,9 @@ class ChatController {
                 }, () -> model.addAttribute("conversationProblem", new Problem(404, null, "Conversation not found",
                         "This agent has no conversation '" + id + "' of yours; it may have restarted.")));
             } catch (AgentException e) {
+                model.addAttribute("conversationProblem", e.problem());
+            } catch (RegistryException e) {
+                // No token for the agent: the problem says why; nothing was sent to the agent.
                 model.addAttribute("conversationProblem", e.problem());
             }
         }
@@ -149,7 +153,7 @@ class ChatController {
             } else {
                 Instant now = clock.instant();
                 model.addAttribute("conversations", gateway.conversations(target.get(),
-                        credentials.forAgent(authentication)).stream().map(c -> HistoryItem.of(c, now)).toList());
+                        credentials.forAgent(authentication, target.get().service())).stream().map(c -> HistoryItem.of(c, now)).toList());
             }
         } catch (AgentException e) {
             model.addAttribute("conversations", List.of());
@@ -169,9 +173,10 @@ class ChatController {
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(@RequestBody Question question, HttpSession session, Authentication authentication) {
         ChatCommand command = question.toCommand();
-        String credential = credentials.forAgent(authentication);
-        // Before the stream starts, so a gone agent or an unreachable registry is a plain problem the page shows.
+        // Before the stream starts, so a gone agent, an unreachable registry or a refused token exchange is a plain
+        // problem the page shows.
         AgentTarget target = target(command.agent(), pick(session));
+        String credential = agentToken(authentication, target);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         // When the browser leaves or the stream times out, close the agent's stream so the relay ends at once,
         // even while the agent is silent (a long tool call).
@@ -224,6 +229,15 @@ class ChatController {
         } catch (RegistryException e) {
             throw new ChatProblem(new Problem(503, e.problem().type(), "Registry unavailable",
                     "The registry can't be asked which agents are up right now; try again shortly."));
+        }
+    }
+
+    /** A token for the agent on the person's behalf, exchanged at the registry; never their key. */
+    private String agentToken(Authentication authentication, AgentTarget target) {
+        try {
+            return credentials.forAgent(authentication, target.service());
+        } catch (RegistryException e) {
+            throw new ChatProblem(e.problem());
         }
     }
 

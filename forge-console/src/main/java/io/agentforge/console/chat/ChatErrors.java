@@ -1,6 +1,7 @@
 package io.agentforge.console.chat;
 
 import io.agentforge.client.Problem;
+import io.agentforge.client.TokenExchanger;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -41,7 +42,8 @@ final class ChatErrors {
             return "The agent can't be reached. It may have stopped or be restarting; try again shortly."
                     + suffix(problem);
         }
-        if (problem.type().equals(AgentException.NO_AGENT)) {
+        if (problem.type().equals(AgentException.NO_AGENT)
+                || problem.type().equals(TokenExchanger.TOKEN_EXCHANGE_PROBLEM)) {
             return problem.detail();
         }
         return switch (problem.status()) {

@@ -1,11 +1,13 @@
 package io.agentforge.console.config;
 
+import io.agentforge.client.Backoff;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
+import io.agentforge.client.RevocationFollower;
 import io.agentforge.client.TokenExchanger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The forge-client objects the console talks to the registry and tools with: the console's own key for the registry,
- * tokens exchanged with it for tools.
+ * The forge-client objects the console talks to the registry, agents and tools with: the console's own key for the
+ * registry only; tokens exchanged with it (on behalf of the signed-in person) for agents and tools.
  */
 @Configuration(proxyBeanMethods = false)
 class ClientConfiguration {
@@ -40,10 +42,19 @@ class ClientConfiguration {
         return new HttpRegistryClient(settings);
     }
 
-    /** Tools get a token for their own name, exchanged at the registry; never the console's key. */
+    /** Agents and tools get a token for their own name, exchanged at the registry; never a key. */
     @Bean(destroyMethod = "close")
     TokenExchanger tokenExchanger(ForgeClientSettings settings, Clock clock) {
         return new TokenExchanger(settings, clock);
+    }
+
+    /**
+     * Drops the cached tokens of a key the registry revokes (a signed-in person's, or the console's own), so the
+     * next call exchanges again and the registry refuses it at once.
+     */
+    @Bean(destroyMethod = "close")
+    RevocationFollower revocationFollower(HttpRegistryClient registryClient, TokenExchanger tokens) {
+        return new RevocationFollower(registryClient, tokens::forget, Backoff.DEFAULT).start();
     }
 
     @Bean

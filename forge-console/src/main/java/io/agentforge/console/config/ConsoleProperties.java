@@ -11,8 +11,8 @@ import java.util.List;
  * The console's settings.
  *
  * @param registryUrl base URL of the Service Registry
- * @param apiKey      the console's own key for the registry, tools and (in {@code none} mode) agents; never sent
- *                    to a browser
+ * @param apiKey      the console's own key: it reads the registry and exchanges tokens there (for the signed-in
+ *                    person, or for itself in {@code none} mode); it never goes to an agent, a tool or a browser
  * @param console     the console's own behaviour
  * @param outbound    which tool endpoints the console may call
  */
@@ -44,6 +44,8 @@ public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Co
     /**
      * @param auth         who may use the console: {@code none}, {@code api-key} or {@code oidc}
      * @param agentUrl     a fixed agent base URL; blank to pick agents from the registry
+     * @param agentService the service name of the agent at {@code agentUrl}: the audience of the tokens the console
+     *                     gets for it (agents picked from the registry bring their own)
      * @param secureCookie whether the session cookie is {@code Secure}; unset: yes unless {@code auth} is
      *                     {@code none} (loopback only, typically plain http)
      * @param agentTimeout how long to wait for an agent to start answering (the stream itself may take longer)
@@ -51,12 +53,14 @@ public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Co
      * @param chartSamples how many samples the chart keeps
      * @param oidc         the OpenID Connect provider for {@code auth=oidc}
      */
-    public record Console(@DefaultValue("api-key") AuthMode auth, String agentUrl, Boolean secureCookie,
+    public record Console(@DefaultValue("api-key") AuthMode auth, String agentUrl,
+                          @DefaultValue("agent") String agentService, Boolean secureCookie,
                           @DefaultValue("30s") Duration agentTimeout, @DefaultValue("10s") Duration chartInterval,
                           @DefaultValue("60") int chartSamples, @DefaultValue Oidc oidc) {
 
         public Console {
             agentUrl = agentUrl == null || agentUrl.isBlank() ? null : agentUrl.strip();
+            agentService = agentService == null || agentService.isBlank() ? "agent" : agentService.strip();
             if (chartSamples < 2) {
                 throw new IllegalArgumentException("agentforge.console.chart-samples must be at least 2");
             }

@@ -2,7 +2,6 @@ package io.agentforge.console.tools;
 
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
-import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -16,12 +15,9 @@ class ClientToolGateway implements ToolGateway {
 
     private final DiscoveryCache discovery;
     private final FunctionInvoker invoker;
-    private final String apiKey;
-
-    ClientToolGateway(DiscoveryCache discovery, FunctionInvoker invoker, ConsoleProperties properties) {
+    ClientToolGateway(DiscoveryCache discovery, FunctionInvoker invoker) {
         this.discovery = discovery;
         this.invoker = invoker;
-        this.apiKey = properties.apiKey();
     }
 
     @Override
@@ -35,7 +31,7 @@ class ClientToolGateway implements ToolGateway {
     }
 
     @Override
-    public JsonNode invoke(String function, JsonNode arguments) {
-        return invoker.invoke(function, arguments, apiKey);
+    public JsonNode invoke(String function, JsonNode arguments, String subjectCredential) {
+        return invoker.invoke(function, arguments, subjectCredential);
     }
 }

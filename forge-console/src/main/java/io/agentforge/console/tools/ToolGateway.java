@@ -6,7 +6,10 @@ import tools.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 
-/** The function catalog and calls to it, made with the console's own key. */
+/**
+ * The function catalog and calls to it, each with a token the registry issued for the tool's service name on behalf
+ * of the person using the console (the console's own key goes only to the registry).
+ */
 public interface ToolGateway {
 
     /** Every function of a tool with an UP instance, as last seen (never blocks on the registry). */
@@ -17,8 +20,10 @@ public interface ToolGateway {
     /**
      * Calls the function on one of its tool's UP instances.
      *
+     * @param subjectCredential the person's credential, the subject of the token exchange; null: the console acts
+     *                          for itself (no login)
      * @throws io.agentforge.client.ToolInvocationException  the tool refused the call (4xx) with a problem detail
      * @throws io.agentforge.client.ToolUnavailableException no instance could run it
      */
-    JsonNode invoke(String function, JsonNode arguments);
+    JsonNode invoke(String function, JsonNode arguments, String subjectCredential);
 }

@@ -2,9 +2,12 @@ package io.agentforge.console.tools;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
+import io.agentforge.client.RegistryException;
 import io.agentforge.client.ToolInvocationException;
+import io.agentforge.console.security.Credentials;
 import io.agentforge.client.ToolUnavailableException;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
@@ -28,10 +31,12 @@ class ToolsController {
     static final URI TOOL_UNAVAILABLE = ProblemTypes.of("tool-unavailable");
 
     private final ToolGateway tools;
+    private final Credentials credentials;
     private final Clock clock;
 
-    ToolsController(ToolGateway tools, Clock clock) {
+    ToolsController(ToolGateway tools, Credentials credentials, Clock clock) {
         this.tools = tools;
+        this.credentials = credentials;
         this.clock = clock;
     }
 
@@ -50,12 +55,13 @@ class ToolsController {
     }
 
     @PostMapping("/tools/{name}/invoke")
-    String invoke(@PathVariable String name, @RequestParam MultiValueMap<String, String> form, Model model) {
-        model.addAttribute("result", run(name, form));
+    String invoke(@PathVariable String name, @RequestParam MultiValueMap<String, String> form,
+                  Authentication authentication, Model model) {
+        model.addAttribute("result", run(name, form, authentication));
         return "tool-result :: result";
     }
 
-    private ToolResult run(String name, MultiValueMap<String, String> form) {
+    private ToolResult run(String name, MultiValueMap<String, String> form, Authentication authentication) {
         CatalogFunction function = tools.function(name).orElse(null);
         if (function == null) {
             return ToolResult.problem(name, new Problem(404, UNKNOWN_FUNCTION, "Unknown function",
@@ -67,10 +73,13 @@ class ToolsController {
         }
         long started = clock.millis();
         try {
-            JsonNode result = tools.invoke(name, binding.arguments());
+            // The tool gets a token for its own name on the person's behalf; their credential goes to the registry.
+            JsonNode result = tools.invoke(name, binding.arguments(), credentials.subjectCredential(authentication));
             return ToolResult.ok(name, SchemaForm.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result),
                     clock.millis() - started);
         } catch (ToolInvocationException e) {
+            return ToolResult.problem(name, e.problem(), clock.millis() - started);
+        } catch (RegistryException e) {
             return ToolResult.problem(name, e.problem(), clock.millis() - started);
         } catch (ToolUnavailableException e) {
             return ToolResult.problem(name, new Problem(503, TOOL_UNAVAILABLE, "Tool unavailable", e.getMessage()),

@@ -3,6 +3,7 @@ package io.agentforge.console.chat;
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryUnreachableException;
 import io.agentforge.console.support.ConsoleWebTest;
+import io.agentforge.console.support.FakeAccessTokens;
 import io.agentforge.console.support.FakeAgentGateway;
 import io.agentforge.console.support.FakeRegistryGateway;
 import io.agentforge.console.support.Instances;
@@ -206,7 +207,8 @@ class ChatControllerTests {
                     "value=\"conv-1\"");
             assertThat(html).contains("&lt;script&gt;alert").doesNotContain("<script>alert")
                     .doesNotContain("<img src=x");
-            assertThat(agent.credentials()).containsOnly(WebTestConfiguration.USER_KEY);
+            assertThat(agent.credentials()).as("a token for the agent on the user's behalf, never their key")
+                    .containsOnly(FakeAccessTokens.tokenFor("helper", WebTestConfiguration.USER_KEY));
         }
 
         @Test
@@ -283,13 +285,14 @@ class ChatControllerTests {
         }
 
         @Test
-        void callsTheAgentWithTheSignedInUsersKeyNeverTheConsoles() throws Exception {
+        void callsTheAgentWithATokenForTheSignedInUserNeverAKey() throws Exception {
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
             stream("{\"message\":\"hi\",\"conversationId\":\"c-42\"}");
 
             assertThat(agent.calls()).singleElement().satisfies(call -> {
-                assertThat(call.credential()).isEqualTo(WebTestConfiguration.USER_KEY);
+                assertThat(call.credential()).isEqualTo(FakeAccessTokens.tokenFor("helper",
+                        WebTestConfiguration.USER_KEY));
                 assertThat(call.command().conversationId()).isEqualTo("c-42");
             });
         }

@@ -37,7 +37,7 @@ class HttpAgentGatewayTests {
     private final AtomicReference<String> requestBody = new AtomicReference<>();
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private final HttpAgentGateway gateway = new HttpAgentGateway(new ConsoleProperties(null, null,
-            new ConsoleProperties.Console(ConsoleProperties.AuthMode.API_KEY, null, null, Duration.ofSeconds(5),
+            new ConsoleProperties.Console(ConsoleProperties.AuthMode.API_KEY, null, null, null, Duration.ofSeconds(5),
                     Duration.ofSeconds(10), 60, new ConsoleProperties.Oidc(null, null, null, null)), null));
 
     @BeforeEach

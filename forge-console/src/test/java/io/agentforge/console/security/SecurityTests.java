@@ -1,6 +1,7 @@
 package io.agentforge.console.security;
 
 import io.agentforge.console.support.ConsoleWebTest;
+import io.agentforge.console.support.FakeAccessTokens;
 import io.agentforge.console.support.FakeAgentGateway;
 import io.agentforge.console.support.FakeRegistryGateway;
 import io.agentforge.console.support.Instances;
@@ -157,7 +158,8 @@ class SecurityTests {
             assertThat(page).contains("af_tester001").doesNotContain(WebTestConfiguration.USER_KEY)
                     .doesNotContain(WebTestConfiguration.CONSOLE_KEY);
             assertThat(agent.calls()).singleElement()
-                    .satisfies(call -> assertThat(call.credential()).isEqualTo(WebTestConfiguration.USER_KEY));
+                    .satisfies(call -> assertThat(call.credential())
+                            .isEqualTo(FakeAccessTokens.tokenFor("helper", WebTestConfiguration.USER_KEY)));
         }
 
         @Test
@@ -212,7 +214,7 @@ class SecurityTests {
         }
 
         @Test
-        void theAgentIsCalledWithTheConsolesOwnKey() throws Exception {
+        void theAgentIsCalledWithATokenForTheConsoleItselfNeverItsKey() throws Exception {
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
             mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", onLocalhost()))
@@ -221,7 +223,7 @@ class SecurityTests {
                     .content("{\"message\":\"hi\"}")).andReturn().getAsyncResult(10_000);
 
             assertThat(agent.calls()).singleElement()
-                    .satisfies(call -> assertThat(call.credential()).isEqualTo(WebTestConfiguration.CONSOLE_KEY));
+                    .satisfies(call -> assertThat(call.credential()).isEqualTo(FakeAccessTokens.tokenFor("helper", null)));
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.function.Function;
 public final class FakeToolGateway implements ToolGateway {
 
     /** One call: the function and the arguments the console built from the form. */
-    public record Call(String function, JsonNode arguments) {
+    public record Call(String function, JsonNode arguments, String subjectCredential) {
     }
 
     private final List<CatalogFunction> functions = new CopyOnWriteArrayList<>();
@@ -50,8 +50,8 @@ public final class FakeToolGateway implements ToolGateway {
     }
 
     @Override
-    public JsonNode invoke(String function, JsonNode arguments) {
-        calls.add(new Call(function, arguments));
+    public JsonNode invoke(String function, JsonNode arguments, String subjectCredential) {
+        calls.add(new Call(function, arguments, subjectCredential));
         return body.apply(arguments);
     }
 }

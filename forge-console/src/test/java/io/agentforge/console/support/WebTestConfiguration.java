@@ -50,6 +50,11 @@ public class WebTestConfiguration {
     }
 
     @Bean
+    FakeAccessTokens accessTokens() {
+        return new FakeAccessTokens();
+    }
+
+    @Bean
     FakeToolGateway toolGateway() {
         return new FakeToolGateway();
     }
