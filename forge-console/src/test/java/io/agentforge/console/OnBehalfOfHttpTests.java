@@ -83,8 +83,11 @@ class OnBehalfOfHttpTests {
 
         spies = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         spies.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        spies.createContext("/actuator/health", exchange -> respond(exchange, "application/json",
-                "{\"status\":\"UP\"}"));
+        // Both spies are healthy for the registry's probes (endpoint + /actuator/health).
+        for (String spy : List.of("/agent", "/tool")) {
+            spies.createContext(spy + "/actuator/health", exchange -> respond(exchange, "application/json",
+                    "{\"status\":\"UP\"}"));
+        }
         spies.createContext("/agent/api/v1/chat/stream", exchange -> {
             agentAuthorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.getRequestBody().readAllBytes();
