@@ -1,17 +1,13 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.web.ProblemException;
 import org.springframework.http.HttpStatus;
 
 /** A question the agent could not answer for a reason the caller should see (bad option, model unreachable). */
-public class ChatException extends RuntimeException {
-
-    private final HttpStatus status;
-    private final String kind;
+public class ChatException extends ProblemException {
 
     public ChatException(HttpStatus status, String kind, String message) {
-        super(message);
-        this.status = status;
-        this.kind = kind;
+        super(status, kind, message);
     }
 
     /** A conversation that isn't the caller's, never was, or was removed by the retention rules. */
@@ -19,14 +15,5 @@ public class ChatException extends RuntimeException {
         return new ChatException(HttpStatus.NOT_FOUND, "not-found", "No conversation '" + id + "' of yours. The agent"
                 + " removes a conversation after a time without questions (agentforge.agent.conversations.retention)"
                 + " and a caller's oldest ones beyond agentforge.agent.conversations.max-per-caller; start a new one.");
-    }
-
-    public HttpStatus status() {
-        return status;
-    }
-
-    /** Last segment of the problem type, e.g. {@code validation}. */
-    public String kind() {
-        return kind;
     }
 }

@@ -7,7 +7,7 @@ import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.conversation.ConversationSweeper;
 import io.agentforge.agent.conversation.InMemoryConversationStore;
 import io.agentforge.agent.conversation.JdbcConversationStore;
-import io.agentforge.agent.model.OfflineChatModel;
+import io.agentforge.agent.llm.OfflineChatModel;
 import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,7 +2,6 @@ package io.agentforge.agent.web;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.web.PayloadTooLargeException;
-import io.agentforge.agent.chat.ChatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,8 +25,8 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
 
-    @ExceptionHandler(ChatException.class)
-    ResponseEntity<ProblemDetail> chat(ChatException ex) {
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<ProblemDetail> problem(ProblemException ex) {
         return ResponseEntity.status(ex.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(ex.status(), ex.kind(), ex.status().getReasonPhrase(), ex.getMessage()));
     }

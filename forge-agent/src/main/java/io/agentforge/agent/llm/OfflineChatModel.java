@@ -1,4 +1,4 @@
-package io.agentforge.agent.model;
+package io.agentforge.agent.llm;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;

@@ -1,4 +1,4 @@
-package io.agentforge.agent.model;
+package io.agentforge.agent.llm;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,0 +1,16 @@
+package io.agentforge.agent;
+
+import io.agentforge.testsupport.ConventionRules;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.stream.Stream;
+
+/** The project's shared conventions (ArchUnit rules from forge-test-support) hold in this module. */
+class ConventionTests {
+
+    @TestFactory
+    Stream<DynamicTest> conventionsHold() {
+        return ConventionRules.tests("io.agentforge.agent");
+    }
+}
