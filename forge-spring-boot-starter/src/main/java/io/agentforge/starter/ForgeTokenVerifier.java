@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies the JWTs the registry issues for calls to this service, locally against the registry's JWKS
@@ -40,12 +41,17 @@ public final class ForgeTokenVerifier {
     public static final Duration JWKS_TTL = Duration.ofMinutes(5);
     public static final Duration JWKS_REFETCH_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_ACTOR_DEPTH = 16;
+    private static final int MAX_VERIFIED = 10_000;
     private static final String INVALID_TOKEN = "invalid_token";
 
     private final NimbusJwtDecoder decoder;
     private final String serviceName;
     private final String jwksUri;
     private final RevokedKeys revoked;
+    private final Clock clock;
+    // Tokens whose signature and claims were checked, until they expire: a caller reuses its token for minutes, and
+    // an ES256 check costs far more than the call. Revocation is still checked on every call.
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     /**
      * @param jwksUri     the registry's JWKS, e.g. {@code http://registry:8081/oauth2/jwks}
@@ -56,7 +62,7 @@ public final class ForgeTokenVerifier {
         this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
         this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
         this.revoked = Objects.requireNonNull(revoked, "revoked");
-        Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
         SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
         requests.setConnectTimeout(Duration.ofSeconds(2));
         requests.setReadTimeout(Duration.ofSeconds(5));
@@ -87,6 +93,11 @@ public final class ForgeTokenVerifier {
      *                               (its message says why and never holds the token)
      */
     public ForgeCaller verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null && !clock.instant().minus(CLOCK_SKEW).isAfter(known.expiresAt())) {
+            requireNoRevokedKey(known.keyIds());
+            return known.caller();
+        }
         Jwt jwt;
         try {
             jwt = decoder.decode(token);
@@ -119,12 +130,32 @@ public final class ForgeTokenVerifier {
                 keyIds.add(principal.substring(4));
             }
         }
+        requireNoRevokedKey(keyIds);
+        String name = jwt.getClaimAsString("name");
+        ForgeCaller caller = new ForgeCaller(sub, name, knownRoles(jwt.getClaims().get("roles")), actors);
+        remember(token, new Verified(caller, jwt.getExpiresAt(), List.copyOf(keyIds)));
+        return caller;
+    }
+
+    private void requireNoRevokedKey(List<String> keyIds) {
         String revokedKey = revoked.anyRevoked(keyIds);
         if (revokedKey != null) {
             throw TokenRefusedException.unauthorized("The token names the key " + revokedKey + ", which was revoked");
         }
-        String name = jwt.getClaimAsString("name");
-        return new ForgeCaller(sub, name, knownRoles(jwt.getClaims().get("roles")), actors);
+    }
+
+    private void remember(String token, Verified entry) {
+        if (verified.size() >= MAX_VERIFIED) {
+            Instant now = clock.instant().minus(CLOCK_SKEW);
+            verified.values().removeIf(v -> now.isAfter(v.expiresAt()));
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear();
+            }
+        }
+        verified.put(token, entry);
+    }
+
+    private record Verified(ForgeCaller caller, Instant expiresAt, List<String> keyIds) {
     }
 
     /** The audience tokens must name: this service's name. */
