@@ -1,0 +1,44 @@
+package io.agentforge.registry.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One function found by a catalog search, with what it is needed to offer it to a model, and why it ranked.
+ *
+ * @param score         the fused score the results are ordered by (higher is better; comparable within one answer)
+ * @param lexicalScore  BM25 score of the query's words against the function's text; 0 when no word matched
+ * @param semanticScore cosine similarity of query and function embeddings, -1..1; null when the function has no
+ *                      embedding yet or the search did not use embeddings
+ */
+public record FunctionMatch(String name, String service, String description, Map<String, Object> inputSchema,
+                            Map<String, Object> outputSchema, double score, double lexicalScore,
+                            Double semanticScore) {
+
+    public FunctionMatch {
+        Checks.matches("name", name, FunctionDescriptor.NAME);
+        Checks.matches("service", service, ServiceRegistration.SERVICE_NAME);
+        Checks.required("description", description);
+        inputSchema = inputSchema == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(inputSchema));
+        outputSchema = outputSchema == null ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(outputSchema));
+        finite("score", score);
+        finite("lexicalScore", lexicalScore);
+        if (lexicalScore < 0) {
+            throw new InvalidFieldException("lexicalScore", "is negative");
+        }
+        if (semanticScore != null) {
+            finite("semanticScore", semanticScore);
+            if (semanticScore < -1.0001 || semanticScore > 1.0001) {
+                throw new InvalidFieldException("semanticScore", semanticScore + " is outside -1..1");
+            }
+        }
+    }
+
+    private static void finite(String field, double value) {
+        if (!Double.isFinite(value)) {
+            throw new InvalidFieldException(field, "is not a finite number");
+        }
+    }
+}

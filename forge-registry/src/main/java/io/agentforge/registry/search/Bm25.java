@@ -1,0 +1,65 @@
+package io.agentforge.registry.search;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** An immutable BM25 index (k1 = 1.2, b = 0.75) over documents numbered 0..n-1. */
+final class Bm25 {
+
+    private static final double K1 = 1.2;
+    private static final double B = 0.75;
+
+    private final Map<String, Postings> postings;
+    private final float[] lengthNorm;
+    private final int documents;
+
+    private record Postings(int[] docs, int[] frequencies, double idf) {
+    }
+
+    Bm25(List<List<String>> documents) {
+        this.documents = documents.size();
+        Map<String, Map<Integer, Integer>> counts = new HashMap<>();
+        long totalLength = 0;
+        for (int d = 0; d < documents.size(); d++) {
+            totalLength += documents.get(d).size();
+            for (String term : documents.get(d)) {
+                counts.computeIfAbsent(term, t -> new java.util.TreeMap<>()).merge(d, 1, Integer::sum);
+            }
+        }
+        double average = documents.isEmpty() ? 1 : Math.max(1, (double) totalLength / documents.size());
+        lengthNorm = new float[documents.size()];
+        for (int d = 0; d < documents.size(); d++) {
+            lengthNorm[d] = (float) (K1 * (1 - B + B * documents.get(d).size() / average));
+        }
+        postings = new HashMap<>(counts.size() * 2);
+        counts.forEach((term, byDoc) -> {
+            int[] docs = new int[byDoc.size()];
+            int[] frequencies = new int[byDoc.size()];
+            int i = 0;
+            for (Map.Entry<Integer, Integer> e : byDoc.entrySet()) {
+                docs[i] = e.getKey();
+                frequencies[i++] = e.getValue();
+            }
+            double idf = Math.log(1 + (documents.size() - docs.length + 0.5) / (docs.length + 0.5));
+            postings.put(term, new Postings(docs, frequencies, idf));
+        });
+    }
+
+    /** The score of every document for the query's terms (each distinct term counted once); 0 when none occurs. */
+    double[] scores(List<String> queryTerms) {
+        double[] scores = new double[documents];
+        for (String term : new LinkedHashSet<>(queryTerms)) {
+            Postings p = postings.get(term);
+            if (p == null) {
+                continue;
+            }
+            for (int i = 0; i < p.docs.length; i++) {
+                int tf = p.frequencies[i];
+                scores[p.docs[i]] += p.idf * tf * (K1 + 1) / (tf + lengthNorm[p.docs[i]]);
+            }
+        }
+        return scores;
+    }
+}

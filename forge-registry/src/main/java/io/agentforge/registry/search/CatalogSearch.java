@@ -1,0 +1,178 @@
+package io.agentforge.registry.search;
+
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.CatalogSearchResult;
+import io.agentforge.registry.api.FunctionMatch;
+import io.agentforge.registry.api.SearchMode;
+import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.registry.catalog.RegistryView;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * Finds the catalog functions that best fit a text: BM25 over their words, cosine similarity of their embeddings,
+ * fused as {@link SearchProperties.Fusion} says. Reads only immutable snapshots; thread-safe.
+ */
+public final class CatalogSearch {
+
+    private final RegistryView view;
+    private final FunctionEmbeddings embeddings;
+    private final SearchProperties.Fusion fusion;
+    private volatile SearchIndex index;
+
+    CatalogSearch(RegistryView view, FunctionEmbeddings embeddings, SearchProperties properties) {
+        this.view = view;
+        this.embeddings = embeddings;
+        this.fusion = properties.fusion();
+    }
+
+    /**
+     * The {@code k} best functions of tools with an UP instance; {@code kind} and {@code capability} (null: any)
+     * narrow the candidates. Falls back to lexical ranking while no model is loaded, and says so in the result.
+     */
+    public CatalogSearchResult search(String query, int k, ServiceKind kind, String capability, SearchMode mode) {
+        SearchIndex current = index();
+        int n = current.functions.length;
+        Optional<TextEmbedder> model = mode == SearchMode.LEXICAL ? Optional.empty() : embeddings.model();
+        SearchIndex.Vectors vectors = current.vectors(embeddings);
+        SearchMode used = model.isPresent() ? mode : SearchMode.LEXICAL;
+
+        boolean[] candidate = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            // Only tools offer functions.
+            candidate[i] = (kind == null || kind == ServiceKind.TOOL)
+                    && (capability == null || current.capabilities.get(i).contains(capability));
+        }
+        double[] lexical = current.bm25.scores(Words.terms(query));
+        double[] semantic = new double[n];
+        Arrays.fill(semantic, Double.NaN);
+        if (model.isPresent()) {
+            float[] q = model.get().embed(query);
+            for (int i = 0; i < n; i++) {
+                float[] v = vectors.byFunction()[i];
+                if (candidate[i] && v != null) {
+                    semantic[i] = dot(q, v);
+                }
+            }
+        }
+        double[] score = switch (used) {
+            case LEXICAL -> only(lexical, candidate, s -> s > 0);
+            case SEMANTIC -> only(semantic, candidate, s -> !Double.isNaN(s));
+            case HYBRID -> fusion.method() == SearchProperties.Fusion.Method.RRF
+                    ? reciprocalRank(lexical, semantic, candidate)
+                    : weighted(lexical, semantic, candidate);
+        };
+        List<FunctionMatch> matches = new ArrayList<>();
+        for (int i : top(score, k, current.functions)) {
+            CatalogFunction f = current.functions[i];
+            matches.add(new FunctionMatch(f.name(), f.service(), f.description(), f.inputSchema(), f.outputSchema(),
+                    round(score[i]), round(lexical[i]), Double.isNaN(semantic[i]) ? null : round(semantic[i])));
+        }
+        return new CatalogSearchResult(current.version, query, used, vectors.pending(), matches);
+    }
+
+    private SearchIndex index() {
+        RegistryView.Snapshot snapshot = view.current();
+        SearchIndex current = index;
+        if (current != null && current.version == snapshot.version()) {
+            return current;
+        }
+        synchronized (this) {
+            current = index;
+            if (current == null || current.version != snapshot.version()) {
+                current = new SearchIndex(snapshot, embeddings.modelId());
+                index = current;
+            }
+            return current;
+        }
+    }
+
+    private static double[] only(double[] values, boolean[] candidate, java.util.function.DoublePredicate keep) {
+        double[] score = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            score[i] = candidate[i] && keep.test(values[i]) ? values[i] : Double.NaN;
+        }
+        return score;
+    }
+
+    // Each part scaled by its best value among the candidates, so the weight means the same for every query.
+    private double[] weighted(double[] lexical, double[] semantic, boolean[] candidate) {
+        double maxLexical = 0;
+        double maxSemantic = 0;
+        for (int i = 0; i < lexical.length; i++) {
+            if (candidate[i]) {
+                maxLexical = Math.max(maxLexical, lexical[i]);
+                if (!Double.isNaN(semantic[i])) {
+                    maxSemantic = Math.max(maxSemantic, semantic[i]);
+                }
+            }
+        }
+        double w = fusion.semanticWeight();
+        double[] score = new double[lexical.length];
+        for (int i = 0; i < lexical.length; i++) {
+            boolean hasSemantic = !Double.isNaN(semantic[i]);
+            if (!candidate[i] || (lexical[i] <= 0 && !hasSemantic)) {
+                score[i] = Double.NaN;
+                continue;
+            }
+            double l = maxLexical > 0 ? lexical[i] / maxLexical : 0;
+            double s = hasSemantic && maxSemantic > 0 ? Math.max(0, semantic[i]) / maxSemantic : 0;
+            score[i] = (1 - w) * l + w * s;
+        }
+        return score;
+    }
+
+    private double[] reciprocalRank(double[] lexical, double[] semantic, boolean[] candidate) {
+        double[] score = new double[lexical.length];
+        Arrays.fill(score, Double.NaN);
+        addRanks(score, only(lexical, candidate, s -> s > 0));
+        addRanks(score, only(semantic, candidate, s -> !Double.isNaN(s)));
+        return score;
+    }
+
+    private void addRanks(double[] score, double[] part) {
+        Integer[] order = java.util.stream.IntStream.range(0, part.length).filter(i -> !Double.isNaN(part[i]))
+                .boxed().toArray(Integer[]::new);
+        Arrays.sort(order, (a, b) -> Double.compare(part[b], part[a]));
+        for (int rank = 0; rank < order.length; rank++) {
+            int i = order[rank];
+            score[i] = (Double.isNaN(score[i]) ? 0 : score[i]) + 1.0 / (fusion.rrfK() + rank + 1);
+        }
+    }
+
+    /** Indexes of the k highest scores, best first; NaN means "not a result"; ties go to the smaller name. */
+    private static int[] top(double[] score, int k, CatalogFunction[] functions) {
+        Comparator<Integer> better = Comparator.<Integer>comparingDouble(i -> score[i]).reversed()
+                .thenComparing(i -> functions[i].name());
+        PriorityQueue<Integer> worstFirst = new PriorityQueue<>(k + 1, better.reversed());
+        for (int i = 0; i < score.length; i++) {
+            if (Double.isNaN(score[i])) {
+                continue;
+            }
+            if (worstFirst.size() < k) {
+                worstFirst.add(i);
+            } else if (better.compare(i, worstFirst.peek()) < 0) {
+                worstFirst.poll();
+                worstFirst.add(i);
+            }
+        }
+        return worstFirst.stream().sorted(better).mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+}

