@@ -2,9 +2,11 @@ package io.agentforge.registry;
 
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.CatalogSearchResult;
+import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.FunctionMatch;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.SearchMode;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.support.BenchCatalog;
@@ -98,7 +100,8 @@ class CatalogSearchHttpTests {
             assertThat(first.service()).isEqualTo("calculator");
             assertThat(first.semanticScore()).isNotNull();
             assertThat(first.inputSchema()).containsKey("properties");
-            assertThat(result.matches()).extracting(FunctionMatch::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+            assertThat(result.matches()).extracting(FunctionMatch::score)
+                    .isSortedAccordingTo((a, b) -> Double.compare(b, a));
         }
 
         @Test
@@ -134,9 +137,9 @@ class CatalogSearchHttpTests {
 
         @Test
         void aFunctionWhoseInstancesAreAllDownIsNeverReturned() {
-            ServiceRegistration oven = new ServiceRegistration("oven-1", "oven", io.agentforge.registry.api.ServiceKind.TOOL,
-                    "1.0.0", null, "http://127.0.0.1:9", List.of("kitchen"), Map.of(),
-                    List.of(new io.agentforge.registry.api.FunctionDescriptor("oven_bake_sourdough",
+            ServiceRegistration oven = new ServiceRegistration("oven-1", "oven", ServiceKind.TOOL, "1.0.0", null,
+                    "http://127.0.0.1:9", List.of("kitchen"), Map.of(),
+                    List.of(new FunctionDescriptor("oven_bake_sourdough",
                             "Bakes a sourdough loaf in the smart oven", null, null)),
                     null, Duration.ofHours(1));
             String serviceKey = key("oven-svc", "service");

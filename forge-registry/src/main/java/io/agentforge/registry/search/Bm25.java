@@ -47,6 +47,20 @@ final class Bm25 {
         });
     }
 
+    /**
+     * What a document of average length that holds each distinct query term once would score: the sum of the
+     * terms' idf. Terms no document holds count with the highest idf, as words the catalog cannot match.
+     */
+    double ideal(List<String> queryTerms) {
+        double unknown = Math.log(1 + (documents + 0.5) / 0.5);
+        double sum = 0;
+        for (String term : new LinkedHashSet<>(queryTerms)) {
+            Postings p = postings.get(term);
+            sum += p == null ? unknown : p.idf;
+        }
+        return sum;
+    }
+
     /** The score of every document for the query's terms (each distinct term counted once); 0 when none occurs. */
     double[] scores(List<String> queryTerms) {
         double[] scores = new double[documents];

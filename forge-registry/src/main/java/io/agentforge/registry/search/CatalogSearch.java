@@ -48,7 +48,9 @@ public final class CatalogSearch {
             candidate[i] = (kind == null || kind == ServiceKind.TOOL)
                     && (capability == null || current.capabilities.get(i).contains(capability));
         }
-        double[] lexical = current.bm25.scores(Words.terms(query));
+        List<String> terms = Words.terms(query);
+        double[] lexical = current.bm25.scores(terms);
+        double ideal = current.bm25.ideal(terms);
         double[] semantic = new double[n];
         Arrays.fill(semantic, Double.NaN);
         if (model.isPresent()) {
@@ -65,7 +67,7 @@ public final class CatalogSearch {
             case SEMANTIC -> only(semantic, candidate, s -> !Double.isNaN(s));
             case HYBRID -> fusion.method() == SearchProperties.Fusion.Method.RRF
                     ? reciprocalRank(lexical, semantic, candidate)
-                    : weighted(lexical, semantic, candidate);
+                    : weighted(lexical, ideal, semantic, candidate);
         };
         List<FunctionMatch> matches = new ArrayList<>();
         for (int i : top(score, k, current.functions)) {
@@ -73,7 +75,8 @@ public final class CatalogSearch {
             matches.add(new FunctionMatch(f.name(), f.service(), f.description(), f.inputSchema(), f.outputSchema(),
                     round(score[i]), round(lexical[i]), Double.isNaN(semantic[i]) ? null : round(semantic[i])));
         }
-        return new CatalogSearchResult(current.version, query, used, vectors.pending(), matches);
+        return new CatalogSearchResult(current.version, query, used, embeddings.enabled() ? vectors.pending() : 0,
+                matches);
     }
 
     private SearchIndex index() {
@@ -100,16 +103,16 @@ public final class CatalogSearch {
         return score;
     }
 
-    // Each part scaled by its best value among the candidates, so the weight means the same for every query.
-    private double[] weighted(double[] lexical, double[] semantic, boolean[] candidate) {
-        double maxLexical = 0;
+    /*
+     * Both parts are scaled to 0..1 so the weight means the same for every query. BM25 is divided by what a function
+     * holding every query word would score, not by the best score: a function that matches only "now" of "is it
+     * raining in Berlin right now" must not get the full lexical share. Cosine is divided by the best candidate's.
+     */
+    private double[] weighted(double[] lexical, double ideal, double[] semantic, boolean[] candidate) {
         double maxSemantic = 0;
         for (int i = 0; i < lexical.length; i++) {
-            if (candidate[i]) {
-                maxLexical = Math.max(maxLexical, lexical[i]);
-                if (!Double.isNaN(semantic[i])) {
-                    maxSemantic = Math.max(maxSemantic, semantic[i]);
-                }
+            if (candidate[i] && !Double.isNaN(semantic[i])) {
+                maxSemantic = Math.max(maxSemantic, semantic[i]);
             }
         }
         double w = fusion.semanticWeight();
@@ -120,7 +123,7 @@ public final class CatalogSearch {
                 score[i] = Double.NaN;
                 continue;
             }
-            double l = maxLexical > 0 ? lexical[i] / maxLexical : 0;
+            double l = ideal > 0 ? Math.min(1, lexical[i] / ideal) : 0;
             double s = hasSemantic && maxSemantic > 0 ? Math.max(0, semantic[i]) / maxSemantic : 0;
             score[i] = (1 - w) * l + w * s;
         }

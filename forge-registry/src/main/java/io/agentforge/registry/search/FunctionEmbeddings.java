@@ -51,6 +51,11 @@ public final class FunctionEmbeddings implements SmartLifecycle {
         this.clock = clock;
     }
 
+    /** Whether embeddings are switched on (the model may still be loading). */
+    boolean enabled() {
+        return modelFactory != null;
+    }
+
     /** Which model the vectors come from; part of every {@link FunctionText#hash()}. */
     String modelId() {
         return modelId;

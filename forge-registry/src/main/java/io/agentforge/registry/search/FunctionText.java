@@ -15,7 +15,9 @@ import java.util.Map;
  * its input parameters (nested objects and arrays included, a few levels deep).
  *
  * @param lexical  the text BM25 indexes; the name comes twice, as a name says more per word than a description
- * @param semantic the sentence the embedding model reads
+ * @param semantic the sentence the embedding model reads: name and description. Adding the parameters made the
+ *                 labelled benchmark worse (bench/search): their words pull short questions towards long schemas,
+ *                 and BM25 already matches them
  * @param hash     identifies {@code semantic} and the model: a changed description or schema gets a new vector
  */
 record FunctionText(String lexical, String semantic, String hash) {
@@ -28,16 +30,10 @@ record FunctionText(String lexical, String semantic, String hash) {
         parameters(function.inputSchema(), parameters, 0);
         StringBuilder lexical = new StringBuilder(name).append(". ").append(name).append(". ")
                 .append(function.description());
-        StringBuilder semantic = new StringBuilder(name).append(": ").append(function.description());
-        if (!parameters.isEmpty()) {
-            semantic.append(" Parameters: ");
-            for (int i = 0; i < parameters.size(); i++) {
-                lexical.append(' ').append(parameters.get(i));
-                semantic.append(i == 0 ? "" : "; ").append(parameters.get(i));
-            }
-            semantic.append('.');
+        for (String parameter : parameters) {
+            lexical.append(' ').append(parameter);
         }
-        String sentence = semantic.toString();
+        String sentence = name + ": " + function.description();
         return new FunctionText(lexical.toString(), sentence, sha256(modelId + "\n" + sentence));
     }
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Catalog-search benchmark: quality (recall@1, recall@5, MRR of lexical, semantic and hybrid ranking on the labelled set
+# in bench/search), and at 10,000 functions: search latency with the registry pinned to one core, time to embed a
+# function, and the memory the vectors take. The client runs on another core. Usage:
+#   bench/search-bench.sh [quality|scale|all] [latency-rounds]
+# BENCH_REGISTRY_ARGS adds registry options, e.g. "--agentforge.registry.search.fusion.semantic-weight=0.5" to compare
+# fusions. Prints a report; numbers go to docs/benchmarks.md by hand.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WHAT="${1:-all}"
+ROUNDS="${2:-5}"
+COPIES=29   # 350 functions x 29 = 10,150
+PORT="${BENCH_PORT:-19182}"
+BASE="http://127.0.0.1:$PORT"
+KEY="af_benchadmin01_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+LOGDIR="$(mktemp -d)"
+
+. "$ROOT/scripts/pick-jdk.sh"
+forge_pick_jdk
+command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
+JAR="$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl forge-registry -am package)
+
+PID=""
+start_registry() {  # extra registry arguments
+  AGENTFORGE_ADMIN_KEY="$KEY" taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" \
+    --server.address=127.0.0.1 --server.port="$PORT" --logging.level.io.agentforge=WARN \
+    --logging.level.io.agentforge.registry.search=INFO ${BENCH_REGISTRY_ARGS:-} "$@" >"$LOGDIR/registry.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 240); do curl -fs "$BASE/actuator/health/readiness" >/dev/null && return 0; sleep 0.5; done
+  echo "registry did not start; log: $LOGDIR/registry.log" >&2; exit 1
+}
+stop_registry() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=""; }
+trap stop_registry EXIT
+client() { taskset -c 1 "$JAVA_HOME/bin/java" -Dbench.data="$ROOT/bench/search" "$ROOT/bench/SearchBench.java" "$1" "$BASE" "$KEY" "${@:2}"; }
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
+heap_mib() {
+  "$JAVA_HOME/bin/jcmd" "$PID" GC.run >/dev/null
+  curl -fs -H "Authorization: Bearer $KEY" "$BASE/actuator/metrics/jvm.memory.used?tag=area:heap" \
+    | sed -E 's/.*"value":([0-9.E+]+).*/\1/' | awk '{printf "%.0f", $1 / 1048576}'
+}
+
+echo "== Agent Forge catalog-search benchmark ($WHAT)"
+echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB," \
+  "$(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "registry: taskset -c 0 (one core), memory store ${BENCH_REGISTRY_ARGS:-}; client: taskset -c 1"
+
+if [ "$WHAT" = quality ] || [ "$WHAT" = all ]; then
+  echo "-- quality: labelled questions on bench/search/functions.json"
+  start_registry
+  client load 1
+  client wait
+  client quality
+  stop_registry
+fi
+
+if [ "$WHAT" = scale ] || [ "$WHAT" = all ]; then
+  echo "-- scale: embeddings on"
+  start_registry
+  client wait
+  RSS0=$(rss_mib); HEAP0=$(heap_mib)
+  client load "$COPIES"
+  client wait
+  RSS1=$(rss_mib); HEAP1=$(heap_mib)
+  echo "RSS ${RSS0} -> ${RSS1} MiB (+$((RSS1 - RSS0))), heap after GC ${HEAP0} -> ${HEAP1} MiB (+$((HEAP1 - HEAP0)))" \
+    "for the functions with their vectors; model loaded before the first number"
+  client latency hybrid "$ROUNDS"
+  client latency lexical "$ROUNDS"
+  for _ in 1 2 3; do client embed-one; done
+  stop_registry
+
+  echo "-- scale: embeddings off (agentforge.registry.search.embeddings.enabled=false), for comparison"
+  start_registry --agentforge.registry.search.embeddings.enabled=false
+  RSS2=$(rss_mib); HEAP2=$(heap_mib)
+  client load "$COPIES"
+  client wait lexical
+  RSS3=$(rss_mib); HEAP3=$(heap_mib)
+  echo "RSS ${RSS2} -> ${RSS3} MiB (+$((RSS3 - RSS2))), heap after GC ${HEAP2} -> ${HEAP3} MiB (+$((HEAP3 - HEAP2)))"
+  echo "=> the vectors of $COPIES x 350 functions: heap +$(( (HEAP1 - HEAP0) - (HEAP3 - HEAP2) )) MiB;" \
+    "the model itself: RSS +$((RSS0 - RSS2)) MiB at start"
+  client latency lexical "$ROUNDS"
+  stop_registry
+fi
