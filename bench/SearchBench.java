@@ -275,7 +275,7 @@ public class SearchBench {
         long start = System.nanoTime();
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/instances"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
-        if (response.statusCode() != 201) {
+        if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(response.statusCode() + " " + response.body());
         }
         while (true) {

@@ -30,7 +30,7 @@ start_registry() {  # extra registry arguments
   for _ in $(seq 1 240); do curl -fs "$BASE/actuator/health/readiness" >/dev/null && return 0; sleep 0.5; done
   echo "registry did not start; log: $LOGDIR/registry.log" >&2; exit 1
 }
-stop_registry() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=""; }
+stop_registry() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; fi; PID=""; }
 trap stop_registry EXIT
 client() { taskset -c 1 "$JAVA_HOME/bin/java" -Dbench.data="$ROOT/bench/search" "$ROOT/bench/SearchBench.java" "$1" "$BASE" "$KEY" "${@:2}"; }
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }

@@ -76,8 +76,9 @@ class CatalogSearchPostgresTests {
         try (ConfigurableApplicationContext first = start(true)) {
             Http http = http(first);
             String serviceKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-search", "roles",
-                    List.of("service"))).as(ApiKeyCreated.class).key();
-            registrations.forEach(r -> assertThat(http.post("/api/v1/instances", serviceKey, r).status()).isEqualTo(201));
+                    List.of("service"), "services", List.of("calculator", "units"))).as(ApiKeyCreated.class).key();
+            registrations.forEach(r -> assertThat(http.post("/api/v1/instances", serviceKey, r).status())
+                    .isEqualTo(201));
             awaitAllEmbedded(http);
 
             stored = storedEmbeddings();

@@ -188,4 +188,45 @@ class WireContractTests {
             assertThat(ChangeType.KEY_REVOKED.concernsInstance()).isFalse();
         }
     }
+
+    @Nested
+    class CatalogSearch {
+
+        private FunctionMatch match(Double semantic) {
+            return new FunctionMatch("calculator_add", "calculator", "Adds", Map.of("type", "object"), null, 0.5, 1.2,
+                    semantic);
+        }
+
+        @Test
+        void aSearchResultRoundTripsWithItsModeAsAWireName() {
+            CatalogSearchResult result = new CatalogSearchResult(3, "add", SearchMode.HYBRID, 0,
+                    List.of(match(0.4), match(null)));
+
+            String text = json.writeValueAsString(result);
+
+            assertThat(text).contains("\"mode\":\"hybrid\"", "\"semanticScore\":null");
+            assertThat(json.readValue(text, CatalogSearchResult.class)).isEqualTo(result);
+            assertThat(SearchMode.fromWire("Lexical")).isEqualTo(SearchMode.LEXICAL);
+        }
+
+        @Test
+        void scoresMustBeFiniteAndCosinesWithinMinusOneToOne() {
+            assertThatThrownBy(() -> match(1.5)).isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("semanticScore");
+            assertThatThrownBy(() -> new FunctionMatch("calculator_add", "calculator", "Adds", null, null,
+                    Double.NaN, 0, null)).hasMessageContaining("score");
+            assertThatThrownBy(() -> new FunctionMatch("Not A Name", "calculator", "Adds", null, null, 0, 0, null))
+                    .hasMessageContaining("name");
+        }
+
+        @Test
+        void aResultHoldsAtMostAHundredMatchesAndAQueryOfAtMostAThousandCharacters() {
+            List<FunctionMatch> many = java.util.Collections.nCopies(101, match(0.1));
+            assertThatThrownBy(() -> new CatalogSearchResult(1, "q", SearchMode.LEXICAL, 0, many))
+                    .hasMessageContaining("matches");
+            assertThatThrownBy(() -> new CatalogSearchResult(1, "q".repeat(1001), SearchMode.LEXICAL, 0, List.of()))
+                    .hasMessageContaining("query");
+            assertThatThrownBy(() -> SearchMode.fromWire("fuzzy")).hasMessageContaining("hybrid, lexical, semantic");
+        }
+    }
 }

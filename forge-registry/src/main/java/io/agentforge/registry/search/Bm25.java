@@ -20,12 +20,27 @@ final class Bm25 {
 
     Bm25(List<List<String>> documents) {
         this.documents = documents.size();
-        Map<String, Map<Integer, Integer>> counts = new HashMap<>();
+        // term -> (doc, frequency) pairs in document order; a document's terms are counted before the next starts.
+        Map<String, int[]> pairs = new HashMap<>();
+        Map<String, Integer> sizes = new HashMap<>();
         long totalLength = 0;
+        Map<String, Integer> counts = new HashMap<>();
         for (int d = 0; d < documents.size(); d++) {
             totalLength += documents.get(d).size();
+            counts.clear();
             for (String term : documents.get(d)) {
-                counts.computeIfAbsent(term, t -> new java.util.TreeMap<>()).merge(d, 1, Integer::sum);
+                counts.merge(term, 1, Integer::sum);
+            }
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                int size = sizes.getOrDefault(e.getKey(), 0);
+                int[] list = pairs.get(e.getKey());
+                if (list == null || list.length < 2 * size + 2) {
+                    list = java.util.Arrays.copyOf(list == null ? new int[0] : list, Math.max(4, 4 * size + 4));
+                    pairs.put(e.getKey(), list);
+                }
+                list[2 * size] = d;
+                list[2 * size + 1] = e.getValue();
+                sizes.put(e.getKey(), size + 1);
             }
         }
         double average = documents.isEmpty() ? 1 : Math.max(1, (double) totalLength / documents.size());
@@ -33,16 +48,16 @@ final class Bm25 {
         for (int d = 0; d < documents.size(); d++) {
             lengthNorm[d] = (float) (K1 * (1 - B + B * documents.get(d).size() / average));
         }
-        postings = new HashMap<>(counts.size() * 2);
-        counts.forEach((term, byDoc) -> {
-            int[] docs = new int[byDoc.size()];
-            int[] frequencies = new int[byDoc.size()];
-            int i = 0;
-            for (Map.Entry<Integer, Integer> e : byDoc.entrySet()) {
-                docs[i] = e.getKey();
-                frequencies[i++] = e.getValue();
+        postings = new HashMap<>(pairs.size() * 2);
+        pairs.forEach((term, list) -> {
+            int df = sizes.get(term);
+            int[] docs = new int[df];
+            int[] frequencies = new int[df];
+            for (int i = 0; i < df; i++) {
+                docs[i] = list[2 * i];
+                frequencies[i] = list[2 * i + 1];
             }
-            double idf = Math.log(1 + (documents.size() - docs.length + 0.5) / (docs.length + 0.5));
+            double idf = Math.log(1 + (documents.size() - df + 0.5) / (df + 0.5));
             postings.put(term, new Postings(docs, frequencies, idf));
         });
     }

@@ -5,6 +5,7 @@ import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.events.ChangeFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * changed, and saves them to the {@link EmbeddingStore}. Until a function's vector exists, search finds it by its
  * words only.
  */
-public final class FunctionEmbeddings implements SmartLifecycle {
+public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(FunctionEmbeddings.class);
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
@@ -33,6 +34,7 @@ public final class FunctionEmbeddings implements SmartLifecycle {
     private final Supplier<TextEmbedder> modelFactory;
     private final Clock clock;
     private final Map<String, StoredEmbedding> vectors = new ConcurrentHashMap<>();
+    private final Map<CatalogFunction, FunctionText> texts = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private volatile TextEmbedder model;
     private volatile boolean running;
@@ -56,9 +58,20 @@ public final class FunctionEmbeddings implements SmartLifecycle {
         return modelFactory != null;
     }
 
-    /** Which model the vectors come from; part of every {@link FunctionText#hash()}. */
-    String modelId() {
-        return modelId;
+    /**
+     * The searchable text of a function, remembered across snapshots: a catalog change rebuilds the snapshot, and
+     * hashing 10,000 unchanged functions again took longer than embedding the one new function.
+     */
+    FunctionText text(CatalogFunction function) {
+        FunctionText text = texts.get(function);
+        if (text == null) {
+            if (texts.size() > 100_000) {
+                texts.clear();
+            }
+            text = FunctionText.of(function, modelId);
+            texts.put(function, text);
+        }
+        return text;
     }
 
     /** The model once loaded; empty while it loads, and always when embeddings are off. */
@@ -123,7 +136,7 @@ public final class FunctionEmbeddings implements SmartLifecycle {
             if (!running) {
                 return;
             }
-            FunctionText text = FunctionText.of(function, modelId);
+            FunctionText text = text(function);
             if (vector(function.name(), text.hash()) != null) {
                 continue;
             }
@@ -160,6 +173,12 @@ public final class FunctionEmbeddings implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    // After the lifecycle stop: the web server drains its requests after this bean stopped, and they may still embed
+    // a query.
+    @Override
+    public void destroy() {
         TextEmbedder loaded = model;
         model = null;
         if (loaded != null) {

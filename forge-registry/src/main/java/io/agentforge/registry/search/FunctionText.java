@@ -15,12 +15,13 @@ import java.util.Map;
  * its input parameters (nested objects and arrays included, a few levels deep).
  *
  * @param lexical  the text BM25 indexes; the name comes twice, as a name says more per word than a description
+ * @param terms    {@code lexical} as {@link Words#terms} cuts it
  * @param semantic the sentence the embedding model reads: name and description. Adding the parameters made the
  *                 labelled benchmark worse (bench/search): their words pull short questions towards long schemas,
  *                 and BM25 already matches them
  * @param hash     identifies {@code semantic} and the model: a changed description or schema gets a new vector
  */
-record FunctionText(String lexical, String semantic, String hash) {
+record FunctionText(String lexical, List<String> terms, String semantic, String hash) {
 
     private static final int MAX_DEPTH = 4;
 
@@ -34,7 +35,8 @@ record FunctionText(String lexical, String semantic, String hash) {
             lexical.append(' ').append(parameter);
         }
         String sentence = name + ": " + function.description();
-        return new FunctionText(lexical.toString(), sentence, sha256(modelId + "\n" + sentence));
+        return new FunctionText(lexical.toString(), List.copyOf(Words.terms(lexical.toString())), sentence,
+                sha256(modelId + "\n" + sentence));
     }
 
     @SuppressWarnings("unchecked")

@@ -21,6 +21,7 @@ import java.util.List;
  */
 final class MiniLmEmbedder implements TextEmbedder {
 
+    /** Part of every embedded text's hash, so vectors of another model are never compared with this one's. */
     static final String MODEL_ID = "all-minilm-l6-v2";
     private static final String MODEL = "all-minilm-l6-v2.onnx";
     private static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
@@ -61,11 +62,6 @@ final class MiniLmEmbedder implements TextEmbedder {
             throw new IOException(name + " is not on the class path");
         }
         return in;
-    }
-
-    @Override
-    public String modelId() {
-        return MODEL_ID;
     }
 
     @Override

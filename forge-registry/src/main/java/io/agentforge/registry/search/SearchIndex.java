@@ -29,7 +29,7 @@ final class SearchIndex {
     record Vectors(long generation, float[][] byFunction, int pending) {
     }
 
-    SearchIndex(RegistryView.Snapshot snapshot, String modelId) {
+    SearchIndex(RegistryView.Snapshot snapshot, FunctionEmbeddings embeddings) {
         version = snapshot.version();
         List<CatalogFunction> all = snapshot.catalog().functions();
         functions = all.toArray(CatalogFunction[]::new);
@@ -38,9 +38,9 @@ final class SearchIndex {
         capabilities = new ArrayList<>(functions.length);
         List<List<String>> documents = new ArrayList<>(functions.length);
         for (int i = 0; i < functions.length; i++) {
-            FunctionText text = FunctionText.of(functions[i], modelId);
+            FunctionText text = embeddings.text(functions[i]);
             hashes[i] = text.hash();
-            documents.add(Words.terms(text.lexical()));
+            documents.add(text.terms());
             capabilities.add(byService.computeIfAbsent(functions[i].service(),
                     service -> upCapabilities(snapshot.services().getOrDefault(service, List.of()))));
         }

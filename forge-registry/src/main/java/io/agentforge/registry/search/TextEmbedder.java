@@ -6,9 +6,6 @@ package io.agentforge.registry.search;
  */
 interface TextEmbedder extends AutoCloseable {
 
-    /** Identifies the model, so vectors of another model are never compared with this one's. */
-    String modelId();
-
     /** A unit-length vector; thread-safe. */
     float[] embed(String text);
 
