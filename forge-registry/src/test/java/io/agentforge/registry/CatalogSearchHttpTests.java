@@ -122,8 +122,8 @@ class CatalogSearchHttpTests {
 
         @Test
         void capabilityAndKindNarrowTheCandidates() {
-            assertThat(search("convert an amount", 10, "&capability=math").matches())
-                    .extracting(FunctionMatch::service).containsOnly("calculator");
+            assertThat(search("convert an amount", 10, "&capability=conversion").matches())
+                    .extracting(FunctionMatch::service).containsOnly("units");
             assertThat(search("convert an amount", 10, "&kind=AGENT").matches()).isEmpty();
             assertThat(search("convert an amount", 10, "&kind=TOOL").matches()).hasSize(10);
         }
@@ -144,6 +144,7 @@ class CatalogSearchHttpTests {
             assertThat(http.post("/api/v1/instances", serviceKey, oven).status()).isEqualTo(201);
             assertThat(http.post("/api/v1/instances", serviceKey, oven.withInstanceId("oven-2")).status())
                     .isEqualTo(201);
+            await().atMost(Duration.ofMinutes(1)).until(() -> search("bake", 1).pendingEmbeddings() == 0);
             assertThat(search("bake a sourdough loaf", 1).matches().getFirst().name()).isEqualTo("oven_bake_sourdough");
 
             store.changeStatus("oven-1", InstanceStatus.DOWN, clock.instant());
