@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.ProblemTypes;
+import io.agentforge.registry.api.Texts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,10 +69,7 @@ public record Problem(int status, URI type, String title, String detail) {
     }
 
     static String abbreviate(String text) {
-        if (text == null) {
-            return null;
-        }
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 3) + "...";
+        return Texts.abbreviate(text, MAX_TEXT);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.agentforge.starter;
 
+import io.agentforge.registry.api.Texts;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
@@ -87,7 +88,7 @@ final class ArgumentValidator {
                     return;
                 }
             }
-            out.add(new Violation(path, "must be one of " + allowed + " but is " + abbreviate(value.toString())));
+            out.add(new Violation(path, "must be one of " + allowed + " but is " + Texts.abbreviate(value.toString(), 80)));
         }
     }
 
@@ -154,7 +155,7 @@ final class ArgumentValidator {
             Pattern compiled = pattern(pattern.asString());
             if (compiled != null && !compiled.matcher(text).find()) {
                 out.add(new Violation(path, "must match " + pattern.asString() + " but is "
-                        + abbreviate("\"" + text + "\"")));
+                        + Texts.abbreviate("\"" + text + "\"", 80)));
             }
         }
     }
@@ -299,9 +300,6 @@ final class ArgumentValidator {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
-    }
 
     /** A short list of violations for a problem detail. */
     static String summary(List<Violation> violations) {

@@ -1,5 +1,6 @@
 package io.agentforge.starter;
 
+import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,7 +59,7 @@ class FunctionInvocationController {
         PublishedFunction function = functions.find(name).orElse(null);
         if (function == null) {
             return problem(HttpStatus.NOT_FOUND, ForgeProblems.NOT_FOUND, "Unknown function",
-                    "No function '" + abbreviate(name) + "' is published here" + known());
+                    "No function '" + Texts.abbreviate(name, 64) + "' is published here" + known());
         }
         if (request.getContentLengthLong() > maxRequestSize) {
             return tooLarge(request.getContentLengthLong() + " bytes");
@@ -115,7 +116,7 @@ class FunctionInvocationController {
         String message = failure.getMessage() == null || failure.getMessage().isBlank()
                 ? failure.getClass().getSimpleName() : failure.getMessage();
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, ForgeProblems.TOOL_ERROR, "Tool error",
-                abbreviate(message, 1000));
+                Texts.abbreviate(message, 1000));
     }
 
     private static ResponseEntity<ProblemDetail> invalid(List<ArgumentValidator.Violation> violations) {
@@ -174,14 +175,7 @@ class FunctionInvocationController {
             return "unreadable";
         }
         int newline = message.indexOf('\n');
-        return abbreviate(newline < 0 ? message : message.substring(0, newline), 300);
+        return Texts.abbreviate(newline < 0 ? message : message.substring(0, newline), 300);
     }
 
-    private static String abbreviate(String text) {
-        return abbreviate(text, 64);
-    }
-
-    private static String abbreviate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
-    }
 }

@@ -87,6 +87,6 @@ final class Checks {
     }
 
     static String abbreviate(String value) {
-        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+        return Texts.abbreviate(value, 80);
     }
 }

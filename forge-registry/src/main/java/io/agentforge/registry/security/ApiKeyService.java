@@ -1,5 +1,6 @@
 package io.agentforge.registry.security;
 
+import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyInfo;
 import io.agentforge.registry.api.ApiKeyRequest;
@@ -172,7 +173,7 @@ public class ApiKeyService {
                 try {
                     roles.add(Role.fromWire(role.strip()));
                 } catch (InvalidFieldException e) {
-                    throw new IllegalStateException(where + " has an unknown role '" + redact(abbreviate(role.strip()))
+                    throw new IllegalStateException(where + " has an unknown role '" + redact(Texts.abbreviate(role.strip(), 20))
                             + "': use admin, service or client", e);
                 }
             }
@@ -228,12 +229,8 @@ public class ApiKeyService {
                     return kind;
                 }
             }
-            throw new IllegalStateException(where + " has an unknown kind '" + redact(abbreviate(value))
+            throw new IllegalStateException(where + " has an unknown kind '" + redact(Texts.abbreviate(value, 20))
                     + "': use tool or agent");
-        }
-
-        private static String abbreviate(String text) {
-            return text.length() <= 20 ? text : text.substring(0, 17) + "...";
         }
 
         // Whatever was misplaced into another part of the entry may be a key: never echo one.

@@ -1,5 +1,6 @@
 package io.agentforge.registry.token;
 
+import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.security.ApiKeyService;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -73,7 +74,7 @@ class TokenExchangeProvider implements AuthenticationProvider {
         String audience = request.getAudiences().iterator().next();
         if (!names.isRegistered(audience)) {
             throw OAuthErrors.error(INVALID_TARGET,
-                    "audience '" + abbreviate(audience) + "' is not a registered service name");
+                    "audience '" + Texts.abbreviate(audience, 64) + "' is not a registered service name");
         }
         Subject subject = subjects.verify(request.getSubjectToken(), caller);
 
@@ -112,7 +113,4 @@ class TokenExchangeProvider implements AuthenticationProvider {
         return OAuth2TokenExchangeAuthenticationToken.class.isAssignableFrom(authentication);
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
-    }
 }
