@@ -1,5 +1,7 @@
 package io.agentforge.client;
 
+import org.jspecify.annotations.Nullable;
+
 /** Where a caller gets the short-lived token it sends to a service instead of any long-lived key. */
 @FunctionalInterface
 public interface AccessTokens {
@@ -14,5 +16,5 @@ public interface AccessTokens {
      * @throws RegistryException when no token could be had; {@link RegistryException#isTransient()} says whether
      *                           trying again later may help
      */
-    String token(String audience, String subjectCredential);
+    String token(String audience, @Nullable String subjectCredential);
 }

@@ -1,20 +1,24 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Catalog;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Objects;
 
 /** Outcome of a conditional catalog fetch: a new catalog, or confirmation that the cached one is still current. */
 public sealed interface CatalogResult {
 
-    /** The ETag of the registry's current catalog; send it back to get {@link NotModified} while nothing changed. */
-    String etag();
+    /**
+     * The ETag of the registry's current catalog; send it back to get {@link NotModified} while nothing changed. Null
+     * when the registry sent none.
+     */
+    @Nullable String etag();
 
     /** Id of the newest change-feed event the registry's current catalog reflects: resume the feed after it. */
     long eventId();
 
     /** The catalog changed (or no ETag was sent). */
-    record Modified(Catalog catalog, String etag) implements CatalogResult {
+    record Modified(Catalog catalog, @Nullable String etag) implements CatalogResult {
 
         public Modified {
             Objects.requireNonNull(catalog, "catalog");
@@ -27,6 +31,6 @@ public sealed interface CatalogResult {
     }
 
     /** The catalog matching the sent ETag is still current as of {@code eventId}. */
-    record NotModified(String etag, long eventId) implements CatalogResult {
+    record NotModified(@Nullable String etag, long eventId) implements CatalogResult {
     }
 }

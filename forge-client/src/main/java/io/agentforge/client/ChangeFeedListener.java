@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.ChangeEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives the registry's change feed. All methods are called in order on the subscription's one reader thread;
@@ -26,6 +27,6 @@ public interface ChangeFeedListener {
      * @param error null when the stream ended cleanly or {@link FeedSubscription#close()} was called, otherwise why
      *              it broke (a {@link RegistryException})
      */
-    default void onClosed(Throwable error) {
+    default void onClosed(@Nullable Throwable error) {
     }
 }

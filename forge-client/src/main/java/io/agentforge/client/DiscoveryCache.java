@@ -1,10 +1,11 @@
 package io.agentforge.client;
 
-import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
+import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.ChangeEvent;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +49,13 @@ public final class DiscoveryCache implements AutoCloseable {
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final CountDownLatch firstCatalog = new CountDownLatch(1);
     private volatile Snapshot snapshot = new Snapshot(EMPTY, null);
-    private volatile Instant lastRefreshed;
-    private volatile Instant lastConfirmed;
+    private volatile @Nullable Instant lastRefreshed;
+    private volatile @Nullable Instant lastConfirmed;
     private volatile boolean connected;
     private volatile int consecutiveFailures;
     private volatile boolean running;
-    private volatile FeedSubscription subscription;
-    private Thread worker;
+    private volatile @Nullable FeedSubscription subscription;
+    private @Nullable Thread worker;
     // Only touched on the worker thread.
     private int generation;
     private long knownEventId = -1;
@@ -272,7 +273,7 @@ public final class DiscoveryCache implements AutoCloseable {
         }
     }
 
-    private CatalogResult fetch(String etag) {
+    private CatalogResult fetch(@Nullable String etag) {
         CatalogResult result = client.catalog(etag);
         Instant now = clock.instant();
         if (result instanceof CatalogResult.Modified modified) {
@@ -318,7 +319,7 @@ public final class DiscoveryCache implements AutoCloseable {
         }
 
         @Override
-        public void onClosed(Throwable error) {
+        public void onClosed(@Nullable Throwable error) {
             signals.offer(new Closed(gen, error));
         }
     }
@@ -327,11 +328,11 @@ public final class DiscoveryCache implements AutoCloseable {
     private static final class Snapshot {
 
         final Catalog catalog;
-        final String etag;
+        final @Nullable String etag;
         final Map<String, CatalogFunction> functions = new HashMap<>();
         final Map<String, List<CatalogEndpoint>> endpoints = new HashMap<>();
 
-        Snapshot(Catalog catalog, String etag) {
+        Snapshot(Catalog catalog, @Nullable String etag) {
             this.catalog = catalog;
             this.etag = etag;
             catalog.functions().forEach(f -> functions.put(f.name(), f));
@@ -350,7 +351,7 @@ public final class DiscoveryCache implements AutoCloseable {
     private record Reset(int gen, long lastEventId) implements Signal {
     }
 
-    private record Closed(int gen, Throwable error) implements Signal {
+    private record Closed(int gen, @Nullable Throwable error) implements Signal {
     }
 
 

@@ -1,5 +1,7 @@
 package io.agentforge.client;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -20,7 +22,9 @@ public record ForgeClientSettings(URI registryUrl, String apiKey, Duration conne
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     static final Pattern API_KEY = Pattern.compile("af_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128}");
 
-    public ForgeClientSettings {
+    /** Absent timeouts: {@link #DEFAULT_CONNECT_TIMEOUT}, {@link #DEFAULT_REQUEST_TIMEOUT}. */
+    public ForgeClientSettings(URI registryUrl, String apiKey, @Nullable Duration connectTimeout,
+                               @Nullable Duration requestTimeout) {
         registryUrl = normalized(registryUrl);
         if (apiKey == null || apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is required");
@@ -33,6 +37,10 @@ public record ForgeClientSettings(URI registryUrl, String apiKey, Duration conne
         }
         connectTimeout = positive("connectTimeout", connectTimeout, DEFAULT_CONNECT_TIMEOUT);
         requestTimeout = positive("requestTimeout", requestTimeout, DEFAULT_REQUEST_TIMEOUT);
+        this.registryUrl = registryUrl;
+        this.apiKey = apiKey;
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
     }
 
     /** Settings with the default timeouts. */

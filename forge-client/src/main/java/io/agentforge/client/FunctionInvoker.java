@@ -4,6 +4,7 @@ import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -100,7 +101,7 @@ public final class FunctionInvoker implements AutoCloseable {
      * @throws ToolUnavailableException no instance could run the call, no token could be had (the cause is then the
      *                                  {@link RegistryException}), or the policy refused every endpoint
      */
-    public JsonNode invoke(String function, JsonNode arguments, String subjectCredential) {
+    public JsonNode invoke(String function, @Nullable JsonNode arguments, @Nullable String subjectCredential) {
         if (function == null || !FunctionDescriptor.NAME.matcher(function).matches()) {
             throw new IllegalArgumentException("function must match " + FunctionDescriptor.NAME.pattern());
         }
@@ -191,7 +192,8 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /** {@link #invoke(String, JsonNode, String)} with the arguments as a map of JSON-compatible values. */
-    public JsonNode invoke(String function, Map<String, ?> arguments, String subjectCredential) {
+    public JsonNode invoke(String function, @Nullable Map<String, ?> arguments,
+                           @Nullable String subjectCredential) {
         return invoke(function, arguments == null ? null : (JsonNode) mapper.valueToTree(arguments),
                 subjectCredential);
     }
@@ -209,7 +211,7 @@ public final class FunctionInvoker implements AutoCloseable {
         http.close();
     }
 
-    private String token(String function, String service, String subjectCredential) {
+    private String token(String function, String service, @Nullable String subjectCredential) {
         String token;
         try {
             token = tokens.token(service, subjectCredential);
@@ -272,7 +274,7 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /** A tool's answer, read up to the size limit. */
-    private record Answer(int status, String contentType, byte[] body, boolean truncated) {
+    private record Answer(int status, @Nullable String contentType, byte[] body, boolean truncated) {
     }
 
     private CircuitBreaker breaker(CatalogEndpoint endpoint) {

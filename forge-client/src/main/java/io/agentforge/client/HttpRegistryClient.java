@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.IntrospectionRequest;
@@ -8,7 +9,7 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
-import io.agentforge.registry.api.Catalog;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -109,7 +110,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     }
 
     @Override
-    public List<RegisteredService> services(ServiceQuery query) {
+    public List<RegisteredService> services(@Nullable ServiceQuery query) {
         HttpResponse<byte[]> response = send(request("/api/v1/services"
                 + (query == null ? "" : query.queryString())).GET());
         byte[] body = expect(response, 200).body();
@@ -121,7 +122,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     }
 
     @Override
-    public CatalogResult catalog(String etag) {
+    public CatalogResult catalog(@Nullable String etag) {
         HttpRequest.Builder request = request("/api/v1/catalog").GET();
         if (etag != null && !etag.isBlank()) {
             request.header("If-None-Match", etag);
@@ -151,7 +152,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     }
 
     @Override
-    public FeedSubscription subscribe(OptionalLong after, ChangeFeedListener listener) {
+    public FeedSubscription subscribe(@Nullable OptionalLong after, ChangeFeedListener listener) {
         Objects.requireNonNull(listener, "listener");
         OptionalLong resume = after == null ? OptionalLong.empty() : after;
         // The request timeout only bounds the wait for the headers; the stream itself is unbounded.

@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.IntrospectionResult;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,7 +82,7 @@ public final class KeyIntrospector {
      * @throws RegistryException when the registry could not answer and no usable answer is cached; a caller should
      *                           then refuse the request (fail closed)
      */
-    public IntrospectionResult introspect(String key) {
+    public IntrospectionResult introspect(@Nullable String key) {
         if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH
                 || !ForgeClientSettings.API_KEY.matcher(key.strip()).matches()) {
             return IntrospectionResult.inactive();
@@ -119,7 +120,7 @@ public final class KeyIntrospector {
     }
 
     /** Forgets the answer about one key, e.g. after the caller learned it was revoked. */
-    public void invalidate(String key) {
+    public void invalidate(@Nullable String key) {
         if (key != null) {
             synchronized (cache) {
                 cache.remove(sha256(key.strip()));
@@ -128,7 +129,7 @@ public final class KeyIntrospector {
     }
 
     /** Forgets every answer about the key with this public id, e.g. when the change feed says it was revoked. */
-    public void forget(String keyId) {
+    public void forget(@Nullable String keyId) {
         if (keyId != null) {
             synchronized (cache) {
                 cache.values().removeIf(answer -> keyId.equals(answer.result.keyId()));

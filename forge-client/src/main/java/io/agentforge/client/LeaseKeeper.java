@@ -3,6 +3,7 @@ package io.agentforge.client;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     // Only touched on the executor thread.
-    private ScheduledFuture<?> next;
+    private @Nullable ScheduledFuture<?> next;
 
     public LeaseKeeper(RegistryClient client, ServiceRegistration registration, Clock clock) {
         this(client, registration, Backoff.DEFAULT, clock, RandomGenerator.getDefault());
@@ -205,7 +206,7 @@ public final class LeaseKeeper implements AutoCloseable {
         return lease.dividedBy(3);
     }
 
-    private record Progress(String instanceId, boolean registered, Lease lease, Instant lastSuccess, int failures,
-                            String lastError) {
+    private record Progress(@Nullable String instanceId, boolean registered, @Nullable Lease lease,
+                            @Nullable Instant lastSuccess, int failures, @Nullable String lastError) {
     }
 }

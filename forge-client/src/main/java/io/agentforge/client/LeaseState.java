@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Lease;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 
@@ -15,6 +16,6 @@ import java.time.Instant;
  * @param consecutiveFailures failed registration or renewal attempts since the last success
  * @param lastError           why the last attempt failed, null after a success
  */
-public record LeaseState(String instanceId, boolean registered, Lease lease, Instant lastSuccess,
-                         int consecutiveFailures, String lastError) {
+public record LeaseState(@Nullable String instanceId, boolean registered, @Nullable Lease lease,
+                         @Nullable Instant lastSuccess, int consecutiveFailures, @Nullable String lastError) {
 }

@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class OutboundPolicy {
     /** Resolves a host name to its addresses; the JDK's resolver by default. */
     @FunctionalInterface
     public interface Resolver {
-        InetAddress[] resolve(String host) throws UnknownHostException;
+        InetAddress @Nullable [] resolve(String host) throws UnknownHostException;
     }
 
     private final boolean allowLoopback;
@@ -69,11 +70,12 @@ public final class OutboundPolicy {
      * @param allowedCidrs further ranges to allow, e.g. {@code 10.1.0.0/16} or {@code 127.0.0.1/32}; link-local and
      *                     metadata addresses stay refused
      */
-    public OutboundPolicy(boolean allowLoopback, boolean allowPrivate, List<String> allowedCidrs) {
+    public OutboundPolicy(boolean allowLoopback, boolean allowPrivate, @Nullable List<@Nullable String> allowedCidrs) {
         this(allowLoopback, allowPrivate, allowedCidrs, InetAddress::getAllByName);
     }
 
-    public OutboundPolicy(boolean allowLoopback, boolean allowPrivate, List<String> allowedCidrs, Resolver resolver) {
+    public OutboundPolicy(boolean allowLoopback, boolean allowPrivate, @Nullable List<@Nullable String> allowedCidrs,
+                          Resolver resolver) {
         this.allowLoopback = allowLoopback;
         this.allowPrivate = allowPrivate;
         this.allowedCidrs = allowedCidrs == null ? List.of()
@@ -151,7 +153,7 @@ public final class OutboundPolicy {
     }
 
     /** Why the address is refused, null when it is allowed. */
-    String refusal(InetAddress address) {
+    @Nullable String refusal(InetAddress address) {
         byte[] bytes = effective(address);
         if (Cidr.containsAny(METADATA, bytes)) {
             return "a cloud metadata address (always refused)";
@@ -278,7 +280,7 @@ public final class OutboundPolicy {
         }
 
         @Override
-        public boolean equals(Object other) {
+        public boolean equals(@Nullable Object other) {
             return other instanceof Cidr cidr && cidr.prefix == prefix && Arrays.equals(cidr.network, network);
         }
 

@@ -2,6 +2,7 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.registry.api.Texts;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,10 +29,18 @@ public record Problem(int status, URI type, String title, String detail) {
 
     private static final int MAX_TEXT = 500;
 
-    public Problem {
+    /**
+     * Absent {@code type}: {@link #ABOUT_BLANK}; absent or blank {@code title}: one made from the status; absent
+     * {@code detail}: empty.
+     */
+    public Problem(int status, @Nullable URI type, @Nullable String title, @Nullable String detail) {
         type = type == null ? ABOUT_BLANK : type;
         title = title == null || title.isBlank() ? (status == 0 ? "No response" : "HTTP " + status) : title;
         detail = detail == null ? "" : detail;
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.detail = detail;
     }
 
     /** Whether this is the Agent Forge problem {@code urn:agentforge:problem:<kind>}. */
@@ -40,7 +49,7 @@ public record Problem(int status, URI type, String title, String detail) {
     }
 
     /** Reads a problem from an error answer; a body that is not a problem document becomes its detail. */
-    static Problem fromResponse(int status, String contentType, byte[] body, JsonMapper mapper) {
+    static Problem fromResponse(int status, @Nullable String contentType, byte @Nullable [] body, JsonMapper mapper) {
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json") && !text.isBlank()) {
             try {
@@ -57,7 +66,7 @@ public record Problem(int status, URI type, String title, String detail) {
         return new Problem(status, ABOUT_BLANK, "HTTP " + status, abbreviate(text.strip()));
     }
 
-    private static URI uri(String value) {
+    private static URI uri(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return ABOUT_BLANK;
         }
@@ -68,7 +77,7 @@ public record Problem(int status, URI type, String title, String detail) {
         }
     }
 
-    static String abbreviate(String text) {
+    static @Nullable String abbreviate(@Nullable String text) {
         return Texts.abbreviate(text, MAX_TEXT);
     }
 

@@ -6,6 +6,7 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public interface RegistryClient {
      *
      * @param etag the ETag of a catalog already held, or null for an unconditional fetch
      */
-    CatalogResult catalog(String etag);
+    CatalogResult catalog(@Nullable String etag);
 
     RegistryStatus status();
 

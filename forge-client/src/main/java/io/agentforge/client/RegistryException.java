@@ -1,5 +1,7 @@
 package io.agentforge.client;
 
+import org.jspecify.annotations.Nullable;
+
 /** The registry refused a request or gave no usable answer; {@link #problem()} says why. */
 public class RegistryException extends RuntimeException {
 
@@ -9,7 +11,7 @@ public class RegistryException extends RuntimeException {
         this(problem, null);
     }
 
-    public RegistryException(Problem problem, Throwable cause) {
+    public RegistryException(Problem problem, @Nullable Throwable cause) {
         super(problem.toString(), cause);
         this.problem = problem;
     }

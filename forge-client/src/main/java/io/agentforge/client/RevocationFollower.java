@@ -2,6 +2,7 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,9 @@ public final class RevocationFollower implements AutoCloseable {
     private final Backoff backoff;
     private final SplittableRandom random = new SplittableRandom();
     private volatile boolean running;
-    private volatile FeedSubscription subscription;
+    private volatile @Nullable FeedSubscription subscription;
     private volatile long lastEventId = -1;
-    private Thread worker;
+    private @Nullable Thread worker;
 
     /** @param onRevoked called with each revoked key id on the feed's reader thread; must return quickly */
     public RevocationFollower(RegistryClient client, Consumer<String> onRevoked, Backoff backoff) {
@@ -126,7 +127,7 @@ public final class RevocationFollower implements AutoCloseable {
         }
 
         @Override
-        public void onClosed(Throwable error) {
+        public void onClosed(@Nullable Throwable error) {
             if (error != null && running) {
                 log.debug("The change feed for revoked keys broke: {}", error.getMessage());
             }

@@ -3,13 +3,15 @@ package io.agentforge.client;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
 
 /** Filters of a services lookup; every null filter matches anything. */
-public record ServiceQuery(String name, ServiceKind kind, String capability, InstanceStatus status) {
+public record ServiceQuery(@Nullable String name, @Nullable ServiceKind kind, @Nullable String capability,
+                           @Nullable InstanceStatus status) {
 
     public ServiceQuery {
         if (name != null && !ServiceRegistration.SERVICE_NAME.matcher(name).matches()) {
@@ -25,19 +27,19 @@ public record ServiceQuery(String name, ServiceKind kind, String capability, Ins
         return new ServiceQuery(null, null, null, null);
     }
 
-    public ServiceQuery withName(String serviceName) {
+    public ServiceQuery withName(@Nullable String serviceName) {
         return new ServiceQuery(serviceName, kind, capability, status);
     }
 
-    public ServiceQuery withKind(ServiceKind serviceKind) {
+    public ServiceQuery withKind(@Nullable ServiceKind serviceKind) {
         return new ServiceQuery(name, serviceKind, capability, status);
     }
 
-    public ServiceQuery withCapability(String serviceCapability) {
+    public ServiceQuery withCapability(@Nullable String serviceCapability) {
         return new ServiceQuery(name, kind, serviceCapability, status);
     }
 
-    public ServiceQuery withStatus(InstanceStatus instanceStatus) {
+    public ServiceQuery withStatus(@Nullable InstanceStatus instanceStatus) {
         return new ServiceQuery(name, kind, capability, instanceStatus);
     }
 
@@ -51,7 +53,7 @@ public record ServiceQuery(String name, ServiceKind kind, String capability, Ins
         return query.toString();
     }
 
-    private static void add(StringJoiner query, String key, String value) {
+    private static void add(StringJoiner query, String key, @Nullable String value) {
         if (value != null) {
             query.add(key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
         }

@@ -2,6 +2,7 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.registry.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -85,7 +86,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
     }
 
     @Override
-    public String token(String audience, String subjectCredential) {
+    public String token(String audience, @Nullable String subjectCredential) {
         if (audience == null || !ServiceRegistration.SERVICE_NAME.matcher(audience).matches()) {
             throw new IllegalArgumentException("audience must be a service name matching "
                     + ServiceRegistration.SERVICE_NAME.pattern());
@@ -119,7 +120,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
      * for that key as subject credential); every token when it is this caller's own key. Call it when the change
      * feed says the key was revoked.
      */
-    public void forget(String keyId) {
+    public void forget(@Nullable String keyId) {
         if (keyId == null || keyId.isBlank()) {
             return;
         }
@@ -141,7 +142,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
         http.close();
     }
 
-    private Cached exchangeOnce(String cacheKey, String audience, String subject) {
+    private Cached exchangeOnce(String cacheKey, String audience, @Nullable String subject) {
         CompletableFuture<Cached> mine = new CompletableFuture<>();
         CompletableFuture<Cached> running = inFlight.putIfAbsent(cacheKey, mine);
         if (running != null) {
@@ -172,7 +173,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
         }
     }
 
-    private Cached exchange(String audience, String subject) {
+    private Cached exchange(String audience, @Nullable String subject) {
         String form = "grant_type=" + encode(GRANT_TYPE)
                 + "&audience=" + encode(audience)
                 + "&subject_token=" + encode(subject == null ? settings.apiKey() : subject)
@@ -230,7 +231,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
                 Set.copyOf(keyIds));
     }
 
-    private Problem refusal(int status, String audience, JsonNode answer, byte[] body) {
+    private Problem refusal(int status, String audience, @Nullable JsonNode answer, byte[] body) {
         String error = answer == null ? null : answer.path("error").asString(null);
         if (error == null) {
             // Not OAuth's error JSON (a proxy, or a registry without a token endpoint): keep what it said.
@@ -244,7 +245,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
                         + (description.isBlank() ? "" : ": " + description)));
     }
 
-    private JsonNode json(byte[] body) {
+    private @Nullable JsonNode json(byte[] body) {
         if (body.length == 0) {
             return null;
         }
@@ -274,7 +275,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
     }
 
     /** What the caller needs from a JWT's payload; read without verification (the receiver verifies). */
-    record Claims(Instant exp, Set<String> keyIds) {
+    record Claims(@Nullable Instant exp, Set<String> keyIds) {
 
         static final Claims NONE = new Claims(null, Set.of());
         private static final int MAX_ACTOR_DEPTH = 16;

@@ -15,10 +15,10 @@ class ClientArchitectureTests {
             .importPackages("io.agentforge.client");
 
     @Test
-    void theClientDependsOnlyOnTheWireContractJacksonResilience4jAndSlf4j() {
+    void theClientDependsOnlyOnTheWireContractJacksonResilience4jSlf4jAndJSpecify() {
         noClasses().should().dependOnClassesThat().resideOutsideOfPackages("io.agentforge.client..",
                         "io.agentforge.registry.api..", "java..", "javax.net..", "tools.jackson..",
-                        "io.github.resilience4j..", "org.slf4j..")
+                        "io.github.resilience4j..", "org.slf4j..", "org.jspecify..")
                 .because("no Spring and no server code: the starter does the wiring")
                 .check(CLIENT);
     }

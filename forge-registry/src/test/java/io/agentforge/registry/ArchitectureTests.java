@@ -30,7 +30,7 @@ class ArchitectureTests {
         noClasses().that().resideInAPackage("io.agentforge.registry.api..")
                 .should().dependOnClassesThat().resideInAPackage("io.agentforge.registry")
                 .orShould().dependOnClassesThat().resideOutsideOfPackages("io.agentforge.registry.api..", "java..",
-                        "tools.jackson..", "com.fasterxml.jackson.annotation..")
+                        "tools.jackson..", "com.fasterxml.jackson.annotation..", "org.jspecify..")
                 .check(CLASSES);
     }
 

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -8,10 +10,19 @@ import java.util.Set;
 public record ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key,
                             List<String> services, Set<ServiceKind> kinds) {
 
-    public ApiKeyCreated {
+    /** Absent {@code services} or {@code kinds}: none. */
+    public ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key,
+                         @Nullable List<String> services, @Nullable Set<ServiceKind> kinds) {
         roles = Set.copyOf(roles);
         services = services == null ? List.of() : List.copyOf(services);
         kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
+        this.keyId = keyId;
+        this.name = name;
+        this.roles = roles;
+        this.createdAt = createdAt;
+        this.key = key;
+        this.services = services;
+        this.kinds = kinds;
     }
 
     /** A created key without a service scope (admin or client). */

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -23,7 +25,8 @@ public record ApiKeyRequest(String name, Set<Role> roles, List<String> services,
             + ServiceRegistration.SERVICE_NAME.pattern());
     public static final int MAX_SERVICES = 32;
 
-    public ApiKeyRequest {
+    public ApiKeyRequest(String name, Set<Role> roles, @Nullable List<String> services,
+                         @Nullable Set<ServiceKind> kinds) {
         Checks.matches("name", name, NAME);
         if (roles == null || roles.isEmpty()) {
             throw new InvalidFieldException("roles", "at least one of admin, service, client is required");
@@ -50,6 +53,10 @@ public record ApiKeyRequest(String name, Set<Role> roles, List<String> services,
             services = List.copyOf(distinct);
             kinds = kinds.isEmpty() ? Set.of(ServiceKind.TOOL) : Set.copyOf(EnumSet.copyOf(kinds));
         }
+        this.name = name;
+        this.roles = roles;
+        this.services = services;
+        this.kinds = kinds;
     }
 
     /** A key that is not a scoped service key: admin or client. */

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +21,13 @@ public record Catalog(long eventId, List<CatalogFunction> functions, List<Catalo
     }
 
     /** One callable function and the service that serves it. */
-    public record CatalogFunction(String name, String description, Map<String, Object> inputSchema,
-                                  Map<String, Object> outputSchema, String service) {
+    public record CatalogFunction(String name, String description, Map<String, @Nullable Object> inputSchema,
+                                  @Nullable Map<String, @Nullable Object> outputSchema, String service) {
     }
 
     /** A tool with its healthy instances. */
-    public record CatalogService(String name, String version, String description, List<CatalogEndpoint> instances) {
+    public record CatalogService(String name, @Nullable String version, @Nullable String description,
+                                 List<CatalogEndpoint> instances) {
 
         public CatalogService {
             instances = List.copyOf(instances);

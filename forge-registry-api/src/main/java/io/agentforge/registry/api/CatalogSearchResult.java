@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -17,7 +19,9 @@ public record CatalogSearchResult(long eventId, String query, SearchMode mode, i
     public static final int MAX_QUERY = 1000;
     public static final int MAX_K = 100;
 
-    public CatalogSearchResult {
+    /** Absent {@code matches}: none. */
+    public CatalogSearchResult(long eventId, String query, SearchMode mode, int pendingEmbeddings,
+                               @Nullable List<FunctionMatch> matches) {
         Checks.required("query", query);
         Checks.maxLength("query", query, MAX_QUERY);
         Checks.required("mode", mode);
@@ -25,5 +29,10 @@ public record CatalogSearchResult(long eventId, String query, SearchMode mode, i
             throw new InvalidFieldException("pendingEmbeddings", "is negative");
         }
         matches = Checks.maxSize("matches", matches, MAX_K);
+        this.eventId = eventId;
+        this.query = query;
+        this.mode = mode;
+        this.pendingEmbeddings = pendingEmbeddings;
+        this.matches = matches;
     }
 }

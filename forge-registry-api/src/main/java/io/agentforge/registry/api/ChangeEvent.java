@@ -1,6 +1,7 @@
 package io.agentforge.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 
@@ -12,7 +13,7 @@ import java.time.Instant;
  * @param keyId    the revoked key for {@code key-revoked}, otherwise null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChangeEvent(long id, ChangeType type, Instant at, Instance instance, String keyId) {
+public record ChangeEvent(long id, ChangeType type, Instant at, @Nullable Instance instance, @Nullable String keyId) {
 
     /** An event about an instance. */
     public ChangeEvent(long id, ChangeType type, Instant at, Instance instance) {

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,21 +13,21 @@ final class Checks {
     private Checks() {
     }
 
-    static String required(String field, String value) {
+    static String required(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidFieldException(field, "is required");
         }
         return value;
     }
 
-    static <T> T required(String field, T value) {
+    static <T> T required(String field, @Nullable T value) {
         if (value == null) {
             throw new InvalidFieldException(field, "is required");
         }
         return value;
     }
 
-    static String matches(String field, String value, Pattern pattern) {
+    static String matches(String field, @Nullable String value, Pattern pattern) {
         required(field, value);
         if (!pattern.matcher(value).matches()) {
             throw new InvalidFieldException(field, "'" + abbreviate(value) + "' does not match " + pattern.pattern());
@@ -33,14 +35,14 @@ final class Checks {
         return value;
     }
 
-    static String maxLength(String field, String value, int max) {
+    static @Nullable String maxLength(String field, @Nullable String value, int max) {
         if (value != null && value.length() > max) {
             throw new InvalidFieldException(field, "is longer than " + max + " characters");
         }
         return value;
     }
 
-    static <T> List<T> maxSize(String field, List<T> values, int max) {
+    static <T> List<T> maxSize(String field, @Nullable List<? extends @Nullable T> values, int max) {
         if (values == null) {
             return List.of();
         }
@@ -54,7 +56,8 @@ final class Checks {
     }
 
     /** Schemas arrive as untyped JSON; bound their nesting so a hostile document can't exhaust the stack later. */
-    static Map<String, Object> jsonObject(String field, Map<String, Object> value, int maxDepth) {
+    static @Nullable Map<String, @Nullable Object> jsonObject(String field,
+            @Nullable Map<String, @Nullable Object> value, int maxDepth) {
         if (value == null) {
             return null;
         }
@@ -62,7 +65,7 @@ final class Checks {
         return value;
     }
 
-    private static void depth(String field, Object node, int level, int maxDepth) {
+    private static void depth(String field, @Nullable Object node, int level, int maxDepth) {
         if (level > maxDepth) {
             throw new InvalidFieldException(field, "is nested deeper than " + maxDepth + " levels");
         }

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 /** HTTP header names and credential shapes shared by every Agent Forge service and client. */
 public final class ForgeHeaders {
 
@@ -14,7 +16,7 @@ public final class ForgeHeaders {
     }
 
     /** Whether a presented credential is an Agent Forge API key (as opposed to a JWT). */
-    public static boolean isApiKey(String credential) {
+    public static boolean isApiKey(@Nullable String credential) {
         return credential != null && credential.startsWith(API_KEY_PREFIX);
     }
 }

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,11 +14,16 @@ import java.util.Map;
  * @param semanticScore cosine similarity of query and function embeddings, -1..1; null when the function has no
  *                      embedding yet or the search did not use embeddings
  */
-public record FunctionMatch(String name, String service, String description, Map<String, Object> inputSchema,
-                            Map<String, Object> outputSchema, double score, double lexicalScore,
-                            Double semanticScore) {
+public record FunctionMatch(String name, String service, String description,
+                            Map<String, @Nullable Object> inputSchema,
+                            @Nullable Map<String, @Nullable Object> outputSchema, double score, double lexicalScore,
+                            @Nullable Double semanticScore) {
 
-    public FunctionMatch {
+    /** An absent {@code inputSchema} becomes an empty one. */
+    public FunctionMatch(String name, String service, String description,
+                         @Nullable Map<String, @Nullable Object> inputSchema,
+                         @Nullable Map<String, @Nullable Object> outputSchema, double score, double lexicalScore,
+                         @Nullable Double semanticScore) {
         Checks.matches("name", name, FunctionDescriptor.NAME);
         Checks.matches("service", service, ServiceRegistration.SERVICE_NAME);
         Checks.required("description", description);
@@ -34,6 +41,14 @@ public record FunctionMatch(String name, String service, String description, Map
                 throw new InvalidFieldException("semanticScore", semanticScore + " is outside -1..1");
             }
         }
+        this.name = name;
+        this.service = service;
+        this.description = description;
+        this.inputSchema = inputSchema;
+        this.outputSchema = outputSchema;
+        this.score = score;
+        this.lexicalScore = lexicalScore;
+        this.semanticScore = semanticScore;
     }
 
     private static void finite(String field, double value) {

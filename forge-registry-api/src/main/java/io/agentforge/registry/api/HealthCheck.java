@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -15,12 +17,15 @@ public record HealthCheck(String path, Duration interval) {
     // No "//" at the start (a network-path reference names another host), no dot segments, no query or fragment.
     private static final Pattern PATH = Pattern.compile("/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@/%-]{0,255}");
 
-    public HealthCheck {
+    /** Absent {@code path} or {@code interval}: {@link #DEFAULT_PATH}, {@link #DEFAULT_INTERVAL}. */
+    public HealthCheck(@Nullable String path, @Nullable Duration interval) {
         path = path == null ? DEFAULT_PATH : Checks.matches("healthCheck.path", path, PATH);
         if (path.contains("/../") || path.endsWith("/..") || path.contains("%")) {
             throw new InvalidFieldException("healthCheck.path", "must not contain dot segments or percent-escapes");
         }
         interval = Checks.between("healthCheck.interval", interval == null ? DEFAULT_INTERVAL : interval,
                 Duration.ofSeconds(1), Duration.ofMinutes(10));
+        this.path = path;
+        this.interval = interval;
     }
 }

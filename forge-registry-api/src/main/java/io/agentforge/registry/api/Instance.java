@@ -1,20 +1,43 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /** A registered instance as the registry sees it: its registration, health status and lease. */
-public record Instance(String instanceId, String name, ServiceKind kind, String version, String description,
-                       String endpoint, List<String> capabilities, Map<String, String> metadata,
-                       List<FunctionDescriptor> functions, HealthCheck healthCheck, InstanceStatus status,
+public record Instance(String instanceId, String name, ServiceKind kind, @Nullable String version,
+                       @Nullable String description, String endpoint, List<String> capabilities,
+                       Map<String, String> metadata, List<FunctionDescriptor> functions,
+                       @Nullable HealthCheck healthCheck, InstanceStatus status,
                        Duration leaseDuration, Instant registeredAt, Instant lastRenewal, Instant expiresAt) {
 
-    public Instance {
+    /** Absent {@code capabilities}, {@code metadata} or {@code functions}: none. */
+    public Instance(String instanceId, String name, ServiceKind kind, @Nullable String version,
+                    @Nullable String description, String endpoint, @Nullable List<String> capabilities,
+                    @Nullable Map<String, String> metadata, @Nullable List<FunctionDescriptor> functions,
+                    @Nullable HealthCheck healthCheck, InstanceStatus status, Duration leaseDuration,
+                    Instant registeredAt, Instant lastRenewal, Instant expiresAt) {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
         metadata = metadata == null ? Map.of() : metadata;
         functions = functions == null ? List.of() : List.copyOf(functions);
+        this.instanceId = instanceId;
+        this.name = name;
+        this.kind = kind;
+        this.version = version;
+        this.description = description;
+        this.endpoint = endpoint;
+        this.capabilities = capabilities;
+        this.metadata = metadata;
+        this.functions = functions;
+        this.healthCheck = healthCheck;
+        this.status = status;
+        this.leaseDuration = leaseDuration;
+        this.registeredAt = registeredAt;
+        this.lastRenewal = lastRenewal;
+        this.expiresAt = expiresAt;
     }
 
     /** Combines a registration with its registry-side state. */

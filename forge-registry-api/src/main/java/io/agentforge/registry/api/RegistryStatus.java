@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,7 +17,7 @@ public record RegistryStatus(String store, Instant startedAt, Duration uptime, l
      * @param threshold share of live instances above which expirations pause
      * @param since     when the pause began, null when not active
      */
-    public record SelfPreservation(boolean enabled, boolean active, double threshold, Instant since,
+    public record SelfPreservation(boolean enabled, boolean active, double threshold, @Nullable Instant since,
                                    long lastExpiring, long lastLive) {
     }
 }

@@ -1,5 +1,7 @@
 package io.agentforge.registry.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -12,9 +14,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** What an instance tells the registry about itself; registering the same {@code instanceId} again updates it. */
-public record ServiceRegistration(String instanceId, String name, ServiceKind kind, String version, String description,
-                                  String endpoint, List<String> capabilities, Map<String, String> metadata,
-                                  List<FunctionDescriptor> functions, HealthCheck healthCheck, Duration leaseDuration) {
+public record ServiceRegistration(@Nullable String instanceId, String name, ServiceKind kind, @Nullable String version,
+                                  @Nullable String description, String endpoint, List<String> capabilities,
+                                  Map<String, String> metadata, List<FunctionDescriptor> functions,
+                                  @Nullable HealthCheck healthCheck, Duration leaseDuration) {
 
     public static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     public static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,62}");
@@ -29,7 +32,14 @@ public record ServiceRegistration(String instanceId, String name, ServiceKind ki
     public static final Duration MIN_LEASE = Duration.ofSeconds(1);
     public static final Duration MAX_LEASE = Duration.ofHours(1);
 
-    public ServiceRegistration {
+    /**
+     * Absent {@code capabilities}, {@code metadata} or {@code functions}: none; absent {@code leaseDuration}:
+     * {@link #DEFAULT_LEASE}.
+     */
+    public ServiceRegistration(@Nullable String instanceId, String name, ServiceKind kind, @Nullable String version,
+                               @Nullable String description, String endpoint, @Nullable List<String> capabilities,
+                               @Nullable Map<String, String> metadata, @Nullable List<FunctionDescriptor> functions,
+                               @Nullable HealthCheck healthCheck, @Nullable Duration leaseDuration) {
         if (instanceId != null) {
             Checks.matches("instanceId", instanceId, INSTANCE_ID);
         }
@@ -56,6 +66,17 @@ public record ServiceRegistration(String instanceId, String name, ServiceKind ki
         }
         leaseDuration = Checks.between("leaseDuration", leaseDuration == null ? DEFAULT_LEASE : leaseDuration,
                 MIN_LEASE, MAX_LEASE);
+        this.instanceId = instanceId;
+        this.name = name;
+        this.kind = kind;
+        this.version = version;
+        this.description = description;
+        this.endpoint = endpoint;
+        this.capabilities = capabilities;
+        this.metadata = metadata;
+        this.functions = functions;
+        this.healthCheck = healthCheck;
+        this.leaseDuration = leaseDuration;
     }
 
     /** A copy carrying the given instance id (the registry assigns one when the caller sent none). */
@@ -88,7 +109,7 @@ public record ServiceRegistration(String instanceId, String name, ServiceKind ki
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
-    private static Map<String, String> metadata(Map<String, String> metadata) {
+    private static Map<String, String> metadata(@Nullable Map<String, String> metadata) {
         if (metadata == null) {
             return Map.of();
         }
