@@ -1,0 +1,74 @@
+package io.agentforge.registry.instance;
+
+import io.agentforge.registry.api.Lease;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Renewals {@link JdbcInstanceStore} has acknowledged but not yet written: one pending renewal time per instance,
+ * written in one batch update by {@link #flush()}.
+ */
+final class JdbcRenewals {
+
+    private final JdbcTemplate jdbc;
+    private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
+
+    JdbcRenewals(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void acknowledge(String instanceId, Instant at) {
+        pending.merge(instanceId, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    boolean isPending(String instanceId) {
+        return pending.containsKey(instanceId);
+    }
+
+    void forget(String instanceId) {
+        pending.remove(instanceId);
+    }
+
+    int size() {
+        return pending.size();
+    }
+
+    // A renewal acknowledged but not yet flushed is the truth for this replica's readers.
+    Lease withPending(Lease lease) {
+        Instant renewed = pending.get(lease.instanceId());
+        if (renewed == null || !renewed.isAfter(lease.lastRenewal())) {
+            return lease;
+        }
+        return new Lease(lease.instanceId(), lease.leaseDuration(), renewed, renewed.plus(lease.leaseDuration()));
+    }
+
+    /** Writes the renewals acknowledged since the last flush; returns how many rows it updated. */
+    int flush() {
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        Map<String, Instant> batch = new HashMap<>(pending);
+        List<String> ids = new ArrayList<>(batch.size());
+        List<Long> micros = new ArrayList<>(batch.size());
+        batch.forEach((id, at) -> {
+            ids.add(id);
+            micros.add(ChronoUnit.MICROS.between(Instant.EPOCH, at));
+        });
+        int updated = jdbc.update("""
+                update instances i
+                set last_renewal = v.renewed, expires_at = v.renewed + i.lease_ms * interval '1 millisecond'
+                from (select id, timestamptz 'epoch' + us * interval '1 microsecond' as renewed
+                      from unnest(?::text[], ?::bigint[]) as t(id, us)) v
+                where i.instance_id = v.id and v.renewed > i.last_renewal
+                """, ids.toArray(String[]::new), micros.stream().mapToLong(Long::longValue).toArray());
+        batch.forEach(pending::remove);
+        return updated;
+    }
+}
