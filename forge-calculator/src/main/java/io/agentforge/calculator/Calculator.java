@@ -4,7 +4,6 @@ import io.agentforge.calculator.CalculationException.Kind;
 import io.agentforge.calculator.ExpressionParser.Instruction;
 import io.agentforge.calculator.ExpressionParser.Operator;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayDeque;
@@ -54,16 +53,12 @@ public final class Calculator {
     public static final BigDecimal E =
             new BigDecimal("2.71828182845904523536028747135266249775724709369995").round(MathContext.DECIMAL128);
 
-    private static final MathContext DOUBLE_DIGITS = new MathContext(15, RoundingMode.HALF_EVEN);
     // Trig arguments are at most 10^15, so 80 significant digits keep them exact to 10^-65, beyond what PI_63 resolves.
     private static final MathContext TRIG_DIGITS = new MathContext(80, RoundingMode.HALF_EVEN);
-    private static final double LN_10 = Math.log(10);
-    private static final BigDecimal HALF = new BigDecimal("0.5");
     private static final int NO_POSITION = -1;
 
     private final CalculatorLimits limits;
-    /** Exact while a sum has at most maxDigits digits; a longer one is refused by UNNECESSARY and rounded instead. */
-    private final MathContext exactSum;
+    private final BoundedArithmetic arithmetic;
 
     public Calculator() {
         this(CalculatorLimits.DEFAULTS);
@@ -71,7 +66,7 @@ public final class Calculator {
 
     public Calculator(CalculatorLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.exactSum = new MathContext(limits.maxDigits(), RoundingMode.UNNECESSARY);
+        this.arithmetic = new BoundedArithmetic(limits);
     }
 
     public CalculatorLimits limits() {
@@ -98,7 +93,7 @@ public final class Calculator {
             int position;
             switch (instruction) {
                 case Instruction.Push push -> {
-                    value = checked(push.value(), push.position());
+                    value = arithmetic.checked(push.value(), push.position());
                     position = push.position();
                 }
                 case Instruction.Negate negate -> {
@@ -119,15 +114,10 @@ public final class Calculator {
                     position = call.position();
                 }
             }
-            // Each value is an operand of at most one operation, so this bounds the operands' digits of them all.
-            workDigits += value.precision();
-            if (workDigits > limits.maxWorkDigits()) {
-                throw new CalculationException(Kind.TOO_COMPLEX, ("Expression needs more than %d digits of"
-                        + " intermediate values").formatted(limits.maxWorkDigits()), position);
-            }
+            workDigits = arithmetic.addWork(workDigits, value, position);
             stack.push(value);
         }
-        return presentable(stack.pop());
+        return arithmetic.presentable(stack.pop());
     }
 
     public BigDecimal add(BigDecimal augend, BigDecimal addend) {
@@ -158,25 +148,27 @@ public final class Calculator {
 
     /** Square root rounded to 34 significant digits, exact when that many digits hold it. */
     public BigDecimal sqrt(BigDecimal value) {
-        return presentable(sqrt(operand(value), NO_POSITION));
+        return arithmetic.presentable(sqrt(operand(value), NO_POSITION));
     }
 
     private BigDecimal typed(Operator operator, BigDecimal left, BigDecimal right) {
-        return presentable(operate(operator, operand(left), operand(right), NO_POSITION));
+        return arithmetic.presentable(operate(operator, operand(left), operand(right), NO_POSITION));
     }
 
     private BigDecimal operand(BigDecimal value) {
-        return checked(Objects.requireNonNull(value, "operand"), NO_POSITION);
+        return arithmetic.checked(Objects.requireNonNull(value, "operand"), NO_POSITION);
     }
 
     private BigDecimal operate(Operator operator, BigDecimal left, BigDecimal right, int position) {
         return switch (operator) {
-            case ADD -> checked(sum(left, right), position);
-            case SUBTRACT -> checked(sum(left, right.negate()), position);
-            case MULTIPLY -> checked(left.multiply(right), position);
-            case DIVIDE -> checked(left.divide(nonZero(right, "Division", position), MathContext.DECIMAL128), position);
-            case MODULO -> checked(remainder(left, nonZero(right, "Modulo", position)), position);
-            case POWER -> power(left, right, position);
+            case ADD -> arithmetic.checked(arithmetic.sum(left, right), position);
+            case SUBTRACT -> arithmetic.checked(arithmetic.sum(left, right.negate()), position);
+            case MULTIPLY -> arithmetic.checked(left.multiply(right), position);
+            case DIVIDE -> arithmetic.checked(left.divide(nonZero(right, "Division", position), MathContext.DECIMAL128),
+                    position);
+            case MODULO -> arithmetic.checked(BoundedArithmetic.remainder(left, nonZero(right, "Modulo", position)),
+                    position);
+            case POWER -> arithmetic.power(left, right, position);
         };
     }
 
@@ -185,13 +177,13 @@ public final class Calculator {
         return switch (function) {
             case SQRT -> sqrt(x, position);
             case ABS -> x.abs();
-            case ROUND -> round(x, arguments.length > 1 ? arguments[1] : BigDecimal.ZERO, position);
-            case FLOOR -> toPlaces(x, 0, RoundingMode.FLOOR, position);
-            case CEIL -> toPlaces(x, 0, RoundingMode.CEILING, position);
-            case LN -> fromDouble(ln(positive(function, x, position)), position);
-            case LOG10 -> fromDouble(log10(positive(function, x, position)), position);
-            case SIN -> fromDouble(sine(trigArgument(function, x, position)), position);
-            case COS -> fromDouble(sine(quarterTurnOn(trigArgument(function, x, position))), position);
+            case ROUND -> arithmetic.round(x, arguments.length > 1 ? arguments[1] : BigDecimal.ZERO, position);
+            case FLOOR -> arithmetic.toPlaces(x, 0, RoundingMode.FLOOR, position);
+            case CEIL -> arithmetic.toPlaces(x, 0, RoundingMode.CEILING, position);
+            case LN -> arithmetic.fromDouble(BoundedArithmetic.ln(positive(function, x, position)), position);
+            case LOG10 -> arithmetic.fromDouble(BoundedArithmetic.log10(positive(function, x, position)), position);
+            case SIN -> arithmetic.fromDouble(sine(trigArgument(function, x, position)), position);
+            case COS -> arithmetic.fromDouble(sine(quarterTurnOn(trigArgument(function, x, position))), position);
             case TAN -> tangent(trigArgument(function, x, position), position);
             case MIN, MAX -> {
                 int sign = function == MathFunction.MIN ? -1 : 1;
@@ -206,114 +198,11 @@ public final class Calculator {
         };
     }
 
-    private BigDecimal power(BigDecimal base, BigDecimal exponent, int position) {
-        if (base.compareTo(BigDecimal.ONE) == 0) {
-            return BigDecimal.ONE;
-        }
-        if (exponent.stripTrailingZeros().scale() <= 0) {
-            return integerPower(base, exponent, position);
-        }
-        if (base.signum() < 0) {
-            throw new CalculationException(Kind.DOMAIN, "A negative base needs an integer exponent", position);
-        }
-        if (base.signum() == 0) {
-            return exponent.signum() > 0 ? BigDecimal.ZERO : zeroToNegativePower(position);
-        }
-        double log10Result = exponent.doubleValue() * log10(base);
-        requireMagnitude(log10Result, position);
-        if (Math.abs(log10Result) < 300 && Math.abs(exponentOf(base)) < 300) {
-            // Math.pow is accurate to an ulp; it only needs the base and the result to fit a double.
-            return fromDouble(Math.pow(base.doubleValue(), exponent.doubleValue()), position);
-        }
-        double floor = Math.floor(log10Result);
-        return checked(new BigDecimal(Math.pow(10, log10Result - floor), DOUBLE_DIGITS)
-                .scaleByPowerOfTen((int) floor), position);
-    }
-
-    private BigDecimal integerPower(BigDecimal base, BigDecimal exponent, int position) {
-        if (exponent.abs().compareTo(BigDecimal.valueOf(limits.maxPowerExponent())) > 0) {
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Exponent exceeds %d in magnitude".formatted(limits.maxPowerExponent()), position);
-        }
-        int n = exponent.intValue();
-        if (base.signum() == 0) {
-            return n > 0 ? BigDecimal.ZERO : n == 0 ? BigDecimal.ONE : zeroToNegativePower(position);
-        }
-        // Refuse from an estimate before computing: an exact 9^10000 is cheap, but its digits would be discarded.
-        requireMagnitude(n * log10(base.abs()), position);
-        boolean exact = n >= 0 && (long) base.precision() * n <= limits.maxDigits();
-        return checked(exact ? base.pow(n) : base.pow(n, MathContext.DECIMAL128), position);
-    }
-
-    private static BigDecimal zeroToNegativePower(int position) {
-        throw new CalculationException(Kind.DIVISION_BY_ZERO, "Zero raised to a negative power", position);
-    }
-
     private BigDecimal sqrt(BigDecimal value, int position) {
         if (value.signum() < 0) {
             throw new CalculationException(Kind.DOMAIN, "sqrt of a negative number", position);
         }
-        return checked(value.sqrt(MathContext.DECIMAL128), position);
-    }
-
-    private BigDecimal round(BigDecimal value, BigDecimal places, int position) {
-        if (places.stripTrailingZeros().scale() > 0
-                || places.abs().compareTo(BigDecimal.valueOf(limits.maxExponent())) > 0) {
-            throw new CalculationException(Kind.DOMAIN, "round places must be an integer from -%d to %d"
-                    .formatted(limits.maxExponent(), limits.maxExponent()), position);
-        }
-        return toPlaces(value, places.intValue(), RoundingMode.HALF_UP, position);
-    }
-
-    /**
-     * {@code value} rounded to {@code places} decimal places. A value below a tenth of a unit in that place rounds
-     * like any other of its sign there, so it is replaced by one with few digits first: {@code floor(1.5e-10000)}
-     * then costs no division by 10^10000.
-     */
-    private BigDecimal toPlaces(BigDecimal value, int places, RoundingMode mode, int position) {
-        if (value.scale() <= places) {
-            return value;
-        }
-        BigDecimal comparable = exponentOf(value) < (long) -places - 1
-                ? BigDecimal.valueOf(value.signum(), places + 2)
-                : value;
-        return checked(comparable.setScale(places, mode), position);
-    }
-
-    /**
-     * Sum rounded like every other result: exact while it has at most {@code maxDigits} digits, else rounded to 34.
-     * Rounded addition never builds the exact sum, which for {@code 1e10000 + 1e-10000} would have 20,001 digits.
-     */
-    private BigDecimal sum(BigDecimal augend, BigDecimal addend) {
-        try {
-            return augend.add(addend, exactSum);
-        } catch (ArithmeticException longerThanMaxDigits) {
-            return augend.add(addend, MathContext.DECIMAL128);
-        }
-    }
-
-    /**
-     * Truncated remainder (the sign of the dividend) from the unscaled values, so that its cost depends on their
-     * digits and not on their exponents: {@link BigDecimal#remainder} would compute {@code 1e10000 % 7e-10000}
-     * through a quotient of 20,000 digits, this takes {@code 10^20000 mod 7} by modular exponentiation.
-     */
-    private static BigDecimal remainder(BigDecimal dividend, BigDecimal divisor) {
-        if (dividend.abs().compareTo(divisor.abs()) < 0) {
-            return dividend;
-        }
-        BigInteger a = dividend.unscaledValue().abs();
-        BigInteger b = divisor.unscaledValue().abs();
-        long shift = (long) divisor.scale() - dividend.scale();
-        BigInteger r;
-        if (shift <= 0) {
-            // |divisor| <= |dividend| and its last digit is not below the dividend's: aligning it to the dividend's
-            // scale gives it at most as many digits as the dividend has.
-            r = a.mod(b.multiply(BigInteger.TEN.pow(Math.toIntExact(-shift))));
-        } else {
-            // (a * 10^shift) mod b, however large the shift.
-            r = a.mod(b).multiply(BigInteger.TEN.modPow(BigInteger.valueOf(shift), b)).mod(b);
-        }
-        return new BigDecimal(dividend.signum() < 0 ? r.negate() : r, Math.max(dividend.scale(), divisor.scale()));
+        return arithmetic.checked(value.sqrt(MathContext.DECIMAL128), position);
     }
 
     /** {@code x + π/2}, rounded so that a tiny {@code x} such as 1e-10000 builds no 10,000-digit sum. */
@@ -326,7 +215,7 @@ public final class Calculator {
         if (cosine == 0) {
             throw new CalculationException(Kind.DOMAIN, "tan is undefined at odd multiples of pi/2", position);
         }
-        return fromDouble(sine(x) / cosine, position);
+        return arithmetic.fromDouble(sine(x) / cosine, position);
     }
 
     /**
@@ -334,7 +223,7 @@ public final class Calculator {
      * accuracy. A sine below the resolution of a 34-digit argument cannot be told from 0 and is reported as 0.
      */
     private static double sine(BigDecimal y) {
-        if (y.signum() == 0 || exponentOf(y) < -20) {
+        if (y.signum() == 0 || BoundedArithmetic.exponentOf(y) < -20) {
             // sin(y) = y to 40 digits, and y needs no reduction (nor a division at its scale of maybe 10,000).
             return y.doubleValue();
         }
@@ -367,83 +256,5 @@ public final class Calculator {
             throw new CalculationException(Kind.DIVISION_BY_ZERO, operation + " by zero", position);
         }
         return divisor;
-    }
-
-    /** ln of a positive value of any magnitude, where {@code Math.log(x.doubleValue())} would overflow. */
-    private static double ln(BigDecimal positive) {
-        if (isNearOne(positive)) {
-            return Math.log1p(positive.subtract(BigDecimal.ONE).doubleValue());
-        }
-        int exponent = exponentOf(positive);
-        return Math.log(positive.scaleByPowerOfTen(-exponent).doubleValue()) + exponent * LN_10;
-    }
-
-    private static double log10(BigDecimal positive) {
-        if (isNearOne(positive)) {
-            return Math.log1p(positive.subtract(BigDecimal.ONE).doubleValue()) / LN_10;
-        }
-        int exponent = exponentOf(positive);
-        return exponent + Math.log10(positive.scaleByPowerOfTen(-exponent).doubleValue());
-    }
-
-    /** Near 1 a logarithm is tiny; taking it of the exactly computed {@code x - 1} keeps its significant digits. */
-    private static boolean isNearOne(BigDecimal positive) {
-        return positive.compareTo(HALF) >= 0 && positive.compareTo(BigDecimal.TWO) <= 0;
-    }
-
-    /** The {@code e} of {@code d.ddd × 10^e}. */
-    private static int exponentOf(BigDecimal nonZero) {
-        return nonZero.precision() - nonZero.scale() - 1;
-    }
-
-    private void requireMagnitude(double log10Result, int position) {
-        if (!(Math.abs(log10Result) <= limits.maxExponent() + 1)) {
-            throw new CalculationException(Kind.TOO_LARGE, log10Result > 0
-                    ? "Result would exceed 10^%d in magnitude".formatted(limits.maxExponent() + 1)
-                    : "Result would be non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()),
-                    position);
-        }
-    }
-
-    private BigDecimal fromDouble(double value, int position) {
-        if (!Double.isFinite(value)) {
-            throw new CalculationException(Kind.TOO_LARGE, "Result exceeds the range of a double", position);
-        }
-        return checked(new BigDecimal(value, DOUBLE_DIGITS), position);
-    }
-
-    /**
-     * Every value passes here, so no operand ever exceeds {@code maxDigits} significant digits or an exponent of
-     * {@code ±maxExponent}: that is what keeps each next operation cheap.
-     */
-    private BigDecimal checked(BigDecimal value, int position) {
-        if (value.signum() == 0) {
-            // A zero can carry any scale (0e-999999999); adding it to 1 would build a billion-digit number.
-            return BigDecimal.ZERO;
-        }
-        requireInRange(value, position);
-        BigDecimal bounded = value.precision() > limits.maxDigits() ? value.round(MathContext.DECIMAL128) : value;
-        bounded = bounded.stripTrailingZeros();
-        requireInRange(bounded, position);
-        return bounded;
-    }
-
-    private void requireInRange(BigDecimal value, int position) {
-        long exponent = (long) value.precision() - value.scale() - 1;
-        if (exponent > limits.maxExponent()) {
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Value exceeds 10^%d in magnitude".formatted(limits.maxExponent() + 1), position);
-        }
-        if (exponent < -limits.maxExponent()) {
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Value is non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()), position);
-        }
-    }
-
-    /** Integers get scale 0 so that {@code toString()} prints them plainly, as long as that stays short enough. */
-    private BigDecimal presentable(BigDecimal value) {
-        return value.scale() < 0 && (long) value.precision() - value.scale() <= limits.maxDigits()
-                ? value.setScale(0)
-                : value;
     }
 }
