@@ -1,6 +1,9 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.web.BodyLimitFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -9,11 +12,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
 
 /**
  * Publishes the application's Spring AI {@code @Tool} methods (for a {@code TOOL} service) and serves them at
@@ -40,8 +47,27 @@ public class ForgeFunctionsAutoConfiguration {
     FunctionInvocationController forgeFunctionInvocationController(PublishedFunctions functions,
                                                                   ForgeProperties properties,
                                                                   ObjectProvider<JsonMapper> mapper) {
-        return new FunctionInvocationController(functions, argumentsMapper(mapper),
-                properties.functions().maxRequestSize().toBytes());
+        return new FunctionInvocationController(functions, argumentsMapper(mapper));
+    }
+
+    /** Caps the arguments at {@code agentforge.functions.max-request-size}, before the caller is authenticated. */
+    @Bean
+    @ConditionalOnMissingBean(name = "forgeFunctionsBodyLimitFilter")
+    FilterRegistrationBean<BodyLimitFilter> forgeFunctionsBodyLimitFilter(ForgeProperties properties) {
+        long limit = Math.min(Math.max(properties.functions().maxRequestSize().toBytes(), 1), Integer.MAX_VALUE - 1);
+        FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(new BodyLimitFilter(limit) {
+            @Override
+            protected void refuse(HttpServletRequest request, HttpServletResponse response, String detail)
+                    throws IOException {
+                ForgeProblems.write(response,
+                        FunctionInvocationController.tooLarge(request.getContentLengthLong() + " bytes", limit));
+            }
+        });
+        registration.addUrlPatterns(FunctionInvocationController.PATH + "/*");
+        registration.setName("forgeFunctionsBodyLimitFilter");
+        // Before the inbound key filter (HIGHEST_PRECEDENCE + 100), so an oversized body costs no token check.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
     }
 
     /** The application's mapper, reading floats as exact decimals and refusing duplicate keys. */

@@ -2,6 +2,7 @@ package io.agentforge.starter;
 
 import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.web.PayloadTooLargeException;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ import java.util.stream.Collectors;
  * Serves the published functions: {@code POST /forge/functions/{name}} with the arguments as a JSON object answers
  * the function's JSON result, or a problem detail naming what was wrong. Tool-domain failures are 4xx; a 500 is a
  * bug. Hidden from springdoc: each function is documented as an operation of its own instead.
+ *
+ * <p>The size of the arguments is capped by the {@code BodyLimitFilter} the auto-configuration registers for this
+ * path: it refuses a declared length over the limit, and a chunked body fails while read here.
  */
 @Hidden
 @RestController
@@ -41,12 +45,10 @@ class FunctionInvocationController {
 
     private final PublishedFunctions functions;
     private final JsonMapper mapper;
-    private final int maxRequestSize;
 
-    FunctionInvocationController(PublishedFunctions functions, JsonMapper mapper, long maxRequestSize) {
+    FunctionInvocationController(PublishedFunctions functions, JsonMapper mapper) {
         this.functions = functions;
         this.mapper = mapper;
-        this.maxRequestSize = (int) Math.min(Math.max(maxRequestSize, 1), Integer.MAX_VALUE - 1);
     }
 
     @GetMapping
@@ -61,12 +63,12 @@ class FunctionInvocationController {
             return problem(HttpStatus.NOT_FOUND, ForgeProblems.NOT_FOUND, "Unknown function",
                     "No function '" + Texts.abbreviate(name, 64) + "' is published here" + known());
         }
-        if (request.getContentLengthLong() > maxRequestSize) {
-            return tooLarge(request.getContentLengthLong() + " bytes");
-        }
-        byte[] body = request.getInputStream().readNBytes(maxRequestSize + 1);
-        if (body.length > maxRequestSize) {
-            return tooLarge("more than " + maxRequestSize + " bytes");
+        byte[] body;
+        try {
+            body = request.getInputStream().readAllBytes();
+        } catch (PayloadTooLargeException e) {
+            ProblemDetail problem = tooLarge("more than " + e.limit() + " bytes", e.limit());
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
         }
         JsonNode arguments;
         try {
@@ -128,9 +130,9 @@ class FunctionInvocationController {
         return ResponseEntity.badRequest().body(problem);
     }
 
-    private ResponseEntity<ProblemDetail> tooLarge(String size) {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, ForgeProblems.PAYLOAD_TOO_LARGE, "Payload too large",
-                "The arguments of " + size + " exceed the limit of " + maxRequestSize + " bytes");
+    static ProblemDetail tooLarge(String size, long limit) {
+        return ForgeProblems.of(HttpStatus.CONTENT_TOO_LARGE, ForgeProblems.PAYLOAD_TOO_LARGE, "Payload too large",
+                "The arguments of " + size + " exceed the limit of " + limit + " bytes");
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, URI type, String title, String detail) {

@@ -4,17 +4,22 @@ import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
+import jakarta.servlet.ServletContext;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import static org.hamcrest.Matchers.containsString;
@@ -208,6 +213,19 @@ class FunctionEndpointTests {
                     .andExpect(status().isContentTooLarge())
                     .andExpect(jsonPath("$.type").value("urn:agentforge:problem:payload-too-large"));
         }
+
+        @Test
+        void chunkedArgumentsAboveTheSizeLimitAreRefusedWhileRead() throws Exception {
+            byte[] body = ("{\"name\": \"" + "x".repeat(2048) + "\"}").getBytes(StandardCharsets.UTF_8);
+            mvc.perform(new UndeclaredLength().uri("/forge/functions/sample_greet")
+                            .header("Authorization", "Bearer " + CLIENT_KEY)
+                            .contentType(MediaType.APPLICATION_JSON).content(body))
+                    .andExpect(status().isContentTooLarge())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.type").value("urn:agentforge:problem:payload-too-large"))
+                    .andExpect(jsonPath("$.detail").value(
+                            "The arguments of more than 1024 bytes exceed the limit of 1024 bytes"));
+        }
     }
 
     @Nested
@@ -318,6 +336,24 @@ class FunctionEndpointTests {
         @Test
         void theDocumentIsPublic() throws Exception {
             mvc.perform(get("/v3/api-docs")).andExpect(status().isOk());
+        }
+    }
+
+    /** Sends its body without Content-Length, as a chunked one is: only reading it tells its size. */
+    private static final class UndeclaredLength extends AbstractMockHttpServletRequestBuilder<UndeclaredLength> {
+
+        UndeclaredLength() {
+            super(HttpMethod.POST);
+        }
+
+        @Override
+        protected MockHttpServletRequest createServletRequest(ServletContext servletContext) {
+            return new MockHttpServletRequest(servletContext) {
+                @Override
+                public int getContentLength() {
+                    return -1;
+                }
+            };
         }
     }
 }
