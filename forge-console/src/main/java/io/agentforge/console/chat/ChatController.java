@@ -6,8 +6,6 @@ import io.agentforge.client.RegistryException;
 import io.agentforge.console.RelativeTime;
 import io.agentforge.console.security.Credentials;
 import jakarta.servlet.http.HttpSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -23,41 +21,31 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
-import java.io.Closeable;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
- * The chat page, and the relay of an agent's answer stream to the browser. The console calls only the agent the person
- * picked with the picker's form (kept in their session) or the operator's fixed {@code agent-url}: nothing on page
- * load and no link chooses an agent. The browser names agents by id only; the console looks them up in the registry
- * and calls them with a short-lived token the registry issued for that agent on the person's behalf (their own
- * credential is only the subject of that exchange, and neither ever reaches the page).
+ * The chat page and its requests; {@link ChatRelay} carries an agent's answer stream to the browser. The console
+ * calls only the agent the person picked with the picker's form (kept in their session) or the operator's fixed
+ * {@code agent-url}: nothing on page load and no link chooses an agent. The browser names agents by id only; the
+ * console looks them up in the registry and calls them with a short-lived token the registry issued for that agent on
+ * the person's behalf (their own credential is only the subject of that exchange, and neither ever reaches the page).
  */
 @Controller
 class ChatController {
 
     static final URI INVALID_QUESTION = ProblemTypes.of("validation");
-    private static final Logger log = LoggerFactory.getLogger(ChatController.class);
-    /** Longer than any agent deadline: the agent ends the stream first. */
-    private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(15);
     /** The session attribute holding the user's {@link AgentTarget.Pick}. */
     static final String PICKED_AGENT = ChatController.class.getName() + ".agent";
 
     private final AgentDirectory agents;
     private final AgentGateway gateway;
     private final MarkdownRenderer markdown;
+    private final ChatRelay relay;
     private final Credentials credentials;
     private final Clock clock;
 
@@ -67,6 +55,7 @@ class ChatController {
         this.agents = agents;
         this.gateway = gateway;
         this.markdown = markdown;
+        this.relay = new ChatRelay(gateway, markdown);
         this.credentials = credentials;
     }
 
@@ -177,36 +166,7 @@ class ChatController {
         // problem the page shows.
         AgentTarget target = target(command.agent(), pick(session));
         String credential = agentToken(authentication, target);
-        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        // When the browser leaves or the stream times out, close the agent's stream so the relay ends at once,
-        // even while the agent is silent (a long tool call).
-        AtomicReference<Closeable> agentStream = new AtomicReference<>();
-        AtomicBoolean over = new AtomicBoolean();
-        Runnable stop = () -> {
-            over.set(true);
-            closeQuietly(agentStream.getAndSet(null));
-        };
-        emitter.onCompletion(stop);
-        emitter.onTimeout(stop);
-        emitter.onError(e -> stop.run());
-        Consumer<Closeable> opened = stream -> {
-            agentStream.set(stream);
-            if (over.get()) {
-                closeQuietly(agentStream.getAndSet(null));
-            }
-        };
-        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(target, command, credential, emitter, opened));
-        return emitter;
-    }
-
-    private static void closeQuietly(Closeable closeable) {
-        if (closeable != null) {
-            try {
-                closeable.close();
-            } catch (IOException | RuntimeException e) {
-                log.debug("Closing the agent's stream: {}", e.toString());
-            }
-        }
+        return relay.start(target, command, credential);
     }
 
     /**
@@ -262,80 +222,6 @@ class ChatController {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
-    private void relay(AgentTarget target, ChatCommand command, String credential, SseEmitter emitter,
-                       Consumer<Closeable> opened) {
-        try {
-            gateway.stream(target, command, credential, new AgentGateway.Events() {
-                @Override
-                public void on(String event, JsonNode data) {
-                    switch (event) {
-                        case "done" -> send(emitter, "done", withHtml(data));
-                        case "error" -> send(emitter, "error", ChatErrors.event(problem(data), null));
-                        case "step", "delta" -> send(emitter, event, data);
-                        default -> {
-                            // Unknown events from a newer agent are not for this page.
-                        }
-                    }
-                }
-
-                @Override
-                public void opened(Closeable stream) {
-                    opened.accept(stream);
-                }
-            });
-            emitter.complete();
-        } catch (AgentException e) {
-            sendQuietly(emitter, "error", ChatErrors.event(e.problem(), e.retryAfter()));
-            emitter.complete();
-        } catch (RegistryException e) {
-            sendQuietly(emitter, "error", ChatErrors.event(e.problem(), null));
-            emitter.complete();
-        } catch (BrowserGoneException e) {
-            log.debug("Browser left during a chat stream");
-        } catch (RuntimeException e) {
-            log.error("Chat relay failed", e);
-            sendQuietly(emitter, "error", ChatErrors.event(new Problem(500, null, "Console error",
-                    "Something went wrong in the console; it has been logged."), null));
-            emitter.complete();
-        }
-    }
-
-    private JsonNode withHtml(JsonNode done) {
-        if (done instanceof ObjectNode object) {
-            object.put("answerHtml", markdown.render(object.path("answer").asString("")));
-        }
-        return done;
-    }
-
-    private static Problem problem(JsonNode data) {
-        return new Problem(data.path("status").asInt(502), optionalUri(data.path("type").asString(null)),
-                data.path("title").asString(null), data.path("detail").asString(null));
-    }
-
-    private static URI optionalUri(String text) {
-        try {
-            return text == null ? null : URI.create(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static void send(SseEmitter emitter, String event, Object data) {
-        try {
-            emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
-        } catch (IOException | IllegalStateException e) {
-            throw new BrowserGoneException();
-        }
-    }
-
-    private static void sendQuietly(SseEmitter emitter, String event, Object data) {
-        try {
-            send(emitter, event, data);
-        } catch (BrowserGoneException e) {
-            // Nobody left to tell.
-        }
-    }
-
     @ExceptionHandler(ChatCommand.InvalidCommandException.class)
     @ResponseBody
     ResponseEntity<ProblemDetail> invalid(ChatCommand.InvalidCommandException e) {
@@ -352,13 +238,6 @@ class ChatController {
 
         ChatCommand toCommand() {
             return new ChatCommand(agent, message, conversationId, model, temperature, maxSteps);
-        }
-    }
-
-    /** Thrown out of the agent's stream to stop reading it when the browser has gone. */
-    private static final class BrowserGoneException extends RuntimeException {
-        BrowserGoneException() {
-            super(null, null, false, false);
         }
     }
 }
