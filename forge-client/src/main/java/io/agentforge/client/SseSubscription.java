@@ -62,6 +62,7 @@ final class SseSubscription implements FeedSubscription {
     private void read() {
         Throwable error = null;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            // Uncapped, as always: the registry builds its change events itself, each a small record.
             SseParser parser = new SseParser(new SseParser.Sink() {
                 @Override
                 public void event(SseParser.SseEvent event) {
@@ -73,10 +74,7 @@ final class SseSubscription implements FeedSubscription {
                     safely(listener::onHeartbeat);
                 }
             });
-            String line;
-            while ((line = reader.readLine()) != null) {
-                parser.line(line);
-            }
+            parser.read(reader, event -> false);
         } catch (IOException e) {
             if (!closing.get()) {
                 error = new RegistryUnreachableException("The change feed broke: " + e.getMessage(), e);

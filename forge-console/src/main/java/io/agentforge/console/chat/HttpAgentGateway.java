@@ -1,7 +1,9 @@
 package io.agentforge.console.chat;
 
 import io.agentforge.client.Problem;
+import io.agentforge.client.SseParser;
 import io.agentforge.console.config.ConsoleProperties;
+import io.agentforge.registry.api.Texts;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -14,7 +16,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** {@link AgentGateway} over HTTP with the JDK client; reads the agent's server-sent events line by line. */
+/** {@link AgentGateway} over HTTP with the JDK client; reads the agent's server-sent events with {@link SseParser}. */
 @Component
 class HttpAgentGateway implements AgentGateway {
 
@@ -100,81 +101,17 @@ class HttpAgentGateway implements AgentGateway {
 
     /** Dispatches events until the stream ends; true when it ended with {@code done} or {@code error}. */
     private boolean read(AgentTarget agent, InputStream in, Events events) throws IOException {
-        Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String event = null;
-        StringBuilder data = new StringBuilder();
-        boolean hasData = false;
-        String line;
-        while ((line = readLine(agent, reader)) != null) {
-            if (line.isEmpty()) {
-                if (hasData) {
-                    String name = event == null ? "message" : event;
-                    events.on(name, parse(agent, data.toString()));
-                    if (name.equals("done") || name.equals("error")) {
-                        // The answer is complete: stop here even if the agent keeps the connection open.
-                        return true;
-                    }
-                }
-                event = null;
-                data.setLength(0);
-                hasData = false;
-                continue;
-            }
-            if (line.startsWith(":")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
-            }
-            switch (field) {
-                case "event" -> event = value;
-                case "data" -> {
-                    if (hasData) {
-                        data.append('\n');
-                    }
-                    data.append(value);
-                    hasData = true;
-                    if (data.length() > MAX_EVENT_CHARS) {
-                        throw tooLarge(agent);
-                    }
-                }
-                default -> {
-                    // id and retry mean nothing for a one-shot answer stream.
-                }
-            }
+        SseParser parser = new SseParser(event -> events.on(event.event(), parse(agent, event.data())),
+                MAX_EVENT_CHARS);
+        try {
+            // The answer is complete at done or error: stop there even if the agent keeps the connection open.
+            return parser.read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                    event -> event.event().equals("done") || event.event().equals("error"));
+        } catch (SseParser.EventTooLargeException e) {
+            throw new AgentException(new Problem(502, AgentException.BROKEN_STREAM, "Answer too large",
+                    "The agent at " + agent.baseUrl() + " sent an event of more than " + MAX_EVENT_CHARS
+                            + " characters"), null, e);
         }
-        return false;
-    }
-
-    // A line of the stream, ended by \n, \r\n or \r; a broken agent can't make it grow without bound.
-    private static String readLine(AgentTarget agent, Reader reader) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = reader.read()) != -1) {
-            if (c == '\n') {
-                return line.toString();
-            }
-            if (c == '\r') {
-                reader.mark(1);
-                if (reader.read() != '\n') {
-                    reader.reset();
-                }
-                return line.toString();
-            }
-            if (line.length() == MAX_EVENT_CHARS) {
-                throw tooLarge(agent);
-            }
-            line.append((char) c);
-        }
-        return line.isEmpty() ? null : line.toString();
-    }
-
-    private static AgentException tooLarge(AgentTarget agent) {
-        return new AgentException(new Problem(502, AgentException.BROKEN_STREAM, "Answer too large",
-                "The agent at " + agent.baseUrl() + " sent an event of more than " + MAX_EVENT_CHARS + " characters"));
     }
 
     private JsonNode parse(AgentTarget agent, String data) {
@@ -266,7 +203,7 @@ class HttpAgentGateway implements AgentGateway {
         }
         if (problem == null) {
             problem = new Problem(status, null, "HTTP " + status, "The agent at " + agent.baseUrl()
-                    + " answered " + status + (text.isBlank() ? "" : ": " + abbreviate(text.strip())));
+                    + " answered " + status + (text.isBlank() ? "" : ": " + Texts.abbreviate(text.strip(), 300)));
         }
         return new AgentException(problem, retryAfter, null);
     }
@@ -299,9 +236,5 @@ class HttpAgentGateway implements AgentGateway {
     private static String reason(IOException e) {
         String type = e.getClass().getSimpleName();
         return e.getMessage() == null ? type : type + ": " + e.getMessage();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 297) + "...";
     }
 }

@@ -1,5 +1,6 @@
 package io.agentforge.console.tools;
 
+import io.agentforge.registry.api.Texts;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -134,14 +136,15 @@ public record SchemaForm(List<FormField> fields) {
                 try {
                     yield nodes.numberNode(new BigInteger(value));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("must be a whole number, got '" + abbreviate(value) + "'");
+                    throw new IllegalArgumentException("must be a whole number, got '"
+                            + Texts.abbreviate(value, 80) + "'");
                 }
             }
             case NUMBER -> {
                 try {
                     yield nodes.numberNode(new BigDecimal(value));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("must be a number, got '" + abbreviate(value) + "'");
+                    throw new IllegalArgumentException("must be a number, got '" + Texts.abbreviate(value, 80) + "'");
                 }
             }
             case BOOLEAN -> switch (value) {
@@ -160,17 +163,11 @@ public record SchemaForm(List<FormField> fields) {
                 try {
                     yield MAPPER.readTree(value);
                 } catch (JacksonException e) {
-                    throw new IllegalArgumentException("is not valid JSON: " + abbreviate(e.getOriginalMessage()));
+                    throw new IllegalArgumentException("is not valid JSON: "
+                            + Texts.abbreviate(Objects.requireNonNullElse(e.getOriginalMessage(), ""), 80));
                 }
             }
         };
-    }
-
-    private static String abbreviate(String text) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
     /** The JSON arguments and, per field name, what is wrong with its value. */
