@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.config.AgentProperties;
 import org.springframework.http.HttpStatus;
 
 import java.util.List;
