@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.config.AgentProperties;
 import io.agentforge.agent.conversation.Conversation;
 import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.conversation.ToolStep;

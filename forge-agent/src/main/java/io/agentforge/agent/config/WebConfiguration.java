@@ -1,13 +1,11 @@
 package io.agentforge.agent.config;
 
 import io.agentforge.web.BodyLimitFilter;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -25,9 +23,8 @@ class WebConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(
-            @Value("${agentforge.agent.max-body-size:64KB}") DataSize limit) {
-        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(limit.toBytes()));
+    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(AgentProperties properties) {
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(properties.maxBodySize().toBytes()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

@@ -1,6 +1,7 @@
 package io.agentforge.agent.security;
 
 import com.nimbusds.jwt.JWTParser;
+import io.agentforge.agent.config.AgentProperties;
 import io.agentforge.registry.api.ForgeHeaders;
 import io.agentforge.starter.ForgeTokenVerifier;
 import io.agentforge.web.BearerCredentials;
@@ -14,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -66,10 +66,10 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain agentSecurity(HttpSecurity http, KeyIntrospector introspector, JsonMapper json,
                                       ObjectProvider<ForgeTokenVerifier> registryTokens,
-                                      @Value("${agentforge.agent.security.enabled:true}") boolean enabled,
-                                      @Value("${agentforge.agent.security.jwt-issuer-uri:}") String issuer,
-                                      @Value("${agentforge.agent.security.jwt-audience:}") String audience)
-            throws Exception {
+                                      AgentProperties properties) throws Exception {
+        boolean enabled = properties.security().enabled();
+        String issuer = properties.security().issuer();
+        String audience = properties.security().audience();
         if (enabled && !issuer.isBlank() && audience.isBlank()) {
             throw new IllegalStateException("agentforge.agent.security.jwt-audience"
                     + " (AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE) is required when"

@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.config.AgentProperties;
 import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.conversation.ConversationProperties;
 import io.agentforge.agent.conversation.InMemoryConversationStore;
@@ -19,6 +20,7 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.definition.DefaultToolDefinition;
 import org.springframework.ai.tool.definition.ToolDefinition;
+import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -246,7 +248,8 @@ class ChatServiceLimitsTests {
     private static AgentProperties limits(Duration toolTimeout, Duration deadline, int maxResultChars) {
         return new AgentProperties(8, 16, toolTimeout, deadline, maxResultChars, 8000, 20,
                 new AgentProperties.Llm("openai", null, null, "test-model", 0.2, 0, 1.5, List.of("other-model")),
-                new AgentProperties.RateLimit(60), SYSTEM_PROMPT);
+                new AgentProperties.RateLimit(60), SYSTEM_PROMPT, DataSize.ofKilobytes(64),
+                new AgentProperties.Security(true, null, null));
     }
 
     private String block() {
