@@ -53,6 +53,8 @@ final class RegistryServer implements AutoCloseable {
                 "--server.shutdown=immediate",
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
+                // The tests' tools and services listen on loopback; a test may turn it off again (later wins).
+                "--agentforge.registry.allow-loopback-endpoints=true",
                 "--agentforge.registry.security.admin-key=" + ADMIN_KEY));
         args.addAll(List.of(extraArgs));
         return new RegistryServer(new SpringApplicationBuilder(RegistryApplication.class)
