@@ -229,7 +229,8 @@ class AttackSuiteTests {
                 assertThat(browser.postForm("/chat/agent", Map.of("agent", registered.instanceId(),
                         "_csrf", csrfToken(page))).statusCode()).isEqualTo(200);
                 browser.fragment("/chat/conversations");
-                assertThat(spy.requests()).as("the picked agent is asked for the history").isNotEmpty();
+                assertThat(spy.requests()).as("the picked agent is asked for the history, with a credential")
+                        .isNotEmpty().anySatisfy(request -> assertThat(request.carriesCredential()).isTrue());
 
                 agentClient.deregister(registered.instanceId());
             }
