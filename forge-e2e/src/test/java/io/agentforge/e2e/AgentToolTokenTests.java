@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A registered tool harvesting credentials gets none: the real agent (offline model) answers "What is 6*7?" through a
- * stub registered as the calculator, which records the {@code Authorization} header of every call. The agent runs
- * with an agent-scoped key, as provisioned by {@code ./forge up}, Compose and Helm.
+ * stub registered as the calculator, which records the {@code Authorization} header of every call — a JWT for the
+ * calculator alone, for the user who asked with the agent as actor. The agent runs with an agent-scoped key, as
+ * provisioned by {@code ./forge up}, Compose and Helm.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(DumpThreadsOnFailure.class)
@@ -99,7 +100,7 @@ class AgentToolTokenTests {
     }
 
     @Test
-    void theAgentSendsToolsAJwtForThatToolOnlyNeverAKey() throws Exception {
+    void theAgentSendsToolsAJwtForThatToolOnBehalfOfTheUserNeverAKey() throws Exception {
         org.awaitility.Awaitility.await("the agent uses the calculator").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500)).until(() -> ask("What is 6*7?").get("steps").size() == 1);
         JsonNode answer = ask("What is 6*7?");
@@ -115,6 +116,9 @@ class AgentToolTokenTests {
             Jwt token = forCalculator.decode(authorization.substring("Bearer ".length()));
             assertThat(token.getAudience()).containsExactly("calculator");
             assertThat(token.getExpiresAt()).isAfter(token.getIssuedAt());
+            // On behalf of the person who asked, with the agent as the actor: the tool can authorize per user.
+            assertThat(token.getSubject()).isEqualTo("key:" + userKey.keyId());
+            assertThat(token.getClaimAsMap("act")).containsEntry("sub", "key:" + agentKey.keyId());
         }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestClassOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -231,6 +232,15 @@ class AttackSuiteTests {
                 browser.fragment("/chat/conversations");
                 assertThat(spy.requests()).as("the picked agent is asked for the history, with a credential")
                         .isNotEmpty().anySatisfy(request -> assertThat(request.carriesCredential()).isTrue());
+                // Even then it gets a token for its own name, never the console's key.
+                JwtDecoder forSpy = RegistryTokens.verifier(registry, "spy-agent");
+                assertThat(spy.requests()).allSatisfy(request -> {
+                    String authorization = request.headers().getOrDefault("Authorization", List.of("")).getFirst();
+                    assertThat(authorization).startsWith("Bearer ").doesNotContain("af_");
+                    assertThat(forSpy.decode(authorization.substring("Bearer ".length())).getAudience())
+                            .containsExactly("spy-agent");
+                    assertThat(request.headers()).doesNotContainKey("X-api-key");
+                });
 
                 agentClient.deregister(registered.instanceId());
             }
