@@ -79,7 +79,7 @@ public class SearchBench {
                 registration.put("kind", "TOOL");
                 registration.put("version", "1.0.0");
                 registration.put("description", service.get("description"));
-                registration.put("endpoint", "http://127.0.0.1:9");
+                registration.put("endpoint", "http://192.0.2.1:9");
                 registration.put("capabilities", service.get("capabilities"));
                 registration.put("functions", fs);
                 registration.put("leaseDuration", "1h");
@@ -267,7 +267,7 @@ public class SearchBench {
     static void embedOne() throws Exception {
         String name = "latebird_" + Long.toString(System.nanoTime() % 1_000_000_000L, 36).replaceAll("[^a-z0-9]", "");
         String body = """
-                {"instanceId":"latebird-1","name":"latebird","kind":"TOOL","endpoint":"http://127.0.0.1:9",
+                {"instanceId":"latebird-1","name":"latebird","kind":"TOOL","endpoint":"http://192.0.2.1:9",
                  "leaseDuration":"1h","functions":[{"name":"%s","description":"Books a table at a restaurant for a number of guests at a given time.",
                  "inputSchema":{"type":"object","properties":{"restaurant":{"type":"string","description":"Restaurant name"},
                  "guests":{"type":"integer","description":"Number of people"},"time":{"type":"string","description":"ISO date-time"}}}}]}

@@ -37,7 +37,7 @@ registered() {
   echo "never"
 }
 
-AGENTFORGE_ADMIN_KEY="$ADMIN" "$JAVA" -jar "$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar" \
+AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_REGISTRY_ALLOW_LOOPBACK_ENDPOINTS=true "$JAVA" -jar "$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar" \
   --server.address=127.0.0.1 --server.port=19081 >"$LOGS/registry.log" 2>&1 & PIDS+=($!)
 "$JAVA" -jar "$WIREMOCK_JAR" --port 19090 --bind-address 127.0.0.1 --root-dir "$ROOT/bench/agent-stub" \
   --disable-request-logging --no-request-journal >"$LOGS/wiremock.log" 2>&1 & PIDS+=($!)

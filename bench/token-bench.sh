@@ -34,7 +34,7 @@ trap stop EXIT
 ready() { for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.25; done; return 1; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK=true "$JAVA" -jar \
+AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK=true AGENTFORGE_REGISTRY_ALLOW_LOOPBACK_ENDPOINTS=true "$JAVA" -jar \
   "$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 \
   --server.port="$REG_PORT" --logging.level.io.agentforge=WARN >"$LOGS/registry.log" 2>&1 & PIDS+=($!); REG_PID=$!
 ready "$R/actuator/health/readiness" || { echo "registry did not start: $LOGS/registry.log" >&2; exit 1; }

@@ -74,7 +74,8 @@ class OnBehalfOfHttpTests {
                 // Not the console's application.yml, which comes first on this classpath.
                 "--spring.config.name=forge-registry-on-behalf-tests",
                 "--spring.threads.virtual.enabled=true", "--spring.mvc.problemdetails.enabled=true",
-                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY);
+                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                "--agentforge.registry.allow-loopback-endpoints=true");
         registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getRequiredProperty("local.server.port");
         consoleKey = createKey(new ApiKeyRequest("console", EnumSet.of(Role.CLIENT)));
         userKey = createKey(new ApiKeyRequest("alice", EnumSet.of(Role.CLIENT)));

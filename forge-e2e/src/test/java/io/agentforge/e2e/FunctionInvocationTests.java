@@ -6,17 +6,19 @@ import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.InvokerSettings;
-import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.LeaseKeeper;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.TokenExchanger;
 import io.agentforge.client.ToolInvocationException;
+import io.agentforge.client.ToolUnavailableException;
 import io.agentforge.registry.api.ApiKeyCreated;
-import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Clock;
@@ -31,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A caller invokes a function the way an agent does: discovery through a real registry, load-balanced calls to two
- * tool instances that check the caller's key through the registry's introspection.
+ * A caller invokes a function the way an agent does: discovery through a real registry, a token exchanged at the
+ * registry for the tool's name, load-balanced calls to two tool instances that verify that token against the
+ * registry's published signing keys (JWKS) — the caller's key never reaches them.
  */
 class FunctionInvocationTests {
 
@@ -57,9 +60,9 @@ class FunctionInvocationTests {
         toolClient = registry.client(registry.createKey("echo-tool", Role.SERVICE).key());
         callerKey = registry.createKey("agent", Role.CLIENT);
         callerClient = registry.client(callerKey.key());
-        KeyIntrospector introspector = new KeyIntrospector(toolClient, Clock.systemUTC());
-        first = new ToolStub((name, body, auth) -> echo("first", introspector, name, body, auth));
-        second = new ToolStub((name, body, auth) -> echo("second", introspector, name, body, auth));
+        JwtDecoder verifier = RegistryTokens.verifier(registry, "echo");
+        first = new ToolStub((name, body, auth) -> echo("first", verifier, name, body, auth));
+        second = new ToolStub((name, body, auth) -> echo("second", verifier, name, body, auth));
         firstKeeper = new LeaseKeeper(toolClient, tool("echo", "echo-1", first.endpoint(), "echo_say"), FAST,
                 Clock.systemUTC(), new SplittableRandom()).start();
         secondKeeper = new LeaseKeeper(toolClient, tool("echo", "echo-2", second.endpoint(), "echo_say"), FAST,
@@ -73,18 +76,23 @@ class FunctionInvocationTests {
                 new OutboundPolicy(true, false, java.util.List.of()), Clock.systemUTC());
     }
 
-    /** The tool: refuses callers the registry does not vouch for, otherwise says who answered and what it got. */
-    private static ToolStub.Answer echo(String who, KeyIntrospector introspector, String function, String body,
+    /**
+     * The tool: refuses callers without a token the registry signed for {@code echo} (as the starter does), otherwise
+     * says who answered, for whom and what it got.
+     */
+    private static ToolStub.Answer echo(String who, JwtDecoder verifier, String function, String body,
                                         String authorization) {
-        String key = authorization == null ? null : authorization.replaceFirst("^Bearer ", "");
-        IntrospectionResult caller = introspector.introspect(key);
-        if (!caller.active()) {
+        Jwt caller;
+        try {
+            caller = verifier.decode(authorization == null ? "" : authorization.replaceFirst("^Bearer ", ""));
+        } catch (JwtException e) {
             return new ToolStub.Answer(401, "application/problem+json", """
                     {"type":"urn:agentforge:problem:unauthorized","title":"Unauthorized","status":401,
-                     "detail":"The caller's API key is not valid"}""");
+                     "detail":"The caller's token is not valid"}""");
         }
         return ToolStub.Answer.json("{\"instance\":\"" + who + "\",\"function\":\"" + function + "\",\"caller\":\""
-                + caller.principal() + "\",\"arguments\":" + body + "}");
+                + caller.getClaimAsString("name") + "\",\"subject\":\"" + caller.getSubject() + "\",\"arguments\":"
+                + body + "}");
     }
 
     @AfterAll
@@ -110,6 +118,7 @@ class FunctionInvocationTests {
 
             assertThat(result.path("function").asString()).isEqualTo("echo_say");
             assertThat(result.path("caller").asString()).isEqualTo("agent");
+            assertThat(result.path("subject").asString()).isEqualTo("key:" + callerKey.keyId());
             assertThat(result.path("arguments").path("text").asString()).isEqualTo("hello " + i);
             answeredBy.merge(result.path("instance").asString(), 1, Integer::sum);
         }
@@ -119,12 +128,27 @@ class FunctionInvocationTests {
 
     @Test
     void aCallerTheRegistryDoesNotVouchForGetsTheToolsProblem() {
+        // A token the registry did not sign (a key of the caller's own making) reaches the tool, which refuses it.
+        try (FunctionInvoker forging = new FunctionInvoker(cache, InvokerSettings.defaults(),
+                (audience, subject) -> RegistryTokens.forged(audience), new OutboundPolicy(true, false,
+                java.util.List.of()), Clock.systemUTC())) {
+            assertThatThrownBy(() -> forging.invoke("echo_say", Map.of("text", "hi"), null))
+                    .isInstanceOfSatisfying(ToolInvocationException.class, e -> {
+                        assertThat(e.status()).isEqualTo(401);
+                        assertThat(e.problem().is("unauthorized")).isTrue();
+                        assertThat(e.function()).isEqualTo("echo_say");
+                    });
+        }
+    }
+
+    @Test
+    void aKeyTheRegistryDoesNotVouchForGetsNoTokenAndNeverReachesTheTool() {
+        int calls = first.calls() + second.calls();
+
         assertThatThrownBy(() -> invoker.invoke("echo_say", Map.of("text", "hi"), "af_forged000_" + "f".repeat(32)))
-                .isInstanceOfSatisfying(ToolInvocationException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.problem().is("unauthorized")).isTrue();
-                    assertThat(e.function()).isEqualTo("echo_say");
-                });
+                .isInstanceOf(ToolUnavailableException.class)
+                .hasMessageContaining("invalid_grant");
+        assertThat(first.calls() + second.calls()).isEqualTo(calls);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +29,7 @@ import java.util.Set;
 final class RegistryServer implements AutoCloseable {
 
     static final String ADMIN_KEY = "af_e2eadmin01_E2e-admin-secret_0123456789abcdefXYZ";
+    static final String ALLOW_LOOPBACK = "agentforge.registry.allow-loopback-endpoints";
 
     private static final JsonMapper MAPPER = ForgeJacksonModule.mapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -54,6 +56,10 @@ final class RegistryServer implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--agentforge.registry.security.admin-key=" + ADMIN_KEY));
+        if (Arrays.stream(extraArgs).noneMatch(arg -> arg.startsWith("--" + ALLOW_LOOPBACK + "="))) {
+            // The tests' tools and services listen on loopback, as with ./forge up.
+            args.add("--" + ALLOW_LOOPBACK + "=true");
+        }
         args.addAll(List.of(extraArgs));
         return new RegistryServer(new SpringApplicationBuilder(RegistryApplication.class)
                 .run(args.toArray(String[]::new)));
@@ -84,6 +90,28 @@ final class RegistryServer implements AutoCloseable {
             throw new IllegalStateException("Creating a key answered " + response.statusCode());
         }
         return MAPPER.readValue(response.body(), ApiKeyCreated.class);
+    }
+
+    /** A service key scoped to these names (or trailing-{@code *} globs) and kinds, as an operator creates one. */
+    ApiKeyCreated createServiceKey(String name, List<String> services, ServiceKind... kinds) {
+        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.of(Role.SERVICE), services,
+                EnumSet.copyOf(Set.of(kinds))));
+        HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url() + "/api/v1/keys"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("Creating a key answered " + response.statusCode());
+        }
+        return MAPPER.readValue(response.body(), ApiKeyCreated.class);
+    }
+
+    /** Rotates the token signing key through the admin API. */
+    void rotateSigningKey() {
+        HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url()
+                + "/api/v1/signing-keys/rotate")).POST(HttpRequest.BodyPublishers.noBody()));
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Rotating the signing key answered " + response.statusCode());
+        }
     }
 
     void revokeKey(String keyId) {

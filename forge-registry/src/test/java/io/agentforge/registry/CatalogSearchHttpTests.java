@@ -135,7 +135,7 @@ class CatalogSearchHttpTests {
         @Test
         void aFunctionWhoseInstancesAreAllDownIsNeverReturned() {
             ServiceRegistration oven = new ServiceRegistration("oven-1", "oven", ServiceKind.TOOL, "1.0.0", null,
-                    "http://127.0.0.1:9", List.of("kitchen"), Map.of(),
+                    "http://192.0.2.1:9", List.of("kitchen"), Map.of(),
                     List.of(new FunctionDescriptor("oven_bake_sourdough",
                             "Bakes a sourdough loaf in the smart oven", null, null)),
                     null, Duration.ofHours(1));

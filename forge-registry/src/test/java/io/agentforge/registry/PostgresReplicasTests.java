@@ -146,7 +146,7 @@ class PostgresReplicasTests {
         try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
             assertThat(feed.status()).isEqualTo(200);
             ServiceRegistration shortLease = new ServiceRegistration("pg-short-1", "pgshort", ServiceKind.AGENT,
-                    null, null, "http://127.0.0.1:9", null, null, null, null, Duration.ofSeconds(1));
+                    null, null, "http://192.0.2.1:9", null, null, null, null, Duration.ofSeconds(1));
             a.post("/api/v1/instances", serviceKey, shortLease);
 
             SseSubscription.Event expired = feed.next("expired", WAIT);

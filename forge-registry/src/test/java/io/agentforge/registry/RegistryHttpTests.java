@@ -52,7 +52,8 @@ class RegistryHttpTests {
     void keys() {
         http = new Http("http://127.0.0.1:" + port);
         serviceKey = createKey("calculator-svc", List.of("reg", "anon-agent", "owner", "thief", "ssrf", "disc",
-                "disc-agent", "exp", "status-agent", "joined", "owned", "renew", "kind"), List.of("TOOL", "AGENT"));
+                "disc-agent", "exp", "status-agent", "joined", "owned", "renew", "kind", "loop", "self"),
+                List.of("TOOL", "AGENT"));
         otherServiceKey = createKey("other-svc", List.of("joined", "owned"), List.of("TOOL"));
         clientKey = createKey("console", "client");
     }
@@ -348,6 +349,29 @@ class RegistryHttpTests {
                         null);
                 assertProblem(register(registration, serviceKey), 422, "endpoint-refused");
             }
+        }
+
+        @Test
+        void loopbackEndpointsAreRefusedByDefault() {
+            for (String endpoint : List.of("http://127.0.0.1:8083", "http://[::1]:8083", "http://localhost:8083")) {
+                Http.Response response = register(new ServiceRegistration("loop-1", "loop",
+                        io.agentforge.registry.api.ServiceKind.TOOL, null, null, endpoint, null, null, null, null,
+                        null), serviceKey);
+
+                assertProblem(response, 422, "endpoint-refused");
+                assertThat(response.json().get("detail").asString()).as(endpoint)
+                        .contains("loopback", "agentforge.registry.allow-loopback-endpoints");
+            }
+        }
+
+        @Test
+        void anEndpointPointingAtTheRegistryItselfIsRefused() {
+            Http.Response response = register(new ServiceRegistration("self-1", "self",
+                    io.agentforge.registry.api.ServiceKind.TOOL, null, null, "http://127.0.0.1:" + port, null, null,
+                    null, null, null), serviceKey);
+
+            assertProblem(response, 422, "endpoint-refused");
+            assertThat(response.json().get("detail").asString()).contains("this registry itself");
         }
 
         @Test

@@ -49,6 +49,7 @@ final class InProcessRegistry implements AutoCloseable {
                 // The starter is on this class path too; the registry must not try to register itself.
                 "--agentforge.enabled=false",
                 "--agentforge.security.enabled=false",
+                "--agentforge.registry.allow-loopback-endpoints=true",
                 "--agentforge.registry.security.admin-key=" + ADMIN_KEY));
     }
 

@@ -49,6 +49,8 @@ public final class TestWorld implements AutoCloseable {
     public TestWorld() {
         registry = new SpringApplicationBuilder(RegistryApplication.class).run("--server.port=0",
                 "--server.address=127.0.0.1", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                // The test's tools and the agent listen on loopback.
+                "--agentforge.registry.allow-loopback-endpoints=true",
                 "--spring.jmx.enabled=false", "--spring.application.admin.enabled=false");
         registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
         agentKey = key("agent", "service");

@@ -57,7 +57,8 @@ public final class PageRenderBenchmark {
         ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApplication.class).run(
                 "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
                 "--spring.config.name=forge-registry-bench", "--spring.threads.virtual.enabled=true",
-                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY);
+                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                "--agentforge.registry.allow-loopback-endpoints=true");
         String registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getRequiredProperty("local.server.port");
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             String serviceKey = key(http, registryUrl, "bench-services", Role.SERVICE);

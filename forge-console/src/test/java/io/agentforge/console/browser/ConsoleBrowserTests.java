@@ -86,7 +86,8 @@ class ConsoleBrowserTests {
                 // Not the console's application.yml, which comes first on this classpath.
                 "--spring.config.name=forge-registry-browser-tests",
                 "--spring.threads.virtual.enabled=true", "--spring.mvc.problemdetails.enabled=true",
-                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY);
+                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                "--agentforge.registry.allow-loopback-endpoints=true");
         String registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getRequiredProperty("local.server.port");
         String consoleKey = createKey(registryUrl, "console", Role.CLIENT);
         String serviceKey = createKey(registryUrl, "stubs", Role.SERVICE);

@@ -5,7 +5,6 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.EndpointPolicy;
-import io.agentforge.registry.instance.InstanceProperties;
 import io.agentforge.registry.instance.InstanceStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,8 +58,8 @@ public class HealthProber implements DisposableBean {
     private final EndpointPolicy endpointPolicy;
 
     HealthProber(RegistryView view, InstanceStore store, HealthProperties properties,
-                 InstanceProperties instanceProperties, Clock clock, MeterRegistry meters) {
-        this.endpointPolicy = new EndpointPolicy(instanceProperties.allowLinkLocalEndpoints());
+                 EndpointPolicy endpointPolicy, Clock clock, MeterRegistry meters) {
+        this.endpointPolicy = endpointPolicy;
         this.view = view;
         this.store = store;
         this.properties = properties;
@@ -125,7 +124,8 @@ public class HealthProber implements DisposableBean {
                     .header("User-Agent", "agent-forge-registry-probe").build();
             // A host name is resolved and checked before each probe: it may point at a metadata service today
             // even if it did not at registration.
-            return CompletableFuture.supplyAsync(() -> resolvedRefusal(endpoint.getHost()), executor)
+            return CompletableFuture.supplyAsync(() -> resolvedRefusal(endpoint.getHost(), endpoint.getPort() != -1 ? endpoint.getPort()
+                            : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80), executor)
                     .thenCompose(refusal -> refusal.isPresent()
                             ? CompletableFuture.completedFuture(refusal.get())
                             : http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
@@ -144,11 +144,11 @@ public class HealthProber implements DisposableBean {
         }
     }
 
-    private Optional<String> resolvedRefusal(String host) {
+    private Optional<String> resolvedRefusal(String host, int port) {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         try {
             for (InetAddress address : InetAddress.getAllByName(name)) {
-                Optional<String> refusal = endpointPolicy.addressRefusal(address);
+                Optional<String> refusal = endpointPolicy.addressRefusal(address, port);
                 if (refusal.isPresent()) {
                     return Optional.of("refused: " + name + " resolves to " + refusal.get());
                 }

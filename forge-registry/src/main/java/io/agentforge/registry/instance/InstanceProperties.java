@@ -10,9 +10,12 @@ import java.time.Duration;
  * @param eventRetention         change-feed events kept for {@code Last-Event-ID} resumption
  * @param renewalFlushInterval   postgres only: renewals are written in batches at this interval
  * @param allowLinkLocalEndpoints accept link-local and cloud-metadata addresses as endpoints (off: SSRF guard)
+ * @param allowLoopbackEndpoints  accept loopback endpoints ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}): only
+ *                                for a stack on one machine; the registry's own ports are refused even then
  */
 @ConfigurationProperties("agentforge.registry")
 public record InstanceProperties(@DefaultValue("memory") String store, @DefaultValue("10000") int eventRetention,
                                  @DefaultValue("200ms") Duration renewalFlushInterval,
-                                 @DefaultValue("false") boolean allowLinkLocalEndpoints) {
+                                 @DefaultValue("false") boolean allowLinkLocalEndpoints,
+                                 @DefaultValue("false") boolean allowLoopbackEndpoints) {
 }

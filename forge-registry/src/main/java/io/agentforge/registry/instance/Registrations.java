@@ -28,11 +28,11 @@ public class Registrations {
     private final Counter renewals;
     private final Counter unknownRenewals;
 
-    Registrations(InstanceStore store, InstanceProperties properties, LimitsProperties limits, Clock clock,
+    Registrations(InstanceStore store, EndpointPolicy endpointPolicy, LimitsProperties limits, Clock clock,
                   MeterRegistry meters) {
         this.store = store;
         this.limits = limits;
-        this.endpointPolicy = new EndpointPolicy(properties.allowLinkLocalEndpoints());
+        this.endpointPolicy = endpointPolicy;
         this.clock = clock;
         this.renewals = Counter.builder("agentforge.registry.renewals").description("Lease renewals")
                 .tag("outcome", "renewed").register(meters);
@@ -43,8 +43,8 @@ public class Registrations {
     public Registered register(ServiceRegistration registration, ApiKeyPrincipal caller) {
         endpointPolicy.refusal(registration.endpoint()).ifPresent(reason -> {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, Problems.ENDPOINT_REFUSED, "Endpoint refused",
-                    "endpoint: " + reason + "; the registry does not accept it (agentforge.registry"
-                            + ".allow-link-local-endpoints)");
+                    "endpoint: " + reason + "; the registry does not accept it (see agentforge.registry"
+                            + ".allow-loopback-endpoints and .allow-link-local-endpoints)");
         });
         ServiceRegistration withId = registration.instanceId() != null ? registration
                 : registration.withInstanceId(registration.name() + "-" + UUID.randomUUID().toString().substring(0, 8));

@@ -5,7 +5,7 @@ import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
-import io.agentforge.registry.instance.InstanceProperties;
+import io.agentforge.registry.instance.EndpointPolicy;
 import io.agentforge.registry.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +49,9 @@ class HealthProberTests {
         });
         server.start();
         RegistryView view = new RegistryView(store, ForgeJacksonModule.mapper(), meters);
+        // The test's server is on loopback: allowed here, as ./forge up allows it.
         prober = new HealthProber(view, store, new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
-                new InstanceProperties("memory", 10_000, Duration.ofMillis(200), false), clock, meters);
+                new EndpointPolicy(false, true, port -> false), clock, meters);
         store.register(probed("tool-1", "tool", "http://127.0.0.1:" + server.getAddress().getPort()), "key",
                 clock.instant());
     }
@@ -135,5 +136,21 @@ class HealthProberTests {
         round();
 
         assertThat(status()).as("a 302 is not a healthy answer").isEqualTo(InstanceStatus.DOWN);
+    }
+
+    @Test
+    void anEndpointOnTheRegistrysOwnPortIsNeverProbed() throws Exception {
+        int port = server.getAddress().getPort();
+        prober.destroy();
+        // As if the test's server were the registry: the endpoint points back at it.
+        prober = new HealthProber(new RegistryView(store, ForgeJacksonModule.mapper(), meters), store,
+                new HealthProperties(true, Duration.ofSeconds(2), 3, 16), new EndpointPolicy(false, true,
+                p -> p == port), clock, meters);
+        round();
+        round();
+        round();
+
+        assertThat(probes).as("refused before connecting").hasValue(0);
+        assertThat(status()).isEqualTo(InstanceStatus.DOWN);
     }
 }

@@ -45,7 +45,7 @@ public final class BenchCatalog {
             List<String> capabilities = new ArrayList<>();
             service.get("capabilities").forEach(c -> capabilities.add(c.asString()));
             result.add(new ServiceRegistration("bench-" + name + "-1", name, ServiceKind.TOOL, "1.0.0",
-                    service.get("description").asString(), "http://127.0.0.1:9", capabilities, Map.of(), functions,
+                    service.get("description").asString(), "http://192.0.2.1:9", capabilities, Map.of(), functions,
                     null, Duration.ofHours(1)));
         }
         return result;

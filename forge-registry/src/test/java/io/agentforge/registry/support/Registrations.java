@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Registrations for tests. */
+/** Registrations for tests; endpoints in TEST-NET-1 (192.0.2.0/24), which the default endpoint policy accepts. */
 public final class Registrations {
 
     private Registrations() {
@@ -18,7 +18,7 @@ public final class Registrations {
 
     public static ServiceRegistration tool(String instanceId, String service, String... functions) {
         return new ServiceRegistration(instanceId, service, ServiceKind.TOOL, "1.0.0", "A test tool",
-                "http://127.0.0.1:9", List.of("math"), Map.of("zone", "a"),
+                "http://192.0.2.1:9", List.of("math"), Map.of("zone", "a"),
                 Arrays.stream(functions).map(f -> new FunctionDescriptor(f, "Does " + f,
                         Map.of("type", "object", "properties", Map.of("x", Map.of("type", "number"))), null)).toList(),
                 null, Duration.ofSeconds(30));
@@ -26,7 +26,7 @@ public final class Registrations {
 
     public static ServiceRegistration agent(String instanceId, String service) {
         return new ServiceRegistration(instanceId, service, ServiceKind.AGENT, "1.0.0", "A test agent",
-                "http://127.0.0.1:9", List.of("chat"), Map.of(), List.of(), null, Duration.ofSeconds(30));
+                "http://192.0.2.1:9", List.of("chat"), Map.of(), List.of(), null, Duration.ofSeconds(30));
     }
 
     public static ServiceRegistration probed(String instanceId, String service, String endpoint) {
