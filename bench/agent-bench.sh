@@ -9,11 +9,14 @@ CONCURRENCY="${2:-16}"
 WARMUP="${3:-30}"
 ROUNDS="${4:-5}"
 . "$ROOT/scripts/pick-jdk.sh"
+# shellcheck source=../scripts/build-info.sh
+. "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
 JAVA="$JAVA_HOME/bin/java"
-WIREMOCK_JAR=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar)
+WIREMOCK_VERSION=$(forge_pom_property wiremock.version)
+WIREMOCK_JAR=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/"$WIREMOCK_VERSION"/wiremock-standalone-"$WIREMOCK_VERSION".jar)
 for m in registry calculator agent; do
-  [ -f "$ROOT/forge-$m/target/forge-$m-0.1.0-SNAPSHOT-exec.jar" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+  [ -f "$(forge_exec_jar "$m")" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 done
 ADMIN="af_benchadmin02_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 R=http://127.0.0.1:19081
@@ -37,7 +40,7 @@ registered() {
   echo "never"
 }
 
-AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_REGISTRY_ALLOW_LOOPBACK_ENDPOINTS=true "$JAVA" -jar "$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar" \
+AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_REGISTRY_ALLOW_LOOPBACK_ENDPOINTS=true "$JAVA" -jar "$(forge_exec_jar registry)" \
   --server.address=127.0.0.1 --server.port=19081 >"$LOGS/registry.log" 2>&1 & PIDS+=($!)
 "$JAVA" -jar "$WIREMOCK_JAR" --port 19090 --bind-address 127.0.0.1 --root-dir "$ROOT/bench/agent-stub" \
   --disable-request-logging --no-request-journal >"$LOGS/wiremock.log" 2>&1 & PIDS+=($!)
@@ -47,14 +50,14 @@ CALC_KEY=$(key calculator service); AGENT_KEY=$(key agent service); CLIENT_KEY=$
 
 START=$(date +%s%N)
 AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$CALC_KEY" "$JAVA" -jar \
-  "$ROOT/forge-calculator/target/forge-calculator-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 \
+  "$(forge_exec_jar calculator)" --server.address=127.0.0.1 \
   --server.port=19083 >"$LOGS/calculator.log" 2>&1 & PIDS+=($!); CALC_PID=$!
 CALC_MS=$(registered "$START" calculator)
 
 START=$(date +%s%N)
 AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$AGENT_KEY" OPENAI_API_KEY=sk-bench \
   AGENTFORGE_LLM_BASE_URL=http://127.0.0.1:19090/v1 AGENTFORGE_LLM_MODEL=bench "$JAVA" ${AGENT_JAVA_OPTS:-} -jar \
-  "$ROOT/forge-agent/target/forge-agent-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 --server.port=19082 \
+  "$(forge_exec_jar agent)" --server.address=127.0.0.1 --server.port=19082 \
   --agentforge.agent.rate-limit.requests-per-minute=100000000 --logging.level.io.agentforge=WARN \
   >"$LOGS/agent.log" 2>&1 & PIDS+=($!); AGENT_PID=$!
 AGENT_MS=$(registered "$START" agent)

@@ -17,9 +17,11 @@ KEY="af_benchadmin01_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '
 LOG="$(mktemp -d)/registry.log"
 
 . "$ROOT/scripts/pick-jdk.sh"
+# shellcheck source=../scripts/build-info.sh
+. "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-JAR="$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar"
+JAR="$(forge_exec_jar registry)"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl forge-registry -am package)
 
 EXTRA=()

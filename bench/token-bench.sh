@@ -14,12 +14,14 @@ WARMUP="${3:-10000}"
 ISSUE_SECONDS="${4:-10}"
 ISSUE_CONCURRENCY="${5:-4}"
 . "$ROOT/scripts/pick-jdk.sh"
+# shellcheck source=../scripts/build-info.sh
+. "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
 JAVA="$JAVA_HOME/bin/java"
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
 [ "$(nproc)" -ge 2 ] || { echo "needs at least 2 cores: the registry on one, the load generator on another" >&2; exit 1; }
 for m in registry calculator; do
-  [ -f "$ROOT/forge-$m/target/forge-$m-0.1.0-SNAPSHOT-exec.jar" ] \
+  [ -f "$(forge_exec_jar "$m")" ] \
     || (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl forge-registry,forge-calculator -am)
 done
 ADMIN="af_benchadmin03_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
@@ -35,7 +37,7 @@ ready() { for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; s
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK=true AGENTFORGE_REGISTRY_ALLOW_LOOPBACK_ENDPOINTS=true "$JAVA" -jar \
-  "$ROOT/forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 \
+  "$(forge_exec_jar registry)" --server.address=127.0.0.1 \
   --server.port="$REG_PORT" --logging.level.io.agentforge=WARN >"$LOGS/registry.log" 2>&1 & PIDS+=($!); REG_PID=$!
 ready "$R/actuator/health/readiness" || { echo "registry did not start: $LOGS/registry.log" >&2; exit 1; }
 CALC_KEY=$(curl -fs -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
@@ -45,7 +47,7 @@ CALC_KEY=$(curl -fs -H "Authorization: Bearer $ADMIN" -H 'Content-Type: applicat
 # accept-api-keys: path B (today's introspection path) next to path A (JWTs) in the same process.
 AGENTFORGE_REGISTRY_URL="$R" AGENTFORGE_API_KEY="$CALC_KEY" AGENTFORGE_SECURITY_ACCEPT_API_KEYS=true \
   AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK=true "$JAVA" -jar \
-  "$ROOT/forge-calculator/target/forge-calculator-0.1.0-SNAPSHOT-exec.jar" --server.address=127.0.0.1 \
+  "$(forge_exec_jar calculator)" --server.address=127.0.0.1 \
   --server.port="$CALC_PORT" --logging.level.io.agentforge=WARN >"$LOGS/calculator.log" 2>&1 & PIDS+=($!)
 CALC_PID=$!
 for _ in $(seq 1 400); do

@@ -40,7 +40,12 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts {@code forge-<module>}'s exec jar on a free loopback port with the given environment. */
     static ServiceProcess start(String module, String name, Map<String, String> environment, String... args)
             throws IOException {
-        Path jar = Path.of("..", "forge-" + module, "target", "forge-" + module + "-0.1.0-SNAPSHOT-exec.jar");
+        String version = System.getProperty("agentforge.version");
+        if (version == null) {
+            throw new IllegalStateException("agentforge.version is not set: run the tests through Maven (forge-e2e's"
+                    + " surefire configuration passes the project version)");
+        }
+        Path jar = Path.of("..", "forge-" + module, "target", "forge-" + module + "-" + version + "-exec.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it first (./mvnw package)");
         }
