@@ -1,27 +1,5 @@
 package io.agentforge.agent;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.agentforge.agent.support.AgentHttp;
-import io.agentforge.agent.support.TestIssuer;
-import io.agentforge.agent.support.TestWorld;
-import io.agentforge.client.DiscoveryCache;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
-import java.time.Duration;
-import java.util.List;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.agentforge.agent.support.OpenAiStubs.answer;
@@ -30,6 +8,27 @@ import static io.agentforge.agent.support.OpenAiStubs.streamedToolCall;
 import static io.agentforge.agent.support.OpenAiStubs.toolCalls;
 import static io.agentforge.agent.support.OpenAiStubs.when;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.agentforge.agent.support.AgentHttp;
+import io.agentforge.agent.support.TestIssuer;
+import io.agentforge.agent.support.TestWorld;
+import io.agentforge.client.DiscoveryCache;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The agent against an OpenAI-compatible model at wire level (WireMock), a real registry, and a tool registered in
@@ -63,21 +62,25 @@ class ChatWireTests {
 
     @LocalServerPort
     int port;
+
     @Autowired
     DiscoveryCache discovery;
+
     AgentHttp agent;
 
     @BeforeEach
     void agent() {
         agent = new AgentHttp("http://127.0.0.1:" + port);
         // The discovery cache fills in the background after start.
-        Awaitility.await().atMost(Duration.ofSeconds(20))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
                 .until(() -> discovery.function("calculator_evaluate").isPresent());
     }
 
     List<LoggedRequest> modelRequests(String marker) {
         return WORLD.llm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).stream()
-                .filter(r -> r.getBodyAsString().contains(marker)).toList();
+                .filter(r -> r.getBodyAsString().contains(marker))
+                .toList();
     }
 
     @Nested
@@ -106,11 +109,19 @@ class ChatWireTests {
             assertThat(first.get("model").asString()).isEqualTo("gpt-test");
             JsonNode function = first.get("tools").get(0).get("function");
             assertThat(function.get("name").asString()).isEqualTo("calculator_evaluate");
-            assertThat(function.get("parameters").get("properties").get("expression").get("type").asString())
-                    .as("the registry's JSON schema is what the model sees").isEqualTo("string");
+            assertThat(function.get("parameters")
+                            .get("properties")
+                            .get("expression")
+                            .get("type")
+                            .asString())
+                    .as("the registry's JSON schema is what the model sees")
+                    .isEqualTo("string");
             JsonNode second = TestWorld.JSON.readTree(requests.get(1).getBodyAsString());
-            JsonNode toolMessage = second.get("messages").valueStream()
-                    .filter(m -> m.get("role").asString().equals("tool")).findFirst().orElseThrow();
+            JsonNode toolMessage = second.get("messages")
+                    .valueStream()
+                    .filter(m -> m.get("role").asString().equals("tool"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(toolMessage.get("tool_call_id").asString()).isEqualTo("call_1");
             assertThat(toolMessage.get("content").asString()).contains("42");
         }
@@ -121,15 +132,19 @@ class ChatWireTests {
             when(WORLD.llm, 5, "MARK-LATE", null, answer("Noted."));
             WORLD.registerTool("weather", "weather_lookup", weatherKey);
             try {
-                Awaitility.await().atMost(Duration.ofSeconds(20))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
                         .until(() -> discovery.function("weather_lookup").isPresent());
-                agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LATE-1 weather?\"}").json();
+                agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LATE-1 weather?\"}")
+                        .json();
             } finally {
                 WORLD.deregister("weather-1", weatherKey);
             }
-            Awaitility.await().atMost(Duration.ofSeconds(20))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> discovery.function("weather_lookup").isEmpty());
-            agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LATE-2 weather?\"}").json();
+            agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-LATE-2 weather?\"}")
+                    .json();
 
             assertThat(offered(modelRequests("MARK-LATE-1"))).contains("weather_lookup", "calculator_evaluate");
             assertThat(offered(modelRequests("MARK-LATE-2"))).containsExactly("calculator_evaluate");
@@ -138,31 +153,54 @@ class ChatWireTests {
         // The function names offered to the model in the first of these requests.
         private List<String> offered(List<LoggedRequest> requests) {
             assertThat(requests).isNotEmpty();
-            return TestWorld.JSON.readTree(requests.getFirst().getBodyAsString()).get("tools").valueStream()
-                    .map(t -> t.get("function").get("name").asString()).toList();
+            return TestWorld.JSON
+                    .readTree(requests.getFirst().getBodyAsString())
+                    .get("tools")
+                    .valueStream()
+                    .map(t -> t.get("function").get("name").asString())
+                    .toList();
         }
 
         @Test
         void severalToolCallsInOneTurnAllRunAndAllResultsGoBack() {
-            when(WORLD.llm, 5, "MARK-TWO", null, toolCalls("calculator_evaluate", "{\"expression\":\"1+1\"}",
-                    "calculator_evaluate", "{\"expression\":\"2+2\"}"));
+            when(
+                    WORLD.llm,
+                    5,
+                    "MARK-TWO",
+                    null,
+                    toolCalls(
+                            "calculator_evaluate",
+                            "{\"expression\":\"1+1\"}",
+                            "calculator_evaluate",
+                            "{\"expression\":\"2+2\"}"));
             when(WORLD.llm, 1, "MARK-TWO", "\"tool\"", answer("Both done."));
 
-            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-TWO both\"}").json();
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-TWO both\"}")
+                    .json();
 
             assertThat(result.get("steps")).hasSize(2);
-            JsonNode second = TestWorld.JSON.readTree(modelRequests("MARK-TWO").get(1).getBodyAsString());
-            assertThat(second.get("messages").valueStream().filter(m -> m.get("role").asString().equals("tool")))
-                    .extracting(m -> m.get("tool_call_id").asString()).containsExactly("call_1", "call_2");
+            JsonNode second =
+                    TestWorld.JSON.readTree(modelRequests("MARK-TWO").get(1).getBodyAsString());
+            assertThat(second.get("messages")
+                            .valueStream()
+                            .filter(m -> m.get("role").asString().equals("tool")))
+                    .extracting(m -> m.get("tool_call_id").asString())
+                    .containsExactly("call_1", "call_2");
         }
 
         @Test
         void anUnknownFunctionOrABadArgumentGoesBackToTheModelAsAnErrorResult() {
-            when(WORLD.llm, 5, "MARK-BAD", null, toolCalls("weather_now", "{\"city\":\"Oslo\"}",
-                    "calculator_evaluate", "{\"expression\":\"1 / 0\"}"));
+            when(
+                    WORLD.llm,
+                    5,
+                    "MARK-BAD",
+                    null,
+                    toolCalls(
+                            "weather_now", "{\"city\":\"Oslo\"}", "calculator_evaluate", "{\"expression\":\"1 / 0\"}"));
             when(WORLD.llm, 1, "MARK-BAD", "\"tool\"", answer("I could not do that."));
 
-            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-BAD try\"}").json();
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-BAD try\"}")
+                    .json();
 
             assertThat(result.get("answer").asString()).isEqualTo("I could not do that.");
             assertThat(result.get("steps").get(0).get("error").asString()).contains("Unknown function 'weather_now'");
@@ -186,10 +224,13 @@ class ChatWireTests {
         void perRequestOptionsReachTheModel() {
             when(WORLD.llm, 5, "MARK-OPT", null, answer("ok"));
 
-            agent.post("/api/v1/chat", WORLD.clientKey,
+            agent.post(
+                    "/api/v1/chat",
+                    WORLD.clientKey,
                     "{\"message\":\"MARK-OPT\",\"options\":{\"model\":\"gpt-other\",\"temperature\":0.9}}");
 
-            JsonNode sent = TestWorld.JSON.readTree(modelRequests("MARK-OPT").getFirst().getBodyAsString());
+            JsonNode sent =
+                    TestWorld.JSON.readTree(modelRequests("MARK-OPT").getFirst().getBodyAsString());
             assertThat(sent.get("model").asString()).isEqualTo("gpt-other");
             assertThat(sent.get("temperature").asDouble()).isEqualTo(0.9);
         }
@@ -197,8 +238,10 @@ class ChatWireTests {
         @Test
         void aModelThatCannotBeReachedIsABadGateway() {
             WORLD.llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
-                    .atPriority(1).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-500"))
-                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)
+                    .atPriority(1)
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-500"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withStatus(401)
                             .withBody("{\"error\":{\"message\":\"bad key\"}}")));
 
             AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-500\"}");
@@ -213,21 +256,38 @@ class ChatWireTests {
 
         @Test
         void stepsDeltasAndTheResultArriveAsEvents() {
-            when(WORLD.llm, 5, "MARK-STREAM", null,
+            when(
+                    WORLD.llm,
+                    5,
+                    "MARK-STREAM",
+                    null,
                     streamedToolCall("calculator_evaluate", "{\"expression\":\"6*7\"}"));
             when(WORLD.llm, 1, "MARK-STREAM", "\"tool\"", streamedAnswer(List.of("It ", "is ", "42.")));
 
-            AgentHttp.Response response = agent.post("/api/v1/chat/stream", WORLD.clientKey,
-                    "{\"message\":\"MARK-STREAM go\"}");
+            AgentHttp.Response response =
+                    agent.post("/api/v1/chat/stream", WORLD.clientKey, "{\"message\":\"MARK-STREAM go\"}");
 
             assertThat(response.contentType()).startsWith("text/event-stream");
             List<AgentHttp.Event> events = response.events();
-            assertThat(events).extracting(AgentHttp.Event::name)
+            assertThat(events)
+                    .extracting(AgentHttp.Event::name)
                     .containsExactly("step", "step", "delta", "delta", "delta", "done");
             assertThat(events.get(0).data().get("phase").asString()).isEqualTo("started");
-            assertThat(events.get(1).data().get("step").get("result").get("result").asString()).isEqualTo("42");
-            assertThat(events.get(1).data().get("step").get("arguments").get("expression").asString())
-                    .as("arguments streamed in two pieces were joined").isEqualTo("6*7");
+            assertThat(events.get(1)
+                            .data()
+                            .get("step")
+                            .get("result")
+                            .get("result")
+                            .asString())
+                    .isEqualTo("42");
+            assertThat(events.get(1)
+                            .data()
+                            .get("step")
+                            .get("arguments")
+                            .get("expression")
+                            .asString())
+                    .as("arguments streamed in two pieces were joined")
+                    .isEqualTo("6*7");
             assertThat(events.getLast().data().get("answer").asString()).isEqualTo("It is 42.");
         }
 
@@ -236,11 +296,12 @@ class ChatWireTests {
             WORLD.llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
                     .atPriority(1)
                     .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-S401"))
-                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withStatus(401)
                             .withBody("{\"error\":{\"message\":\"bad key\"}}")));
 
-            AgentHttp.Response response = agent.post("/api/v1/chat/stream", WORLD.clientKey,
-                    "{\"message\":\"MARK-S401\"}");
+            AgentHttp.Response response =
+                    agent.post("/api/v1/chat/stream", WORLD.clientKey, "{\"message\":\"MARK-S401\"}");
 
             assertThat(response.status()).isEqualTo(200);
             AgentHttp.Event error = response.events().getLast();
@@ -260,18 +321,29 @@ class ChatWireTests {
                     .json();
             String id = first.get("conversationId").asString();
 
-            agent.post("/api/v1/chat", WORLD.clientKey,
+            agent.post(
+                    "/api/v1/chat",
+                    WORLD.clientKey,
                     "{\"message\":\"MARK-CONV what is my name?\",\"conversationId\":\"" + id + "\"}");
 
             String secondRequest = modelRequests("what is my name").getFirst().getBodyAsString();
             assertThat(secondRequest).contains("my name is Ada").contains("Noted.");
-            JsonNode conversation = agent.get("/api/v1/conversations/" + id, WORLD.clientKey).json();
+            JsonNode conversation =
+                    agent.get("/api/v1/conversations/" + id, WORLD.clientKey).json();
             assertThat(conversation.get("turns")).hasSize(2);
-            assertThat(agent.get("/api/v1/conversations", WORLD.clientKey).body()).contains(id);
-            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.otherClientKey).status()).isEqualTo(404);
-            assertThat(agent.get("/api/v1/conversations", WORLD.otherClientKey).body()).doesNotContain(id);
-            assertThat(agent.post("/api/v1/chat", WORLD.otherClientKey,
-                    "{\"message\":\"MARK-CONV hi\",\"conversationId\":\"" + id + "\"}").status()).isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations", WORLD.clientKey).body())
+                    .contains(id);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.otherClientKey)
+                            .status())
+                    .isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations", WORLD.otherClientKey).body())
+                    .doesNotContain(id);
+            assertThat(agent.post(
+                                    "/api/v1/chat",
+                                    WORLD.otherClientKey,
+                                    "{\"message\":\"MARK-CONV hi\",\"conversationId\":\"" + id + "\"}")
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -315,8 +387,8 @@ class ChatWireTests {
 
         @Test
         void aTooLongMessageIsRefused() {
-            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey,
-                    "{\"message\":\"" + "a".repeat(9000) + "\"}");
+            AgentHttp.Response response =
+                    agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"" + "a".repeat(9000) + "\"}");
 
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.json().get("detail").asString()).contains("longer than 8000");
@@ -324,8 +396,8 @@ class ChatWireTests {
 
         @Test
         void anOversizedBodyIsRefused() {
-            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey,
-                    "{\"message\":\"" + "a".repeat(70_000) + "\"}");
+            AgentHttp.Response response =
+                    agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"" + "a".repeat(70_000) + "\"}");
 
             assertThat(response.status()).isEqualTo(413);
         }
@@ -336,10 +408,15 @@ class ChatWireTests {
 
         @Test
         void callersNeedAValidKey() {
-            assertThat(agent.post("/api/v1/chat", null, "{\"message\":\"hi\"}").status()).isEqualTo(401);
+            assertThat(agent.post("/api/v1/chat", null, "{\"message\":\"hi\"}").status())
+                    .isEqualTo(401);
             assertThat(agent.post("/api/v1/chat", "af_nosuchkey1_abcdefghijklmnopqrstuvwxyz", "{\"message\":\"hi\"}")
-                    .status()).isEqualTo(401);
-            assertThat(agent.get("/api/v1/conversations", null).json().get("type").asString())
+                            .status())
+                    .isEqualTo(401);
+            assertThat(agent.get("/api/v1/conversations", null)
+                            .json()
+                            .get("type")
+                            .asString())
                     .isEqualTo("urn:agentforge:problem:unauthorized");
         }
 
@@ -353,23 +430,31 @@ class ChatWireTests {
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             String id = response.json().get("conversationId").asString();
             assertThat(agent.get("/api/v1/conversations/" + id, token).status()).isEqualTo(200);
-            assertThat(agent.get("/api/v1/conversations/" + id, ISSUER.token("user-43")).status()).isEqualTo(404);
-            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.clientKey).status()).isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations/" + id, ISSUER.token("user-43"))
+                            .status())
+                    .isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.clientKey).status())
+                    .isEqualTo(404);
         }
 
         @Test
         void aJwtSignedWithAnotherKeyIsRefused() {
-            assertThat(agent.post("/api/v1/chat", ISSUER.forgedToken("user-42"), "{\"message\":\"hi\"}").status())
+            assertThat(agent.post("/api/v1/chat", ISSUER.forgedToken("user-42"), "{\"message\":\"hi\"}")
+                            .status())
                     .isEqualTo(401);
         }
 
         @Test
         void aJwtWithoutASubjectOrForAnotherAudienceIsRefused() {
             assertThat(agent.get("/api/v1/conversations", ISSUER.token(null)).status())
-                    .as("no subject: it could not own conversations").isEqualTo(401);
-            assertThat(agent.get("/api/v1/conversations", ISSUER.tokenFor("user-42", "another-service")).status())
+                    .as("no subject: it could not own conversations")
                     .isEqualTo(401);
-            assertThat(agent.get("/api/v1/conversations", ISSUER.token("user-42")).status()).isEqualTo(200);
+            assertThat(agent.get("/api/v1/conversations", ISSUER.tokenFor("user-42", "another-service"))
+                            .status())
+                    .isEqualTo(401);
+            assertThat(agent.get("/api/v1/conversations", ISSUER.token("user-42"))
+                            .status())
+                    .isEqualTo(200);
         }
 
         @Test
@@ -385,11 +470,15 @@ class ChatWireTests {
                 assertThat(services).hasSize(1);
                 assertThat(services.get(0).get("name").asString()).isEqualTo("agent");
                 JsonNode instance = services.get(0).get("instances").get(0);
-                assertThat(instance.get("endpoint").asString()).as("its own bound port").endsWith(":" + port);
+                assertThat(instance.get("endpoint").asString())
+                        .as("its own bound port")
+                        .endsWith(":" + port);
                 assertThat(instance.get("capabilities").toString()).contains("chat", "tool-calling");
                 assertThat(instance.get("metadata").get("stream").asString()).isEqualTo("/api/v1/chat/stream");
                 assertThat(instance.get("healthCheck").get("path").asString()).isEqualTo("/actuator/health/readiness");
-                assertThat(instance.get("functions")).as("an agent offers no functions").isEmpty();
+                assertThat(instance.get("functions"))
+                        .as("an agent offers no functions")
+                        .isEmpty();
             });
         }
     }
@@ -406,19 +495,28 @@ class ChatWireTests {
             when(WORLD.llm, 5, "MARK-OBO-KEY", null, toolCalls("calculator_evaluate", "{\"expression\":\"1+41\"}"));
             when(WORLD.llm, 1, "MARK-OBO-KEY", "\"tool\"", answer("It is 42."));
 
-            AgentHttp.Response response = agent.post("/api/v1/chat", WORLD.clientKey,
-                    "{\"message\":\"MARK-OBO-KEY what is 1+41?\"}");
+            AgentHttp.Response response =
+                    agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"MARK-OBO-KEY what is 1+41?\"}");
 
             assertThat(response.status()).as(response.body()).isEqualTo(200);
-            assertThat(response.json().get("steps").get(0).get("result").get("result").asString()).isEqualTo("42");
+            assertThat(response.json()
+                            .get("steps")
+                            .get(0)
+                            .get("result")
+                            .get("result")
+                            .asString())
+                    .isEqualTo("42");
             String authorization = toolAuthorization("1+41");
             assertThat(authorization).startsWith("Bearer ey").doesNotContain("af_");
             JsonNode claims = TestWorld.claims(authorization.substring("Bearer ".length()));
             assertThat(TestWorld.audience(claims)).containsExactly("calculator");
             assertThat(claims.get("sub").asString()).isEqualTo("key:" + TestWorld.keyId(WORLD.clientKey));
             assertThat(claims.get("act").get("sub").asString()).isEqualTo("key:" + TestWorld.keyId(WORLD.agentKey));
-            assertThat(claims.get("act").has("act")).as("the user called the agent directly").isFalse();
-            assertThat(WORLD.toolAuthorizations).as("no tool call ever carried a key")
+            assertThat(claims.get("act").has("act"))
+                    .as("the user called the agent directly")
+                    .isFalse();
+            assertThat(WORLD.toolAuthorizations)
+                    .as("no tool call ever carried a key")
                     .allSatisfy(call -> assertThat(call.getValue()).doesNotContain("af_"));
         }
 
@@ -429,8 +527,8 @@ class ChatWireTests {
             when(WORLD.llm, 5, "MARK-OBO-JWT", null, toolCalls("calculator_evaluate", "{\"expression\":\"40+2\"}"));
             when(WORLD.llm, 1, "MARK-OBO-JWT", "\"tool\"", answer("It is 42."));
 
-            AgentHttp.Response response = agent.post("/api/v1/chat", token,
-                    "{\"message\":\"MARK-OBO-JWT what is 40+2?\"}");
+            AgentHttp.Response response =
+                    agent.post("/api/v1/chat", token, "{\"message\":\"MARK-OBO-JWT what is 40+2?\"}");
 
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             JsonNode claims = TestWorld.claims(toolAuthorization("40+2").substring("Bearer ".length()));
@@ -442,8 +540,11 @@ class ChatWireTests {
                     .isEqualTo("key:" + TestWorld.keyId(consoleKey));
             // The token's subject is the caller: the same person asking with their key sees the conversation.
             String id = response.json().get("conversationId").asString();
-            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.otherClientKey).status()).isEqualTo(200);
-            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.clientKey).status()).isEqualTo(404);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.otherClientKey)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(agent.get("/api/v1/conversations/" + id, WORLD.clientKey).status())
+                    .isEqualTo(404);
         }
 
         @Test
@@ -457,20 +558,25 @@ class ChatWireTests {
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().get("type").asString()).isEqualTo("urn:agentforge:problem:unauthorized");
             assertThat(response.json().get("detail").asString()).contains("'calculator'", "'agent'");
-            assertThat(agent.get("/api/v1/conversations", agentToken(consoleKey, WORLD.clientKey)).status())
-                    .as("the same caller with a token for the agent").isEqualTo(200);
+            assertThat(agent.get("/api/v1/conversations", agentToken(consoleKey, WORLD.clientKey))
+                            .status())
+                    .as("the same caller with a token for the agent")
+                    .isEqualTo(200);
         }
 
         @Test
         void aTamperedRegistryJwtIsRefused() {
             String token = agentToken(WORLD.key("console-3", "client"), WORLD.clientKey);
             String[] parts = token.split("\\.");
-            String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    TestWorld.claims(token).toString().replace(TestWorld.keyId(WORLD.clientKey),
-                            TestWorld.keyId(WORLD.otherClientKey)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String otherUser = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(TestWorld.claims(token)
+                            .toString()
+                            .replace(TestWorld.keyId(WORLD.clientKey), TestWorld.keyId(WORLD.otherClientKey))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-            AgentHttp.Response response = agent.get("/api/v1/conversations", parts[0] + "." + otherUser + "."
-                    + parts[2]);
+            AgentHttp.Response response =
+                    agent.get("/api/v1/conversations", parts[0] + "." + otherUser + "." + parts[2]);
 
             assertThat(response.status()).isEqualTo(401);
             assertThat(response.json().get("detail").asString()).contains("bad signature");
@@ -478,14 +584,17 @@ class ChatWireTests {
 
         // A token for the agent, on behalf of subject, once the agent's registration makes "agent" an owned name.
         private String agentToken(String clientKey, String subject) {
-            Awaitility.await().atMost(Duration.ofSeconds(20))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> WORLD.exchange(clientKey, "agent", subject).statusCode() == 200);
             return WORLD.token(clientKey, "agent", subject);
         }
 
         private String toolAuthorization(String expression) {
-            return WORLD.toolAuthorizations.stream().filter(call -> call.getKey().equals(expression))
-                    .map(java.util.Map.Entry::getValue).findFirst()
+            return WORLD.toolAuthorizations.stream()
+                    .filter(call -> call.getKey().equals(expression))
+                    .map(java.util.Map.Entry::getValue)
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("the tool was not asked " + expression));
         }
     }

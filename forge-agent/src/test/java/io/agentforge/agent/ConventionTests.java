@@ -1,10 +1,9 @@
 package io.agentforge.agent;
 
 import io.agentforge.testsupport.ConventionRules;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-
-import java.util.stream.Stream;
 
 /** The project's shared conventions (ArchUnit rules from forge-test-support) hold in this module. */
 class ConventionTests {

@@ -36,8 +36,11 @@ final class BoundedArithmetic {
     long addWork(long workDigits, BigDecimal value, int position) {
         long total = workDigits + value.precision();
         if (total > limits.maxWorkDigits()) {
-            throw new CalculationException(Kind.TOO_COMPLEX, ("Expression needs more than %d digits of"
-                    + " intermediate values").formatted(limits.maxWorkDigits()), position);
+            throw new CalculationException(
+                    Kind.TOO_COMPLEX,
+                    ("Expression needs more than %d digits of" + " intermediate values")
+                            .formatted(limits.maxWorkDigits()),
+                    position);
         }
         return total;
     }
@@ -62,14 +65,15 @@ final class BoundedArithmetic {
             return fromDouble(Math.pow(base.doubleValue(), exponent.doubleValue()), position);
         }
         double floor = Math.floor(log10Result);
-        return checked(new BigDecimal(Math.pow(10, log10Result - floor), DOUBLE_DIGITS)
-                .scaleByPowerOfTen((int) floor), position);
+        return checked(
+                new BigDecimal(Math.pow(10, log10Result - floor), DOUBLE_DIGITS).scaleByPowerOfTen((int) floor),
+                position);
     }
 
     private BigDecimal integerPower(BigDecimal base, BigDecimal exponent, int position) {
         if (exponent.abs().compareTo(BigDecimal.valueOf(limits.maxPowerExponent())) > 0) {
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Exponent exceeds %d in magnitude".formatted(limits.maxPowerExponent()), position);
+            throw new CalculationException(
+                    Kind.TOO_LARGE, "Exponent exceeds %d in magnitude".formatted(limits.maxPowerExponent()), position);
         }
         int n = exponent.intValue();
         if (base.signum() == 0) {
@@ -88,8 +92,11 @@ final class BoundedArithmetic {
     BigDecimal round(BigDecimal value, BigDecimal places, int position) {
         if (places.stripTrailingZeros().scale() > 0
                 || places.abs().compareTo(BigDecimal.valueOf(limits.maxExponent())) > 0) {
-            throw new CalculationException(Kind.DOMAIN, "round places must be an integer from -%d to %d"
-                    .formatted(limits.maxExponent(), limits.maxExponent()), position);
+            throw new CalculationException(
+                    Kind.DOMAIN,
+                    "round places must be an integer from -%d to %d"
+                            .formatted(limits.maxExponent(), limits.maxExponent()),
+                    position);
         }
         return toPlaces(value, places.intValue(), RoundingMode.HALF_UP, position);
     }
@@ -103,9 +110,8 @@ final class BoundedArithmetic {
         if (value.scale() <= places) {
             return value;
         }
-        BigDecimal comparable = exponentOf(value) < (long) -places - 1
-                ? BigDecimal.valueOf(value.signum(), places + 2)
-                : value;
+        BigDecimal comparable =
+                exponentOf(value) < (long) -places - 1 ? BigDecimal.valueOf(value.signum(), places + 2) : value;
         return checked(comparable.setScale(places, mode), position);
     }
 
@@ -140,7 +146,9 @@ final class BoundedArithmetic {
             r = a.mod(b.multiply(BigInteger.TEN.pow(Math.toIntExact(-shift))));
         } else {
             // (a * 10^shift) mod b, however large the shift.
-            r = a.mod(b).multiply(BigInteger.TEN.modPow(BigInteger.valueOf(shift), b)).mod(b);
+            r = a.mod(b)
+                    .multiply(BigInteger.TEN.modPow(BigInteger.valueOf(shift), b))
+                    .mod(b);
         }
         return new BigDecimal(dividend.signum() < 0 ? r.negate() : r, Math.max(dividend.scale(), divisor.scale()));
     }
@@ -174,9 +182,11 @@ final class BoundedArithmetic {
 
     private void requireMagnitude(double log10Result, int position) {
         if (!(Math.abs(log10Result) <= limits.maxExponent() + 1)) {
-            throw new CalculationException(Kind.TOO_LARGE, log10Result > 0
-                    ? "Result would exceed 10^%d in magnitude".formatted(limits.maxExponent() + 1)
-                    : "Result would be non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()),
+            throw new CalculationException(
+                    Kind.TOO_LARGE,
+                    log10Result > 0
+                            ? "Result would exceed 10^%d in magnitude".formatted(limits.maxExponent() + 1)
+                            : "Result would be non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()),
                     position);
         }
     }
@@ -207,12 +217,14 @@ final class BoundedArithmetic {
     private void requireInRange(BigDecimal value, int position) {
         long exponent = (long) value.precision() - value.scale() - 1;
         if (exponent > limits.maxExponent()) {
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Value exceeds 10^%d in magnitude".formatted(limits.maxExponent() + 1), position);
+            throw new CalculationException(
+                    Kind.TOO_LARGE, "Value exceeds 10^%d in magnitude".formatted(limits.maxExponent() + 1), position);
         }
         if (exponent < -limits.maxExponent()) {
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Value is non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()), position);
+            throw new CalculationException(
+                    Kind.TOO_LARGE,
+                    "Value is non-zero but below 10^-%d in magnitude".formatted(limits.maxExponent()),
+                    position);
         }
     }
 

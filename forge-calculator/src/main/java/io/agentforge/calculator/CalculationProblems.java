@@ -2,9 +2,8 @@ package io.agentforge.calculator;
 
 import io.agentforge.calculator.CalculationException.Kind;
 import io.agentforge.starter.ToolProblemException;
-import org.springframework.http.HttpStatus;
-
 import java.util.Locale;
+import org.springframework.http.HttpStatus;
 
 /**
  * Maps refusals of the calculator to problem details with stable types
@@ -13,8 +12,7 @@ import java.util.Locale;
  */
 final class CalculationProblems {
 
-    private CalculationProblems() {
-    }
+    private CalculationProblems() {}
 
     static ToolProblemException of(CalculationException e) {
         Kind kind = e.kind();

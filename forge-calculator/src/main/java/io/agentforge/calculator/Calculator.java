@@ -83,8 +83,10 @@ public final class Calculator {
             throw new CalculationException(Kind.SYNTAX, "Expression is missing");
         }
         if (expression.length() > limits.maxLength()) {
-            throw new CalculationException(Kind.TOO_LONG, "Expression has %d characters but at most %d are allowed"
-                    .formatted(expression.length(), limits.maxLength()));
+            throw new CalculationException(
+                    Kind.TOO_LONG,
+                    "Expression has %d characters but at most %d are allowed"
+                            .formatted(expression.length(), limits.maxLength()));
         }
         Deque<BigDecimal> stack = new ArrayDeque<>();
         long workDigits = 0;
@@ -164,10 +166,10 @@ public final class Calculator {
             case ADD -> arithmetic.checked(arithmetic.sum(left, right), position);
             case SUBTRACT -> arithmetic.checked(arithmetic.sum(left, right.negate()), position);
             case MULTIPLY -> arithmetic.checked(left.multiply(right), position);
-            case DIVIDE -> arithmetic.checked(left.divide(nonZero(right, "Division", position), MathContext.DECIMAL128),
-                    position);
-            case MODULO -> arithmetic.checked(BoundedArithmetic.remainder(left, nonZero(right, "Modulo", position)),
-                    position);
+            case DIVIDE ->
+                arithmetic.checked(left.divide(nonZero(right, "Division", position), MathContext.DECIMAL128), position);
+            case MODULO ->
+                arithmetic.checked(BoundedArithmetic.remainder(left, nonZero(right, "Modulo", position)), position);
             case POWER -> arithmetic.power(left, right, position);
         };
     }
@@ -237,16 +239,21 @@ public final class Calculator {
 
     private BigDecimal trigArgument(MathFunction function, BigDecimal x, int position) {
         if (x.abs().compareTo(limits.maxTrigArgument()) > 0) {
-            throw new CalculationException(Kind.TOO_LARGE, "%s argument exceeds %s in magnitude"
-                    .formatted(function.functionName(), limits.maxTrigArgument().toPlainString()), position);
+            throw new CalculationException(
+                    Kind.TOO_LARGE,
+                    "%s argument exceeds %s in magnitude"
+                            .formatted(
+                                    function.functionName(),
+                                    limits.maxTrigArgument().toPlainString()),
+                    position);
         }
         return x;
     }
 
     private static BigDecimal positive(MathFunction function, BigDecimal x, int position) {
         if (x.signum() <= 0) {
-            throw new CalculationException(Kind.DOMAIN, function.functionName() + " of a number that is not positive",
-                    position);
+            throw new CalculationException(
+                    Kind.DOMAIN, function.functionName() + " of a number that is not positive", position);
         }
         return x;
     }

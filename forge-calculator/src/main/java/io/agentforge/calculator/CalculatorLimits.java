@@ -25,8 +25,14 @@ import java.util.Objects;
  * @param maxWorkDigits    most significant digits all values of one expression may carry together: every number,
  *                         constant, intermediate and result counts its digits ({@code maxDigits} to 1,000,000)
  */
-public record CalculatorLimits(int maxLength, int maxDepth, int maxDigits, int maxExponent, int maxPowerExponent,
-        BigDecimal maxTrigArgument, int maxWorkDigits) {
+public record CalculatorLimits(
+        int maxLength,
+        int maxDepth,
+        int maxDigits,
+        int maxExponent,
+        int maxPowerExponent,
+        BigDecimal maxTrigArgument,
+        int maxWorkDigits) {
 
     // The defaults as constants, so that the tool descriptions can state them.
     static final int DEFAULT_MAX_LENGTH = 1_000;
@@ -40,9 +46,14 @@ public record CalculatorLimits(int maxLength, int maxDepth, int maxDigits, int m
     // Declared before DEFAULTS, whose construction reads it.
     private static final BigDecimal TRIG_CEILING = new BigDecimal("1e15");
 
-    public static final CalculatorLimits DEFAULTS = new CalculatorLimits(DEFAULT_MAX_LENGTH, DEFAULT_MAX_DEPTH,
-            DEFAULT_MAX_DIGITS, DEFAULT_MAX_EXPONENT, DEFAULT_MAX_POWER_EXPONENT,
-            new BigDecimal(DEFAULT_MAX_TRIG_ARGUMENT), DEFAULT_MAX_WORK_DIGITS);
+    public static final CalculatorLimits DEFAULTS = new CalculatorLimits(
+            DEFAULT_MAX_LENGTH,
+            DEFAULT_MAX_DEPTH,
+            DEFAULT_MAX_DIGITS,
+            DEFAULT_MAX_EXPONENT,
+            DEFAULT_MAX_POWER_EXPONENT,
+            new BigDecimal(DEFAULT_MAX_TRIG_ARGUMENT),
+            DEFAULT_MAX_WORK_DIGITS);
 
     public CalculatorLimits {
         requireBetween("maxLength", maxLength, 1, Integer.MAX_VALUE);

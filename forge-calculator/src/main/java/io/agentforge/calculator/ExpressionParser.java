@@ -19,21 +19,22 @@ final class ExpressionParser {
     /** One step of the postfix program; positions are where the step's errors are reported. */
     sealed interface Instruction {
 
-        record Push(BigDecimal value, int position) implements Instruction {
-        }
+        record Push(BigDecimal value, int position) implements Instruction {}
 
-        record Negate(int position) implements Instruction {
-        }
+        record Negate(int position) implements Instruction {}
 
-        record Operate(Operator operator, int position) implements Instruction {
-        }
+        record Operate(Operator operator, int position) implements Instruction {}
 
-        record Call(MathFunction function, int arity, int position) implements Instruction {
-        }
+        record Call(MathFunction function, int arity, int position) implements Instruction {}
     }
 
     enum Operator {
-        ADD('+', 10), SUBTRACT('-', 10), MULTIPLY('*', 20), DIVIDE('/', 20), MODULO('%', 20), POWER('^', 40);
+        ADD('+', 10),
+        SUBTRACT('-', 10),
+        MULTIPLY('*', 20),
+        DIVIDE('/', 20),
+        MODULO('%', 20),
+        POWER('^', 40);
 
         private final char symbol;
         private final int binding;
@@ -57,7 +58,12 @@ final class ExpressionParser {
 
     private static final Map<String, BigDecimal> CONSTANTS = Map.of("pi", Calculator.PI, "e", Calculator.E);
 
-    private enum Type { NUMBER, NAME, SYMBOL, END }
+    private enum Type {
+        NUMBER,
+        NAME,
+        SYMBOL,
+        END
+    }
 
     private record Token(Type type, String text, int position) {
 
@@ -150,14 +156,18 @@ final class ExpressionParser {
             program.add(new Instruction.Push(constant, name.position()));
             return;
         }
-        MathFunction function = MathFunction.named(name.text()).orElseThrow(() -> new CalculationException(
-                Kind.UNKNOWN_NAME, token.is('(')
-                        ? "Unknown function %s (known: %s)".formatted(quote(name.text()), MathFunction.NAMES)
-                        : "Unknown constant %s (known: e, pi)".formatted(quote(name.text())),
-                name.position()));
+        MathFunction function = MathFunction.named(name.text())
+                .orElseThrow(() -> new CalculationException(
+                        Kind.UNKNOWN_NAME,
+                        token.is('(')
+                                ? "Unknown function %s (known: %s)".formatted(quote(name.text()), MathFunction.NAMES)
+                                : "Unknown constant %s (known: e, pi)".formatted(quote(name.text())),
+                        name.position()));
         if (!token.is('(')) {
-            throw new CalculationException(Kind.SYNTAX, "Expected '(' after %s but found %s".formatted(
-                    function.functionName(), describe(token)), token.position());
+            throw new CalculationException(
+                    Kind.SYNTAX,
+                    "Expected '(' after %s but found %s".formatted(function.functionName(), describe(token)),
+                    token.position());
         }
         descend(token.position());
         advance();
@@ -174,8 +184,10 @@ final class ExpressionParser {
         expect(')');
         depth--;
         if (!function.accepts(arity)) {
-            throw new CalculationException(Kind.SYNTAX, "%s takes %s but got %d".formatted(
-                    function.functionName(), function.arityDescription(), arity), name.position());
+            throw new CalculationException(
+                    Kind.SYNTAX,
+                    "%s takes %s but got %d".formatted(function.functionName(), function.arityDescription(), arity),
+                    name.position());
         }
         program.add(new Instruction.Call(function, arity, name.position()));
     }
@@ -185,22 +197,22 @@ final class ExpressionParser {
             return new BigDecimal(literal.text());
         } catch (NumberFormatException e) {
             // The lexer only lets well-formed numbers through, so the exponent must be beyond int range.
-            throw new CalculationException(Kind.TOO_LARGE,
-                    "Number %s is out of range".formatted(quote(literal.text())), literal.position());
+            throw new CalculationException(
+                    Kind.TOO_LARGE, "Number %s is out of range".formatted(quote(literal.text())), literal.position());
         }
     }
 
     private void descend(int position) {
         if (++depth > maxDepth) {
-            throw new CalculationException(Kind.TOO_DEEP,
-                    "Expression nests deeper than %d levels".formatted(maxDepth), position);
+            throw new CalculationException(
+                    Kind.TOO_DEEP, "Expression nests deeper than %d levels".formatted(maxDepth), position);
         }
     }
 
     private void expect(char symbol) {
         if (!token.is(symbol)) {
-            throw new CalculationException(Kind.SYNTAX,
-                    "Expected '%c' but found %s".formatted(symbol, describe(token)), token.position());
+            throw new CalculationException(
+                    Kind.SYNTAX, "Expected '%c' but found %s".formatted(symbol, describe(token)), token.position());
         }
         advance();
     }
@@ -232,8 +244,8 @@ final class ExpressionParser {
             next++;
             token = new Token(Type.SYMBOL, String.valueOf(c), start);
         } else {
-            throw new CalculationException(Kind.SYNTAX, "Unexpected character " + describe(input.codePointAt(start)),
-                    start);
+            throw new CalculationException(
+                    Kind.SYNTAX, "Unexpected character " + describe(input.codePointAt(start)), start);
         }
     }
 
@@ -276,7 +288,8 @@ final class ExpressionParser {
     }
 
     private static String describe(int codePoint) {
-        boolean printable = Character.isDefined(codePoint) && !Character.isISOControl(codePoint)
+        boolean printable = Character.isDefined(codePoint)
+                && !Character.isISOControl(codePoint)
                 && Character.getType(codePoint) != Character.SURROGATE;
         return printable ? "'" + Character.toString(codePoint) + "'" : "U+%04X".formatted(codePoint);
     }

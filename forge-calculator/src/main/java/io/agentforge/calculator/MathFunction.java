@@ -9,15 +9,24 @@ import java.util.stream.Collectors;
 
 /** Functions an expression may call, by their lower-case name. */
 enum MathFunction {
+    SQRT(1, 1),
+    ABS(1, 1),
+    ROUND(1, 2),
+    FLOOR(1, 1),
+    CEIL(1, 1),
+    LN(1, 1),
+    LOG10(1, 1),
+    SIN(1, 1),
+    COS(1, 1),
+    TAN(1, 1),
+    MIN(1, Integer.MAX_VALUE),
+    MAX(1, Integer.MAX_VALUE);
 
-    SQRT(1, 1), ABS(1, 1), ROUND(1, 2), FLOOR(1, 1), CEIL(1, 1), LN(1, 1), LOG10(1, 1),
-    SIN(1, 1), COS(1, 1), TAN(1, 1), MIN(1, Integer.MAX_VALUE), MAX(1, Integer.MAX_VALUE);
+    private static final Map<String, MathFunction> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(MathFunction::functionName, Function.identity()));
 
-    private static final Map<String, MathFunction> BY_NAME =
-            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(MathFunction::functionName, Function.identity()));
-
-    static final String NAMES = Arrays.stream(values()).map(MathFunction::functionName).sorted()
-            .collect(Collectors.joining(", "));
+    static final String NAMES =
+            Arrays.stream(values()).map(MathFunction::functionName).sorted().collect(Collectors.joining(", "));
 
     private final int minArity;
     private final int maxArity;
@@ -43,7 +52,8 @@ enum MathFunction {
         if (minArity == maxArity) {
             return minArity == 1 ? "1 argument" : minArity + " arguments";
         }
-        return maxArity == Integer.MAX_VALUE ? "at least " + minArity + " argument" + (minArity == 1 ? "" : "s")
+        return maxArity == Integer.MAX_VALUE
+                ? "at least " + minArity + " argument" + (minArity == 1 ? "" : "s")
                 : minArity + " to " + maxArity + " arguments";
     }
 }

@@ -1,5 +1,13 @@
 package io.agentforge.calculator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,22 +17,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The calculator's HTTP contract: each function, its refusals as problem details, and the public endpoints. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"agentforge.enabled=false", "agentforge.security.enabled=false"})
 class CalculatorHttpTests {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @LocalServerPort
     int port;
@@ -48,8 +49,8 @@ class CalculatorHttpTests {
 
     private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
         // A hang would fail here rather than stall the build.
-        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         JsonNode body = contentType.contains("json") ? MAPPER.readTree(response.body()) : MAPPER.nullNode();
         return new Answer(response.statusCode(), contentType, body);
@@ -72,8 +73,7 @@ class CalculatorHttpTests {
 
         @Test
         void numbersMayTravelAsStringsWithEveryDigit() throws Exception {
-            Answer answer = call("calculator_add",
-                    "{\"a\": \"0.1000000000000000000000000000001\", \"b\": \"0.2\"}");
+            Answer answer = call("calculator_add", "{\"a\": \"0.1000000000000000000000000000001\", \"b\": \"0.2\"}");
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.text("result")).isEqualTo("0.3000000000000000000000000000001");
         }
@@ -98,7 +98,8 @@ class CalculatorHttpTests {
 
         @Test
         void theExpressionShowsNegativeOperandsInParentheses() throws Exception {
-            assertThat(call("calculator_power", "{\"base\": -2, \"exponent\": 2}").text("expression"))
+            assertThat(call("calculator_power", "{\"base\": -2, \"exponent\": 2}")
+                            .text("expression"))
                     .isEqualTo("(-2) ^ 2");
         }
 
@@ -106,9 +107,16 @@ class CalculatorHttpTests {
         void allEightFunctionsAreListed() throws Exception {
             Answer answer = get("/forge/functions");
             assertThat(answer.status()).isEqualTo(200);
-            assertThat(answer.body().findValuesAsString("name")).containsExactly("calculator_add",
-                    "calculator_divide", "calculator_evaluate", "calculator_modulo", "calculator_multiply",
-                    "calculator_power", "calculator_sqrt", "calculator_subtract");
+            assertThat(answer.body().findValuesAsString("name"))
+                    .containsExactly(
+                            "calculator_add",
+                            "calculator_divide",
+                            "calculator_evaluate",
+                            "calculator_modulo",
+                            "calculator_multiply",
+                            "calculator_power",
+                            "calculator_sqrt",
+                            "calculator_subtract");
         }
     }
 
@@ -151,7 +159,8 @@ class CalculatorHttpTests {
         @Test
         void deepNestingAndLongExpressionsAreBadRequests() throws Exception {
             String deep = "(".repeat(100) + "1" + ")".repeat(100);
-            assertThat(call("calculator_evaluate", "{\"expression\": \"" + deep + "\"}").text("type"))
+            assertThat(call("calculator_evaluate", "{\"expression\": \"" + deep + "\"}")
+                            .text("type"))
                     .isEqualTo("urn:agentforge:problem:calculation-too-deep");
             String longOne = "1+".repeat(600) + "1";
             Answer answer = call("calculator_evaluate", "{\"expression\": \"" + longOne + "\"}");
@@ -174,7 +183,8 @@ class CalculatorHttpTests {
             Answer answer = call("calculator_evaluate", "{\"expression\": \"" + expression + "\"}");
             assertThat(answer.status()).isEqualTo(400);
             assertThat(answer.text("type")).isEqualTo("urn:agentforge:problem:calculation-too-complex");
-            assertThat(answer.text("detail")).startsWith("Expression needs more than 100000 digits of intermediate values");
+            assertThat(answer.text("detail"))
+                    .startsWith("Expression needs more than 100000 digits of intermediate values");
             assertThat(answer.body().path("position").asInt(-1)).isPositive();
         }
 
@@ -249,8 +259,11 @@ class CalculatorHttpTests {
 
         @Test
         void metricsAreExposedForPrometheus() throws Exception {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("jvm_memory_used_bytes");
         }
@@ -259,11 +272,21 @@ class CalculatorHttpTests {
         void theApiDocumentHasAnOperationPerFunction() throws Exception {
             Answer answer = get("/v3/api-docs");
             assertThat(answer.status()).isEqualTo(200);
-            JsonNode evaluate = answer.body().path("paths").path("/forge/functions/calculator_evaluate").path("post");
+            JsonNode evaluate = answer.body()
+                    .path("paths")
+                    .path("/forge/functions/calculator_evaluate")
+                    .path("post");
             assertThat(evaluate.path("operationId").asString()).isEqualTo("calculator_evaluate");
-            assertThat(evaluate.path("requestBody").path("content").path("application/json").path("schema")
-                    .path("required").get(0).asString()).isEqualTo("expression");
-            assertThat(answer.body().path("paths").propertyNames()).filteredOn(p -> p.startsWith("/forge/functions/"))
+            assertThat(evaluate.path("requestBody")
+                            .path("content")
+                            .path("application/json")
+                            .path("schema")
+                            .path("required")
+                            .get(0)
+                            .asString())
+                    .isEqualTo("expression");
+            assertThat(answer.body().path("paths").propertyNames())
+                    .filteredOn(p -> p.startsWith("/forge/functions/"))
                     .hasSize(8);
         }
     }

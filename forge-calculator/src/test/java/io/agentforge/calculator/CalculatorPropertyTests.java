@@ -24,11 +24,65 @@ class CalculatorPropertyTests {
 
         // Pieces of the grammar, pieces that almost fit it, and values at the edges of the limits.
         private static final String[] PIECES = {
-                "0", "1", "2", "7", "9", "42", ".", "5.", ".5", "e", "E", "1e3", "2.5E-4", "1e9999", "1e-9999",
-                "1e10001", "9e99999999999", "0e-2147483647", "+", "-", "*", "/", "%", "^", "^", "(", "(", ")", ")",
-                ",", " ", " ", "\t", "pi", "e", "sqrt(", "abs(", "round(", "floor(", "ceil(", "ln(", "log10(",
-                "sin(", "cos(", "tan(", "min(", "max(", "9^9^9", "10^", "0.1", "-1", "x", "Pi", "$", "\u0000",
-                "\uD83D", "é", "1/3", "_"
+            "0",
+            "1",
+            "2",
+            "7",
+            "9",
+            "42",
+            ".",
+            "5.",
+            ".5",
+            "e",
+            "E",
+            "1e3",
+            "2.5E-4",
+            "1e9999",
+            "1e-9999",
+            "1e10001",
+            "9e99999999999",
+            "0e-2147483647",
+            "+",
+            "-",
+            "*",
+            "/",
+            "%",
+            "^",
+            "^",
+            "(",
+            "(",
+            ")",
+            ")",
+            ",",
+            " ",
+            " ",
+            "\t",
+            "pi",
+            "e",
+            "sqrt(",
+            "abs(",
+            "round(",
+            "floor(",
+            "ceil(",
+            "ln(",
+            "log10(",
+            "sin(",
+            "cos(",
+            "tan(",
+            "min(",
+            "max(",
+            "9^9^9",
+            "10^",
+            "0.1",
+            "-1",
+            "x",
+            "Pi",
+            "$",
+            "\u0000",
+            "\uD83D",
+            "é",
+            "1/3",
+            "_"
         };
         private static final String ALPHABET = "0123456789.eE+-*/%^(), pisqrtabsminaxlogcfu_\u0000";
 
@@ -50,7 +104,8 @@ class CalculatorPropertyTests {
             }
 
             assertThat(escapes).as("seed %d", seed).isEmpty();
-            assertThat(evaluated).as("seed %d: the generator should also produce valid expressions", seed)
+            assertThat(evaluated)
+                    .as("seed %d: the generator should also produce valid expressions", seed)
                     .isPositive();
         }
 
@@ -93,12 +148,15 @@ class CalculatorPropertyTests {
                 Throwable thrown = catchThrowable(() -> calculator.evaluate(expression));
                 BigDecimal expected = reference(a, operator, b);
                 if (expected == null) {
-                    assertThat(thrown).as("seed %d: %s", seed, expression)
-                            .isInstanceOfSatisfying(CalculationException.class,
+                    assertThat(thrown)
+                            .as("seed %d: %s", seed, expression)
+                            .isInstanceOfSatisfying(
+                                    CalculationException.class,
                                     e -> assertThat(e.kind()).isEqualTo(Kind.DIVISION_BY_ZERO));
                 } else {
                     assertThat(thrown).as("seed %d: %s", seed, expression).isNull();
-                    assertThat(calculator.evaluate(expression)).as("seed %d: %s", seed, expression)
+                    assertThat(calculator.evaluate(expression))
+                            .as("seed %d: %s", seed, expression)
                             .isEqualByComparingTo(expected);
                 }
             }
@@ -120,19 +178,24 @@ class CalculatorPropertyTests {
                 };
                 // What the calculator promises: exact up to maxDigits digits, else rounded to 34.
                 BigDecimal expected = exact.precision() > calculator.limits().maxDigits()
-                        ? exact.round(MathContext.DECIMAL128) : exact;
+                        ? exact.round(MathContext.DECIMAL128)
+                        : exact;
                 String expression = "(%s) %c (%s)".formatted(a, operator, b);
 
                 Throwable thrown = catchThrowable(() -> calculator.evaluate(expression));
                 if (thrown != null) {
                     // Only a result beyond the magnitude limits may be refused.
-                    assertThat(thrown).as("seed %d: %s", seed, expression)
-                            .isInstanceOfSatisfying(CalculationException.class,
+                    assertThat(thrown)
+                            .as("seed %d: %s", seed, expression)
+                            .isInstanceOfSatisfying(
+                                    CalculationException.class,
                                     e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
                     assertThat(expected.signum() != 0 && Math.abs(expected.precision() - expected.scale() - 1) > 10_000)
-                            .as("seed %d: %s", seed, expression).isTrue();
+                            .as("seed %d: %s", seed, expression)
+                            .isTrue();
                 } else {
-                    assertThat(calculator.evaluate(expression)).as("seed %d: %s", seed, expression)
+                    assertThat(calculator.evaluate(expression))
+                            .as("seed %d: %s", seed, expression)
                             .isEqualByComparingTo(expected);
                 }
             }
@@ -142,14 +205,15 @@ class CalculatorPropertyTests {
         private static BigDecimal spreadDecimal(Random random) {
             BigInteger unscaled = new BigInteger(random.nextInt(1, 133), random).add(BigInteger.ONE);
             int exponent = random.nextBoolean() ? random.nextInt(-9_000, 9_001) : random.nextInt(-50, 51);
-            BigDecimal value = new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate())
-                    .scaleByPowerOfTen(exponent);
+            BigDecimal value =
+                    new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate()).scaleByPowerOfTen(exponent);
             return value.stripTrailingZeros();
         }
 
         /** Small integers most of the time, since those are what people type, and decimals up to 3 places. */
         private static BigDecimal randomDecimal(Random random) {
-            return random.nextBoolean() ? BigDecimal.valueOf(random.nextInt(-1_000, 1_001))
+            return random.nextBoolean()
+                    ? BigDecimal.valueOf(random.nextInt(-1_000, 1_001))
                     : BigDecimal.valueOf(random.nextInt(-100_000, 100_001), random.nextInt(0, 4));
         }
 
@@ -167,7 +231,8 @@ class CalculatorPropertyTests {
                 case '/' -> a.divide(b, MathContext.DECIMAL128);
                 case '%' -> a.remainder(b);
                 // Non-negative powers of these small operands fit the digit limit, so they are exact.
-                default -> b.signum() >= 0 ? a.pow(b.intValueExact()) : a.pow(b.intValueExact(), MathContext.DECIMAL128);
+                default ->
+                    b.signum() >= 0 ? a.pow(b.intValueExact()) : a.pow(b.intValueExact(), MathContext.DECIMAL128);
             };
         }
     }

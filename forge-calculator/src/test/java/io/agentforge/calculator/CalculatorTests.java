@@ -37,8 +37,17 @@ class CalculatorTests {
 
         @ParameterizedTest
         @CsvSource({
-                "42, 42", "2.50, 2.5", ".5, 0.5", "5., 5", "1e3, 1000", "2.5E-4, 0.00025", "1E+2, 100",
-                "'  7\t', 7", "007, 7", "0.000, 0", "1e10000, 1e10000"
+            "42, 42",
+            "2.50, 2.5",
+            ".5, 0.5",
+            "5., 5",
+            "1e3, 1000",
+            "2.5E-4, 0.00025",
+            "1E+2, 100",
+            "'  7\t', 7",
+            "007, 7",
+            "0.000, 0",
+            "1e10000, 1e10000"
         })
         void literalsAreReadAsExactDecimals(String expression, String expected) {
             assertThat(calculator.evaluate(expression)).isEqualByComparingTo(expected);
@@ -65,25 +74,25 @@ class CalculatorTests {
 
         @ParameterizedTest
         @CsvSource({
-                "0.1 + 0.2, 0.3",
-                "1 - 0.9, 0.1",
-                "1.1 * 1.1, 1.21",
-                "10 / 4, 2.5",
-                "1 / 3, 0.3333333333333333333333333333333333",
-                "2 / 3, 0.6666666666666666666666666666666667",
-                "7 % 3, 1",
-                "-7 % 3, -1",
-                "7.5 % 2, 1.5",
-                "2 ^ 10, 1024",
-                "2 ^ -2, 0.25",
-                "1.5 ^ 2, 2.25",
-                "0 ^ 0, 1",
-                "(-2) ^ 3, -8",
-                "1 ^ 1e9, 1",
-                "8 ^ (1/3), 2",
-                "2 ^ 0.5, 1.4142135623731",
-                "4 ^ 2.5, 32",
-                "123456789012345678901234567890 * 10, 1234567890123456789012345678900"
+            "0.1 + 0.2, 0.3",
+            "1 - 0.9, 0.1",
+            "1.1 * 1.1, 1.21",
+            "10 / 4, 2.5",
+            "1 / 3, 0.3333333333333333333333333333333333",
+            "2 / 3, 0.6666666666666666666666666666666667",
+            "7 % 3, 1",
+            "-7 % 3, -1",
+            "7.5 % 2, 1.5",
+            "2 ^ 10, 1024",
+            "2 ^ -2, 0.25",
+            "1.5 ^ 2, 2.25",
+            "0 ^ 0, 1",
+            "(-2) ^ 3, -8",
+            "1 ^ 1e9, 1",
+            "8 ^ (1/3), 2",
+            "2 ^ 0.5, 1.4142135623731",
+            "4 ^ 2.5, 32",
+            "123456789012345678901234567890 * 10, 1234567890123456789012345678900"
         })
         void operatorsMatchTheirDecimalResults(String expression, String expected) {
             assertThat(evaluate(expression)).isEqualTo(expected);
@@ -98,8 +107,11 @@ class CalculatorTests {
         @Test
         void longerResultsAreRoundedToThirtyFourDigits() {
             assertThat(calculator.evaluate("1.01^1000"))
-                    .isEqualTo(new BigDecimal("1.01").pow(1000, MathContext.DECIMAL128).stripTrailingZeros());
-            assertThat(calculator.evaluate("2^10000")).isEqualByComparingTo(BigDecimal.TWO.pow(10_000, MathContext.DECIMAL128));
+                    .isEqualTo(new BigDecimal("1.01")
+                            .pow(1000, MathContext.DECIMAL128)
+                            .stripTrailingZeros());
+            assertThat(calculator.evaluate("2^10000"))
+                    .isEqualByComparingTo(BigDecimal.TWO.pow(10_000, MathContext.DECIMAL128));
         }
 
         @Test
@@ -114,25 +126,25 @@ class CalculatorTests {
 
         @ParameterizedTest
         @CsvSource({
-                "1 + 2 * 3, 7",
-                "(1 + 2) * 3, 9",
-                "10 - 4 - 3, 3",
-                "100 / 10 / 5, 2",
-                "2 * 3 % 4, 2",
-                "2 ^ 3 ^ 2, 512",
-                "(2 ^ 3) ^ 2, 64",
-                "-2 ^ 2, -4",
-                "(-2) ^ 2, 4",
-                "2 ^ -1, 0.5",
-                "2 ^ -2 ^ 2, 0.0625",
-                "-3 * 2, -6",
-                "2 * -3, -6",
-                "1 - -1, 2",
-                "--3, 3",
-                "+-+3, -3",
-                "-(1 + 2) * 2, -6",
-                "2 * 3 ^ 2, 18",
-                "-2 ^ 2 + 5, 1"
+            "1 + 2 * 3, 7",
+            "(1 + 2) * 3, 9",
+            "10 - 4 - 3, 3",
+            "100 / 10 / 5, 2",
+            "2 * 3 % 4, 2",
+            "2 ^ 3 ^ 2, 512",
+            "(2 ^ 3) ^ 2, 64",
+            "-2 ^ 2, -4",
+            "(-2) ^ 2, 4",
+            "2 ^ -1, 0.5",
+            "2 ^ -2 ^ 2, 0.0625",
+            "-3 * 2, -6",
+            "2 * -3, -6",
+            "1 - -1, 2",
+            "--3, 3",
+            "+-+3, -3",
+            "-(1 + 2) * 2, -6",
+            "2 * 3 ^ 2, 18",
+            "-2 ^ 2 + 5, 1"
         })
         void operatorsBindAndAssociateConventionally(String expression, String expected) {
             assertThat(evaluate(expression)).isEqualTo(expected);
@@ -144,38 +156,38 @@ class CalculatorTests {
 
         @ParameterizedTest
         @CsvSource({
-                "sqrt(16), 4",
-                "sqrt(0.25), 0.5",
-                "sqrt(2), 1.414213562373095048801688724209698",
-                "abs(-3.5), 3.5",
-                "round(2.5), 3",
-                "round(-2.5), -3",
-                "round(2.4), 2",
-                "'round(3.14159, 2)', 3.14",
-                "'round(1250, -2)', 1300",
-                "'round(7, 3)', 7",
-                "floor(-1.5), -2",
-                "ceil(-1.5), -1",
-                "floor(2), 2",
-                "ceil(1.000001), 2",
-                "ln(1), 0",
-                "ln(e), 1",
-                "ln(2), 0.693147180559945",
-                "ln(1.0000001), 0.0000000999999950000003",
-                "log10(1000), 3",
-                "log10(0.001), -3",
-                "log10(1e5000), 5000",
-                "sin(0), 0",
-                "sin(pi), 0",
-                "sin(pi / 6), 0.5",
-                "cos(pi), -1",
-                "cos(pi / 2), 0",
-                "tan(pi / 4), 1",
-                "'min(3, 1, 2)', 1",
-                "'max(3, 1, 2)', 3",
-                "min(5), 5",
-                "'max(-1, -1.5)', -1",
-                "'sqrt(abs(-16)) + max(1, min(4, 9))', 8"
+            "sqrt(16), 4",
+            "sqrt(0.25), 0.5",
+            "sqrt(2), 1.414213562373095048801688724209698",
+            "abs(-3.5), 3.5",
+            "round(2.5), 3",
+            "round(-2.5), -3",
+            "round(2.4), 2",
+            "'round(3.14159, 2)', 3.14",
+            "'round(1250, -2)', 1300",
+            "'round(7, 3)', 7",
+            "floor(-1.5), -2",
+            "ceil(-1.5), -1",
+            "floor(2), 2",
+            "ceil(1.000001), 2",
+            "ln(1), 0",
+            "ln(e), 1",
+            "ln(2), 0.693147180559945",
+            "ln(1.0000001), 0.0000000999999950000003",
+            "log10(1000), 3",
+            "log10(0.001), -3",
+            "log10(1e5000), 5000",
+            "sin(0), 0",
+            "sin(pi), 0",
+            "sin(pi / 6), 0.5",
+            "cos(pi), -1",
+            "cos(pi / 2), 0",
+            "tan(pi / 4), 1",
+            "'min(3, 1, 2)', 1",
+            "'max(3, 1, 2)', 3",
+            "min(5), 5",
+            "'max(-1, -1.5)', -1",
+            "'sqrt(abs(-16)) + max(1, min(4, 9))', 8"
         })
         void functionsMatchTheirReferenceValues(String expression, String expected) {
             assertThat(evaluate(expression)).isEqualTo(expected);
@@ -256,14 +268,15 @@ class CalculatorTests {
 
         @Test
         void nestingUpToTheLimitIsAccepted() {
-            assertThat(calculator.evaluate("(".repeat(64) + "1" + ")".repeat(64))).isEqualByComparingTo("1");
+            assertThat(calculator.evaluate("(".repeat(64) + "1" + ")".repeat(64)))
+                    .isEqualByComparingTo("1");
             assertThat(calculator.evaluate("-".repeat(64) + "1")).isEqualByComparingTo("1");
         }
 
         @ParameterizedTest
         @CsvSource({"(, 1, ), 64", "-, 1, '', 64", "sqrt(, 1, ), 324", "1^, 1, '', 129"})
-        void nestingBeyondTheLimitIsTooDeepAtTheFirstLevelTooMany(String open, String inner, String close,
-                int position) {
+        void nestingBeyondTheLimitIsTooDeepAtTheFirstLevelTooMany(
+                String open, String inner, String close, int position) {
             CalculationException refusal = refusal(open.repeat(65) + inner + close.repeat(65));
 
             assertThat(refusal.kind()).isEqualTo(Kind.TOO_DEEP);
@@ -307,9 +320,12 @@ class CalculatorTests {
                         assertThat(e).hasMessage("Division by zero");
                     });
             assertThat(catchThrowable(() -> calculator.sqrt(d("-1"))))
-                    .isInstanceOfSatisfying(CalculationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.DOMAIN));
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.DOMAIN));
             assertThat(catchThrowable(() -> calculator.power(d("9"), d("387420489"))))
-                    .isInstanceOfSatisfying(CalculationException.class,
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
                             e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
         }
 
@@ -317,7 +333,8 @@ class CalculatorTests {
         void operandsOutsideTheLimitsAreRefusedBeforeAnyArithmetic() {
             // Adding 1 to this exactly would build a number of two billion digits.
             assertThat(catchThrowable(() -> calculator.add(d("1e-2147483647"), d("1"))))
-                    .isInstanceOfSatisfying(CalculationException.class,
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
                             e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
             assertThat(calculator.add(d("0e-2147483647"), d("1"))).hasToString("1");
         }
@@ -337,18 +354,27 @@ class CalculatorTests {
 
             assertThat(strict.evaluate("((1))")).isEqualByComparingTo("1");
             assertThat(catchThrowable(() -> strict.evaluate("(((1)))")))
-                    .isInstanceOfSatisfying(CalculationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_DEEP));
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.TOO_DEEP));
             assertThat(catchThrowable(() -> strict.evaluate("1+2+3+4+5+6")))
-                    .isInstanceOfSatisfying(CalculationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LONG));
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LONG));
             assertThat(catchThrowable(() -> strict.evaluate("2^4")))
-                    .isInstanceOfSatisfying(CalculationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
             assertThat(catchThrowable(() -> strict.evaluate("sin(2)")))
-                    .isInstanceOfSatisfying(CalculationException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+                    .isInstanceOfSatisfying(
+                            CalculationException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
         }
 
         @Test
         void resultsLongerThanTheDigitLimitAreRounded() {
-            Calculator short34 = new Calculator(new CalculatorLimits(1_000, 64, 34, 10_000, 10_000, BigDecimal.TEN, 100_000));
+            Calculator short34 =
+                    new Calculator(new CalculatorLimits(1_000, 64, 34, 10_000, 10_000, BigDecimal.TEN, 100_000));
 
             assertThat(short34.evaluate("2^200")).isEqualByComparingTo(BigDecimal.TWO.pow(200, MathContext.DECIMAL128));
         }
@@ -374,6 +400,7 @@ class CalculatorTests {
 
         /** 10^20000 mod 7 = 2, since 10 ≡ 3 and 3^6 ≡ 1 (mod 7) and 20000 ≡ 2 (mod 6). */
         private static final String REMAINDER = "1e10000%7e-10000";
+
         private static final String POWER = "1e10000^-1";
 
         @Test
@@ -384,13 +411,17 @@ class CalculatorTests {
                 terms.add(POWER);
             }
             String expression = String.join("+", terms);
-            assertThat(expression.length()).isLessThanOrEqualTo(calculator.limits().maxLength());
+            assertThat(expression.length())
+                    .isLessThanOrEqualTo(calculator.limits().maxLength());
 
-            BigDecimal remainder = new BigDecimal(BigInteger.TEN.modPow(BigInteger.valueOf(20_000), BigInteger.valueOf(7)))
+            BigDecimal remainder = new BigDecimal(
+                            BigInteger.TEN.modPow(BigInteger.valueOf(20_000), BigInteger.valueOf(7)))
                     .scaleByPowerOfTen(-10_000);
             BigDecimal expected = remainder.add(new BigDecimal("1e-10000")).multiply(BigDecimal.valueOf(33));
             assertThat(remainder).isEqualByComparingTo("2e-10000");
-            assertThat(calculator.evaluate(expression)).isEqualByComparingTo(expected).isEqualByComparingTo("9.9e-9999");
+            assertThat(calculator.evaluate(expression))
+                    .isEqualByComparingTo(expected)
+                    .isEqualByComparingTo("9.9e-9999");
         }
 
         @Test
@@ -401,20 +432,26 @@ class CalculatorTests {
             BigInteger unscaled = BigInteger.valueOf(987654321).multiply(BigInteger.TEN.pow(9_992 + 10_337));
 
             assertThat(calculator.evaluate("-9.87654321e10000 % (7^400 * 1e-9999 * 1e-338)"))
-                    .isEqualByComparingTo(new BigDecimal(unscaled.mod(divisor.unscaledValue()).negate(), 10_337))
+                    .isEqualByComparingTo(
+                            new BigDecimal(unscaled.mod(divisor.unscaledValue()).negate(), 10_337))
                     .isEqualByComparingTo(dividend.remainder(divisor));
             assertThat(calculator.modulo(dividend, divisor)).isEqualByComparingTo(dividend.remainder(divisor));
         }
 
         @Test
         void operationsOnExponentsAMillionApartGiveExactAnswersWithoutBuildingAMillionDigits() {
-            // The ceiling configuration; done the obvious way, each of these builds a number of a million digits or more.
+            // The ceiling configuration; done the obvious way, each of these builds a number of a million digits or
+            // more.
             Calculator wide = new Calculator(
                     new CalculatorLimits(1_000, 64, 1_000, 1_000_000, 10_000, new BigDecimal("1e9"), 100_000));
 
             assertThat(wide.evaluate("9e1000000 % 7e-1000000"))
-                    .isEqualByComparingTo(new BigDecimal(BigInteger.TEN.modPow(BigInteger.valueOf(2_000_000),
-                            BigInteger.valueOf(7)).multiply(BigInteger.valueOf(9)).mod(BigInteger.valueOf(7)), 1_000_000));
+                    .isEqualByComparingTo(new BigDecimal(
+                            BigInteger.TEN
+                                    .modPow(BigInteger.valueOf(2_000_000), BigInteger.valueOf(7))
+                                    .multiply(BigInteger.valueOf(9))
+                                    .mod(BigInteger.valueOf(7)),
+                            1_000_000));
             assertThat(wide.evaluate("1e1000000 + 1e-1000000")).isEqualByComparingTo("1e1000000");
             // 9.99…9 (two million nines) rounds to 34 digits as 1e1000000.
             assertThat(wide.evaluate("1e1000000 - 1e-1000000")).isEqualByComparingTo("1e1000000");
@@ -432,21 +469,23 @@ class CalculatorTests {
             assertThat(wide.evaluate("tan(-1.5e-300)")).isEqualByComparingTo("-1.5e-300");
             assertThat(wide.evaluate("sqrt(2.5e-999999)")).isEqualByComparingTo("5e-500000");
             assertThat(wide.evaluate("1e499999 / 4e-499999")).isEqualByComparingTo("2.5e999997");
-            assertThat(wide.evaluate("(7e-1000000)^-1")).isEqualByComparingTo(
-                    BigDecimal.ONE.divide(new BigDecimal("7e-1000000"), MathContext.DECIMAL128));
+            assertThat(wide.evaluate("(7e-1000000)^-1"))
+                    .isEqualByComparingTo(BigDecimal.ONE.divide(new BigDecimal("7e-1000000"), MathContext.DECIMAL128));
         }
 
         @Test
         void anExpressionWhoseValuesCarryMoreDigitsThanTheWorkLimitIsRefused() {
             // Each 7^999 is exact, 845 digits; the sums keep about as many.
             String expression = String.join("+", Collections.nCopies(100, "7^999"));
-            assertThat(expression.length()).isLessThanOrEqualTo(calculator.limits().maxLength());
+            assertThat(expression.length())
+                    .isLessThanOrEqualTo(calculator.limits().maxLength());
 
             assertThat(catchThrowable(() -> calculator.evaluate(expression)))
                     .isInstanceOfSatisfying(CalculationException.class, e -> {
                         assertThat(e.kind()).isEqualTo(Kind.TOO_COMPLEX);
-                        assertThat(e.getMessage()).startsWith("Expression needs more than 100000 digits of"
-                                + " intermediate values at position ");
+                        assertThat(e.getMessage())
+                                .startsWith("Expression needs more than 100000 digits of"
+                                        + " intermediate values at position ");
                         assertThat(e.position()).isPresent();
                     });
             assertThat(calculator.evaluate(String.join("+", Collections.nCopies(50, "7^999"))))

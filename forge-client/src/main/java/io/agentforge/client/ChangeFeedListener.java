@@ -18,8 +18,7 @@ public interface ChangeFeedListener {
     void onReset(long lastEventId);
 
     /** A comment arrived (the registry sends a heartbeat every 15 s): the connection is alive. */
-    default void onHeartbeat() {
-    }
+    default void onHeartbeat() {}
 
     /**
      * The feed ended; called exactly once and last.
@@ -27,6 +26,5 @@ public interface ChangeFeedListener {
      * @param error null when the stream ended cleanly or {@link FeedSubscription#close()} was called, otherwise why
      *              it broke (a {@link RegistryException})
      */
-    default void onClosed(@Nullable Throwable error) {
-    }
+    default void onClosed(@Nullable Throwable error) {}
 }

@@ -1,14 +1,10 @@
 package io.agentforge.client;
 
+import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
-import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.ChangeEvent;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The function catalog, kept current by the registry's change feed.
@@ -37,6 +36,7 @@ public final class DiscoveryCache implements AutoCloseable {
 
     /** The registry sends a heartbeat every 15 s: three missed ones mean a dead connection. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(45);
+
     private static final Logger log = LoggerFactory.getLogger(DiscoveryCache.class);
     private static final Catalog EMPTY = new Catalog(-1, List.of(), List.of(), Map.of());
 
@@ -171,8 +171,8 @@ public final class DiscoveryCache implements AutoCloseable {
                 CatalogResult result = fetch(snapshot.etag);
                 long after = result.eventId() >= 0 ? result.eventId() : knownEventId;
                 int gen = ++generation;
-                subscription = client.subscribe(after < 0 ? OptionalLong.empty() : OptionalLong.of(after),
-                        new Listener(gen));
+                subscription =
+                        client.subscribe(after < 0 ? OptionalLong.empty() : OptionalLong.of(after), new Listener(gen));
                 if (!running) {
                     break;
                 }
@@ -189,8 +189,11 @@ public final class DiscoveryCache implements AutoCloseable {
             } catch (RuntimeException e) {
                 int failures = ++consecutiveFailures;
                 if (Integer.bitCount(failures) == 1) {
-                    log.warn("Catalog sync failed (attempt {}); serving the catalog as of {}: {}", failures,
-                            lastRefreshed, e.getMessage());
+                    log.warn(
+                            "Catalog sync failed (attempt {}); serving the catalog as of {}: {}",
+                            failures,
+                            lastRefreshed,
+                            e.getMessage());
                 } else {
                     log.debug("Catalog sync failed (attempt {}): {}", failures, e.getMessage());
                 }
@@ -233,18 +236,21 @@ public final class DiscoveryCache implements AutoCloseable {
                 case Stop stop -> {
                     return;
                 }
-                case Changed changed when changed.gen == gen -> {
+                case Changed changed
+                when changed.gen == gen -> {
                     // One re-fetch covers a burst of changes.
                     while (signals.peek() instanceof Changed more && more.gen == gen) {
                         signals.poll();
                     }
                     fetch(snapshot.etag);
                 }
-                case Reset reset when reset.gen == gen -> {
+                case Reset reset
+                when reset.gen == gen -> {
                     log.info("Change feed reset after event {}; reloading the catalog", reset.lastEventId);
                     fetch(null);
                 }
-                case Closed closed when closed.gen == gen -> {
+                case Closed closed
+                when closed.gen == gen -> {
                     if (closed.error != null) {
                         log.info("Change feed broke; resyncing: {}", closed.error.getMessage());
                     } else {
@@ -279,8 +285,11 @@ public final class DiscoveryCache implements AutoCloseable {
         if (result instanceof CatalogResult.Modified modified) {
             Snapshot previous = snapshot;
             snapshot = new Snapshot(modified.catalog(), modified.etag());
-            if (previous.catalog != EMPTY && !previous.catalog.functions().equals(modified.catalog().functions())) {
-                log.debug("Catalog now has {} functions", modified.catalog().functions().size());
+            if (previous.catalog != EMPTY
+                    && !previous.catalog.functions().equals(modified.catalog().functions())) {
+                log.debug(
+                        "Catalog now has {} functions",
+                        modified.catalog().functions().size());
             }
         }
         knownEventId = Math.max(knownEventId, result.eventId());
@@ -342,19 +351,13 @@ public final class DiscoveryCache implements AutoCloseable {
         }
     }
 
-    private sealed interface Signal {
-    }
+    private sealed interface Signal {}
 
-    private record Changed(int gen, long eventId) implements Signal {
-    }
+    private record Changed(int gen, long eventId) implements Signal {}
 
-    private record Reset(int gen, long lastEventId) implements Signal {
-    }
+    private record Reset(int gen, long lastEventId) implements Signal {}
 
-    private record Closed(int gen, @Nullable Throwable error) implements Signal {
-    }
+    private record Closed(int gen, @Nullable Throwable error) implements Signal {}
 
-
-    private record Stop() implements Signal {
-    }
+    private record Stop() implements Signal {}
 }

@@ -1,12 +1,11 @@
 package io.agentforge.client;
 
-import org.jspecify.annotations.Nullable;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the registry is and how to talk to it.
@@ -23,8 +22,8 @@ public record ForgeClientSettings(URI registryUrl, String apiKey, Duration conne
     static final Pattern API_KEY = Pattern.compile("af_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128}");
 
     /** Absent timeouts: {@link #DEFAULT_CONNECT_TIMEOUT}, {@link #DEFAULT_REQUEST_TIMEOUT}. */
-    public ForgeClientSettings(URI registryUrl, String apiKey, @Nullable Duration connectTimeout,
-                               @Nullable Duration requestTimeout) {
+    public ForgeClientSettings(
+            URI registryUrl, String apiKey, @Nullable Duration connectTimeout, @Nullable Duration requestTimeout) {
         registryUrl = normalized(registryUrl);
         if (apiKey == null || apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is required");

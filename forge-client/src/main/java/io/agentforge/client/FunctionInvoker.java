@@ -4,12 +4,6 @@ import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -30,6 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Calls catalog functions on their tools: {@code POST {endpoint}/forge/functions/{name}} with the arguments as the
@@ -49,6 +48,7 @@ public final class FunctionInvoker implements AutoCloseable {
 
     /** Path prefix of a tool's function endpoints. */
     public static final String FUNCTIONS_PATH = "/forge/functions/";
+
     private static final Logger log = LoggerFactory.getLogger(FunctionInvoker.class);
     private static final int PRUNE_ABOVE = 256;
 
@@ -67,8 +67,12 @@ public final class FunctionInvoker implements AutoCloseable {
      * @param policy which endpoints may be called
      * @param clock  drives the circuit breakers' open duration
      */
-    public FunctionInvoker(DiscoveryCache discovery, InvokerSettings settings, AccessTokens tokens,
-                           OutboundPolicy policy, Clock clock) {
+    public FunctionInvoker(
+            DiscoveryCache discovery,
+            InvokerSettings settings,
+            AccessTokens tokens,
+            OutboundPolicy policy,
+            Clock clock) {
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -105,16 +109,18 @@ public final class FunctionInvoker implements AutoCloseable {
         if (function == null || !FunctionDescriptor.NAME.matcher(function).matches()) {
             throw new IllegalArgumentException("function must match " + FunctionDescriptor.NAME.pattern());
         }
-        String service = discovery.serviceOf(function).orElseThrow(() -> new ToolUnavailableException(function,
-                "No tool with an UP instance offers the function " + function, null));
+        String service = discovery
+                .serviceOf(function)
+                .orElseThrow(() -> new ToolUnavailableException(
+                        function, "No tool with an UP instance offers the function " + function, null));
         List<CatalogEndpoint> endpoints = discovery.endpoints(service);
         if (endpoints.isEmpty()) {
             throw new ToolUnavailableException(function, "Tool " + service + " has no UP instance", null);
         }
         byte[] body = mapper.writeValueAsBytes(arguments == null ? mapper.createObjectNode() : arguments);
         String token = token(function, service, subjectCredential);
-        int start = Math.floorMod(cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(),
-                endpoints.size());
+        int start = Math.floorMod(
+                cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), endpoints.size());
         List<String> outcomes = new ArrayList<>();
         Exception lastError = null;
         int attempts = 0;
@@ -142,8 +148,8 @@ public final class FunctionInvoker implements AutoCloseable {
                 attempts++;
                 long started = breaker.getCurrentTimestamp();
                 try {
-                    HttpResponse<InputStream> response = http.send(request(uri, body, token),
-                            HttpResponse.BodyHandlers.ofInputStream());
+                    HttpResponse<InputStream> response =
+                            http.send(request(uri, body, token), HttpResponse.BodyHandlers.ofInputStream());
                     Answer answer = read(response);
                     long took = breaker.getCurrentTimestamp() - started;
                     int status = answer.status();
@@ -158,24 +164,35 @@ public final class FunctionInvoker implements AutoCloseable {
                         throw new ToolInvocationException(function, endpoint.instanceId(), problem(answer));
                     }
                     if (answer.truncated()) {
-                        throw new ToolInvocationException(function, endpoint.instanceId(), new Problem(status,
-                                Problem.RESPONSE_TOO_LARGE, "Response too large", "The answer of " + function
-                                + " is larger than the limit of " + settings.maxResponseSize() + " bytes"));
+                        throw new ToolInvocationException(
+                                function,
+                                endpoint.instanceId(),
+                                new Problem(
+                                        status,
+                                        Problem.RESPONSE_TOO_LARGE,
+                                        "Response too large",
+                                        "The answer of " + function + " is larger than the limit of "
+                                                + settings.maxResponseSize() + " bytes"));
                     }
                     return result(function, endpoint, answer);
                 } catch (HttpTimeoutException e) {
                     breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
                     if (!(e instanceof HttpConnectTimeoutException)) {
-                        throw new ToolUnavailableException(function, "Function " + function + " on "
-                                + endpoint.instanceId() + " did not answer within " + settings.callTimeout()
-                                + "; not retried because it may have run", e);
+                        throw new ToolUnavailableException(
+                                function,
+                                "Function " + function + " on "
+                                        + endpoint.instanceId() + " did not answer within " + settings.callTimeout()
+                                        + "; not retried because it may have run",
+                                e);
                     }
                     outcomes.add(endpoint.instanceId() + ": connect timeout");
                     lastError = e;
                 } catch (IOException e) {
                     breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
-                    outcomes.add(endpoint.instanceId() + ": " + (e instanceof ConnectException ? "connection refused"
-                            : e.getClass().getSimpleName()));
+                    outcomes.add(endpoint.instanceId() + ": "
+                            + (e instanceof ConnectException
+                                    ? "connection refused"
+                                    : e.getClass().getSimpleName()));
                     lastError = e;
                 } catch (InterruptedException e) {
                     breaker.releasePermission();
@@ -187,15 +204,15 @@ public final class FunctionInvoker implements AutoCloseable {
             pruneBreakers();
         }
         log.debug("Function {} failed on every instance tried: {}", function, outcomes);
-        throw new ToolUnavailableException(function, "No instance of " + service + " could run " + function + " ("
-                + String.join("; ", outcomes) + ")", lastError);
+        throw new ToolUnavailableException(
+                function,
+                "No instance of " + service + " could run " + function + " (" + String.join("; ", outcomes) + ")",
+                lastError);
     }
 
     /** {@link #invoke(String, JsonNode, String)} with the arguments as a map of JSON-compatible values. */
-    public JsonNode invoke(String function, @Nullable Map<String, ?> arguments,
-                           @Nullable String subjectCredential) {
-        return invoke(function, arguments == null ? null : (JsonNode) mapper.valueToTree(arguments),
-                subjectCredential);
+    public JsonNode invoke(String function, @Nullable Map<String, ?> arguments, @Nullable String subjectCredential) {
+        return invoke(function, arguments == null ? null : (JsonNode) mapper.valueToTree(arguments), subjectCredential);
     }
 
     /** The circuit state of an instance, empty when it was never called. */
@@ -216,13 +233,16 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             token = tokens.token(service, subjectCredential);
         } catch (RegistryException e) {
-            throw new ToolUnavailableException(function, "No token for calling " + service + " could be had: "
-                    + e.problem(), e);
+            throw new ToolUnavailableException(
+                    function, "No token for calling " + service + " could be had: " + e.problem(), e);
         }
         if (token == null || token.isBlank() || token.strip().startsWith("af_")) {
             // The whole point of tokens: a long-lived key must never reach an endpoint found in the catalog.
-            throw new ToolUnavailableException(function, "The token source gave no JWT for " + service
-                    + "; refusing to send a long-lived key or nothing to a tool", null);
+            throw new ToolUnavailableException(
+                    function,
+                    "The token source gave no JWT for " + service
+                            + "; refusing to send a long-lived key or nothing to a tool",
+                    null);
         }
         return token.strip();
     }
@@ -250,8 +270,8 @@ public final class FunctionInvoker implements AutoCloseable {
             }
             byte[] bytes = in.readNBytes(limit + 1);
             boolean truncated = bytes.length > limit;
-            return new Answer(response.statusCode(), contentType,
-                    truncated ? Arrays.copyOf(bytes, limit) : bytes, truncated);
+            return new Answer(
+                    response.statusCode(), contentType, truncated ? Arrays.copyOf(bytes, limit) : bytes, truncated);
         }
     }
 
@@ -263,9 +283,14 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             return mapper.readTree(body);
         } catch (RuntimeException e) {
-            throw new ToolInvocationException(function, endpoint.instanceId(), new Problem(answer.status(),
-                    Problem.INVALID_RESPONSE, "Unreadable result", "The tool answered with a body that is not JSON: "
-                    + Problem.abbreviate(e.getMessage())));
+            throw new ToolInvocationException(
+                    function,
+                    endpoint.instanceId(),
+                    new Problem(
+                            answer.status(),
+                            Problem.INVALID_RESPONSE,
+                            "Unreadable result",
+                            "The tool answered with a body that is not JSON: " + Problem.abbreviate(e.getMessage())));
         }
     }
 
@@ -274,8 +299,7 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /** A tool's answer, read up to the size limit. */
-    private record Answer(int status, @Nullable String contentType, byte[] body, boolean truncated) {
-    }
+    private record Answer(int status, @Nullable String contentType, byte[] body, boolean truncated) {}
 
     private CircuitBreaker breaker(CatalogEndpoint endpoint) {
         String key = endpoint.instanceId() + " " + endpoint.endpoint();
@@ -288,8 +312,10 @@ public final class FunctionInvoker implements AutoCloseable {
             return;
         }
         Set<String> live = new HashSet<>();
-        discovery.catalog().services().forEach(s -> s.instances()
-                .forEach(i -> live.add(i.instanceId() + " " + i.endpoint())));
+        discovery
+                .catalog()
+                .services()
+                .forEach(s -> s.instances().forEach(i -> live.add(i.instanceId() + " " + i.endpoint())));
         breakers.keySet().retainAll(live);
     }
 }

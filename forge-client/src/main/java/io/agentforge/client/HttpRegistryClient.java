@@ -9,11 +9,6 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,6 +19,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@link RegistryClient} over HTTP with the JDK {@link HttpClient}; thread-safe, meant to be shared. */
 public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
@@ -32,8 +31,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     private static final String JSON = "application/json";
     private static final String ACCEPT_JSON = "application/json, application/problem+json";
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    private static final TypeReference<List<RegisteredService>> SERVICES = new TypeReference<>() {
-    };
+    private static final TypeReference<List<RegisteredService>> SERVICES = new TypeReference<>() {};
 
     private final ForgeClientSettings settings;
     private final HttpClient http;
@@ -41,11 +39,14 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     private final JsonMapper mapper;
 
     public HttpRegistryClient(ForgeClientSettings settings) {
-        this(settings, HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), true);
+        this(
+                settings,
+                HttpClient.newBuilder()
+                        .connectTimeout(settings.connectTimeout())
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build(),
+                true);
     }
 
     /** Uses a caller-owned {@link HttpClient}, which {@link #close()} leaves open. */
@@ -62,7 +63,8 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     /** The wire mapper, tolerant of fields added by newer registries. */
     static JsonMapper mapper() {
-        return ForgeJacksonModule.mapper().rebuild()
+        return ForgeJacksonModule.mapper()
+                .rebuild()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
     }
@@ -92,7 +94,8 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public boolean deregister(String instanceId) {
-        HttpResponse<byte[]> response = send(request("/api/v1/instances/" + validId(instanceId)).DELETE());
+        HttpResponse<byte[]> response =
+                send(request("/api/v1/instances/" + validId(instanceId)).DELETE());
         if (response.statusCode() == 404) {
             return false;
         }
@@ -102,7 +105,8 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public Optional<Instance> instance(String instanceId) {
-        HttpResponse<byte[]> response = send(request("/api/v1/instances/" + validId(instanceId)).GET());
+        HttpResponse<byte[]> response =
+                send(request("/api/v1/instances/" + validId(instanceId)).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -111,8 +115,8 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public List<RegisteredService> services(@Nullable ServiceQuery query) {
-        HttpResponse<byte[]> response = send(request("/api/v1/services"
-                + (query == null ? "" : query.queryString())).GET());
+        HttpResponse<byte[]> response = send(request("/api/v1/services" + (query == null ? "" : query.queryString()))
+                .GET());
         byte[] body = expect(response, 200).body();
         try {
             return mapper.readValue(body, SERVICES);
@@ -130,7 +134,9 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         HttpResponse<byte[]> response = send(request);
         String currentEtag = response.headers().firstValue("ETag").orElse(null);
         if (response.statusCode() == 304) {
-            long eventId = response.headers().firstValue("X-Forge-Event-Id").map(HttpRegistryClient::parseLong)
+            long eventId = response.headers()
+                    .firstValue("X-Forge-Event-Id")
+                    .map(HttpRegistryClient::parseLong)
                     .orElse(-1L);
             return new CatalogResult.NotModified(currentEtag != null ? currentEtag : etag, eventId);
         }
@@ -156,7 +162,8 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         OptionalLong resume = after == null ? OptionalLong.empty() : after;
         // The request timeout only bounds the wait for the headers; the stream itself is unbounded.
-        HttpRequest.Builder request = request("/api/v1/events").header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder request =
+                request("/api/v1/events").header("Accept", "text/event-stream").GET();
         resume.ifPresent(id -> request.header("Last-Event-ID", Long.toString(id)));
         HttpRequest built = request.build();
         HttpResponse<InputStream> response;
@@ -175,8 +182,11 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
             } catch (IOException e) {
                 body = new byte[0];
             }
-            throw new RegistryException(Problem.fromResponse(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(null), body, mapper));
+            throw new RegistryException(Problem.fromResponse(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null),
+                    body,
+                    mapper));
         }
         return new SseSubscription(response.body(), listener, mapper, resume.orElse(-1)).start();
     }
@@ -209,11 +219,13 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     }
 
     private static RegistryUnreachableException unreachable(HttpRequest request, Exception e) {
-        String reason = e instanceof InterruptedException ? "interrupted"
-                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": "
-                + e.getMessage();
-        return new RegistryUnreachableException(request.method() + " " + withoutQuery(request.uri()) + " got no answer ("
-                + reason + ")", e);
+        String reason = e instanceof InterruptedException
+                ? "interrupted"
+                : e.getMessage() == null
+                        ? e.getClass().getSimpleName()
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new RegistryUnreachableException(
+                request.method() + " " + withoutQuery(request.uri()) + " got no answer (" + reason + ")", e);
     }
 
     private static String withoutQuery(URI uri) {
@@ -230,8 +242,11 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     }
 
     private Problem problem(HttpResponse<byte[]> response) {
-        return Problem.fromResponse(response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(null), response.body(), mapper);
+        return Problem.fromResponse(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
+                response.body(),
+                mapper);
     }
 
     private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
@@ -243,13 +258,20 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     }
 
     private static RegistryException unreadable(HttpResponse<?> response, RuntimeException e) {
-        return new RegistryException(new Problem(response.statusCode(), Problem.INVALID_RESPONSE,
-                "Unreadable response", response.request().method() + " " + withoutQuery(response.uri())
-                + " answered with a body that is not the expected JSON: " + Problem.abbreviate(e.getMessage())), e);
+        return new RegistryException(
+                new Problem(
+                        response.statusCode(),
+                        Problem.INVALID_RESPONSE,
+                        "Unreadable response",
+                        response.request().method() + " " + withoutQuery(response.uri())
+                                + " answered with a body that is not the expected JSON: "
+                                + Problem.abbreviate(e.getMessage())),
+                e);
     }
 
     private static String validId(String instanceId) {
-        if (instanceId == null || !ServiceRegistration.INSTANCE_ID.matcher(instanceId).matches()) {
+        if (instanceId == null
+                || !ServiceRegistration.INSTANCE_ID.matcher(instanceId).matches()) {
             throw new IllegalArgumentException("instanceId must match " + ServiceRegistration.INSTANCE_ID.pattern());
         }
         return instanceId;

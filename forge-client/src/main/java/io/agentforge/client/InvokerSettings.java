@@ -16,18 +16,37 @@ import java.time.Duration;
  * @param maxResponseSize     largest tool answer read, in bytes; a larger one is refused with
  *                            {@code urn:agentforge:problem:response-too-large}
  */
-public record InvokerSettings(Duration connectTimeout, Duration callTimeout, int maxAttempts, int breakerWindow,
-                              int breakerMinimumCalls, float breakerFailureRate, Duration breakerOpenDuration,
-                              int maxResponseSize) {
+public record InvokerSettings(
+        Duration connectTimeout,
+        Duration callTimeout,
+        int maxAttempts,
+        int breakerWindow,
+        int breakerMinimumCalls,
+        float breakerFailureRate,
+        Duration breakerOpenDuration,
+        int maxResponseSize) {
 
     /** 1 MiB. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;
 
     /** Settings with the default response size limit. */
-    public InvokerSettings(Duration connectTimeout, Duration callTimeout, int maxAttempts, int breakerWindow,
-                           int breakerMinimumCalls, float breakerFailureRate, Duration breakerOpenDuration) {
-        this(connectTimeout, callTimeout, maxAttempts, breakerWindow, breakerMinimumCalls, breakerFailureRate,
-                breakerOpenDuration, DEFAULT_MAX_RESPONSE_SIZE);
+    public InvokerSettings(
+            Duration connectTimeout,
+            Duration callTimeout,
+            int maxAttempts,
+            int breakerWindow,
+            int breakerMinimumCalls,
+            float breakerFailureRate,
+            Duration breakerOpenDuration) {
+        this(
+                connectTimeout,
+                callTimeout,
+                maxAttempts,
+                breakerWindow,
+                breakerMinimumCalls,
+                breakerFailureRate,
+                breakerOpenDuration,
+                DEFAULT_MAX_RESPONSE_SIZE);
     }
 
     public InvokerSettings {
@@ -55,14 +74,28 @@ public record InvokerSettings(Duration connectTimeout, Duration callTimeout, int
      * up to 1 MiB.
      */
     public static InvokerSettings defaults() {
-        return new InvokerSettings(Duration.ofSeconds(1), Duration.ofSeconds(30), 3, 10, 5, 50,
-                Duration.ofSeconds(30), DEFAULT_MAX_RESPONSE_SIZE);
+        return new InvokerSettings(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                3,
+                10,
+                5,
+                50,
+                Duration.ofSeconds(30),
+                DEFAULT_MAX_RESPONSE_SIZE);
     }
 
     /** These settings with another response size limit. */
     public InvokerSettings withMaxResponseSize(int bytes) {
-        return new InvokerSettings(connectTimeout, callTimeout, maxAttempts, breakerWindow, breakerMinimumCalls,
-                breakerFailureRate, breakerOpenDuration, bytes);
+        return new InvokerSettings(
+                connectTimeout,
+                callTimeout,
+                maxAttempts,
+                breakerWindow,
+                breakerMinimumCalls,
+                breakerFailureRate,
+                breakerOpenDuration,
+                bytes);
     }
 
     private static void positive(String name, Duration value) {

@@ -1,8 +1,6 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.IntrospectionResult;
-import org.jspecify.annotations.Nullable;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks API keys presented to a service by asking the registry, and remembers the answers briefly: active keys for
@@ -30,6 +29,7 @@ public final class KeyIntrospector {
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     /** While the registry can't answer, how often a key served from the grace period is asked about again. */
     static final Duration RETRY_WHILE_UNREACHABLE = Duration.ofSeconds(5);
+
     private static final int MAX_KEY_LENGTH = 512;
 
     private final RegistryClient client;
@@ -44,8 +44,8 @@ public final class KeyIntrospector {
     }
 
     /** @param maxEntries the least recently used answers are dropped beyond this many */
-    public KeyIntrospector(RegistryClient client, Duration activeTtl, Duration inactiveTtl, int maxEntries,
-                           Clock clock) {
+    public KeyIntrospector(
+            RegistryClient client, Duration activeTtl, Duration inactiveTtl, int maxEntries, Clock clock) {
         this(client, activeTtl, inactiveTtl, DEFAULT_GRACE_WHILE_UNREACHABLE, maxEntries, clock);
     }
 
@@ -54,8 +54,13 @@ public final class KeyIntrospector {
      *                              can't answer; zero disables it
      * @param maxEntries            the least recently used answers are dropped beyond this many
      */
-    public KeyIntrospector(RegistryClient client, Duration activeTtl, Duration inactiveTtl,
-                           Duration graceWhileUnreachable, int maxEntries, Clock clock) {
+    public KeyIntrospector(
+            RegistryClient client,
+            Duration activeTtl,
+            Duration inactiveTtl,
+            Duration graceWhileUnreachable,
+            int maxEntries,
+            Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.activeTtl = Objects.requireNonNull(activeTtl, "activeTtl");
         this.inactiveTtl = Objects.requireNonNull(inactiveTtl, "inactiveTtl");
@@ -83,7 +88,9 @@ public final class KeyIntrospector {
      *                           then refuse the request (fail closed)
      */
     public IntrospectionResult introspect(@Nullable String key) {
-        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH
+        if (key == null
+                || key.isBlank()
+                || key.length() > MAX_KEY_LENGTH
                 || !ForgeClientSettings.API_KEY.matcher(key.strip()).matches()) {
             return IntrospectionResult.inactive();
         }
@@ -104,8 +111,12 @@ public final class KeyIntrospector {
                 // Keep serving it, and don't ask again on every request of the outage: once per retry interval.
                 Instant retryAt = now.plus(RETRY_WHILE_UNREACHABLE);
                 synchronized (cache) {
-                    cache.put(digest, new Answer(cached.result,
-                            retryAt.isBefore(cached.usableUntil) ? retryAt : cached.usableUntil, cached.usableUntil));
+                    cache.put(
+                            digest,
+                            new Answer(
+                                    cached.result,
+                                    retryAt.isBefore(cached.usableUntil) ? retryAt : cached.usableUntil,
+                                    cached.usableUntil));
                 }
                 return cached.result;
             }
@@ -113,8 +124,9 @@ public final class KeyIntrospector {
         }
         Instant expiresAt = clock.instant().plus(result.active() ? activeTtl : inactiveTtl);
         synchronized (cache) {
-            cache.put(digest, new Answer(result, expiresAt,
-                    result.active() ? expiresAt.plus(graceWhileUnreachable) : expiresAt));
+            cache.put(
+                    digest,
+                    new Answer(result, expiresAt, result.active() ? expiresAt.plus(graceWhileUnreachable) : expiresAt));
         }
         return result;
     }
@@ -153,8 +165,8 @@ public final class KeyIntrospector {
 
     static String sha256(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
@@ -164,6 +176,5 @@ public final class KeyIntrospector {
      * @param expiresAt   when to ask the registry again
      * @param usableUntil how long the answer may still be served while the registry can't answer
      */
-    private record Answer(IntrospectionResult result, Instant expiresAt, Instant usableUntil) {
-    }
+    private record Answer(IntrospectionResult result, Instant expiresAt, Instant usableUntil) {}
 }

@@ -3,10 +3,6 @@ package io.agentforge.client;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +17,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one instance registered: registers it, renews every lease/3 (±jitter), registers again when the registry
@@ -51,16 +50,22 @@ public final class LeaseKeeper implements AutoCloseable {
     }
 
     /** @param backoff delays between failed attempts; never longer than lease/3, so a lease can survive a blip */
-    public LeaseKeeper(RegistryClient client, ServiceRegistration registration, Backoff backoff, Clock clock,
-                       RandomGenerator random) {
+    public LeaseKeeper(
+            RegistryClient client,
+            ServiceRegistration registration,
+            Backoff backoff,
+            Clock clock,
+            RandomGenerator random) {
         this.client = Objects.requireNonNull(client, "client");
         this.registration = Objects.requireNonNull(registration, "registration");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.progress = new Progress(registration.instanceId(), false, null, null, 0, null);
-        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("forge-lease-" + registration.name()).factory());
+        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("forge-lease-" + registration.name())
+                .factory());
     }
 
     /** Starts registering in the background; returns at once, also when the registry is down. Idempotent. */
@@ -82,10 +87,13 @@ public final class LeaseKeeper implements AutoCloseable {
             return CompletableFuture.completedFuture(state());
         }
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                cycle();
-                return state();
-            }, executor).exceptionally(e -> state());
+            return CompletableFuture.supplyAsync(
+                            () -> {
+                                cycle();
+                                return state();
+                            },
+                            executor)
+                    .exceptionally(e -> state());
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(state());
         }
@@ -93,7 +101,9 @@ public final class LeaseKeeper implements AutoCloseable {
 
     public LeaseState state() {
         Progress p = progress;
-        boolean valid = p.registered && p.lease != null && p.lastSuccess != null
+        boolean valid = p.registered
+                && p.lease != null
+                && p.lastSuccess != null
                 && clock.instant().isBefore(p.lastSuccess.plus(p.lease.leaseDuration()));
         return new LeaseState(p.instanceId, valid, p.lease, p.lastSuccess, p.failures, p.lastError);
     }
@@ -136,21 +146,34 @@ public final class LeaseKeeper implements AutoCloseable {
             Lease lease = progress.instanceId == null || !progress.registered ? register() : renew();
             Instant now = clock.instant();
             if (progress.failures > 0) {
-                log.info("Registry reachable again: {} is registered (after {} failed attempts)",
-                        lease.instanceId(), progress.failures);
+                log.info(
+                        "Registry reachable again: {} is registered (after {} failed attempts)",
+                        lease.instanceId(),
+                        progress.failures);
             }
             progress = new Progress(lease.instanceId(), true, lease, now, 0, null);
             delay = backoff.jittered(renewalInterval(lease.leaseDuration()), random);
         } catch (RuntimeException e) {
             int failures = progress.failures + 1;
             Progress p = progress;
-            progress = new Progress(p.instanceId, p.registered && !(e instanceof UnknownInstanceException), p.lease,
-                    p.lastSuccess, failures, e.getMessage());
-            delay = backoff.cappedAt(renewalInterval(registration.leaseDuration())).delay(failures, random);
+            progress = new Progress(
+                    p.instanceId,
+                    p.registered && !(e instanceof UnknownInstanceException),
+                    p.lease,
+                    p.lastSuccess,
+                    failures,
+                    e.getMessage());
+            delay = backoff.cappedAt(renewalInterval(registration.leaseDuration()))
+                    .delay(failures, random);
             if (Integer.bitCount(failures) == 1) {
                 // 1st, 2nd, 4th, 8th… failure: enough to see an outage without flooding the log.
-                log.warn("Could not keep {} ({}) registered, attempt {} failed; retrying in {} ms: {}",
-                        registration.name(), p.instanceId, failures, delay.toMillis(), e.getMessage());
+                log.warn(
+                        "Could not keep {} ({}) registered, attempt {} failed; retrying in {} ms: {}",
+                        registration.name(),
+                        p.instanceId,
+                        failures,
+                        delay.toMillis(),
+                        e.getMessage());
             } else {
                 log.debug("Attempt {} to keep {} registered failed: {}", failures, p.instanceId, e.getMessage());
             }
@@ -165,18 +188,23 @@ public final class LeaseKeeper implements AutoCloseable {
         if (registration.instanceId() == null) {
             registration = registration.withInstanceId(instance.instanceId());
         }
-        log.info("Registered {} as {} at {} (lease {})", instance.name(), instance.instanceId(), instance.endpoint(),
+        log.info(
+                "Registered {} as {} at {} (lease {})",
+                instance.name(),
+                instance.instanceId(),
+                instance.endpoint(),
                 instance.leaseDuration());
-        return new Lease(instance.instanceId(), instance.leaseDuration(), instance.lastRenewal(),
-                instance.expiresAt());
+        return new Lease(instance.instanceId(), instance.leaseDuration(), instance.lastRenewal(), instance.expiresAt());
     }
 
     private Lease renew() {
         try {
             return client.renew(progress.instanceId);
         } catch (UnknownInstanceException e) {
-            log.info("The registry does not know {} any more (lease expired or registry restarted); registering"
-                    + " again", progress.instanceId);
+            log.info(
+                    "The registry does not know {} any more (lease expired or registry restarted); registering"
+                            + " again",
+                    progress.instanceId);
             Progress p = progress;
             progress = new Progress(p.instanceId, false, p.lease, p.lastSuccess, p.failures, e.getMessage());
             return register();
@@ -206,7 +234,11 @@ public final class LeaseKeeper implements AutoCloseable {
         return lease.dividedBy(3);
     }
 
-    private record Progress(@Nullable String instanceId, boolean registered, @Nullable Lease lease,
-                            @Nullable Instant lastSuccess, int failures, @Nullable String lastError) {
-    }
+    private record Progress(
+            @Nullable String instanceId,
+            boolean registered,
+            @Nullable Lease lease,
+            @Nullable Instant lastSuccess,
+            int failures,
+            @Nullable String lastError) {}
 }

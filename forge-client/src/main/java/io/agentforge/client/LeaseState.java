@@ -1,9 +1,8 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Lease;
-import org.jspecify.annotations.Nullable;
-
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link LeaseKeeper} knows about its registration.
@@ -16,6 +15,10 @@ import java.time.Instant;
  * @param consecutiveFailures failed registration or renewal attempts since the last success
  * @param lastError           why the last attempt failed, null after a success
  */
-public record LeaseState(@Nullable String instanceId, boolean registered, @Nullable Lease lease,
-                         @Nullable Instant lastSuccess, int consecutiveFailures, @Nullable String lastError) {
-}
+public record LeaseState(
+        @Nullable String instanceId,
+        boolean registered,
+        @Nullable Lease lease,
+        @Nullable Instant lastSuccess,
+        int consecutiveFailures,
+        @Nullable String lastError) {}

@@ -1,9 +1,5 @@
 package io.agentforge.client;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -16,6 +12,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which endpoints a caller may send requests to, one policy for every caller of catalog endpoints (agent, console,
@@ -44,16 +43,29 @@ public final class OutboundPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundPolicy.class);
     private static final AtomicBoolean WARNED_NO_CACHE = new AtomicBoolean();
-    private static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog",
-            "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.internal");
-    private static final List<Cidr> METADATA = List.of(Cidr.parse("169.254.169.254/32"),
-            Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
+    private static final Set<String> METADATA_NAMES = Set.of(
+            "metadata.google.internal",
+            "metadata.goog",
+            "metadata",
+            "instance-data",
+            "instance-data.ec2.internal",
+            "metadata.azure.internal");
+    private static final List<Cidr> METADATA = List.of(
+            Cidr.parse("169.254.169.254/32"), Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
     private static final List<Cidr> LINK_LOCAL = List.of(Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"));
     private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
-    private static final List<Cidr> PRIVATE = List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"),
-            Cidr.parse("192.168.0.0/16"), Cidr.parse("fc00::/7"), Cidr.parse("100.64.0.0/10"));
-    private static final List<Cidr> NOT_UNICAST = List.of(Cidr.parse("0.0.0.0/8"), Cidr.parse("::/128"),
-            Cidr.parse("224.0.0.0/4"), Cidr.parse("240.0.0.0/4"), Cidr.parse("ff00::/8"));
+    private static final List<Cidr> PRIVATE = List.of(
+            Cidr.parse("10.0.0.0/8"),
+            Cidr.parse("172.16.0.0/12"),
+            Cidr.parse("192.168.0.0/16"),
+            Cidr.parse("fc00::/7"),
+            Cidr.parse("100.64.0.0/10"));
+    private static final List<Cidr> NOT_UNICAST = List.of(
+            Cidr.parse("0.0.0.0/8"),
+            Cidr.parse("::/128"),
+            Cidr.parse("224.0.0.0/4"),
+            Cidr.parse("240.0.0.0/4"),
+            Cidr.parse("ff00::/8"));
 
     /** Resolves a host name to its addresses; the JDK's resolver by default. */
     @FunctionalInterface
@@ -74,14 +86,22 @@ public final class OutboundPolicy {
         this(allowLoopback, allowPrivate, allowedCidrs, InetAddress::getAllByName);
     }
 
-    public OutboundPolicy(boolean allowLoopback, boolean allowPrivate, @Nullable List<@Nullable String> allowedCidrs,
-                          Resolver resolver) {
+    public OutboundPolicy(
+            boolean allowLoopback,
+            boolean allowPrivate,
+            @Nullable List<@Nullable String> allowedCidrs,
+            Resolver resolver) {
         this.allowLoopback = allowLoopback;
         this.allowPrivate = allowPrivate;
-        this.allowedCidrs = allowedCidrs == null ? List.of()
-                : allowedCidrs.stream().filter(c -> c != null && !c.isBlank()).map(Cidr::parse).toList();
+        this.allowedCidrs = allowedCidrs == null
+                ? List.of()
+                : allowedCidrs.stream()
+                        .filter(c -> c != null && !c.isBlank())
+                        .map(Cidr::parse)
+                        .toList();
         this.resolver = Objects.requireNonNull(resolver, "resolver");
-        if ("0".equals(Security.getProperty("networkaddress.cache.ttl")) && WARNED_NO_CACHE.compareAndSet(false, true)) {
+        if ("0".equals(Security.getProperty("networkaddress.cache.ttl"))
+                && WARNED_NO_CACHE.compareAndSet(false, true)) {
             log.warn("networkaddress.cache.ttl=0: a host name checked by the outbound policy is resolved again on"
                     + " connect, so DNS rebinding between check and connect is possible; register IP endpoints or"
                     + " keep the JVM's name cache on");
@@ -145,15 +165,18 @@ public final class OutboundPolicy {
         for (InetAddress address : addresses) {
             String refusal = refusal(address);
             if (refusal != null) {
-                throw new EndpointRefusedException(endpoint, (isLiteral(host) ? "" : "'" + host + "' resolves to ")
-                        + address.getHostAddress() + ", " + refusal);
+                throw new EndpointRefusedException(
+                        endpoint,
+                        (isLiteral(host) ? "" : "'" + host + "' resolves to ") + address.getHostAddress() + ", "
+                                + refusal);
             }
         }
         return List.copyOf(Arrays.asList(addresses));
     }
 
     /** Why the address is refused, null when it is allowed. */
-    @Nullable String refusal(InetAddress address) {
+    @Nullable
+    String refusal(InetAddress address) {
         byte[] bytes = effective(address);
         if (Cidr.containsAny(METADATA, bytes)) {
             return "a cloud metadata address (always refused)";

@@ -2,13 +2,12 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.registry.api.Texts;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An RFC 9457 problem detail received from the registry or a tool (or made up by the client when no usable answer
@@ -55,7 +54,9 @@ public record Problem(int status, URI type, String title, String detail) {
             try {
                 JsonNode node = mapper.readTree(text);
                 if (node != null && node.isObject()) {
-                    return new Problem(status, uri(node.path("type").asString(null)),
+                    return new Problem(
+                            status,
+                            uri(node.path("type").asString(null)),
                             abbreviate(node.path("title").asString(null)),
                             abbreviate(node.path("detail").asString(null)));
                 }

@@ -2,15 +2,14 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows the registry's change feed for {@code key-revoked} events and hands each revoked key id to a callback
@@ -74,8 +73,8 @@ public final class RevocationFollower implements AutoCloseable {
             CountDownLatch closed = new CountDownLatch(1);
             try {
                 long after = lastEventId;
-                subscription = client.subscribe(after < 0 ? OptionalLong.empty() : OptionalLong.of(after),
-                        new Listener(closed));
+                subscription = client.subscribe(
+                        after < 0 ? OptionalLong.empty() : OptionalLong.of(after), new Listener(closed));
                 if (!running) {
                     subscription.close();
                     break;
@@ -88,7 +87,9 @@ public final class RevocationFollower implements AutoCloseable {
             } catch (RuntimeException e) {
                 failures++;
                 if (Integer.bitCount(failures) == 1) {
-                    log.warn("Following the registry for revoked keys failed (attempt {}): {}", failures,
+                    log.warn(
+                            "Following the registry for revoked keys failed (attempt {}): {}",
+                            failures,
                             e.getMessage());
                 }
             }

@@ -3,21 +3,24 @@ package io.agentforge.client;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.jspecify.annotations.Nullable;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
 
 /** Filters of a services lookup; every null filter matches anything. */
-public record ServiceQuery(@Nullable String name, @Nullable ServiceKind kind, @Nullable String capability,
-                           @Nullable InstanceStatus status) {
+public record ServiceQuery(
+        @Nullable String name,
+        @Nullable ServiceKind kind,
+        @Nullable String capability,
+        @Nullable InstanceStatus status) {
 
     public ServiceQuery {
         if (name != null && !ServiceRegistration.SERVICE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name must match " + ServiceRegistration.SERVICE_NAME.pattern());
         }
-        if (capability != null && !ServiceRegistration.CAPABILITY.matcher(capability).matches()) {
+        if (capability != null
+                && !ServiceRegistration.CAPABILITY.matcher(capability).matches()) {
             throw new IllegalArgumentException("capability must match " + ServiceRegistration.CAPABILITY.pattern());
         }
     }

@@ -11,8 +11,7 @@ public final class SseParser {
      * One dispatched event; {@code id} is the stream's last event id at dispatch (possibly from an earlier event,
      * empty when none), {@code event} is {@code message} when the stream named no type.
      */
-    public record SseEvent(String id, String event, String data) {
-    }
+    public record SseEvent(String id, String event, String data) {}
 
     /** Where the parser hands what it read; called on the thread that feeds the parser. */
     public interface Sink {
@@ -20,8 +19,7 @@ public final class SseParser {
         void event(SseEvent event);
 
         /** A comment line ({@code :text}), without the colon and leading blanks; ignored by default. */
-        default void comment(String text) {
-        }
+        default void comment(String text) {}
     }
 
     /** An event or line longer than the parser's cap: the stream is refused instead of being buffered. */

@@ -2,17 +2,16 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Reads one change-feed response body on a virtual thread and hands what it parses to a listener. */
 final class SseSubscription implements FeedSubscription {
@@ -108,9 +107,14 @@ final class SseSubscription implements FeedSubscription {
         try {
             change = mapper.readValue(event.data(), ChangeEvent.class);
         } catch (RuntimeException e) {
-            throw new RegistryException(new Problem(200, Problem.INVALID_RESPONSE, "Unreadable change event",
-                    "Event " + event.id() + " (" + type.wireName() + ") is not a ChangeEvent: "
-                            + Problem.abbreviate(e.getMessage())), e);
+            throw new RegistryException(
+                    new Problem(
+                            200,
+                            Problem.INVALID_RESPONSE,
+                            "Unreadable change event",
+                            "Event " + event.id() + " (" + type.wireName() + ") is not a ChangeEvent: "
+                                    + Problem.abbreviate(e.getMessage())),
+                    e);
         }
         lastEventId = change.id();
         safely(() -> listener.onEvent(change));

@@ -2,10 +2,6 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,11 +19,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link AccessTokens} from the registry's token endpoint: an RFC 8693 token exchange at
@@ -46,9 +45,11 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
     public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
     /** How long before expiry a cached token is replaced. */
     public static final Duration REFRESH_AHEAD = Duration.ofSeconds(60);
+
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     /** Problem type of a refused exchange; the title is the OAuth error code, the detail its description. */
     public static final URI TOKEN_EXCHANGE_PROBLEM = ProblemTypes.of("token-exchange");
+
     private static final int MAX_ANSWER = 64 * 1024;
     private static final String SELF = "self";
 
@@ -87,9 +88,10 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
 
     @Override
     public String token(String audience, @Nullable String subjectCredential) {
-        if (audience == null || !ServiceRegistration.SERVICE_NAME.matcher(audience).matches()) {
-            throw new IllegalArgumentException("audience must be a service name matching "
-                    + ServiceRegistration.SERVICE_NAME.pattern());
+        if (audience == null
+                || !ServiceRegistration.SERVICE_NAME.matcher(audience).matches()) {
+            throw new IllegalArgumentException(
+                    "audience must be a service name matching " + ServiceRegistration.SERVICE_NAME.pattern());
         }
         String subject = subjectCredential == null || subjectCredential.isBlank() ? null : subjectCredential.strip();
         if (subject != null && subject.equals(settings.apiKey())) {
@@ -191,16 +193,21 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new RegistryUnreachableException("Token exchange at " + settings.registryUrl() + TOKEN_PATH
-                    + " failed: " + e.getClass().getSimpleName(), e);
+            throw new RegistryUnreachableException(
+                    "Token exchange at " + settings.registryUrl() + TOKEN_PATH + " failed: "
+                            + e.getClass().getSimpleName(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryUnreachableException("Interrupted while exchanging a token", e);
         }
         byte[] body = response.body() == null ? new byte[0] : response.body();
         if (body.length > MAX_ANSWER) {
-            throw new RegistryException(new Problem(response.statusCode(), Problem.INVALID_RESPONSE,
-                    "Token answer too large", "The token endpoint answered more than " + MAX_ANSWER + " bytes"));
+            throw new RegistryException(new Problem(
+                    response.statusCode(),
+                    Problem.INVALID_RESPONSE,
+                    "Token answer too large",
+                    "The token endpoint answered more than " + MAX_ANSWER + " bytes"));
         }
         JsonNode answer = json(body);
         if (response.statusCode() != 200) {
@@ -208,11 +215,15 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
         }
         String token = answer == null ? null : answer.path("access_token").asString(null);
         if (token == null || token.isBlank() || token.startsWith("af_")) {
-            throw new RegistryException(new Problem(200, Problem.INVALID_RESPONSE, "Unusable token answer",
+            throw new RegistryException(new Problem(
+                    200,
+                    Problem.INVALID_RESPONSE,
+                    "Unusable token answer",
                     "The token endpoint answered 200 without a JWT in access_token"));
         }
         Claims claims = Claims.of(token, mapper);
-        Instant expiresAt = claims.exp != null ? claims.exp
+        Instant expiresAt = claims.exp != null
+                ? claims.exp
                 : sent.plusSeconds(Math.max(0, answer.path("expires_in").asLong(0)));
         Duration lifetime = Duration.between(sent, expiresAt);
         // A token living under two minutes is still reused for half its life, not fetched on every call.
@@ -227,8 +238,8 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
                 keyIds.addAll(Claims.of(subject, mapper).keyIds);
             }
         }
-        return new Cached(token, expiresAt.minus(margin.isNegative() ? Duration.ZERO : margin), expiresAt,
-                Set.copyOf(keyIds));
+        return new Cached(
+                token, expiresAt.minus(margin.isNegative() ? Duration.ZERO : margin), expiresAt, Set.copyOf(keyIds));
     }
 
     private Problem refusal(int status, String audience, @Nullable JsonNode answer, byte[] body) {
@@ -236,11 +247,18 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
         if (error == null) {
             // Not OAuth's error JSON (a proxy, or a registry without a token endpoint): keep what it said.
             Problem problem = Problem.fromResponse(status, "application/json", body, mapper);
-            return new Problem(status, problem.type(), problem.title(), "Token exchange for audience '" + audience
-                    + "' failed" + (problem.detail().isEmpty() ? "" : ": " + problem.detail()));
+            return new Problem(
+                    status,
+                    problem.type(),
+                    problem.title(),
+                    "Token exchange for audience '" + audience + "' failed"
+                            + (problem.detail().isEmpty() ? "" : ": " + problem.detail()));
         }
         String description = answer.path("error_description").asString("");
-        return new Problem(status, TOKEN_EXCHANGE_PROBLEM, Problem.abbreviate(error),
+        return new Problem(
+                status,
+                TOKEN_EXCHANGE_PROBLEM,
+                Problem.abbreviate(error),
                 Problem.abbreviate("Token exchange for audience '" + audience + "' refused (" + error + ")"
                         + (description.isBlank() ? "" : ": " + description)));
     }
@@ -294,7 +312,9 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
             if (payload == null || !payload.isObject()) {
                 return NONE;
             }
-            Instant exp = payload.path("exp").isNumber() ? Instant.ofEpochSecond(payload.path("exp").asLong()) : null;
+            Instant exp = payload.path("exp").isNumber()
+                    ? Instant.ofEpochSecond(payload.path("exp").asLong())
+                    : null;
             Set<String> keyIds = new HashSet<>();
             JsonNode node = payload;
             for (int depth = 0; node != null && node.isObject() && depth < MAX_ACTOR_DEPTH; depth++) {

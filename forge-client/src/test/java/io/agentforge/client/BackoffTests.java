@@ -1,14 +1,13 @@
 package io.agentforge.client;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class BackoffTests {
 
@@ -66,7 +65,8 @@ class BackoffTests {
 
             assertThat(backoff.jittered(tenSeconds, fixed(0.0))).isEqualTo(Duration.ofSeconds(9));
             assertThat(backoff.jittered(tenSeconds, fixed(0.5))).isEqualTo(tenSeconds);
-            assertThat(backoff.jittered(tenSeconds, fixed(0.999999))).isLessThan(Duration.ofSeconds(11))
+            assertThat(backoff.jittered(tenSeconds, fixed(0.999999)))
+                    .isLessThan(Duration.ofSeconds(11))
                     .isGreaterThan(Duration.ofMillis(10_999));
         }
 

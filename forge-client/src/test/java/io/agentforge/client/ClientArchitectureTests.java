@@ -1,11 +1,11 @@
 package io.agentforge.client;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** The SDK stays plain Java: embeddable anywhere, wired into Spring only by the starter. */
 class ClientArchitectureTests {
@@ -16,11 +16,19 @@ class ClientArchitectureTests {
 
     @Test
     void theClientDependsOnlyOnTheWireContractJacksonResilience4jSlf4jAndJSpecify() {
-        noClasses().should().dependOnClassesThat().resideOutsideOfPackages("io.agentforge.client..",
-                        "io.agentforge.registry.api..", "java..", "javax.net..", "tools.jackson..",
-                        "io.github.resilience4j..", "org.slf4j..", "org.jspecify..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages(
+                        "io.agentforge.client..",
+                        "io.agentforge.registry.api..",
+                        "java..",
+                        "javax.net..",
+                        "tools.jackson..",
+                        "io.github.resilience4j..",
+                        "org.slf4j..",
+                        "org.jspecify..")
                 .because("no Spring and no server code: the starter does the wiring")
                 .check(CLIENT);
     }
-
 }

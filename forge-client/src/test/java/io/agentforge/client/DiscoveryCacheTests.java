@@ -1,6 +1,8 @@
 package io.agentforge.client;
 
-import io.agentforge.testsupport.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
@@ -11,19 +13,16 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class DiscoveryCacheTests {
 
@@ -40,19 +39,33 @@ class DiscoveryCacheTests {
         List<CatalogEndpoint> instances = Arrays.stream(endpoints)
                 .map(e -> new CatalogEndpoint("calc-" + e.substring(e.lastIndexOf(':') + 1), e, Map.of()))
                 .toList();
-        return new Catalog(eventId,
-                List.of(new CatalogFunction("calculator_evaluate", "Evaluate", Map.of("type", "object"), null,
-                        "calculator")),
+        return new Catalog(
+                eventId,
+                List.of(new CatalogFunction(
+                        "calculator_evaluate", "Evaluate", Map.of("type", "object"), null, "calculator")),
                 List.of(new CatalogService("calculator", "1.0.0", "Calc", instances)),
                 Map.of("calculator_evaluate", "calculator"));
     }
 
     static ChangeEvent change(long id) {
-        ServiceRegistration registration = new ServiceRegistration("calc-1", "calculator", ServiceKind.TOOL, "1.0.0",
-                null, "http://127.0.0.1:1", List.of(), Map.of(), List.of(), null, null);
+        ServiceRegistration registration = new ServiceRegistration(
+                "calc-1",
+                "calculator",
+                ServiceKind.TOOL,
+                "1.0.0",
+                null,
+                "http://127.0.0.1:1",
+                List.of(),
+                Map.of(),
+                List.of(),
+                null,
+                null);
         Instant at = Instant.parse("2030-01-01T00:00:00Z");
-        return new ChangeEvent(id, ChangeType.REGISTERED, at, Instance.of(registration, InstanceStatus.UP, at, at,
-                at.plusSeconds(30)));
+        return new ChangeEvent(
+                id,
+                ChangeType.REGISTERED,
+                at,
+                Instance.of(registration, InstanceStatus.UP, at, at, at.plusSeconds(30)));
     }
 
     private void startWith(Catalog catalog) throws InterruptedException {
@@ -77,7 +90,8 @@ class DiscoveryCacheTests {
         assertThat(cache.function("calculator_evaluate")).isPresent();
         assertThat(cache.serviceOf("calculator_evaluate")).hasValue("calculator");
         assertThat(cache.serviceOf("weather_now")).isEmpty();
-        assertThat(cache.endpoints("calculator")).extracting(CatalogEndpoint::endpoint)
+        assertThat(cache.endpoints("calculator"))
+                .extracting(CatalogEndpoint::endpoint)
                 .containsExactly("http://127.0.0.1:1");
         assertThat(cache.endpoints("weather")).isEmpty();
         assertThat(cache.lastRefreshed()).hasValue(clock.instant());
@@ -106,7 +120,8 @@ class DiscoveryCacheTests {
 
             registry.feed.event(change(8));
 
-            await().untilAsserted(() -> assertThat(cache.endpoints("calculator")).hasSize(2));
+            await().untilAsserted(
+                            () -> assertThat(cache.endpoints("calculator")).hasSize(2));
             assertThat(registry.catalogEtags).containsExactly("null", etag);
             assertThat(cache.catalog().eventId()).isEqualTo(8);
         }
@@ -117,12 +132,15 @@ class DiscoveryCacheTests {
             String etag = registry.etag();
             registry.catalog = calculatorCatalog(9, "http://127.0.0.1:1", "http://127.0.0.1:2");
 
-            registry.feed.event(new ChangeEvent(8, ChangeType.KEY_REVOKED, Instant.parse("2030-01-01T00:00:00Z"),
-                    null, "abc12345"));
+            registry.feed.event(new ChangeEvent(
+                    8, ChangeType.KEY_REVOKED, Instant.parse("2030-01-01T00:00:00Z"), null, "abc12345"));
             registry.feed.event(change(9));
 
-            await().untilAsserted(() -> assertThat(cache.endpoints("calculator")).hasSize(2));
-            assertThat(registry.catalogEtags).as("only the instance change refetched").containsExactly("null", etag);
+            await().untilAsserted(
+                            () -> assertThat(cache.endpoints("calculator")).hasSize(2));
+            assertThat(registry.catalogEtags)
+                    .as("only the instance change refetched")
+                    .containsExactly("null", etag);
             assertThat(cache.isConnected()).isTrue();
         }
 
@@ -178,7 +196,8 @@ class DiscoveryCacheTests {
             await().untilAsserted(() -> assertThat(registry.subscriptions).hasSize(2));
             assertThat(registry.subscriptions.get(1)).isEqualTo(OptionalLong.of(9));
             assertThat(registry.catalogEtags).containsExactly("null", etag);
-            assertThat(cache.endpoints("calculator")).extracting(CatalogEndpoint::endpoint)
+            assertThat(cache.endpoints("calculator"))
+                    .extracting(CatalogEndpoint::endpoint)
                     .containsExactly("http://127.0.0.1:2");
             await().until(cache::isConnected);
         }

@@ -10,7 +10,6 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +30,7 @@ final class FakeRegistryClient implements RegistryClient {
     final AtomicInteger introspections = new AtomicInteger();
     /** Also counts the calls that failed. */
     final AtomicInteger introspectionAttempts = new AtomicInteger();
+
     final List<String> registeredIds = new CopyOnWriteArrayList<>();
     final List<String> deregistered = new CopyOnWriteArrayList<>();
     final List<String> catalogEtags = new CopyOnWriteArrayList<>();
@@ -50,7 +50,9 @@ final class FakeRegistryClient implements RegistryClient {
 
     /** The ETag the fake gives the current catalog. */
     String etag() {
-        return "W/\"" + Integer.toHexString(catalog.functions().hashCode() * 31 + catalog.services().hashCode()) + "\"";
+        return "W/\""
+                + Integer.toHexString(
+                        catalog.functions().hashCode() * 31 + catalog.services().hashCode()) + "\"";
     }
 
     /** Makes the registry forget an instance, as a restart or an expired lease would. */
@@ -62,7 +64,8 @@ final class FakeRegistryClient implements RegistryClient {
     public Instance register(ServiceRegistration registration) {
         failIfAsked();
         registrations.incrementAndGet();
-        ServiceRegistration withId = registration.instanceId() != null ? registration
+        ServiceRegistration withId = registration.instanceId() != null
+                ? registration
                 : registration.withInstanceId(registration.name() + "-" + ids.incrementAndGet());
         known.add(withId.instanceId());
         leases.put(withId.instanceId(), withId.leaseDuration());
@@ -75,8 +78,13 @@ final class FakeRegistryClient implements RegistryClient {
     public Lease renew(String instanceId) {
         failIfAsked();
         if (!known.contains(instanceId)) {
-            throw new UnknownInstanceException(instanceId, new Problem(404,
-                    java.net.URI.create("urn:agentforge:problem:not-found"), "Unknown instance", instanceId));
+            throw new UnknownInstanceException(
+                    instanceId,
+                    new Problem(
+                            404,
+                            java.net.URI.create("urn:agentforge:problem:not-found"),
+                            "Unknown instance",
+                            instanceId));
         }
         renewals.incrementAndGet();
         var now = clock.instant();

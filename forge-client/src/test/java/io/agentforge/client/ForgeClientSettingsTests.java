@@ -1,12 +1,11 @@
 package io.agentforge.client;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.net.URI;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import org.junit.jupiter.api.Test;
 
 class ForgeClientSettingsTests {
 
@@ -26,7 +25,8 @@ class ForgeClientSettingsTests {
     void keepsAPathPrefix() {
         ForgeClientSettings settings = ForgeClientSettings.of("https://forge.example/registry", KEY);
 
-        assertThat(settings.resolve("/api/v1/status").toString()).isEqualTo("https://forge.example/registry/api/v1/status");
+        assertThat(settings.resolve("/api/v1/status").toString())
+                .isEqualTo("https://forge.example/registry/api/v1/status");
     }
 
     @Test
@@ -57,8 +57,7 @@ class ForgeClientSettingsTests {
     @Test
     void refusesNonPositiveTimeouts() {
         URI url = URI.create("http://localhost:8081");
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> new ForgeClientSettings(url, KEY, Duration.ZERO, null));
+        assertThatIllegalArgumentException().isThrownBy(() -> new ForgeClientSettings(url, KEY, Duration.ZERO, null));
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ForgeClientSettings(url, KEY, null, Duration.ofSeconds(-1)));
     }

@@ -1,24 +1,23 @@
 package io.agentforge.client;
 
-import io.agentforge.testsupport.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
+import io.agentforge.testsupport.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class FunctionInvokerTests {
 
@@ -27,22 +26,23 @@ class FunctionInvokerTests {
     private static final String USER_KEY = "af_user00001_" + "u".repeat(32);
     /** Loopback allowed: the stubs listen on 127.0.0.1. */
     private static final OutboundPolicy LOOPBACK = new OutboundPolicy(true, false, List.of());
+
     private static final String OK = "{\"value\":\"3\"}";
 
     private final MutableClock clock = new MutableClock();
     private final FakeRegistryClient registry = new FakeRegistryClient(clock);
-    private final DiscoveryCache discovery = new DiscoveryCache(registry,
-            new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 0), Duration.ofMinutes(1), clock);
+    private final DiscoveryCache discovery = new DiscoveryCache(
+            registry, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 0), Duration.ofMinutes(1), clock);
     private final List<ToolStub> stubs = new ArrayList<>();
     private FunctionInvoker invoker;
-    private AccessTokens tokens = (audience, subject) -> "jwt-for-" + audience + "-" + (subject == null ? "self"
-            : TokenEndpointStub.keyId(subject));
+    private AccessTokens tokens = (audience, subject) ->
+            "jwt-for-" + audience + "-" + (subject == null ? "self" : TokenEndpointStub.keyId(subject));
     private OutboundPolicy policy = LOOPBACK;
     private InvokerSettings settings = SETTINGS;
 
     /** Breakers judge 4 calls, open from 2 at 50 % failures, for a minute. */
-    private static final InvokerSettings SETTINGS = new InvokerSettings(Duration.ofSeconds(1), Duration.ofSeconds(5),
-            3, 4, 2, 50, Duration.ofMinutes(1));
+    private static final InvokerSettings SETTINGS =
+            new InvokerSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), 3, 4, 2, 50, Duration.ofMinutes(1));
 
     private ToolStub stub(int status, String body) {
         ToolStub stub = ToolStub.answering(status, body);
@@ -56,7 +56,8 @@ class FunctionInvokerTests {
         for (int i = 0; i < endpoints.length; i++) {
             instances.add(new CatalogEndpoint("calc-" + (i + 1), endpoints[i], Map.of()));
         }
-        registry.catalog = new Catalog(1,
+        registry.catalog = new Catalog(
+                1,
                 List.of(new CatalogFunction(FUNCTION, "Evaluate", Map.of("type", "object"), null, "calculator")),
                 List.of(new CatalogService("calculator", "1.0.0", "Calc", instances)),
                 Map.of(FUNCTION, "calculator"));
@@ -97,8 +98,8 @@ class FunctionInvokerTests {
         @Test
         void theExchangedJwtIsSentAndNeverAKey() throws InterruptedException {
             try (TokenEndpointStub registryTokens = new TokenEndpointStub(clock, CALLER_KEY);
-                 TokenExchanger exchanger = new TokenExchanger(ForgeClientSettings.of(registryTokens.url(),
-                         CALLER_KEY), clock)) {
+                    TokenExchanger exchanger =
+                            new TokenExchanger(ForgeClientSettings.of(registryTokens.url(), CALLER_KEY), clock)) {
                 tokens = exchanger;
                 ToolStub tool = stub(200, OK);
                 tool(tool.endpoint());
@@ -109,12 +110,15 @@ class FunctionInvokerTests {
                 String onBehalf = tool.authorizations().get(0).substring("Bearer ".length());
                 String self = tool.authorizations().get(1).substring("Bearer ".length());
                 assertThat(tool.authorizations()).noneMatch(a -> a.contains("af_"));
-                assertThat(TokenEndpointStub.claims(onBehalf)).containsEntry("aud", List.of("calculator"))
+                assertThat(TokenEndpointStub.claims(onBehalf))
+                        .containsEntry("aud", List.of("calculator"))
                         .containsEntry("sub", "key:user00001")
                         .containsEntry("act", Map.of("sub", "key:caller0001", "name", "caller"));
-                assertThat(TokenEndpointStub.claims(self)).containsEntry("sub", "key:caller0001")
+                assertThat(TokenEndpointStub.claims(self))
+                        .containsEntry("sub", "key:caller0001")
                         .doesNotContainKey("act");
-                assertThat(registryTokens.exchanges()).extracting(e -> e.form().get("audience"))
+                assertThat(registryTokens.exchanges())
+                        .extracting(e -> e.form().get("audience"))
                         .containsOnly("calculator");
             }
         }
@@ -125,7 +129,8 @@ class FunctionInvokerTests {
             ToolStub tool = stub(200, OK);
             tool(tool.endpoint());
 
-            assertThatThrownBy(FunctionInvokerTests.this::call).isInstanceOf(ToolUnavailableException.class)
+            assertThatThrownBy(FunctionInvokerTests.this::call)
+                    .isInstanceOf(ToolUnavailableException.class)
                     .hasMessageContaining("refusing to send a long-lived key");
             assertThat(tool.hits()).isZero();
         }
@@ -133,15 +138,16 @@ class FunctionInvokerTests {
         @Test
         void noTokenMeansNoCallAndSaysWhy() throws InterruptedException {
             tokens = (audience, subject) -> {
-                throw new RegistryException(new Problem(400, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "invalid_grant",
-                        "the subject key is revoked"));
+                throw new RegistryException(new Problem(
+                        400, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "invalid_grant", "the subject key is revoked"));
             };
             ToolStub tool = stub(200, OK);
             tool(tool.endpoint());
 
             assertThatThrownBy(FunctionInvokerTests.this::call)
                     .isInstanceOfSatisfying(ToolUnavailableException.class, e -> {
-                        assertThat(e.getMessage()).contains("No token for calling calculator")
+                        assertThat(e.getMessage())
+                                .contains("No token for calling calculator")
                                 .contains("the subject key is revoked");
                         assertThat(e.getCause()).isInstanceOf(RegistryException.class);
                     });
@@ -158,7 +164,8 @@ class FunctionInvokerTests {
             ToolStub tool = stub(200, OK);
             tool(tool.endpoint());
 
-            assertThatThrownBy(FunctionInvokerTests.this::call).isInstanceOf(ToolUnavailableException.class)
+            assertThatThrownBy(FunctionInvokerTests.this::call)
+                    .isInstanceOf(ToolUnavailableException.class)
                     .hasMessageContaining("Refused to call " + tool.endpoint())
                     .hasMessageContaining("a loopback address (allow it with allow-loopback)");
             assertThat(tool.hits()).isZero();
@@ -183,8 +190,10 @@ class FunctionInvokerTests {
             stubs.add(redirecting);
             tool(redirecting.endpoint());
 
-            assertThatThrownBy(FunctionInvokerTests.this::call).isInstanceOfSatisfying(ToolInvocationException.class,
-                    e -> assertThat(e.status()).isEqualTo(307));
+            assertThatThrownBy(FunctionInvokerTests.this::call)
+                    .isInstanceOfSatisfying(
+                            ToolInvocationException.class,
+                            e -> assertThat(e.status()).isEqualTo(307));
             assertThat(target.hits()).isZero();
         }
     }
@@ -214,8 +223,10 @@ class FunctionInvokerTests {
             tool(tool.endpoint());
 
             assertThatThrownBy(FunctionInvokerTests.this::call)
-                    .isInstanceOfSatisfying(ToolInvocationException.class,
-                            e -> assertThat(e.problem().is("response-too-large")).isTrue());
+                    .isInstanceOfSatisfying(
+                            ToolInvocationException.class,
+                            e -> assertThat(e.problem().is("response-too-large"))
+                                    .isTrue());
         }
 
         @Test
@@ -366,7 +377,8 @@ class FunctionInvokerTests {
             tool(stub(200, OK).endpoint());
 
             assertThatThrownBy(() -> invoker.invoke("weather_now", Map.of(), USER_KEY))
-                    .isInstanceOfSatisfying(ToolUnavailableException.class,
+                    .isInstanceOfSatisfying(
+                            ToolUnavailableException.class,
                             e -> assertThat(e.function()).isEqualTo("weather_now"));
         }
 

@@ -1,16 +1,14 @@
 package io.agentforge.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -27,9 +25,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP mapping of the client against a stand-in registry; the real one is exercised in forge-e2e. */
 class HttpRegistryClientTests {
@@ -55,7 +54,8 @@ class HttpRegistryClientTests {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-            Handler handler = routes.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            Handler handler = routes.get(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             try {
                 if (handler == null) {
                     respond(exchange, 404, "application/problem+json", """
@@ -73,7 +73,9 @@ class HttpRegistryClientTests {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         client = new HttpRegistryClient(new ForgeClientSettings(
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), KEY, Duration.ofSeconds(1),
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                KEY,
+                Duration.ofSeconds(1),
                 Duration.ofSeconds(5)));
     }
 
@@ -83,8 +85,7 @@ class HttpRegistryClientTests {
         server.stop(0);
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body)
-            throws IOException {
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         if (contentType != null) {
             exchange.getResponseHeaders().add("Content-Type", contentType);
@@ -119,8 +120,18 @@ class HttpRegistryClientTests {
                 respond(ex, 201, "application/json", INSTANCE_JSON);
             });
 
-            var instance = client.register(new ServiceRegistration("calc-1", "calculator", ServiceKind.TOOL, "1.0.0",
-                    null, "http://10.0.0.5:8083", List.of("math"), Map.of(), List.of(), null, null));
+            var instance = client.register(new ServiceRegistration(
+                    "calc-1",
+                    "calculator",
+                    ServiceKind.TOOL,
+                    "1.0.0",
+                    null,
+                    "http://10.0.0.5:8083",
+                    List.of("math"),
+                    Map.of(),
+                    List.of(),
+                    null,
+                    null));
 
             assertThat(instance.instanceId()).isEqualTo("calc-1");
         }
@@ -161,25 +172,26 @@ class HttpRegistryClientTests {
                     {"type":"urn:agentforge:problem:forbidden","title":"Forbidden","status":403,
                      "detail":"This API key's roles do not allow GET /api/v1/status"}"""));
 
-            assertThatThrownBy(() -> client.status())
-                    .isInstanceOfSatisfying(RegistryException.class, e -> {
-                        assertThat(e.problem()).isEqualTo(new Problem(403,
-                                URI.create("urn:agentforge:problem:forbidden"), "Forbidden",
+            assertThatThrownBy(() -> client.status()).isInstanceOfSatisfying(RegistryException.class, e -> {
+                assertThat(e.problem())
+                        .isEqualTo(new Problem(
+                                403,
+                                URI.create("urn:agentforge:problem:forbidden"),
+                                "Forbidden",
                                 "This API key's roles do not allow GET /api/v1/status"));
-                        assertThat(e.isTransient()).isFalse();
-                    });
+                assertThat(e.isTransient()).isFalse();
+            });
         }
 
         @Test
         void aNonProblemErrorKeepsItsTextAsDetail() {
             routes.put("GET /api/v1/status", ex -> respond(ex, 502, "text/plain", "Bad Gateway from proxy"));
 
-            assertThatThrownBy(() -> client.status())
-                    .isInstanceOfSatisfying(RegistryException.class, e -> {
-                        assertThat(e.problem().type()).isEqualTo(Problem.ABOUT_BLANK);
-                        assertThat(e.problem().detail()).isEqualTo("Bad Gateway from proxy");
-                        assertThat(e.isTransient()).isTrue();
-                    });
+            assertThatThrownBy(() -> client.status()).isInstanceOfSatisfying(RegistryException.class, e -> {
+                assertThat(e.problem().type()).isEqualTo(Problem.ABOUT_BLANK);
+                assertThat(e.problem().detail()).isEqualTo("Bad Gateway from proxy");
+                assertThat(e.isTransient()).isTrue();
+            });
         }
 
         @Test
@@ -187,7 +199,8 @@ class HttpRegistryClientTests {
             routes.put("GET /api/v1/status", ex -> respond(ex, 200, "application/json", "<html>"));
 
             assertThatThrownBy(() -> client.status())
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.problem().type()).isEqualTo(Problem.INVALID_RESPONSE));
         }
 
@@ -195,12 +208,11 @@ class HttpRegistryClientTests {
         void aRegistryNobodyListensOnIsUnreachable() {
             var offline = new HttpRegistryClient(ForgeClientSettings.of(ToolStub.refusedEndpoint(), KEY));
 
-            assertThatThrownBy(offline::status)
-                    .isInstanceOfSatisfying(RegistryUnreachableException.class, e -> {
-                        assertThat(e.status()).isZero();
-                        assertThat(e.isTransient()).isTrue();
-                        assertThat(e.getMessage()).doesNotContain(KEY);
-                    });
+            assertThatThrownBy(offline::status).isInstanceOfSatisfying(RegistryUnreachableException.class, e -> {
+                assertThat(e.status()).isZero();
+                assertThat(e.isTransient()).isTrue();
+                assertThat(e.getMessage()).doesNotContain(KEY);
+            });
             offline.close();
         }
     }
@@ -296,9 +308,10 @@ class HttpRegistryClientTests {
             String event = changeEvent(8, "registered");
             int split = event.indexOf(",\"type\"") + 1;
             // Split between JSON tokens: the joining newline is then plain whitespace.
-            stream(":subscribed after event 7\n\n",
-                    "id: 8\nevent: registered\ndata: " + event.substring(0, split) + "\ndata: "
-                            + event.substring(split) + "\n\n",
+            stream(
+                    ":subscribed after event 7\n\n",
+                    "id: 8\nevent: registered\ndata: " + event.substring(0, split) + "\ndata: " + event.substring(split)
+                            + "\n\n",
                     ":heartbeat\n\n",
                     "id: 9\nevent: some-future-kind\ndata: {}\n\n",
                     "id: 20\nevent: reset\ndata: {\"reason\":\"gone\",\"lastEventId\":20}\n\n");
@@ -320,8 +333,9 @@ class HttpRegistryClientTests {
 
         @Test
         void aKeyRevokedEventArrivesWithItsKeyIdAndNoInstance() throws InterruptedException {
-            stream("id: 8\nevent: key-revoked\ndata: {\"id\":8,\"type\":\"key-revoked\",\"at\":\"2030-01-01T00:00:00Z\","
-                    + "\"keyId\":\"abc12345\"}\n\n");
+            stream(
+                    "id: 8\nevent: key-revoked\ndata: {\"id\":8,\"type\":\"key-revoked\",\"at\":\"2030-01-01T00:00:00Z\","
+                            + "\"keyId\":\"abc12345\"}\n\n");
 
             FeedSubscription subscription = client.subscribe(OptionalLong.of(7), listener);
 
@@ -340,8 +354,10 @@ class HttpRegistryClientTests {
 
             client.subscribe(OptionalLong.of(7), listener);
 
-            assertThat(received.poll(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(RegistryException.class,
-                    e -> assertThat(e.problem().type()).isEqualTo(Problem.INVALID_RESPONSE));
+            assertThat(received.poll(5, TimeUnit.SECONDS))
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.problem().type()).isEqualTo(Problem.INVALID_RESPONSE));
         }
 
         @Test
@@ -370,7 +386,8 @@ class HttpRegistryClientTests {
                      "detail":"Last-Event-ID must be a non-negative event id"}"""));
 
             assertThatThrownBy(() -> client.subscribe(OptionalLong.of(7), listener))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.problem().is("validation")).isTrue());
         }
     }

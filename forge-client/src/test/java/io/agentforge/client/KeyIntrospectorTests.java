@@ -1,16 +1,15 @@
 package io.agentforge.client;
 
-import io.agentforge.testsupport.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
-import org.junit.jupiter.api.Test;
-
+import io.agentforge.testsupport.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class KeyIntrospectorTests {
 
@@ -82,8 +81,8 @@ class KeyIntrospectorTests {
         small.introspect(third);
 
         assertThat(small.size()).isEqualTo(2);
-        assertThat(small.cachedDigests()).containsExactlyInAnyOrder(KeyIntrospector.sha256(KEY),
-                KeyIntrospector.sha256(third));
+        assertThat(small.cachedDigests())
+                .containsExactlyInAnyOrder(KeyIntrospector.sha256(KEY), KeyIntrospector.sha256(third));
     }
 
     @Test
@@ -112,15 +111,20 @@ class KeyIntrospectorTests {
 
         clock.advance(Duration.ofSeconds(31));
         int before = registry.introspectionAttempts.get();
-        assertThat(introspector.introspect(KEY).active()).as("past its 30 s, inside the grace").isTrue();
+        assertThat(introspector.introspect(KEY).active())
+                .as("past its 30 s, inside the grace")
+                .isTrue();
         assertThat(introspector.introspect(KEY).active()).isTrue();
         assertThat(registry.introspectionAttempts.get() - before)
-                .as("one attempt per retry interval, not one per request").isEqualTo(1);
-        assertThatThrownBy(() -> introspector.introspect(OTHER)).as("an inactive answer gets no grace")
+                .as("one attempt per retry interval, not one per request")
+                .isEqualTo(1);
+        assertThatThrownBy(() -> introspector.introspect(OTHER))
+                .as("an inactive answer gets no grace")
                 .isInstanceOf(RegistryUnreachableException.class);
 
         clock.advance(Duration.ofMinutes(5));
-        assertThatThrownBy(() -> introspector.introspect(KEY)).as("past the grace: fail closed")
+        assertThatThrownBy(() -> introspector.introspect(KEY))
+                .as("past the grace: fail closed")
                 .isInstanceOf(RegistryUnreachableException.class);
     }
 
@@ -128,8 +132,11 @@ class KeyIntrospectorTests {
     void aRefusalFromTheRegistryIsNotCoveredByTheGrace() {
         registryKnows(KEY);
         introspector.introspect(KEY);
-        registry.failure = new RegistryException(new Problem(401, URI.create("urn:agentforge:problem:unauthorized"),
-                "Unauthorized", "this service's own key was revoked"));
+        registry.failure = new RegistryException(new Problem(
+                401,
+                URI.create("urn:agentforge:problem:unauthorized"),
+                "Unauthorized",
+                "this service's own key was revoked"));
 
         clock.advance(Duration.ofSeconds(31));
 

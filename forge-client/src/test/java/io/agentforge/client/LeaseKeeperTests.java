@@ -1,20 +1,19 @@
 package io.agentforge.client;
 
-import io.agentforge.testsupport.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class LeaseKeeperTests {
 
@@ -25,8 +24,18 @@ class LeaseKeeperTests {
     private LeaseKeeper keeper;
 
     private static ServiceRegistration registration(String instanceId, Duration lease) {
-        return new ServiceRegistration(instanceId, "calculator", ServiceKind.TOOL, "1.0.0", null,
-                "http://127.0.0.1:8083", List.of(), Map.of(), List.of(), null, lease);
+        return new ServiceRegistration(
+                instanceId,
+                "calculator",
+                ServiceKind.TOOL,
+                "1.0.0",
+                null,
+                "http://127.0.0.1:8083",
+                List.of(),
+                Map.of(),
+                List.of(),
+                null,
+                lease);
     }
 
     private LeaseKeeper keeper(ServiceRegistration registration) {
@@ -97,7 +106,8 @@ class LeaseKeeperTests {
 
             assertThatCode(() -> keeper.start()).doesNotThrowAnyException();
 
-            await().untilAsserted(() -> assertThat(keeper.state().consecutiveFailures()).isGreaterThanOrEqualTo(3));
+            await().untilAsserted(() ->
+                    assertThat(keeper.state().consecutiveFailures()).isGreaterThanOrEqualTo(3));
             LeaseState state = keeper.state();
             assertThat(state.registered()).isFalse();
             assertThat(state.lastError()).contains("connection refused");

@@ -1,26 +1,25 @@
 package io.agentforge.client;
 
-import io.agentforge.testsupport.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class RevocationFollowerTests {
 
     private final FakeRegistryClient registry = new FakeRegistryClient(new MutableClock());
     private final List<String> revoked = new CopyOnWriteArrayList<>();
-    private final RevocationFollower follower = new RevocationFollower(registry, revoked::add,
-            new Backoff(Duration.ofMillis(10), Duration.ofMillis(20), 0));
+    private final RevocationFollower follower = new RevocationFollower(
+            registry, revoked::add, new Backoff(Duration.ofMillis(10), Duration.ofMillis(20), 0));
 
     @AfterEach
     void close() {

@@ -1,18 +1,16 @@
 package io.agentforge.client;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class SseParserTests {
 
@@ -50,8 +48,7 @@ class SseParserTests {
     void dataLinesAreJoinedWithNewlines() throws IOException {
         feed("data: first", "data:second", "data:  third", "");
 
-        assertThat(events).singleElement().extracting(SseParser.SseEvent::data)
-                .isEqualTo("first\nsecond\n third");
+        assertThat(events).singleElement().extracting(SseParser.SseEvent::data).isEqualTo("first\nsecond\n third");
     }
 
     @Test
@@ -130,7 +127,9 @@ class SseParserTests {
 
         @Test
         void readingStopsAtTheLastEventEvenIfTheStreamGoesOn() throws IOException {
-            boolean stopped = read(parser, "event: delta\ndata: 1\n\nevent: done\ndata: 2\n\nevent: delta\ndata: 3\n\n",
+            boolean stopped = read(
+                    parser,
+                    "event: delta\ndata: 1\n\nevent: done\ndata: 2\n\nevent: delta\ndata: 3\n\n",
                     event -> event.event().equals("done"));
 
             assertThat(stopped).isTrue();
@@ -139,7 +138,9 @@ class SseParserTests {
 
         @Test
         void aStreamEndingBeforeTheLastEventSaysSo() throws IOException {
-            boolean stopped = read(parser, "event: delta\ndata: 1\n\nevent: done\ndata: 2",
+            boolean stopped = read(
+                    parser,
+                    "event: delta\ndata: 1\n\nevent: done\ndata: 2",
                     event -> event.event().equals("done"));
 
             assertThat(stopped).isFalse();
@@ -158,7 +159,10 @@ class SseParserTests {
             capped.line("data:1234567");
             capped.line("");
 
-            assertThat(events).singleElement().extracting(SseParser.SseEvent::data).isEqualTo("12345678\n1234567");
+            assertThat(events)
+                    .singleElement()
+                    .extracting(SseParser.SseEvent::data)
+                    .isEqualTo("12345678\n1234567");
         }
 
         @Test
@@ -166,7 +170,8 @@ class SseParserTests {
             capped.line("data: 12345678");
 
             assertThatThrownBy(() -> capped.line("data: 12345678"))
-                    .isInstanceOfSatisfying(SseParser.EventTooLargeException.class,
+                    .isInstanceOfSatisfying(
+                            SseParser.EventTooLargeException.class,
                             e -> assertThat(e.maxEventChars()).isEqualTo(16));
             assertThat(events).isEmpty();
         }
@@ -182,8 +187,7 @@ class SseParserTests {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
 
             assertThatThrownBy(() -> capped.read(new BufferedReader(endless), event -> false))

@@ -1,7 +1,6 @@
 package io.agentforge.client;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,8 +28,7 @@ import java.util.regex.Matcher;
 final class TokenEndpointStub implements AutoCloseable {
 
     /** One exchange as received. */
-    record Exchange(String authorization, String contentType, Map<String, String> form) {
-    }
+    record Exchange(String authorization, String contentType, Map<String, String> form) {}
 
     private final HttpServer server;
     private final Clock clock;
@@ -53,8 +51,10 @@ final class TokenEndpointStub implements AutoCloseable {
         }
         server.createContext("/oauth2/token", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Exchange received = new Exchange(exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("Content-Type"), form(body));
+            Exchange received = new Exchange(
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    form(body));
             exchanges.add(received);
             CountDownLatch waitFor = gate;
             if (waitFor != null) {
@@ -73,7 +73,8 @@ final class TokenEndpointStub implements AutoCloseable {
                 status = 401;
                 answer = "{\"error\":\"invalid_client\",\"error_description\":\"unknown client key\"}";
             } else if (!TokenExchanger.GRANT_TYPE.equals(received.form().get("grant_type"))
-                    || received.form().get("subject_token") == null || received.form().get("audience") == null) {
+                    || received.form().get("subject_token") == null
+                    || received.form().get("audience") == null) {
                 status = 400;
                 answer = "{\"error\":\"invalid_request\"}";
             } else {
@@ -116,8 +117,8 @@ final class TokenEndpointStub implements AutoCloseable {
             claims.put("exp", now + ttl.toSeconds());
         }
         claims.put("jti", "t" + issued.incrementAndGet());
-        return encode("{\"alg\":\"ES256\",\"kid\":\"test\"}") + "." + encode(HttpRegistryClient.mapper()
-                .writeValueAsString(claims)) + ".c2lnbmF0dXJl";
+        return encode("{\"alg\":\"ES256\",\"kid\":\"test\"}") + "."
+                + encode(HttpRegistryClient.mapper().writeValueAsString(claims)) + ".c2lnbmF0dXJl";
     }
 
     static String keyId(String key) {
@@ -134,7 +135,8 @@ final class TokenEndpointStub implements AutoCloseable {
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                form.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }

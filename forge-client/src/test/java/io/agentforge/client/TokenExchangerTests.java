@@ -1,20 +1,19 @@
 package io.agentforge.client;
 
-import io.agentforge.testsupport.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class TokenExchangerTests {
 
@@ -42,11 +41,12 @@ class TokenExchangerTests {
             TokenEndpointStub.Exchange exchange = registry.exchanges().getFirst();
             assertThat(exchange.authorization()).isEqualTo("Bearer " + OWN_KEY);
             assertThat(exchange.contentType()).isEqualTo("application/x-www-form-urlencoded");
-            assertThat(exchange.form()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
-                    "audience", "calculator",
-                    "subject_token", ALICE_KEY,
-                    "subject_token_type", "urn:ietf:params:oauth:token-type:access_token"));
+            assertThat(exchange.form())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+                            "audience", "calculator",
+                            "subject_token", ALICE_KEY,
+                            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token"));
             Map<String, Object> claims = TokenEndpointStub.claims(token);
             assertThat(claims).containsEntry("sub", "key:alice001").containsEntry("aud", List.of("calculator"));
             assertThat(claims.get("act")).isEqualTo(Map.of("sub", "key:agent001", "name", "caller"));
@@ -57,13 +57,17 @@ class TokenExchangerTests {
             String token = tokens.token("calculator", null);
 
             assertThat(registry.exchanges().getFirst().form()).containsEntry("subject_token", OWN_KEY);
-            assertThat(TokenEndpointStub.claims(token)).containsEntry("sub", "key:agent001").doesNotContainKey("act");
+            assertThat(TokenEndpointStub.claims(token))
+                    .containsEntry("sub", "key:agent001")
+                    .doesNotContainKey("act");
         }
 
         @Test
         void anOAuthErrorIsARegistryProblemThatIsNotTransient() {
-            registry.fail(400, "{\"error\":\"invalid_target\",\"error_description\":\"'weather' is not an owned"
-                    + " service name\"}");
+            registry.fail(
+                    400,
+                    "{\"error\":\"invalid_target\",\"error_description\":\"'weather' is not an owned"
+                            + " service name\"}");
 
             assertThatThrownBy(() -> tokens.token("weather", null))
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
@@ -71,7 +75,8 @@ class TokenExchangerTests {
                         assertThat(e.isTransient()).isFalse();
                         assertThat(e.problem().type()).isEqualTo(TokenExchanger.TOKEN_EXCHANGE_PROBLEM);
                         assertThat(e.problem().title()).isEqualTo("invalid_target");
-                        assertThat(e.problem().detail()).contains("audience 'weather'")
+                        assertThat(e.problem().detail())
+                                .contains("audience 'weather'")
                                 .contains("not an owned service name");
                     });
         }
@@ -81,13 +86,15 @@ class TokenExchangerTests {
             registry.fail(503, "{\"error\":\"temporarily_unavailable\"}");
 
             assertThatThrownBy(() -> tokens.token("calculator", null))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isTrue());
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.isTransient()).isTrue());
         }
 
         @Test
         void anUnreachableRegistryIsTransientAndNamesNoSecret() {
-            TokenExchanger nowhere = new TokenExchanger(ForgeClientSettings.of(ToolStub.refusedEndpoint(), OWN_KEY),
-                    clock);
+            TokenExchanger nowhere =
+                    new TokenExchanger(ForgeClientSettings.of(ToolStub.refusedEndpoint(), OWN_KEY), clock);
 
             assertThatThrownBy(() -> nowhere.token("calculator", ALICE_KEY))
                     .isInstanceOfSatisfying(RegistryUnreachableException.class, e -> {
@@ -102,7 +109,8 @@ class TokenExchangerTests {
             registry.fail(200, "{\"access_token\":\"" + OWN_KEY + "\",\"expires_in\":300}");
 
             assertThatThrownBy(() -> tokens.token("calculator", null))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.problem().type()).isEqualTo(Problem.INVALID_RESPONSE));
         }
 
@@ -190,7 +198,8 @@ class TokenExchangerTests {
 
             clock.advance(Duration.ofMinutes(4).plusSeconds(30));
             assertThatThrownBy(() -> tokens.token("calculator", ALICE_KEY))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(400));
+                    .isInstanceOfSatisfying(
+                            RegistryException.class, e -> assertThat(e.status()).isEqualTo(400));
         }
 
         @Test
@@ -216,9 +225,11 @@ class TokenExchangerTests {
                 threads.add(Thread.ofPlatform().start(() -> answers.add(tokens.token("calculator", ALICE_KEY))));
             }
             // Every caller is parked (one in the exchange, the others waiting for it) before the answer comes.
-            await().atMost(Duration.ofSeconds(10)).until(() -> threads.stream()
-                    .allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
-                    && !registry.exchanges().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> threads.stream()
+                                    .allMatch(t -> t.getState() == Thread.State.WAITING
+                                            || t.getState() == Thread.State.TIMED_WAITING)
+                            && !registry.exchanges().isEmpty());
             release.countDown();
             for (Thread thread : threads) {
                 thread.join(10_000);
@@ -278,8 +289,9 @@ class TokenExchangerTests {
 
     @Test
     void claimsAreReadFromTheNestedActorChain() {
-        TokenExchanger.Claims claims = TokenExchanger.Claims.of(fakeJwt(
-                "{\"sub\":\"key:a1\",\"exp\":1900000000,\"act\":{\"sub\":\"key:b2\",\"act\":{\"sub\":\"key:c3\"}}}"),
+        TokenExchanger.Claims claims = TokenExchanger.Claims.of(
+                fakeJwt(
+                        "{\"sub\":\"key:a1\",\"exp\":1900000000,\"act\":{\"sub\":\"key:b2\",\"act\":{\"sub\":\"key:c3\"}}}"),
                 HttpRegistryClient.mapper());
 
         assertThat(claims.keyIds()).containsExactlyInAnyOrder("a1", "b2", "c3");

@@ -6,8 +6,7 @@ import java.time.Instant;
 /** Times as people read them on a dashboard: "12 s ago", "in 3 min". */
 public final class RelativeTime {
 
-    private RelativeTime() {
-    }
+    private RelativeTime() {}
 
     public static String ago(Instant then, Instant now) {
         if (then == null) {

@@ -1,5 +1,17 @@
 package io.agentforge.deploy;
 
+import static io.agentforge.deploy.RenderedChart.COMPONENTS;
+import static io.agentforge.deploy.RenderedChart.SERVICE_KEY_ROLES;
+import static io.agentforge.deploy.RenderedChart.componentOf;
+import static io.agentforge.deploy.RenderedChart.container;
+import static io.agentforge.deploy.RenderedChart.envNames;
+import static io.agentforge.deploy.RenderedChart.envVar;
+import static io.agentforge.deploy.RenderedChart.field;
+import static io.agentforge.deploy.RenderedChart.name;
+import static io.agentforge.deploy.RenderedChart.selects;
+import static io.agentforge.deploy.RenderedChart.serviceKeyEntries;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -26,9 +38,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,18 +48,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static io.agentforge.deploy.RenderedChart.COMPONENTS;
-import static io.agentforge.deploy.RenderedChart.SERVICE_KEY_ROLES;
-import static io.agentforge.deploy.RenderedChart.componentOf;
-import static io.agentforge.deploy.RenderedChart.container;
-import static io.agentforge.deploy.RenderedChart.envNames;
-import static io.agentforge.deploy.RenderedChart.envVar;
-import static io.agentforge.deploy.RenderedChart.field;
-import static io.agentforge.deploy.RenderedChart.name;
-import static io.agentforge.deploy.RenderedChart.selects;
-import static io.agentforge.deploy.RenderedChart.serviceKeyEntries;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every rendering of the chart must satisfy, whatever the values. Subclasses render the chart once with their
@@ -93,7 +92,9 @@ abstract class ChartContractTests {
     }
 
     static Map<String, String> podAnnotations(Deployment deployment) {
-        return Optional.ofNullable(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).orElse(Map.of());
+        return Optional.ofNullable(
+                        deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .orElse(Map.of());
     }
 
     static String describe(Deployment deployment) {
@@ -103,9 +104,10 @@ abstract class ChartContractTests {
     /** The components whose pods a list of NetworkPolicy peers (same namespace) selects. */
     Set<String> componentsSelectedBy(List<NetworkPolicyPeer> peers) {
         return deployments().stream()
-                .filter(deployment -> peers.stream().anyMatch(peer -> peer.getNamespaceSelector() == null
-                        && peer.getPodSelector() != null
-                        && selects(peer.getPodSelector().getMatchLabels(), podLabels(deployment))))
+                .filter(deployment -> peers.stream()
+                        .anyMatch(peer -> peer.getNamespaceSelector() == null
+                                && peer.getPodSelector() != null
+                                && selects(peer.getPodSelector().getMatchLabels(), podLabels(deployment))))
                 .map(RenderedChart::componentOf)
                 .collect(Collectors.toSet());
     }
@@ -121,10 +123,13 @@ abstract class ChartContractTests {
 
         @Test
         void everyComponentRunsAsADeploymentWithAService() {
-            assertThat(deployments()).extracting(RenderedChart::componentOf)
+            assertThat(deployments())
+                    .extracting(RenderedChart::componentOf)
                     .containsExactlyInAnyOrderElementsOf(COMPONENTS);
             for (String component : COMPONENTS) {
-                assertThat(chart().find(Service.class, name(component))).as(component + " Service").isPresent();
+                assertThat(chart().find(Service.class, name(component)))
+                        .as(component + " Service")
+                        .isPresent();
             }
         }
 
@@ -132,7 +137,8 @@ abstract class ChartContractTests {
         void everyContainerProbesTheActuatorLivenessAndReadinessGroups() {
             for (Deployment deployment : deployments()) {
                 Container container = container(deployment);
-                Set<String> portNames = container.getPorts().stream().map(ContainerPort::getName)
+                Set<String> portNames = container.getPorts().stream()
+                        .map(ContainerPort::getName)
                         .collect(Collectors.toSet());
                 Map<String, Probe> probes = new LinkedHashMap<>();
                 probes.put("/actuator/health/liveness#startup", container.getStartupProbe());
@@ -142,9 +148,12 @@ abstract class ChartContractTests {
                     String what = describe(deployment) + " " + expected.substring(expected.indexOf('#') + 1) + " probe";
                     assertThat(probe).as(what).isNotNull();
                     assertThat(probe.getHttpGet()).as(what).isNotNull();
-                    assertThat(probe.getHttpGet().getPath()).as(what)
+                    assertThat(probe.getHttpGet().getPath())
+                            .as(what)
                             .isEqualTo(expected.substring(0, expected.indexOf('#')));
-                    assertThat(probe.getHttpGet().getPort().getStrVal()).as(what + " port").isIn(portNames);
+                    assertThat(probe.getHttpGet().getPort().getStrVal())
+                            .as(what + " port")
+                            .isIn(portNames);
                 });
             }
         }
@@ -154,14 +163,21 @@ abstract class ChartContractTests {
             for (Deployment deployment : deployments()) {
                 long grace = pod(deployment).getTerminationGracePeriodSeconds();
                 var preStop = container(deployment).getLifecycle().getPreStop();
-                assertThat(preStop.getSleep()).as(describe(deployment) + " preStop sleep").isNotNull();
+                assertThat(preStop.getSleep())
+                        .as(describe(deployment) + " preStop sleep")
+                        .isNotNull();
                 long pause = preStop.getSleep().getSeconds();
                 assertThat(pause).as(describe(deployment) + " preStop pause").isBetween(1L, 15L);
-                assertThat(grace - pause).as(describe(deployment) + " grace left after the pause").isGreaterThanOrEqualTo(20L);
-                String proxyWait = podAnnotations(deployment).get("config.alpha.linkerd.io/proxy-wait-before-exit-seconds");
+                assertThat(grace - pause)
+                        .as(describe(deployment) + " grace left after the pause")
+                        .isGreaterThanOrEqualTo(20L);
+                String proxyWait =
+                        podAnnotations(deployment).get("config.alpha.linkerd.io/proxy-wait-before-exit-seconds");
                 if (proxyWait != null) {
-                    assertThat(Long.parseLong(proxyWait)).as(describe(deployment) + " Linkerd proxy wait")
-                            .isGreaterThan(pause).isLessThan(grace);
+                    assertThat(Long.parseLong(proxyWait))
+                            .as(describe(deployment) + " Linkerd proxy wait")
+                            .isGreaterThan(pause)
+                            .isLessThan(grace);
                 }
             }
         }
@@ -170,8 +186,12 @@ abstract class ChartContractTests {
         void everyContainerRequestsCpuAndMemoryAndCapsMemory() {
             for (Deployment deployment : deployments()) {
                 var resources = container(deployment).getResources();
-                assertThat(resources.getRequests()).as(describe(deployment) + " requests").containsKeys("cpu", "memory");
-                assertThat(resources.getLimits()).as(describe(deployment) + " limits").containsKey("memory");
+                assertThat(resources.getRequests())
+                        .as(describe(deployment) + " requests")
+                        .containsKeys("cpu", "memory");
+                assertThat(resources.getLimits())
+                        .as(describe(deployment) + " limits")
+                        .containsKey("memory");
             }
         }
 
@@ -180,9 +200,12 @@ abstract class ChartContractTests {
             Map<String, Integer> ports = Map.of("console", 8080, "registry", 8081, "agent", 8082, "calculator", 8083);
             for (Deployment deployment : deployments()) {
                 int expected = ports.get(componentOf(deployment));
-                assertThat(container(deployment).getPorts()).extracting(ContainerPort::getContainerPort)
-                        .as(describe(deployment)).containsExactly(expected);
-                assertThat(chart().plainEnv(deployment)).as(describe(deployment))
+                assertThat(container(deployment).getPorts())
+                        .extracting(ContainerPort::getContainerPort)
+                        .as(describe(deployment))
+                        .containsExactly(expected);
+                assertThat(chart().plainEnv(deployment))
+                        .as(describe(deployment))
                         .containsEntry("SERVER_PORT", String.valueOf(expected));
             }
         }
@@ -203,9 +226,14 @@ abstract class ChartContractTests {
         @Test
         void takesTheAdminKeyAndDatabaseCredentialsFromSecrets() {
             Deployment registry = chart().deployment("registry");
-            for (String name : List.of("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_DATABASE_USER", "AGENTFORGE_DATABASE_PASSWORD")) {
-                assertThat(envVar(registry, name)).as(name).get()
-                        .extracting(var -> var.getValueFrom().getSecretKeyRef()).as(name).isNotNull();
+            for (String name :
+                    List.of("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_DATABASE_USER", "AGENTFORGE_DATABASE_PASSWORD")) {
+                assertThat(envVar(registry, name))
+                        .as(name)
+                        .get()
+                        .extracting(var -> var.getValueFrom().getSecretKeyRef())
+                        .as(name)
+                        .isNotNull();
             }
         }
 
@@ -213,20 +241,29 @@ abstract class ChartContractTests {
         void keepsAPodThroughVoluntaryDisruptions() {
             Deployment registry = chart().deployment("registry");
             PodDisruptionBudget pdb = chart().named(PodDisruptionBudget.class, name("registry"));
-            assertThat(selects(pdb.getSpec().getSelector().getMatchLabels(), podLabels(registry))).isTrue();
+            assertThat(selects(pdb.getSpec().getSelector().getMatchLabels(), podLabels(registry)))
+                    .isTrue();
             assertKeepsAtLeastOnePod(pdb, registry.getSpec().getReplicas());
         }
     }
 
     static void assertKeepsAtLeastOnePod(PodDisruptionBudget pdb, int replicas) {
-        assertThat(replicas).as(pdb.getMetadata().getName() + ": replicas covered by the budget").isGreaterThanOrEqualTo(2);
+        assertThat(replicas)
+                .as(pdb.getMetadata().getName() + ": replicas covered by the budget")
+                .isGreaterThanOrEqualTo(2);
         IntOrString maxUnavailable = pdb.getSpec().getMaxUnavailable();
         IntOrString minAvailable = pdb.getSpec().getMinAvailable();
         if (minAvailable != null) {
-            assertThat(minAvailable.getIntVal()).as(pdb.getMetadata().getName() + " minAvailable").isBetween(1, replicas - 1);
+            assertThat(minAvailable.getIntVal())
+                    .as(pdb.getMetadata().getName() + " minAvailable")
+                    .isBetween(1, replicas - 1);
         } else {
-            assertThat(maxUnavailable).as(pdb.getMetadata().getName() + " budget").isNotNull();
-            assertThat(maxUnavailable.getIntVal()).as(pdb.getMetadata().getName() + " maxUnavailable").isBetween(1, replicas - 1);
+            assertThat(maxUnavailable)
+                    .as(pdb.getMetadata().getName() + " budget")
+                    .isNotNull();
+            assertThat(maxUnavailable.getIntVal())
+                    .as(pdb.getMetadata().getName() + " maxUnavailable")
+                    .isBetween(1, replicas - 1);
         }
     }
 
@@ -236,9 +273,11 @@ abstract class ChartContractTests {
         @Test
         void findTheRegistryThroughItsService() {
             Service registry = chart().named(Service.class, name("registry"));
-            String url = "http://" + registry.getMetadata().getName() + ":" + registry.getSpec().getPorts().getFirst().getPort();
+            String url = "http://" + registry.getMetadata().getName() + ":"
+                    + registry.getSpec().getPorts().getFirst().getPort();
             for (String component : List.of("agent", "calculator", "console")) {
-                assertThat(chart().plainEnv(chart().deployment(component))).as(component)
+                assertThat(chart().plainEnv(chart().deployment(component)))
+                        .as(component)
                         .containsEntry("AGENTFORGE_REGISTRY_URL", url);
             }
         }
@@ -250,11 +289,17 @@ abstract class ChartContractTests {
                 List<EnvVar> env = container(deployment).getEnv();
                 List<String> names = env.stream().map(EnvVar::getName).toList();
                 EnvVar podIp = envVar(deployment, "POD_IP").orElseThrow();
-                assertThat(podIp.getValueFrom().getFieldRef().getFieldPath()).as(component).isEqualTo("status.podIP");
+                assertThat(podIp.getValueFrom().getFieldRef().getFieldPath())
+                        .as(component)
+                        .isEqualTo("status.podIP");
                 int port = container(deployment).getPorts().getFirst().getContainerPort();
-                assertThat(envVar(deployment, "AGENTFORGE_ENDPOINT")).as(component).get()
-                        .extracting(EnvVar::getValue).isEqualTo("http://$(POD_IP):" + port);
-                assertThat(names.indexOf("POD_IP")).as(component + ": POD_IP is defined before it is referenced")
+                assertThat(envVar(deployment, "AGENTFORGE_ENDPOINT"))
+                        .as(component)
+                        .get()
+                        .extracting(EnvVar::getValue)
+                        .isEqualTo("http://$(POD_IP):" + port);
+                assertThat(names.indexOf("POD_IP"))
+                        .as(component + ": POD_IP is defined before it is referenced")
                         .isLessThan(names.indexOf("AGENTFORGE_ENDPOINT"));
             }
         }
@@ -262,8 +307,11 @@ abstract class ChartContractTests {
         @Test
         void presentAnApiKeyFromASecret() {
             for (String component : List.of("agent", "calculator", "console")) {
-                assertThat(envVar(chart().deployment(component), "AGENTFORGE_API_KEY")).as(component).get()
-                        .extracting(var -> var.getValueFrom().getSecretKeyRef()).isNotNull();
+                assertThat(envVar(chart().deployment(component), "AGENTFORGE_API_KEY"))
+                        .as(component)
+                        .get()
+                        .extracting(var -> var.getValueFrom().getSecretKeyRef())
+                        .isNotNull();
             }
         }
     }
@@ -276,19 +324,27 @@ abstract class ChartContractTests {
             for (String component : List.of("agent", "calculator")) {
                 HorizontalPodAutoscaler hpa = chart().named(HorizontalPodAutoscaler.class, name(component));
                 assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-                assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(chart().deployment(component).getMetadata().getName());
-                assertThat(hpa.getSpec().getMinReplicas()).as(component + " minReplicas").isGreaterThanOrEqualTo(2);
-                assertThat(hpa.getSpec().getMaxReplicas()).as(component + " maxReplicas")
+                assertThat(hpa.getSpec().getScaleTargetRef().getName())
+                        .isEqualTo(chart().deployment(component).getMetadata().getName());
+                assertThat(hpa.getSpec().getMinReplicas())
+                        .as(component + " minReplicas")
+                        .isGreaterThanOrEqualTo(2);
+                assertThat(hpa.getSpec().getMaxReplicas())
+                        .as(component + " maxReplicas")
                         .isGreaterThanOrEqualTo(hpa.getSpec().getMinReplicas());
-                assertThat(hpa.getSpec().getMetrics()).as(component + " metrics")
-                        .anySatisfy(metric -> assertThat(metric.getResource().getName()).isEqualTo("cpu"));
+                assertThat(hpa.getSpec().getMetrics())
+                        .as(component + " metrics")
+                        .anySatisfy(metric ->
+                                assertThat(metric.getResource().getName()).isEqualTo("cpu"));
             }
         }
 
         @Test
         void leaveTheReplicaCountToTheAutoscaler() {
             for (String component : List.of("agent", "calculator")) {
-                assertThat(chart().deployment(component).getSpec().getReplicas()).as(component).isNull();
+                assertThat(chart().deployment(component).getSpec().getReplicas())
+                        .as(component)
+                        .isNull();
             }
         }
 
@@ -296,9 +352,13 @@ abstract class ChartContractTests {
         void keepAPodThroughVoluntaryDisruptions() {
             for (String component : List.of("agent", "calculator")) {
                 PodDisruptionBudget pdb = chart().named(PodDisruptionBudget.class, name(component));
-                assertThat(selects(pdb.getSpec().getSelector().getMatchLabels(), podLabels(chart().deployment(component))))
-                        .as(component).isTrue();
-                int minReplicas = chart().named(HorizontalPodAutoscaler.class, name(component)).getSpec().getMinReplicas();
+                assertThat(selects(
+                                pdb.getSpec().getSelector().getMatchLabels(), podLabels(chart().deployment(component))))
+                        .as(component)
+                        .isTrue();
+                int minReplicas = chart().named(HorizontalPodAutoscaler.class, name(component))
+                        .getSpec()
+                        .getMinReplicas();
                 assertKeepsAtLeastOnePod(pdb, minReplicas);
             }
         }
@@ -312,8 +372,13 @@ abstract class ChartContractTests {
             for (Deployment deployment : deployments()) {
                 PodSecurityContext pod = pod(deployment).getSecurityContext();
                 assertThat(pod.getRunAsNonRoot()).as(describe(deployment)).isTrue();
-                assertThat(pod.getRunAsUser()).as(describe(deployment)).isNotNull().isNotZero();
-                assertThat(pod.getSeccompProfile().getType()).as(describe(deployment)).isEqualTo("RuntimeDefault");
+                assertThat(pod.getRunAsUser())
+                        .as(describe(deployment))
+                        .isNotNull()
+                        .isNotZero();
+                assertThat(pod.getSeccompProfile().getType())
+                        .as(describe(deployment))
+                        .isEqualTo("RuntimeDefault");
             }
         }
 
@@ -322,11 +387,22 @@ abstract class ChartContractTests {
             for (Deployment deployment : deployments()) {
                 SecurityContext container = container(deployment).getSecurityContext();
                 String what = describe(deployment);
-                assertThat(container.getReadOnlyRootFilesystem()).as(what + " readOnlyRootFilesystem").isTrue();
-                assertThat(container.getAllowPrivilegeEscalation()).as(what + " allowPrivilegeEscalation").isFalse();
-                assertThat(container.getRunAsNonRoot()).as(what + " runAsNonRoot").isTrue();
-                assertThat(container.getCapabilities().getDrop()).as(what + " dropped capabilities").contains("ALL");
-                assertThat(Optional.ofNullable(container.getCapabilities().getAdd()).orElse(List.of())).as(what).isEmpty();
+                assertThat(container.getReadOnlyRootFilesystem())
+                        .as(what + " readOnlyRootFilesystem")
+                        .isTrue();
+                assertThat(container.getAllowPrivilegeEscalation())
+                        .as(what + " allowPrivilegeEscalation")
+                        .isFalse();
+                assertThat(container.getRunAsNonRoot())
+                        .as(what + " runAsNonRoot")
+                        .isTrue();
+                assertThat(container.getCapabilities().getDrop())
+                        .as(what + " dropped capabilities")
+                        .contains("ALL");
+                assertThat(Optional.ofNullable(container.getCapabilities().getAdd())
+                                .orElse(List.of()))
+                        .as(what)
+                        .isEmpty();
                 assertThat(container.getSeccompProfile().getType()).as(what).isEqualTo("RuntimeDefault");
                 assertThat(container.getPrivileged()).as(what + " privileged").isNotEqualTo(Boolean.TRUE);
             }
@@ -336,11 +412,17 @@ abstract class ChartContractTests {
         void theOnlyWritablePathIsAnEmptyDirAtTmp() {
             for (Deployment deployment : deployments()) {
                 var mounts = container(deployment).getVolumeMounts();
-                assertThat(mounts).as(describe(deployment)).singleElement()
+                assertThat(mounts)
+                        .as(describe(deployment))
+                        .singleElement()
                         .satisfies(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
                 var volume = pod(deployment).getVolumes().stream()
-                        .filter(v -> v.getName().equals(mounts.getFirst().getName())).findFirst().orElseThrow();
-                assertThat(volume.getEmptyDir()).as(describe(deployment) + " /tmp volume").isNotNull();
+                        .filter(v -> v.getName().equals(mounts.getFirst().getName()))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(volume.getEmptyDir())
+                        .as(describe(deployment) + " /tmp volume")
+                        .isNotNull();
             }
         }
 
@@ -351,9 +433,12 @@ abstract class ChartContractTests {
                 String account = pod(deployment).getServiceAccountName();
                 assertThat(account).as(describe(deployment)).isNotBlank().isNotEqualTo("default");
                 assertThat(accounts.add(account)).as(account + " is shared").isTrue();
-                assertThat(pod(deployment).getAutomountServiceAccountToken()).as(describe(deployment)).isFalse();
+                assertThat(pod(deployment).getAutomountServiceAccountToken())
+                        .as(describe(deployment))
+                        .isFalse();
                 assertThat(chart().named(ServiceAccount.class, account).getAutomountServiceAccountToken())
-                        .as("ServiceAccount " + account).isFalse();
+                        .as("ServiceAccount " + account)
+                        .isFalse();
             }
         }
     }
@@ -364,7 +449,9 @@ abstract class ChartContractTests {
         @Test
         void everyServiceSelectsExactlyOneDeployment() {
             for (Service service : chart().all(Service.class)) {
-                assertThat(deployments()).as("Deployments selected by Service " + service.getMetadata().getName())
+                assertThat(deployments())
+                        .as("Deployments selected by Service "
+                                + service.getMetadata().getName())
                         .filteredOn(deployment -> selects(service.getSpec().getSelector(), podLabels(deployment)))
                         .hasSize(1);
             }
@@ -375,11 +462,13 @@ abstract class ChartContractTests {
             for (Service service : chart().all(Service.class)) {
                 Deployment target = deployments().stream()
                         .filter(deployment -> selects(service.getSpec().getSelector(), podLabels(deployment)))
-                        .findFirst().orElseThrow();
+                        .findFirst()
+                        .orElseThrow();
                 List<ContainerPort> containerPorts = container(target).getPorts();
                 for (ServicePort port : service.getSpec().getPorts()) {
                     IntOrString targetPort = port.getTargetPort();
-                    assertThat(containerPorts).as("Service " + service.getMetadata().getName() + " targetPort " + targetPort)
+                    assertThat(containerPorts)
+                            .as("Service " + service.getMetadata().getName() + " targetPort " + targetPort)
                             .anySatisfy(containerPort -> {
                                 if (targetPort.getStrVal() != null) {
                                     assertThat(containerPort.getName()).isEqualTo(targetPort.getStrVal());
@@ -395,7 +484,8 @@ abstract class ChartContractTests {
     @Nested
     class Secrets {
 
-        private static final Pattern SECRET_LOOKING_NAME = Pattern.compile("(?i).*(password|secret|api_key|admin_key|token).*");
+        private static final Pattern SECRET_LOOKING_NAME =
+                Pattern.compile("(?i).*(password|secret|api_key|admin_key|token).*");
         /** Settings whose names look like secrets but whose values are switches. */
         private static final Set<String> SWITCHES = Set.of("AGENTFORGE_SECURITY_ACCEPT_API_KEYS");
 
@@ -410,7 +500,9 @@ abstract class ChartContractTests {
 
         @Test
         void theChartRendersSecretsToCheckAgainst() {
-            assertThat(secretValues()).isNotEmpty().allSatisfy(value -> assertThat(value).hasSizeGreaterThanOrEqualTo(16));
+            assertThat(secretValues())
+                    .isNotEmpty()
+                    .allSatisfy(value -> assertThat(value).hasSizeGreaterThanOrEqualTo(16));
         }
 
         @Test
@@ -420,14 +512,17 @@ abstract class ChartContractTests {
             for (ConfigMap configMap : chart().all(ConfigMap.class)) {
                 configMap.getData().forEach((key, value) -> {
                     if (SWITCHES.contains(key)) {
-                        assertThat(value).as("ConfigMap " + configMap.getMetadata().getName() + " " + key)
+                        assertThat(value)
+                                .as("ConfigMap " + configMap.getMetadata().getName() + " " + key)
                                 .isIn("true", "false");
                     } else {
-                        assertThat(key).as("ConfigMap " + configMap.getMetadata().getName())
+                        assertThat(key)
+                                .as("ConfigMap " + configMap.getMetadata().getName())
                                 .doesNotMatch(SECRET_LOOKING_NAME);
                     }
                     for (String secret : secrets) {
-                        assertThat(value).as("ConfigMap " + configMap.getMetadata().getName() + " " + key)
+                        assertThat(value)
+                                .as("ConfigMap " + configMap.getMetadata().getName() + " " + key)
                                 .doesNotContain(secret);
                     }
                 });
@@ -446,7 +541,9 @@ abstract class ChartContractTests {
                     if (externalSecrets().contains(ref.getName())) {
                         continue;
                     }
-                    assertThat(chart().find(Secret.class, ref.getName())).as(what).isPresent();
+                    assertThat(chart().find(Secret.class, ref.getName()))
+                            .as(what)
+                            .isPresent();
                     assertThat(chart().secretData(ref.getName())).as(what).containsKey(ref.getKey());
                 }
             }
@@ -454,8 +551,10 @@ abstract class ChartContractTests {
 
         @Test
         void theAdminKeyHasTheRegistryKeyFormat() {
-            SecretKeySelector ref = envVar(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY").orElseThrow()
-                    .getValueFrom().getSecretKeyRef();
+            SecretKeySelector ref = envVar(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY")
+                    .orElseThrow()
+                    .getValueFrom()
+                    .getSecretKeyRef();
             assertThat(chart().secretData(ref.getName()).get(ref.getKey())).matches(API_KEY);
         }
     }
@@ -468,15 +567,20 @@ abstract class ChartContractTests {
                 "([a-z]+):([a-z+]+)(?::services=([a-z0-9*|-]+)(?:;kinds=([a-z|]+))?)?:\\$\\((AGENTFORGE_KEY_[A-Z]+)\\)");
 
         private SecretKeySelector ref(Deployment deployment, String env) {
-            return envVar(deployment, env).orElseThrow(() -> new AssertionError(describe(deployment) + " has no " + env))
-                    .getValueFrom().getSecretKeyRef();
+            return envVar(deployment, env)
+                    .orElseThrow(() -> new AssertionError(describe(deployment) + " has no " + env))
+                    .getValueFrom()
+                    .getSecretKeyRef();
         }
 
         private List<String> servicesWithTheirOwnKey() {
             SecretKeySelector admin = ref(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY");
-            return SERVICE_KEY_ROLES.keySet().stream().sorted()
-                    .filter(component -> chart().find(Deployment.class, name(component)).isPresent())
-                    .filter(component -> !ref(chart().deployment(component), "AGENTFORGE_API_KEY").equals(admin))
+            return SERVICE_KEY_ROLES.keySet().stream()
+                    .sorted()
+                    .filter(component ->
+                            chart().find(Deployment.class, name(component)).isPresent())
+                    .filter(component -> !ref(chart().deployment(component), "AGENTFORGE_API_KEY")
+                            .equals(admin))
                     .toList();
         }
 
@@ -486,12 +590,17 @@ abstract class ChartContractTests {
             Map<String, String> provisioned = new LinkedHashMap<>();
             for (String entry : serviceKeyEntries(registry)) {
                 Matcher matcher = ENTRY.matcher(entry);
-                assertThat(matcher.matches()).as("AGENTFORGE_SERVICE_KEYS entry " + entry).isTrue();
+                assertThat(matcher.matches())
+                        .as("AGENTFORGE_SERVICE_KEYS entry " + entry)
+                        .isTrue();
                 assertThat(matcher.group(2)).as(entry).isEqualTo(SERVICE_KEY_ROLES.get(matcher.group(1)));
-                assertThat(provisioned.put(matcher.group(1), matcher.group(5))).as("a second entry " + entry).isNull();
+                assertThat(provisioned.put(matcher.group(1), matcher.group(5)))
+                        .as("a second entry " + entry)
+                        .isNull();
             }
             assertThat(provisioned).containsOnlyKeys(servicesWithTheirOwnKey());
-            provisioned.forEach((component, variable) -> assertThat(ref(registry, variable)).as(component)
+            provisioned.forEach((component, variable) -> assertThat(ref(registry, variable))
+                    .as(component)
                     .isEqualTo(ref(chart().deployment(component), "AGENTFORGE_API_KEY")));
         }
 
@@ -502,8 +611,10 @@ abstract class ChartContractTests {
             for (String entry : serviceKeyEntries(registry)) {
                 Matcher matcher = ENTRY.matcher(entry);
                 assertThat(matcher.matches()).as(entry).isTrue();
-                assertThat(names.indexOf(matcher.group(5))).as(matcher.group(5) + " is defined before it is referenced")
-                        .isNotNegative().isLessThan(names.indexOf("AGENTFORGE_SERVICE_KEYS"));
+                assertThat(names.indexOf(matcher.group(5)))
+                        .as(matcher.group(5) + " is defined before it is referenced")
+                        .isNotNegative()
+                        .isLessThan(names.indexOf("AGENTFORGE_SERVICE_KEYS"));
             }
         }
 
@@ -518,16 +629,21 @@ abstract class ChartContractTests {
                 String services = matcher.group(3);
                 String kinds = matcher.group(4);
                 if (matcher.group(2).contains("service")) {
-                    assertThat(services).as(entry + ": a service key names the services it may register")
+                    assertThat(services)
+                            .as(entry + ": a service key names the services it may register")
                             .isEqualTo(name);
                 } else {
                     assertThat(matcher.group(2)).as(entry).isEqualTo("client");
-                    assertThat(services).as(entry + ": a client key registers nothing").isNull();
+                    assertThat(services)
+                            .as(entry + ": a client key registers nothing")
+                            .isNull();
                 }
                 if (name.equals("agent")) {
                     assertThat(kinds).as(entry).isEqualTo("agent");
                 } else {
-                    assertThat(kinds).as(entry + ": only the agent's key may register an agent").isNull();
+                    assertThat(kinds)
+                            .as(entry + ": only the agent's key may register an agent")
+                            .isNull();
                 }
                 if (name.equals("console")) {
                     assertThat(matcher.group(2)).as(entry).isEqualTo("client");
@@ -540,9 +656,13 @@ abstract class ChartContractTests {
             SecretKeySelector admin = ref(chart().deployment("registry"), "AGENTFORGE_ADMIN_KEY");
             for (Deployment deployment : deployments()) {
                 if (!"registry".equals(componentOf(deployment))) {
-                    assertThat(container(deployment).getEnv()).as(describe(deployment))
-                            .noneSatisfy(var -> assertThat(var.getValueFrom() == null ? null
-                                    : var.getValueFrom().getSecretKeyRef()).isEqualTo(admin));
+                    assertThat(container(deployment).getEnv())
+                            .as(describe(deployment))
+                            .noneSatisfy(var -> assertThat(
+                                            var.getValueFrom() == null
+                                                    ? null
+                                                    : var.getValueFrom().getSecretKeyRef())
+                                    .isEqualTo(admin));
                 }
             }
         }
@@ -552,7 +672,8 @@ abstract class ChartContractTests {
             Deployment registry = chart().deployment("registry");
             List<SecretKeySelector> refs = new ArrayList<>();
             refs.add(ref(registry, "AGENTFORGE_ADMIN_KEY"));
-            servicesWithTheirOwnKey().forEach(component -> refs.add(ref(registry, "AGENTFORGE_KEY_" + component.toUpperCase())));
+            servicesWithTheirOwnKey()
+                    .forEach(component -> refs.add(ref(registry, "AGENTFORGE_KEY_" + component.toUpperCase())));
             List<String> keys = refs.stream()
                     .filter(ref -> !externalSecrets().contains(ref.getName()))
                     .filter(ref -> chart().find(Secret.class, ref.getName()).isPresent())
@@ -569,10 +690,12 @@ abstract class ChartContractTests {
         @Test
         void theToolAndTheAgentRefuseLongLivedKeysFromCallers() {
             List<Deployment> refusing = deployments().stream()
-                    .filter(deployment -> Set.of("agent", "calculator").contains(componentOf(deployment))).toList();
+                    .filter(deployment -> Set.of("agent", "calculator").contains(componentOf(deployment)))
+                    .toList();
             assertThat(refusing).isNotEmpty();
             for (Deployment deployment : refusing) {
-                assertThat(chart().plainEnv(deployment)).as(describe(deployment))
+                assertThat(chart().plainEnv(deployment))
+                        .as(describe(deployment))
                         .containsEntry("AGENTFORGE_SECURITY_ACCEPT_API_KEYS", "false");
             }
         }
@@ -581,7 +704,8 @@ abstract class ChartContractTests {
         void everyComponentMayCallPrivateAddressesButNotLoopback() {
             assertThat(deployments()).isNotEmpty();
             for (Deployment deployment : deployments()) {
-                assertThat(chart().plainEnv(deployment)).as(describe(deployment))
+                assertThat(chart().plainEnv(deployment))
+                        .as(describe(deployment))
                         .containsEntry("AGENTFORGE_OUTBOUND_ALLOW_PRIVATE", "true")
                         .doesNotContainKey("AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK");
             }
@@ -589,19 +713,24 @@ abstract class ChartContractTests {
 
         @Test
         void anAgentThatAcceptsJwtsChecksTheirAudience() {
-            chart().find(Deployment.class, name("agent")).map(chart()::plainEnv)
+            chart().find(Deployment.class, name("agent"))
+                    .map(chart()::plainEnv)
                     .filter(env -> env.containsKey("AGENTFORGE_JWT_ISSUER_URI"))
-                    .ifPresent(env -> assertThat(env.get("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE")).isNotBlank());
+                    .ifPresent(env -> assertThat(env.get("AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE"))
+                            .isNotBlank());
         }
 
         @Test
         void theAgentNeverUsesTheRegistrysDatabaseCredentials() {
             Deployment registry = chart().deployment("registry");
-            SecretKeySelector registryUser = envVar(registry, "AGENTFORGE_DATABASE_USER").orElseThrow()
-                    .getValueFrom().getSecretKeyRef();
+            SecretKeySelector registryUser = envVar(registry, "AGENTFORGE_DATABASE_USER")
+                    .orElseThrow()
+                    .getValueFrom()
+                    .getSecretKeyRef();
             chart().find(Deployment.class, name("agent"))
                     .flatMap(agent -> envVar(agent, "AGENTFORGE_DATABASE_USER"))
-                    .ifPresent(agentUser -> assertThat(agentUser.getValueFrom().getSecretKeyRef().getName())
+                    .ifPresent(agentUser -> assertThat(
+                                    agentUser.getValueFrom().getSecretKeyRef().getName())
                             .isNotEqualTo(registryUser.getName()));
         }
     }
@@ -616,38 +745,54 @@ abstract class ChartContractTests {
             for (Ingress ingress : ingresses) {
                 String what = "Ingress " + ingress.getMetadata().getName();
                 assertThat(ingress.getSpec().getIngressClassName()).as(what).isEqualTo("nginx");
-                Set<String> ruleHosts = ingress.getSpec().getRules().stream().map(IngressRule::getHost).collect(Collectors.toSet());
-                Set<String> tlsHosts = ingress.getSpec().getTls().stream().flatMap(tls -> tls.getHosts().stream())
+                Set<String> ruleHosts = ingress.getSpec().getRules().stream()
+                        .map(IngressRule::getHost)
+                        .collect(Collectors.toSet());
+                Set<String> tlsHosts = ingress.getSpec().getTls().stream()
+                        .flatMap(tls -> tls.getHosts().stream())
                         .collect(Collectors.toSet());
                 assertThat(ruleHosts).as(what).isNotEmpty().doesNotContainNull();
                 assertThat(tlsHosts).as(what + " TLS hosts").isEqualTo(ruleHosts);
-                assertThat(ingress.getSpec().getTls()).extracting(IngressTLS::getSecretName).as(what).doesNotContainNull();
+                assertThat(ingress.getSpec().getTls())
+                        .extracting(IngressTLS::getSecretName)
+                        .as(what)
+                        .doesNotContainNull();
             }
         }
 
         @Test
         void certManagerIssuesTheCertificatesThroughTheChartsClusterIssuer() {
             Set<String> issuers = chart().custom("cert-manager.io", "ClusterIssuer").stream()
-                    .map(issuer -> issuer.getMetadata().getName()).collect(Collectors.toSet());
+                    .map(issuer -> issuer.getMetadata().getName())
+                    .collect(Collectors.toSet());
             assertThat(issuers).hasSize(1);
             for (Ingress ingress : chart().all(Ingress.class)) {
-                assertThat(ingress.getMetadata().getAnnotations()).as("Ingress " + ingress.getMetadata().getName())
-                        .containsEntry("cert-manager.io/cluster-issuer", issuers.iterator().next());
+                assertThat(ingress.getMetadata().getAnnotations())
+                        .as("Ingress " + ingress.getMetadata().getName())
+                        .containsEntry(
+                                "cert-manager.io/cluster-issuer",
+                                issuers.iterator().next());
             }
-            GenericKubernetesResource issuer = chart().custom("cert-manager.io", "ClusterIssuer").getFirst();
-            assertThat(RenderedChart.<String>field(issuer, "spec", "acme", "solvers", 0, "http01", "ingress", "ingressClassName"))
+            GenericKubernetesResource issuer =
+                    chart().custom("cert-manager.io", "ClusterIssuer").getFirst();
+            assertThat(RenderedChart.<String>field(
+                            issuer, "spec", "acme", "solvers", 0, "http01", "ingress", "ingressClassName"))
                     .isEqualTo("nginx");
         }
 
         @Test
         void ingressBackendsAreChartServicesAndPorts() {
             for (Ingress ingress : chart().all(Ingress.class)) {
-                ingress.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream()).forEach(path -> {
-                    var backend = path.getBackend().getService();
-                    Service service = chart().named(Service.class, backend.getName());
-                    assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
-                            .as("Ingress " + ingress.getMetadata().getName()).contains(backend.getPort().getName());
-                });
+                ingress.getSpec().getRules().stream()
+                        .flatMap(rule -> rule.getHttp().getPaths().stream())
+                        .forEach(path -> {
+                            var backend = path.getBackend().getService();
+                            Service service = chart().named(Service.class, backend.getName());
+                            assertThat(service.getSpec().getPorts())
+                                    .extracting(ServicePort::getName)
+                                    .as("Ingress " + ingress.getMetadata().getName())
+                                    .contains(backend.getPort().getName());
+                        });
             }
         }
     }
@@ -658,14 +803,17 @@ abstract class ChartContractTests {
         @Test
         void everyPodIsMeshed() {
             for (Deployment deployment : deployments()) {
-                assertThat(podAnnotations(deployment)).as(describe(deployment)).containsEntry("linkerd.io/inject", "enabled");
+                assertThat(podAnnotations(deployment))
+                        .as(describe(deployment))
+                        .containsEntry("linkerd.io/inject", "enabled");
             }
         }
 
         @Test
         void ingressesLetLinkerdBalanceOverThePods() {
             for (Ingress ingress : chart().all(Ingress.class)) {
-                assertThat(ingress.getMetadata().getAnnotations()).as("Ingress " + ingress.getMetadata().getName())
+                assertThat(ingress.getMetadata().getAnnotations())
+                        .as("Ingress " + ingress.getMetadata().getName())
                         .containsEntry("nginx.ingress.kubernetes.io/service-upstream", "true");
             }
         }
@@ -676,8 +824,11 @@ abstract class ChartContractTests {
                 GenericKubernetesResource server = chart().custom(LINKERD, "Server", name(component));
                 Map<String, String> selector = field(server, "spec", "podSelector", "matchLabels");
                 Deployment deployment = chart().deployment(component);
-                assertThat(selects(selector, podLabels(deployment))).as(component).isTrue();
-                assertThat(container(deployment).getPorts()).extracting(ContainerPort::getName)
+                assertThat(selects(selector, podLabels(deployment)))
+                        .as(component)
+                        .isTrue();
+                assertThat(container(deployment).getPorts())
+                        .extracting(ContainerPort::getName)
                         .contains(RenderedChart.<String>field(server, "spec", "port"));
             }
         }
@@ -688,16 +839,19 @@ abstract class ChartContractTests {
             assertThat(authentication.getKind()).isEqualTo("MeshTLSAuthentication");
             List<Map<String, Object>> refs = field(authentication, "spec", "identityRefs");
             assertThat(refs).allSatisfy(ref -> assertThat(ref).containsEntry("kind", "ServiceAccount"));
-            assertThat(refs).extracting(ref -> ref.get("name")).containsExactlyInAnyOrder(
-                    pod(chart().deployment("agent")).getServiceAccountName(),
-                    pod(chart().deployment("console")).getServiceAccountName());
+            assertThat(refs)
+                    .extracting(ref -> ref.get("name"))
+                    .containsExactlyInAnyOrder(
+                            pod(chart().deployment("agent")).getServiceAccountName(),
+                            pod(chart().deployment("console")).getServiceAccountName());
         }
 
         @Test
         void onlyMeshedWorkloadsMayReachTheRegistryApi() {
             GenericKubernetesResource authentication = authenticationOfApiRoute("registry");
             assertThat(authentication.getKind()).isEqualTo("MeshTLSAuthentication");
-            assertThat(RenderedChart.<List<String>>field(authentication, "spec", "identities")).containsExactly("*");
+            assertThat(RenderedChart.<List<String>>field(authentication, "spec", "identities"))
+                    .containsExactly("*");
         }
 
         @Test
@@ -707,13 +861,16 @@ abstract class ChartContractTests {
                 GenericKubernetesResource route = chart().custom(LINKERD, "HTTPRoute", name(component) + "-actuator");
                 List<Map<String, Object>> rules = field(route, "spec", "rules");
                 List<Map<String, Object>> matches = rules.stream()
-                        .flatMap(rule -> ((List<Map<String, Object>>) rule.get("matches")).stream()).toList();
+                        .flatMap(rule -> ((List<Map<String, Object>>) rule.get("matches")).stream())
+                        .toList();
                 assertThat(matches).isNotEmpty().allSatisfy(match -> {
                     Map<String, Object> path = (Map<String, Object>) match.get("path");
                     assertThat((String) path.get("value")).isIn("/actuator/health", "/actuator/prometheus");
                 });
-                GenericKubernetesResource policy = chart().custom(LINKERD, "AuthorizationPolicy", name(component) + "-actuator");
-                assertThat(RenderedChart.<String>field(policy, "spec", "targetRef", "name")).isEqualTo(name(component) + "-actuator");
+                GenericKubernetesResource policy =
+                        chart().custom(LINKERD, "AuthorizationPolicy", name(component) + "-actuator");
+                assertThat(RenderedChart.<String>field(policy, "spec", "targetRef", "name"))
+                        .isEqualTo(name(component) + "-actuator");
             }
         }
 
@@ -721,28 +878,38 @@ abstract class ChartContractTests {
         void everyPolicyReferenceResolves() {
             for (GenericKubernetesResource route : chart().custom(LINKERD, "HTTPRoute")) {
                 List<Map<String, Object>> parents = field(route, "spec", "parentRefs");
-                assertThat(parents).isNotEmpty().allSatisfy(parent ->
-                        chart().custom(LINKERD, (String) parent.get("kind"), (String) parent.get("name")));
+                assertThat(parents)
+                        .isNotEmpty()
+                        .allSatisfy(parent ->
+                                chart().custom(LINKERD, (String) parent.get("kind"), (String) parent.get("name")));
             }
             List<GenericKubernetesResource> policies = chart().custom(LINKERD, "AuthorizationPolicy");
             assertThat(policies).isNotEmpty();
             for (GenericKubernetesResource policy : policies) {
-                chart().custom(LINKERD, field(policy, "spec", "targetRef", "kind"), field(policy, "spec", "targetRef", "name"));
+                chart().custom(
+                                LINKERD,
+                                field(policy, "spec", "targetRef", "kind"),
+                                field(policy, "spec", "targetRef", "name"));
                 List<Map<String, Object>> refs = field(policy, "spec", "requiredAuthenticationRefs");
-                assertThat(refs).isNotEmpty().allSatisfy(ref ->
-                        chart().custom(LINKERD, (String) ref.get("kind"), (String) ref.get("name")));
+                assertThat(refs)
+                        .isNotEmpty()
+                        .allSatisfy(ref -> chart().custom(LINKERD, (String) ref.get("kind"), (String) ref.get("name")));
             }
         }
 
         private GenericKubernetesResource authenticationOfApiRoute(String component) {
             GenericKubernetesResource route = chart().custom(LINKERD, "HTTPRoute", name(component) + "-api");
-            assertThat(RenderedChart.<String>field(route, "spec", "parentRefs", 0, "name")).isEqualTo(name(component));
+            assertThat(RenderedChart.<String>field(route, "spec", "parentRefs", 0, "name"))
+                    .isEqualTo(name(component));
             GenericKubernetesResource policy = chart().custom(LINKERD, "AuthorizationPolicy").stream()
                     .filter(p -> route.getMetadata().getName().equals(p.get("spec", "targetRef", "name")))
-                    .findFirst().orElseThrow(() -> new AssertionError("no AuthorizationPolicy for " + route.getMetadata().getName()));
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "no AuthorizationPolicy for " + route.getMetadata().getName()));
             List<Map<String, Object>> refs = field(policy, "spec", "requiredAuthenticationRefs");
             assertThat(refs).hasSize(1);
-            return chart().custom(LINKERD, (String) refs.getFirst().get("kind"), (String) refs.getFirst().get("name"));
+            return chart().custom(LINKERD, (String) refs.getFirst().get("kind"), (String)
+                    refs.getFirst().get("name"));
         }
     }
 
@@ -752,7 +919,8 @@ abstract class ChartContractTests {
         NetworkPolicy policyOf(String component) {
             Deployment deployment = chart().deployment(component);
             List<NetworkPolicy> policies = chart().all(NetworkPolicy.class).stream()
-                    .filter(policy -> selects(policy.getSpec().getPodSelector().getMatchLabels(), podLabels(deployment)))
+                    .filter(policy ->
+                            selects(policy.getSpec().getPodSelector().getMatchLabels(), podLabels(deployment)))
                     .toList();
             assertThat(policies).as("NetworkPolicies selecting " + component).hasSize(1);
             return policies.getFirst();
@@ -761,7 +929,8 @@ abstract class ChartContractTests {
         @Test
         void everyComponentIsIsolatedInBothDirections() {
             for (String component : COMPONENTS) {
-                assertThat(policyOf(component).getSpec().getPolicyTypes()).as(component)
+                assertThat(policyOf(component).getSpec().getPolicyTypes())
+                        .as(component)
                         .containsExactlyInAnyOrder("Ingress", "Egress");
             }
         }
@@ -770,11 +939,16 @@ abstract class ChartContractTests {
         void noRuleAdmitsEveryone() {
             for (NetworkPolicy policy : chart().all(NetworkPolicy.class)) {
                 for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
-                    assertThat(rule.getFrom()).as(policy.getMetadata().getName() + " ingress peers").isNotEmpty();
+                    assertThat(rule.getFrom())
+                            .as(policy.getMetadata().getName() + " ingress peers")
+                            .isNotEmpty();
                 }
                 for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
-                    assertThat((rule.getTo() == null || rule.getTo().isEmpty()) && (rule.getPorts() == null || rule.getPorts().isEmpty()))
-                            .as(policy.getMetadata().getName() + " has an egress rule open to everything").isFalse();
+                    assertThat((rule.getTo() == null || rule.getTo().isEmpty())
+                                    && (rule.getPorts() == null
+                                            || rule.getPorts().isEmpty()))
+                            .as(policy.getMetadata().getName() + " has an egress rule open to everything")
+                            .isFalse();
                 }
             }
         }
@@ -783,8 +957,10 @@ abstract class ChartContractTests {
         void onlyTheArchitectureFlowsReachEachComponent() {
             for (String component : COMPONENTS) {
                 List<NetworkPolicyPeer> peers = policyOf(component).getSpec().getIngress().stream()
-                        .flatMap(rule -> rule.getFrom().stream()).toList();
-                assertThat(componentsSelectedBy(peers)).as("callers of " + component)
+                        .flatMap(rule -> rule.getFrom().stream())
+                        .toList();
+                assertThat(componentsSelectedBy(peers))
+                        .as("callers of " + component)
                         .containsExactlyInAnyOrderElementsOf(CALLERS.get(component));
             }
         }
@@ -793,29 +969,39 @@ abstract class ChartContractTests {
         void eachComponentCallsOnlyItsArchitectureDependencies() {
             for (String component : COMPONENTS) {
                 List<NetworkPolicyPeer> peers = policyOf(component).getSpec().getEgress().stream()
-                        .flatMap(rule -> Optional.ofNullable(rule.getTo()).orElse(List.of()).stream()).toList();
-                assertThat(componentsSelectedBy(peers)).as("callees of " + component)
+                        .flatMap(rule -> Optional.ofNullable(rule.getTo()).orElse(List.of()).stream())
+                        .toList();
+                assertThat(componentsSelectedBy(peers))
+                        .as("callees of " + component)
                         .containsExactlyInAnyOrderElementsOf(CALLEES.get(component));
             }
         }
 
         @Test
         void theIngressControllerReachesExactlyTheExposedComponents() {
-            Set<String> exposed = chart().all(Ingress.class).stream().map(RenderedChart::componentOf).collect(Collectors.toSet());
+            Set<String> exposed = chart().all(Ingress.class).stream()
+                    .map(RenderedChart::componentOf)
+                    .collect(Collectors.toSet());
             for (String component : COMPONENTS) {
                 boolean admitsController = policyOf(component).getSpec().getIngress().stream()
                         .flatMap(rule -> rule.getFrom().stream())
-                        .anyMatch(peer -> peer.getNamespaceSelector() != null && "ingress-nginx".equals(
-                                peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")));
-                assertThat(admitsController).as("ingress controller may reach " + component).isEqualTo(exposed.contains(component));
+                        .anyMatch(peer -> peer.getNamespaceSelector() != null
+                                && "ingress-nginx"
+                                        .equals(peer.getNamespaceSelector()
+                                                .getMatchLabels()
+                                                .get("kubernetes.io/metadata.name")));
+                assertThat(admitsController)
+                        .as("ingress controller may reach " + component)
+                        .isEqualTo(exposed.contains(component));
             }
         }
 
         @Test
         void everyComponentResolvesNames() {
             for (String component : COMPONENTS) {
-                assertThat(policyOf(component).getSpec().getEgress()).as(component).anySatisfy(rule ->
-                        assertThat(rule.getPorts()).anySatisfy(port -> {
+                assertThat(policyOf(component).getSpec().getEgress())
+                        .as(component)
+                        .anySatisfy(rule -> assertThat(rule.getPorts()).anySatisfy(port -> {
                             assertThat(port.getProtocol()).isEqualTo("UDP");
                             assertThat(port.getPort().getIntVal()).isEqualTo(53);
                         }));
@@ -824,19 +1010,26 @@ abstract class ChartContractTests {
 
         @Test
         void theRegistryReachesPostgres() {
-            assertThat(policyOf("registry").getSpec().getEgress()).flatExtracting(rule -> List.copyOf(ports(rule.getPorts())))
+            assertThat(policyOf("registry").getSpec().getEgress())
+                    .flatExtracting(rule -> List.copyOf(ports(rule.getPorts())))
                     .contains(5432);
         }
 
         @Test
         void theAgentReachesTheLlmOverHttpsOnly() {
             List<NetworkPolicyEgressRule> external = policyOf("agent").getSpec().getEgress().stream()
-                    .filter(rule -> rule.getTo() != null && rule.getTo().stream().anyMatch(peer -> peer.getIpBlock() != null))
+                    .filter(rule ->
+                            rule.getTo() != null && rule.getTo().stream().anyMatch(peer -> peer.getIpBlock() != null))
                     .toList();
-            assertThat(external).singleElement().satisfies(rule -> assertThat(ports(rule.getPorts())).containsExactly(443));
+            assertThat(external)
+                    .singleElement()
+                    .satisfies(rule -> assertThat(ports(rule.getPorts())).containsExactly(443));
             for (String component : List.of("registry", "calculator", "console")) {
-                assertThat(policyOf(component).getSpec().getEgress()).as(component)
-                        .noneSatisfy(rule -> assertThat(rule.getTo()).anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
+                assertThat(policyOf(component).getSpec().getEgress())
+                        .as(component)
+                        .noneSatisfy(rule -> assertThat(rule.getTo())
+                                .anySatisfy(
+                                        peer -> assertThat(peer.getIpBlock()).isNotNull()));
             }
         }
     }
@@ -848,17 +1041,25 @@ abstract class ChartContractTests {
         void everyPodInvitesPrometheusToItsActuatorEndpoint() {
             for (Deployment deployment : deployments()) {
                 Map<String, String> annotations = podAnnotations(deployment);
-                assertThat(annotations).as(describe(deployment))
+                assertThat(annotations)
+                        .as(describe(deployment))
                         .containsEntry("prometheus.io/scrape", "true")
                         .containsEntry("prometheus.io/path", "/actuator/prometheus")
-                        .containsEntry("prometheus.io/port", String.valueOf(container(deployment).getPorts().getFirst().getContainerPort()));
+                        .containsEntry(
+                                "prometheus.io/port",
+                                String.valueOf(container(deployment)
+                                        .getPorts()
+                                        .getFirst()
+                                        .getContainerPort()));
             }
         }
 
         @Test
         void logsAreStructured() {
             for (Deployment deployment : deployments()) {
-                assertThat(chart().plainEnv(deployment)).as(describe(deployment)).containsEntry("AGENTFORGE_LOG_FORMAT", "ecs");
+                assertThat(chart().plainEnv(deployment))
+                        .as(describe(deployment))
+                        .containsEntry("AGENTFORGE_LOG_FORMAT", "ecs");
             }
         }
     }

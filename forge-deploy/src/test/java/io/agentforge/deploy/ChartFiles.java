@@ -3,7 +3,6 @@ package io.agentforge.deploy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +16,7 @@ final class ChartFiles {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private ChartFiles() {
-    }
+    private ChartFiles() {}
 
     static Map<String, Object> chartYaml() {
         return read(RenderedChart.CHART_DIR.resolve("Chart.yaml"));
@@ -26,7 +24,7 @@ final class ChartFiles {
 
     static Map<String, Object> read(Path file) {
         try {
-            return YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+            return YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,7 +38,8 @@ final class ChartFiles {
         Path copy = parent.resolve(RenderedChart.CHART_DIR.getFileName());
         try (Stream<Path> files = Files.walk(RenderedChart.CHART_DIR)) {
             for (Path source : files.toList()) {
-                Path target = copy.resolve(RenderedChart.CHART_DIR.relativize(source).toString());
+                Path target =
+                        copy.resolve(RenderedChart.CHART_DIR.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);
                 } else {

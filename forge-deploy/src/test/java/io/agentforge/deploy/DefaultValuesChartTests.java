@@ -1,22 +1,21 @@
 package io.agentforge.deploy;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import static io.agentforge.deploy.RenderedChart.COMPONENTS;
 import static io.agentforge.deploy.RenderedChart.container;
 import static io.agentforge.deploy.RenderedChart.envVar;
 import static io.agentforge.deploy.RenderedChart.name;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The chart as a plain `helm install` renders it, with the values.yaml defaults. */
 class DefaultValuesChartTests extends ChartContractTests {
@@ -60,17 +59,23 @@ class DefaultValuesChartTests extends ChartContractTests {
             Map<String, String> keys = CHART.secretData(name("keys"));
             assertThat(keys).containsOnlyKeys("admin-key", "agent-key", "calculator-key", "console-key");
             assertThat(keys.values()).allSatisfy(key -> assertThat(key).matches(GENERATED_KEY));
-            assertThat(keys.values().stream().map(key -> key.split("_")[1]).toList()).doesNotHaveDuplicates();
+            assertThat(keys.values().stream().map(key -> key.split("_")[1]).toList())
+                    .doesNotHaveDuplicates();
             for (String component : List.of("agent", "calculator", "console")) {
-                assertThat(envVar(CHART.deployment(component), "AGENTFORGE_API_KEY").orElseThrow().getValueFrom().getSecretKeyRef())
-                        .as(component).extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                assertThat(envVar(CHART.deployment(component), "AGENTFORGE_API_KEY")
+                                .orElseThrow()
+                                .getValueFrom()
+                                .getSecretKeyRef())
+                        .as(component)
+                        .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
                         .containsExactly(name("keys"), component + "-key");
             }
         }
 
         @Test
         void theRegistryProvisionsTheAgentAndCalculatorAsServicesAndTheConsoleAsClient() {
-            assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS")).get()
+            assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS"))
+                    .get()
                     .extracting(EnvVar::getValue)
                     .isEqualTo("agent:service:services=agent;kinds=agent:$(AGENTFORGE_KEY_AGENT),"
                             + "calculator:service:services=calculator:$(AGENTFORGE_KEY_CALCULATOR),"
@@ -80,24 +85,32 @@ class DefaultValuesChartTests extends ChartContractTests {
         @Test
         void theRegistryExpectsAnExternalPostgresNamedInValues() {
             Deployment registry = CHART.deployment("registry");
-            assertThat(CHART.plainEnv(registry)).containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgresql:5432/agentforge");
-            assertThat(envVar(registry, "AGENTFORGE_DATABASE_PASSWORD").orElseThrow().getValueFrom().getSecretKeyRef().getName())
+            assertThat(CHART.plainEnv(registry))
+                    .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgresql:5432/agentforge");
+            assertThat(envVar(registry, "AGENTFORGE_DATABASE_PASSWORD")
+                            .orElseThrow()
+                            .getValueFrom()
+                            .getSecretKeyRef()
+                            .getName())
                     .isEqualTo(name("database"));
             assertThat(CHART.custom("postgresql.cnpg.io", "Cluster")).isEmpty();
         }
 
         @Test
         void theConsoleAndAgentApiAreExposedButNotTheRegistry() {
-            assertThat(CHART.all(Ingress.class)).extracting(RenderedChart::componentOf)
+            assertThat(CHART.all(Ingress.class))
+                    .extracting(RenderedChart::componentOf)
                     .containsExactlyInAnyOrder("console", "agent");
             Ingress agent = CHART.named(Ingress.class, name("agent"));
             assertThat(agent.getSpec().getRules().getFirst().getHttp().getPaths())
-                    .singleElement().satisfies(path -> assertThat(path.getPath()).isEqualTo("/api"));
+                    .singleElement()
+                    .satisfies(path -> assertThat(path.getPath()).isEqualTo("/api"));
         }
 
         @Test
         void certificatesComeFromLetsEncryptStagingUntilProductionIsChosen() {
-            GenericKubernetesResource issuer = CHART.custom("cert-manager.io", "ClusterIssuer").getFirst();
+            GenericKubernetesResource issuer =
+                    CHART.custom("cert-manager.io", "ClusterIssuer").getFirst();
             assertThat(issuer.getMetadata().getName()).isEqualTo("agent-forge-letsencrypt-staging");
             assertThat(RenderedChart.<String>field(issuer, "spec", "acme", "server"))
                     .isEqualTo("https://acme-staging-v02.api.letsencrypt.org/directory");
@@ -119,7 +132,8 @@ class DefaultValuesChartTests extends ChartContractTests {
         void tracingAndServiceMonitorAreOff() {
             assertThat(CHART.custom("monitoring.coreos.com", "ServiceMonitor")).isEmpty();
             for (String component : COMPONENTS) {
-                assertThat(CHART.plainEnv(CHART.deployment(component))).doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
+                assertThat(CHART.plainEnv(CHART.deployment(component)))
+                        .doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
             }
         }
     }

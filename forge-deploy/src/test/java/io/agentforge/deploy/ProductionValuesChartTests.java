@@ -1,5 +1,11 @@
 package io.agentforge.deploy;
 
+import static io.agentforge.deploy.RenderedChart.COMPONENTS;
+import static io.agentforge.deploy.RenderedChart.container;
+import static io.agentforge.deploy.RenderedChart.envVar;
+import static io.agentforge.deploy.RenderedChart.name;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -9,23 +15,17 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.agentforge.deploy.RenderedChart.COMPONENTS;
-import static io.agentforge.deploy.RenderedChart.container;
-import static io.agentforge.deploy.RenderedChart.envVar;
-import static io.agentforge.deploy.RenderedChart.name;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The chart with src/test/resources/values-production.yaml: CloudNativePG, production TLS, OIDC, a real LLM. */
 class ProductionValuesChartTests extends ChartContractTests {
 
-    private static final RenderedChart CHART = RenderedChart.render(RenderedChart.testResource("values-production.yaml"));
+    private static final RenderedChart CHART =
+            RenderedChart.render(RenderedChart.testResource("values-production.yaml"));
     private static final String DATABASE_CLUSTER = name("db");
 
     @Override
@@ -45,21 +45,28 @@ class ProductionValuesChartTests extends ChartContractTests {
         @Test
         void aCloudNativePgClusterServesTheRegistry() {
             GenericKubernetesResource cluster = CHART.custom("postgresql.cnpg.io", "Cluster", DATABASE_CLUSTER);
-            assertThat(RenderedChart.<Integer>field(cluster, "spec", "instances")).isEqualTo(3);
-            assertThat(RenderedChart.<String>field(cluster, "spec", "bootstrap", "initdb", "database")).isEqualTo("forge");
-            assertThat(RenderedChart.<String>field(cluster, "spec", "bootstrap", "initdb", "owner")).isEqualTo("forge_app");
+            assertThat(RenderedChart.<Integer>field(cluster, "spec", "instances"))
+                    .isEqualTo(3);
+            assertThat(RenderedChart.<String>field(cluster, "spec", "bootstrap", "initdb", "database"))
+                    .isEqualTo("forge");
+            assertThat(RenderedChart.<String>field(cluster, "spec", "bootstrap", "initdb", "owner"))
+                    .isEqualTo("forge_app");
             Deployment registry = CHART.deployment("registry");
             assertThat(CHART.plainEnv(registry))
-                    .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://" + DATABASE_CLUSTER + "-rw:5432/forge");
-            SecretKeySelector password = envVar(registry, "AGENTFORGE_DATABASE_PASSWORD").orElseThrow()
-                    .getValueFrom().getSecretKeyRef();
+                    .containsEntry(
+                            "AGENTFORGE_DATABASE_URL", "jdbc:postgresql://" + DATABASE_CLUSTER + "-rw:5432/forge");
+            SecretKeySelector password = envVar(registry, "AGENTFORGE_DATABASE_PASSWORD")
+                    .orElseThrow()
+                    .getValueFrom()
+                    .getSecretKeyRef();
             assertThat(password.getName()).isEqualTo(DATABASE_CLUSTER + "-app");
             assertThat(password.getKey()).isEqualTo("password");
         }
 
         @Test
         void theChartGeneratesNoDatabasePasswordOfItsOwn() {
-            assertThat(CHART.find(io.fabric8.kubernetes.api.model.Secret.class, name("database"))).isEmpty();
+            assertThat(CHART.find(io.fabric8.kubernetes.api.model.Secret.class, name("database")))
+                    .isEmpty();
         }
 
         @Test
@@ -68,7 +75,8 @@ class ProductionValuesChartTests extends ChartContractTests {
             assertThat(registry.getSpec().getEgress())
                     .filteredOn(rule -> ports(rule.getPorts()).contains(5432))
                     .singleElement()
-                    .satisfies(rule -> assertThat(rule.getTo()).extracting(NetworkPolicyPeer::getPodSelector)
+                    .satisfies(rule -> assertThat(rule.getTo())
+                            .extracting(NetworkPolicyPeer::getPodSelector)
                             .singleElement()
                             .satisfies(selector -> assertThat(selector.getMatchLabels())
                                     .containsExactly(Map.entry("cnpg.io/cluster", DATABASE_CLUSTER))));
@@ -77,8 +85,11 @@ class ProductionValuesChartTests extends ChartContractTests {
         @Test
         void theAgentKeepsConversationsInItsOwnSchemaOfTheSameDatabase() {
             Deployment agent = CHART.deployment("agent");
-            assertThat(CHART.plainEnv(agent)).containsEntry("AGENTFORGE_DATABASE_URL",
-                    CHART.plainEnv(CHART.deployment("registry")).get("AGENTFORGE_DATABASE_URL") + "?currentSchema=agent");
+            assertThat(CHART.plainEnv(agent))
+                    .containsEntry(
+                            "AGENTFORGE_DATABASE_URL",
+                            CHART.plainEnv(CHART.deployment("registry")).get("AGENTFORGE_DATABASE_URL")
+                                    + "?currentSchema=agent");
             assertThat(envVar(agent, "AGENTFORGE_DATABASE_PASSWORD")).isPresent();
             assertThat(CHART.named(NetworkPolicy.class, name("agent")).getSpec().getEgress())
                     .anySatisfy(rule -> assertThat(ports(rule.getPorts())).contains(5432));
@@ -89,14 +100,18 @@ class ProductionValuesChartTests extends ChartContractTests {
     class AgentDatabaseUser {
 
         private SecretKeySelector ref(String component, String env) {
-            return envVar(CHART.deployment(component), env).orElseThrow().getValueFrom().getSecretKeyRef();
+            return envVar(CHART.deployment(component), env)
+                    .orElseThrow()
+                    .getValueFrom()
+                    .getSecretKeyRef();
         }
 
         @Test
         void theAgentAndTheRegistryUseDifferentDatabaseUsers() {
             SecretKeySelector agentUser = ref("agent", "AGENTFORGE_DATABASE_USER");
             SecretKeySelector agentPassword = ref("agent", "AGENTFORGE_DATABASE_PASSWORD");
-            assertThat(agentUser.getName()).isEqualTo(name("agent-database"))
+            assertThat(agentUser.getName())
+                    .isEqualTo(name("agent-database"))
                     .isNotEqualTo(ref("registry", "AGENTFORGE_DATABASE_USER").getName());
             assertThat(agentPassword.getName()).isEqualTo(agentUser.getName());
             Map<String, String> credentials = CHART.secretData(agentUser.getName());
@@ -109,14 +124,19 @@ class ProductionValuesChartTests extends ChartContractTests {
         void cloudNativePgCreatesTheAgentsRoleWithThePasswordOfItsSecretAndASchemaItOwns() {
             GenericKubernetesResource cluster = CHART.custom("postgresql.cnpg.io", "Cluster", DATABASE_CLUSTER);
             List<Map<String, Object>> roles = RenderedChart.field(cluster, "spec", "managed", "roles");
-            assertThat(roles).singleElement().satisfies(role -> assertThat(role)
-                    .containsEntry("name", "agent")
-                    .containsEntry("login", true)
-                    .containsEntry("ensure", "present")
-                    .containsEntry("passwordSecret", Map.of("name", name("agent-database"))));
+            assertThat(roles)
+                    .singleElement()
+                    .satisfies(role -> assertThat(role)
+                            .containsEntry("name", "agent")
+                            .containsEntry("login", true)
+                            .containsEntry("ensure", "present")
+                            .containsEntry("passwordSecret", Map.of("name", name("agent-database"))));
             List<String> sql = RenderedChart.field(cluster, "spec", "bootstrap", "initdb", "postInitApplicationSQL");
-            assertThat(sql).containsExactly("CREATE ROLE agent LOGIN", "CREATE SCHEMA agent AUTHORIZATION agent",
-                    "REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            assertThat(sql)
+                    .containsExactly(
+                            "CREATE ROLE agent LOGIN",
+                            "CREATE SCHEMA agent AUTHORIZATION agent",
+                            "REVOKE ALL ON SCHEMA public FROM PUBLIC");
             io.fabric8.kubernetes.api.model.Secret secret =
                     CHART.named(io.fabric8.kubernetes.api.model.Secret.class, name("agent-database"));
             assertThat(secret.getType()).isEqualTo("kubernetes.io/basic-auth");
@@ -135,30 +155,37 @@ class ProductionValuesChartTests extends ChartContractTests {
 
         @Test
         void everyApiIsExposedOnItsHostWithTls() {
-            Map<String, String> hosts = Map.of("console", "forge.acme.io", "agent", "agent.forge.acme.io",
-                    "registry", "registry.forge.acme.io");
+            Map<String, String> hosts = Map.of(
+                    "console", "forge.acme.io", "agent", "agent.forge.acme.io", "registry", "registry.forge.acme.io");
             hosts.forEach((component, host) -> {
                 Ingress ingress = CHART.named(Ingress.class, name(component));
-                assertThat(ingress.getSpec().getRules()).singleElement().satisfies(rule -> assertThat(rule.getHost()).isEqualTo(host));
-                assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> assertThat(tls.getHosts()).containsExactly(host));
+                assertThat(ingress.getSpec().getRules())
+                        .singleElement()
+                        .satisfies(rule -> assertThat(rule.getHost()).isEqualTo(host));
+                assertThat(ingress.getSpec().getTls())
+                        .singleElement()
+                        .satisfies(tls -> assertThat(tls.getHosts()).containsExactly(host));
             });
         }
 
         @Test
         void certificatesComeFromLetsEncryptProduction() {
-            GenericKubernetesResource issuer = CHART.custom("cert-manager.io", "ClusterIssuer").getFirst();
+            GenericKubernetesResource issuer =
+                    CHART.custom("cert-manager.io", "ClusterIssuer").getFirst();
             assertThat(issuer.getMetadata().getName()).isEqualTo("agent-forge-letsencrypt-production");
             assertThat(RenderedChart.<String>field(issuer, "spec", "acme", "server"))
                     .isEqualTo("https://acme-v02.api.letsencrypt.org/directory");
-            assertThat(RenderedChart.<String>field(issuer, "spec", "acme", "email")).isEqualTo("platform@acme.io");
+            assertThat(RenderedChart.<String>field(issuer, "spec", "acme", "email"))
+                    .isEqualTo("platform@acme.io");
         }
 
         @Test
         void prometheusInTheMonitoringNamespaceMayScrapeEveryComponent() {
             for (String component : COMPONENTS) {
                 NetworkPolicy policy = CHART.named(NetworkPolicy.class, name(component));
-                assertThat(policy.getSpec().getIngress()).as(component).anySatisfy(rule ->
-                        assertThat(rule.getFrom()).anySatisfy(peer -> {
+                assertThat(policy.getSpec().getIngress())
+                        .as(component)
+                        .anySatisfy(rule -> assertThat(rule.getFrom()).anySatisfy(peer -> {
                             assertThat(peer.getNamespaceSelector()).isNotNull();
                             assertThat(peer.getNamespaceSelector().getMatchLabels())
                                     .containsEntry("kubernetes.io/metadata.name", "monitoring");
@@ -177,8 +204,10 @@ class ProductionValuesChartTests extends ChartContractTests {
                     .containsEntry("AGENTFORGE_LLM_BASE_URL", "https://api.openai.com/v1")
                     .containsEntry("AGENTFORGE_LLM_MODEL", "gpt-4o-mini")
                     .containsEntry("AGENTFORGE_JWT_ISSUER_URI", "https://login.acme.io/realms/forge");
-            SecretKeySelector key = envVar(agent, "OPENAI_API_KEY").orElseThrow().getValueFrom().getSecretKeyRef();
-            assertThat(CHART.secretData(key.getName()).get(key.getKey())).isEqualTo("sk-prod-7fK2pQ9xL4mN8vR3tW6yZ1bC5dG0hJ");
+            SecretKeySelector key =
+                    envVar(agent, "OPENAI_API_KEY").orElseThrow().getValueFrom().getSecretKeyRef();
+            assertThat(CHART.secretData(key.getName()).get(key.getKey()))
+                    .isEqualTo("sk-prod-7fK2pQ9xL4mN8vR3tW6yZ1bC5dG0hJ");
         }
 
         @Test
@@ -188,8 +217,12 @@ class ProductionValuesChartTests extends ChartContractTests {
                     .containsEntry("AGENTFORGE_CONSOLE_AUTH", "oidc")
                     .containsEntry("AGENTFORGE_OIDC_ISSUER_URI", "https://login.acme.io/realms/forge")
                     .containsEntry("AGENTFORGE_OIDC_CLIENT_ID", "forge-console");
-            SecretKeySelector secret = envVar(console, "AGENTFORGE_OIDC_CLIENT_SECRET").orElseThrow().getValueFrom().getSecretKeyRef();
-            assertThat(CHART.secretData(secret.getName()).get(secret.getKey())).isEqualTo("oidc-9Xc4Vb7Nm2Qw5Er8Ty1Ui3Op6As0Df");
+            SecretKeySelector secret = envVar(console, "AGENTFORGE_OIDC_CLIENT_SECRET")
+                    .orElseThrow()
+                    .getValueFrom()
+                    .getSecretKeyRef();
+            assertThat(CHART.secretData(secret.getName()).get(secret.getKey()))
+                    .isEqualTo("oidc-9Xc4Vb7Nm2Qw5Er8Ty1Ui3Op6As0Df");
         }
 
         @Test
@@ -203,8 +236,10 @@ class ProductionValuesChartTests extends ChartContractTests {
 
         @Test
         void imagesAreOverriddenPerComponent() {
-            assertThat(container(CHART.deployment("agent")).getImage()).isEqualTo("registry.acme.io/forge/forge-agent:0.1.0-acme.3");
-            assertThat(container(CHART.deployment("calculator")).getImage()).startsWith("ghcr.io/agent-forge/forge-calculator:");
+            assertThat(container(CHART.deployment("agent")).getImage())
+                    .isEqualTo("registry.acme.io/forge/forge-agent:0.1.0-acme.3");
+            assertThat(container(CHART.deployment("calculator")).getImage())
+                    .startsWith("ghcr.io/agent-forge/forge-calculator:");
         }
 
         @Test
@@ -212,8 +247,9 @@ class ProductionValuesChartTests extends ChartContractTests {
             HorizontalPodAutoscaler hpa = CHART.named(HorizontalPodAutoscaler.class, name("agent"));
             assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
             assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
-            assertThat(hpa.getSpec().getMetrics()).extracting(metric -> metric.getResource().getName()
-                    + "=" + metric.getResource().getTarget().getAverageUtilization())
+            assertThat(hpa.getSpec().getMetrics())
+                    .extracting(metric -> metric.getResource().getName() + "="
+                            + metric.getResource().getTarget().getAverageUtilization())
                     .containsExactlyInAnyOrder("cpu=65", "memory=80");
         }
 
@@ -231,32 +267,47 @@ class ProductionValuesChartTests extends ChartContractTests {
         @Test
         void everyComponentExportsTracesToTheCollector() {
             for (String component : COMPONENTS) {
-                assertThat(CHART.plainEnv(CHART.deployment(component))).as(component)
+                assertThat(CHART.plainEnv(CHART.deployment(component)))
+                        .as(component)
                         .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector.observability:4318")
-                        .containsEntry("MANAGEMENT_OTLP_TRACING_ENDPOINT", "http://otel-collector.observability:4318/v1/traces");
-                assertThat(CHART.named(NetworkPolicy.class, name(component)).getSpec().getEgress()).as(component)
+                        .containsEntry(
+                                "MANAGEMENT_OTLP_TRACING_ENDPOINT",
+                                "http://otel-collector.observability:4318/v1/traces");
+                assertThat(CHART.named(NetworkPolicy.class, name(component))
+                                .getSpec()
+                                .getEgress())
+                        .as(component)
                         .anySatisfy(rule -> assertThat(ports(rule.getPorts())).contains(4318));
             }
         }
 
         @Test
         void aServiceMonitorScrapesTheActuatorEndpoints() {
-            GenericKubernetesResource monitor = CHART.custom("monitoring.coreos.com", "ServiceMonitor", RenderedChart.RELEASE);
+            GenericKubernetesResource monitor =
+                    CHART.custom("monitoring.coreos.com", "ServiceMonitor", RenderedChart.RELEASE);
             assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
             List<Map<String, Object>> endpoints = RenderedChart.field(monitor, "spec", "endpoints");
-            assertThat(endpoints).singleElement().satisfies(endpoint -> assertThat(endpoint)
-                    .containsEntry("port", "http").containsEntry("path", "/actuator/prometheus"));
+            assertThat(endpoints)
+                    .singleElement()
+                    .satisfies(endpoint -> assertThat(endpoint)
+                            .containsEntry("port", "http")
+                            .containsEntry("path", "/actuator/prometheus"));
         }
 
         @Test
         void configMapsCarryNoneOfTheInlineSecrets() {
-            List<String> inline = List.of("af_prodadmin01_Zq3vN8xK2mW7pL4tR9sB6yH1cJ5dF0gA",
-                    "af_prodagent01_Hn4wQ8zR1tY6uI3oP7aS2dF5gJ9kL0x", "af_prodcalc001_Bv7nM2xC5zL8kJ1hG4fD6sA9qW3eR0t",
+            List<String> inline = List.of(
+                    "af_prodadmin01_Zq3vN8xK2mW7pL4tR9sB6yH1cJ5dF0gA",
+                    "af_prodagent01_Hn4wQ8zR1tY6uI3oP7aS2dF5gJ9kL0x",
+                    "af_prodcalc001_Bv7nM2xC5zL8kJ1hG4fD6sA9qW3eR0t",
                     "af_prodconsole1_Yt5rE2wQ9uI6oP3aS8dF1gH4jK7lZ0x",
-                    "sk-prod-7fK2pQ9xL4mN8vR3tW6yZ1bC5dG0hJ", "oidc-9Xc4Vb7Nm2Qw5Er8Ty1Ui3Op6As0Df");
+                    "sk-prod-7fK2pQ9xL4mN8vR3tW6yZ1bC5dG0hJ",
+                    "oidc-9Xc4Vb7Nm2Qw5Er8Ty1Ui3Op6As0Df");
             for (ConfigMap configMap : CHART.all(ConfigMap.class)) {
-                assertThat(configMap.getData().values()).as(configMap.getMetadata().getName())
-                        .allSatisfy(value -> assertThat(inline).noneSatisfy(secret -> assertThat(value).contains(secret)));
+                assertThat(configMap.getData().values())
+                        .as(configMap.getMetadata().getName())
+                        .allSatisfy(value -> assertThat(inline)
+                                .noneSatisfy(secret -> assertThat(value).contains(secret)));
             }
         }
     }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +25,11 @@ import java.util.Optional;
 /** The chart in deploy/helm/agent-forge rendered offline by helm-java and parsed into typed Kubernetes objects. */
 final class RenderedChart {
 
-    static final Path CHART_DIR = Path.of("..", "deploy", "helm", "agent-forge").toAbsolutePath().normalize();
+    static final Path CHART_DIR =
+            Path.of("..", "deploy", "helm", "agent-forge").toAbsolutePath().normalize();
     /** Contains the chart name, so resources are named agent-forge-<component>. */
     static final String RELEASE = "agent-forge";
+
     static final String NAMESPACE = "forge";
     static final String KUBE_VERSION = "v1.32.0";
     static final List<String> COMPONENTS = List.of("registry", "agent", "calculator", "console");
@@ -49,7 +50,8 @@ final class RenderedChart {
         if (!Files.isRegularFile(CHART_DIR.resolve("Chart.yaml"))) {
             throw new IllegalStateException("No chart at " + CHART_DIR);
         }
-        var template = new Helm(CHART_DIR).template()
+        var template = new Helm(CHART_DIR)
+                .template()
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
@@ -75,7 +77,9 @@ final class RenderedChart {
     }
 
     static boolean selects(Map<String, String> selector, Map<String, String> labels) {
-        return selector != null && !selector.isEmpty() && labels != null
+        return selector != null
+                && !selector.isEmpty()
+                && labels != null
                 && labels.entrySet().containsAll(selector.entrySet());
     }
 
@@ -92,12 +96,15 @@ final class RenderedChart {
     }
 
     <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
-        return all(type).stream().filter(r -> name.equals(r.getMetadata().getName())).findFirst();
+        return all(type).stream()
+                .filter(r -> name.equals(r.getMetadata().getName()))
+                .findFirst();
     }
 
     <T extends HasMetadata> T named(Class<T> type, String name) {
-        return find(type, name).orElseThrow(
-                () -> new AssertionError("no " + type.getSimpleName() + " named " + name + " in the rendered chart"));
+        return find(type, name)
+                .orElseThrow(() ->
+                        new AssertionError("no " + type.getSimpleName() + " named " + name + " in the rendered chart"));
     }
 
     /** Custom resources (Linkerd, cert-manager, CloudNativePG, Prometheus operator) of one API group and kind. */
@@ -119,7 +126,8 @@ final class RenderedChart {
     }
 
     static Container container(Deployment deployment) {
-        List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers =
+                deployment.getSpec().getTemplate().getSpec().getContainers();
         if (containers.size() != 1) {
             throw new AssertionError(deployment.getMetadata().getName() + " has " + containers.size() + " containers");
         }
@@ -132,7 +140,8 @@ final class RenderedChart {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvFromSource source : Optional.ofNullable(container.getEnvFrom()).orElse(List.of())) {
             if (source.getConfigMapRef() != null) {
-                env.putAll(named(ConfigMap.class, source.getConfigMapRef().getName()).getData());
+                env.putAll(named(ConfigMap.class, source.getConfigMapRef().getName())
+                        .getData());
             }
         }
         for (EnvVar var : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
@@ -170,8 +179,10 @@ final class RenderedChart {
 
     static Map<String, String> decoded(Secret secret) {
         Map<String, String> data = new LinkedHashMap<>();
-        Optional.ofNullable(secret.getData()).orElse(Map.of()).forEach((key, value) ->
-                data.put(key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
+        Optional.ofNullable(secret.getData())
+                .orElse(Map.of())
+                .forEach((key, value) ->
+                        data.put(key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
         Optional.ofNullable(secret.getStringData()).orElse(Map.of()).forEach(data::put);
         return data;
     }
@@ -180,8 +191,10 @@ final class RenderedChart {
     static <T> T field(GenericKubernetesResource resource, Object... path) {
         Object value = resource.get(path);
         if (value == null) {
-            throw new AssertionError(resource.getKind() + " " + resource.getMetadata().getName() + " has no "
-                    + String.join(".", Arrays.stream(path).map(Objects::toString).toList()));
+            throw new AssertionError(resource.getKind() + " "
+                    + resource.getMetadata().getName() + " has no "
+                    + String.join(
+                            ".", Arrays.stream(path).map(Objects::toString).toList()));
         }
         return (T) value;
     }

@@ -1,5 +1,9 @@
 package io.agentforge.deploy;
 
+import static io.agentforge.deploy.RenderedChart.envVar;
+import static io.agentforge.deploy.RenderedChart.name;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -8,14 +12,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static io.agentforge.deploy.RenderedChart.envVar;
-import static io.agentforge.deploy.RenderedChart.name;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Values that switch pieces off or hand them to the operator; each group renders the chart once. */
 class ValueVariantsChartTests {
@@ -32,7 +31,8 @@ class ValueVariantsChartTests {
         @Test
         void rendersNoCustomResourcesSoNoCrdIsNeeded() {
             assertThat(CHART.all(GenericKubernetesResource.class))
-                    .extracting(GenericKubernetesResource::getKind).isEmpty();
+                    .extracting(GenericKubernetesResource::getKind)
+                    .isEmpty();
         }
 
         @Test
@@ -48,8 +48,11 @@ class ValueVariantsChartTests {
         void ingressesServePlainHttpWithoutCertManager() {
             assertThat(CHART.all(Ingress.class)).isNotEmpty().allSatisfy(ingress -> {
                 assertThat(ingress.getSpec().getTls()).isNullOrEmpty();
-                assertThat(ingress.getMetadata().getAnnotations()).doesNotContainKeys(
-                        "cert-manager.io/cluster-issuer", "cert-manager.io/issuer", "nginx.ingress.kubernetes.io/ssl-redirect");
+                assertThat(ingress.getMetadata().getAnnotations())
+                        .doesNotContainKeys(
+                                "cert-manager.io/cluster-issuer",
+                                "cert-manager.io/issuer",
+                                "nginx.ingress.kubernetes.io/ssl-redirect");
             });
         }
     }
@@ -57,12 +60,16 @@ class ValueVariantsChartTests {
     @Nested
     class RegistryOnly {
 
-        static final RenderedChart CHART = RenderedChart.render(RenderedChart.testResource("values-registry-only.yaml"));
+        static final RenderedChart CHART =
+                RenderedChart.render(RenderedChart.testResource("values-registry-only.yaml"));
 
         @Test
         void nothingMayReachTheRegistryPortWhenNoComponentCallsIt() {
-            assertThat(CHART.all(Deployment.class)).extracting(RenderedChart::componentOf).containsExactly("registry");
-            List<NetworkPolicyIngressRule> rules = CHART.named(NetworkPolicy.class, name("registry")).getSpec().getIngress();
+            assertThat(CHART.all(Deployment.class))
+                    .extracting(RenderedChart::componentOf)
+                    .containsExactly("registry");
+            List<NetworkPolicyIngressRule> rules =
+                    CHART.named(NetworkPolicy.class, name("registry")).getSpec().getIngress();
             assertThat(rules).allSatisfy(rule -> {
                 assertThat(rule.getFrom()).isNotEmpty();
                 assertThat(ChartContractTests.ports(rule.getPorts())).doesNotContain(8081);
@@ -71,23 +78,27 @@ class ValueVariantsChartTests {
 
         @Test
         void theRegistryProvisionsNoServiceKeyAndTheChartGeneratesOnlyTheAdminKey() {
-            assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS")).isEmpty();
+            assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS"))
+                    .isEmpty();
             assertThat(CHART.secretData(name("keys"))).containsOnlyKeys("admin-key");
         }
 
         @Test
         void noToolPolicyIsRenderedWithoutTools() {
             assertThat(CHART.custom(ChartContractTests.LINKERD, "Server"))
-                    .extracting(server -> server.getMetadata().getName()).containsExactly(name("registry"));
+                    .extracting(server -> server.getMetadata().getName())
+                    .containsExactly(name("registry"));
             assertThat(CHART.custom(ChartContractTests.LINKERD, "MeshTLSAuthentication"))
-                    .extracting(authentication -> authentication.getMetadata().getName()).containsExactly(name("meshed"));
+                    .extracting(authentication -> authentication.getMetadata().getName())
+                    .containsExactly(name("meshed"));
         }
     }
 
     @Nested
     class ExistingSecrets {
 
-        static final RenderedChart CHART = RenderedChart.render(RenderedChart.testResource("values-existing-secrets.yaml"));
+        static final RenderedChart CHART =
+                RenderedChart.render(RenderedChart.testResource("values-existing-secrets.yaml"));
 
         @Test
         void theChartCreatesNoKeyOrDatabaseSecret() {
@@ -98,11 +109,14 @@ class ValueVariantsChartTests {
         void eachServiceReadsItsOwnKeyAndTheRegistryItsCredentialsFromTheGivenSecrets() {
             Deployment registry = CHART.deployment("registry");
             assertThat(secretRef(registry, "AGENTFORGE_ADMIN_KEY"))
-                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey).containsExactly("forge-keys", "admin-key");
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly("forge-keys", "admin-key");
             assertThat(secretRef(registry, "AGENTFORGE_DATABASE_USER"))
-                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey).containsExactly("pg-credentials", "user");
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly("pg-credentials", "user");
             assertThat(secretRef(registry, "AGENTFORGE_DATABASE_PASSWORD"))
-                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey).containsExactly("pg-credentials", "pass");
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly("pg-credentials", "pass");
             for (String component : List.of("agent", "calculator", "console")) {
                 assertThat(secretRef(CHART.deployment(component), "AGENTFORGE_API_KEY"))
                         .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
@@ -114,10 +128,13 @@ class ValueVariantsChartTests {
         void theRegistryProvisionsTheKeysTheServicesReadFromTheGivenSecret() {
             Deployment registry = CHART.deployment("registry");
             for (String component : List.of("agent", "calculator", "console")) {
-                assertThat(secretRef(registry, "AGENTFORGE_KEY_" + component.toUpperCase())).as(component)
+                assertThat(secretRef(registry, "AGENTFORGE_KEY_" + component.toUpperCase()))
+                        .as(component)
                         .isEqualTo(secretRef(CHART.deployment(component), "AGENTFORGE_API_KEY"));
             }
-            assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS")).get().extracting(EnvVar::getValue)
+            assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS"))
+                    .get()
+                    .extracting(EnvVar::getValue)
                     .isEqualTo("agent:service:services=agent;kinds=agent:$(AGENTFORGE_KEY_AGENT),"
                             + "calculator:service:services=calculator:$(AGENTFORGE_KEY_CALCULATOR),"
                             + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
@@ -132,26 +149,37 @@ class ValueVariantsChartTests {
             assertThat(secretRef(agent, "AGENTFORGE_DATABASE_PASSWORD"))
                     .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
                     .containsExactly("agent-pg-credentials", "pass");
-            assertThat(CHART.plainEnv(agent)).containsEntry("AGENTFORGE_DATABASE_URL",
-                    "jdbc:postgresql://pg.databases.svc:5432/agentforge?sslmode=require&currentSchema=agent");
+            assertThat(CHART.plainEnv(agent))
+                    .containsEntry(
+                            "AGENTFORGE_DATABASE_URL",
+                            "jdbc:postgresql://pg.databases.svc:5432/agentforge?sslmode=require&currentSchema=agent");
         }
 
         @Test
         void theRegistryReachesTheExternalDatabaseOverTlsOnlyInTheGivenNetwork() {
             assertThat(CHART.plainEnv(CHART.deployment("registry")))
-                    .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://pg.databases.svc:5432/agentforge?sslmode=require");
-            assertThat(CHART.named(NetworkPolicy.class, name("registry")).getSpec().getEgress())
-                    .filteredOn(rule -> ChartContractTests.ports(rule.getPorts()).contains(5432))
+                    .containsEntry(
+                            "AGENTFORGE_DATABASE_URL",
+                            "jdbc:postgresql://pg.databases.svc:5432/agentforge?sslmode=require");
+            assertThat(CHART.named(NetworkPolicy.class, name("registry"))
+                            .getSpec()
+                            .getEgress())
+                    .filteredOn(
+                            rule -> ChartContractTests.ports(rule.getPorts()).contains(5432))
                     .singleElement()
-                    .satisfies(rule -> assertThat(rule.getTo()).singleElement()
-                            .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.20.0.0/16")));
+                    .satisfies(rule -> assertThat(rule.getTo())
+                            .singleElement()
+                            .satisfies(peer ->
+                                    assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.20.0.0/16")));
         }
 
         @Test
         void ingressesNameTheGivenNamespacedIssuer() {
             assertThat(CHART.custom("cert-manager.io", "ClusterIssuer")).isEmpty();
-            assertThat(CHART.all(Ingress.class)).isNotEmpty().allSatisfy(ingress ->
-                    assertThat(ingress.getMetadata().getAnnotations()).containsEntry("cert-manager.io/issuer", "team-issuer")
+            assertThat(CHART.all(Ingress.class))
+                    .isNotEmpty()
+                    .allSatisfy(ingress -> assertThat(ingress.getMetadata().getAnnotations())
+                            .containsEntry("cert-manager.io/issuer", "team-issuer")
                             .doesNotContainKey("cert-manager.io/cluster-issuer"));
         }
     }
@@ -159,7 +187,8 @@ class ValueVariantsChartTests {
     @Nested
     class ServiceOnTheAdminKey {
 
-        static final RenderedChart CHART = RenderedChart.render(RenderedChart.testResource("values-shared-admin-key.yaml"));
+        static final RenderedChart CHART =
+                RenderedChart.render(RenderedChart.testResource("values-shared-admin-key.yaml"));
 
         @Test
         void aServicePointedAtTheAdminEntryReadsTheAdminKeyAndIsNotProvisioned() {
@@ -168,7 +197,9 @@ class ValueVariantsChartTests {
                     .isEqualTo(secretRef(registry, "AGENTFORGE_ADMIN_KEY"));
             assertThat(envVar(registry, "AGENTFORGE_KEY_AGENT")).isEmpty();
             assertThat(envVar(registry, "AGENTFORGE_KEY_CALCULATOR")).isEmpty();
-            assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS")).get().extracting(EnvVar::getValue)
+            assertThat(envVar(registry, "AGENTFORGE_SERVICE_KEYS"))
+                    .get()
+                    .extracting(EnvVar::getValue)
                     .isEqualTo("console:client:$(AGENTFORGE_KEY_CONSOLE)");
         }
 

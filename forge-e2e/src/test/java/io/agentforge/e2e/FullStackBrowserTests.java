@@ -1,5 +1,8 @@
 package io.agentforge.e2e;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -16,6 +19,15 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.Role;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,21 +39,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
-
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole stack in Chromium: a real registry (in this JVM), the calculator, the agent (offline model) and the
@@ -79,6 +78,7 @@ class FullStackBrowserTests {
 
     /** Why the browser tests are skipped here, or null when Chromium is installed. */
     private String skipReason;
+
     private BrowserContext context;
     private Page page;
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
@@ -94,35 +94,62 @@ class FullStackBrowserTests {
         registry = RegistryServer.start();
         String consoleKey = registry.createKey("console", Role.CLIENT).key();
         // Started together, awaited after: the JVMs warm up in parallel.
-        calculator = ServiceProcess.start("calculator", "browser-calculator", Map.of(
-                "AGENTFORGE_REGISTRY_URL", registry.url(),
-                "AGENTFORGE_API_KEY", registry.createKey("calculator", Role.SERVICE).key()));
-        agent = ServiceProcess.start("agent", "browser-agent", Map.of(
-                "AGENTFORGE_REGISTRY_URL", registry.url(),
-                "AGENTFORGE_API_KEY", registry.createKey("agent", Role.SERVICE).key(),
-                "OPENAI_API_KEY", "", "AGENTFORGE_LLM_BASE_URL", ""));
-        console = ServiceProcess.start("console", "browser-console", Map.of(
-                "AGENTFORGE_REGISTRY_URL", registry.url(),
-                "AGENTFORGE_API_KEY", consoleKey,
-                "AGENTFORGE_CONSOLE_AUTH", "none"));
+        calculator = ServiceProcess.start(
+                "calculator",
+                "browser-calculator",
+                Map.of(
+                        "AGENTFORGE_REGISTRY_URL", registry.url(),
+                        "AGENTFORGE_API_KEY",
+                                registry.createKey("calculator", Role.SERVICE).key()));
+        agent = ServiceProcess.start(
+                "agent",
+                "browser-agent",
+                Map.of(
+                        "AGENTFORGE_REGISTRY_URL",
+                        registry.url(),
+                        "AGENTFORGE_API_KEY",
+                        registry.createKey("agent", Role.SERVICE).key(),
+                        "OPENAI_API_KEY",
+                        "",
+                        "AGENTFORGE_LLM_BASE_URL",
+                        ""));
+        console = ServiceProcess.start(
+                "console",
+                "browser-console",
+                Map.of(
+                        "AGENTFORGE_REGISTRY_URL",
+                        registry.url(),
+                        "AGENTFORGE_API_KEY",
+                        consoleKey,
+                        "AGENTFORGE_CONSOLE_AUTH",
+                        "none"));
         calculator.awaitReady(START);
         agent.awaitReady(START);
         console.awaitReady(START);
 
         registryClient = registry.client(consoleKey);
-        Awaitility.await("the calculator and the agent UP in the registry").atMost(Duration.ofSeconds(60))
+        Awaitility.await("the calculator and the agent UP in the registry")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> !upInstances("calculator").isEmpty() && !upInstances("agent").isEmpty());
+                .until(() -> !upInstances("calculator").isEmpty()
+                        && !upInstances("agent").isEmpty());
 
         Files.createDirectories(SCREENSHOTS);
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-dev-shm-usage",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
     }
 
@@ -172,12 +199,12 @@ class FullStackBrowserTests {
         assertThat(page.locator("#agent")).containsText("agent");
         useTheAgent();
 
-        Locator message = page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message")
-                .setExact(true));
+        Locator message = page.getByRole(
+                AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
         message.fill(QUESTION);
         countStreamedPieces();
-        Response stream = page.waitForResponse(response -> response.url().endsWith("/chat/stream"),
-                () -> message.press("Enter"));
+        Response stream =
+                page.waitForResponse(response -> response.url().endsWith("/chat/stream"), () -> message.press("Enter"));
 
         Locator turn = page.locator(".turn").last();
         assertThat(turn.locator(".bubble")).hasText(QUESTION);
@@ -194,7 +221,8 @@ class FullStackBrowserTests {
         assertThat(step.locator(".step-body")).containsText("\"30\"");
         // The answer came as server-sent events, its text in pieces before the whole rendered answer.
         assertThat(stream.headerValue("content-type")).startsWith("text/event-stream");
-        assertThat(((Number) page.evaluate("window.forgeStreamedPieces")).intValue()).isGreaterThan(1);
+        assertThat(((Number) page.evaluate("window.forgeStreamedPieces")).intValue())
+                .isGreaterThan(1);
         assertThat(page.locator("#history")).containsText(QUESTION);
         assertThat(message).hasValue("");
         screenshot("chat", true);
@@ -207,7 +235,9 @@ class FullStackBrowserTests {
         page.navigate(console.url() + "/");
         useTheAgent();
 
-        page.locator("#history a").filter(new Locator.FilterOptions().setHasText(QUESTION)).click();
+        page.locator("#history a")
+                .filter(new Locator.FilterOptions().setHasText(QUESTION))
+                .click();
 
         assertThat(page).hasURL(Pattern.compile("[?&]c="));
         Locator turns = page.locator(".turn");
@@ -231,13 +261,16 @@ class FullStackBrowserTests {
                 .fill("1");
         divide.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName(Pattern.compile("^b\\b")))
                 .fill("0");
-        divide.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run")).click();
+        divide.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run"))
+                .click();
         assertThat(divide.locator(".result")).containsText("Division by zero");
         assertThat(divide.locator(".result")).containsText("422");
 
         Locator evaluate = page.locator("#tool-calculator_evaluate");
-        evaluate.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("expression")).fill("2+*3");
-        evaluate.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run")).click();
+        evaluate.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("expression"))
+                .fill("2+*3");
+        evaluate.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run"))
+                .click();
         assertThat(evaluate.locator(".result")).containsText("Syntax error");
         assertThat(evaluate.locator(".result")).containsText("position 2");
         assertThat(evaluate.locator(".result")).containsText("400");
@@ -246,7 +279,8 @@ class FullStackBrowserTests {
         // A value that isn't a number never reaches the tool: the form says which field is wrong.
         divide.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName(Pattern.compile("^a\\b")))
                 .fill("twelve");
-        divide.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run")).click();
+        divide.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run"))
+                .click();
         assertThat(divide.locator(".result")).containsText("Check the form");
         assertThat(divide.locator(".result .errors li")).hasCount(1);
         assertThat(divide.locator(".result .errors li .mono")).hasText("a");
@@ -279,14 +313,16 @@ class FullStackBrowserTests {
         assertThat(page.locator("#live")).not().containsText(calculatorId);
         assertThat(agentService).containsText(agentId);
         assertThat(page.evaluate("window.forgeNotReloaded === true"))
-                .as("the page followed the change feed without a reload").isEqualTo(true);
+                .as("the page followed the change feed without a reload")
+                .isEqualTo(true);
         assertThat(upInstances("calculator")).isEmpty();
         assertThat(consoleErrors).isEmpty();
     }
 
     /** The console talks to no agent until the person picks one (a new browser context is a new session). */
     private void useTheAgent() {
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent"))
+                .click();
         assertThat(page.locator("#history")).isAttached();
     }
 
@@ -308,8 +344,10 @@ class FullStackBrowserTests {
 
     private List<Instance> upInstances(String service) {
         return registryClient.services(ServiceQuery.all().withName(service)).stream()
-                .map(RegisteredService::instances).flatMap(List::stream)
-                .filter(instance -> instance.status() == InstanceStatus.UP).toList();
+                .map(RegisteredService::instances)
+                .flatMap(List::stream)
+                .filter(instance -> instance.status() == InstanceStatus.UP)
+                .toList();
     }
 
     private void screenshot(String name, boolean docsImage) throws IOException {
@@ -322,8 +360,7 @@ class FullStackBrowserTests {
     }
 
     private static boolean updateDocsImages() {
-        return "1".equals(System.getenv("FORGE_UPDATE_DOCS_IMAGES"))
-                || Boolean.getBoolean("forge.update-docs-images");
+        return "1".equals(System.getenv("FORGE_UPDATE_DOCS_IMAGES")) || Boolean.getBoolean("forge.update-docs-images");
     }
 
     /** Null when Chromium is there; otherwise why the tests are skipped, or a failure under {@code CI=true}. */

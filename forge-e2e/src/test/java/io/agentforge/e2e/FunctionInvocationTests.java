@@ -1,5 +1,10 @@
 package io.agentforge.e2e;
 
+import static io.agentforge.e2e.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.client.Backoff;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
@@ -13,6 +18,11 @@ import io.agentforge.client.ToolInvocationException;
 import io.agentforge.client.ToolUnavailableException;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,17 +30,6 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import tools.jackson.databind.JsonNode;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.SplittableRandom;
-
-import static io.agentforge.e2e.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A caller invokes a function the way an agent does: discovery through a real registry, a token exchanged at the
@@ -57,31 +56,46 @@ class FunctionInvocationTests {
     @BeforeAll
     static void startRegistryAndTools() throws InterruptedException {
         registry = RegistryServer.start();
-        toolClient = registry.client(registry.createKey("echo-tool", Role.SERVICE).key());
+        toolClient =
+                registry.client(registry.createKey("echo-tool", Role.SERVICE).key());
         callerKey = registry.createKey("agent", Role.CLIENT);
         callerClient = registry.client(callerKey.key());
         JwtDecoder verifier = RegistryTokens.verifier(registry, "echo");
         first = new ToolStub((name, body, auth) -> echo("first", verifier, name, body, auth));
         second = new ToolStub((name, body, auth) -> echo("second", verifier, name, body, auth));
-        firstKeeper = new LeaseKeeper(toolClient, tool("echo", "echo-1", first.endpoint(), "echo_say"), FAST,
-                Clock.systemUTC(), new SplittableRandom()).start();
-        secondKeeper = new LeaseKeeper(toolClient, tool("echo", "echo-2", second.endpoint(), "echo_say"), FAST,
-                Clock.systemUTC(), new SplittableRandom()).start();
+        firstKeeper = new LeaseKeeper(
+                        toolClient,
+                        tool("echo", "echo-1", first.endpoint(), "echo_say"),
+                        FAST,
+                        Clock.systemUTC(),
+                        new SplittableRandom())
+                .start();
+        secondKeeper = new LeaseKeeper(
+                        toolClient,
+                        tool("echo", "echo-2", second.endpoint(), "echo_say"),
+                        FAST,
+                        Clock.systemUTC(),
+                        new SplittableRandom())
+                .start();
         cache = new DiscoveryCache(callerClient, FAST, DiscoveryCache.DEFAULT_IDLE_TIMEOUT, Clock.systemUTC()).start();
         assertThat(cache.awaitCatalog(WAIT)).isTrue();
         await().atMost(WAIT).until(() -> cache.endpoints("echo").size() == 2);
         // The tools are on loopback; the invoker sends tokens exchanged at the registry, never the caller's key.
         tokens = new TokenExchanger(ForgeClientSettings.of(registry.url(), callerKey.key()), Clock.systemUTC());
-        invoker = new FunctionInvoker(cache, InvokerSettings.defaults(), tokens,
-                new OutboundPolicy(true, false, java.util.List.of()), Clock.systemUTC());
+        invoker = new FunctionInvoker(
+                cache,
+                InvokerSettings.defaults(),
+                tokens,
+                new OutboundPolicy(true, false, java.util.List.of()),
+                Clock.systemUTC());
     }
 
     /**
      * The tool: refuses callers without a token the registry signed for {@code echo} (as the starter does), otherwise
      * says who answered, for whom and what it got.
      */
-    private static ToolStub.Answer echo(String who, JwtDecoder verifier, String function, String body,
-                                        String authorization) {
+    private static ToolStub.Answer echo(
+            String who, JwtDecoder verifier, String function, String body, String authorization) {
         Jwt caller;
         try {
             caller = verifier.decode(authorization == null ? "" : authorization.replaceFirst("^Bearer ", ""));
@@ -129,9 +143,12 @@ class FunctionInvocationTests {
     @Test
     void aCallerTheRegistryDoesNotVouchForGetsTheToolsProblem() {
         // A token the registry did not sign (a key of the caller's own making) reaches the tool, which refuses it.
-        try (FunctionInvoker forging = new FunctionInvoker(cache, InvokerSettings.defaults(),
-                (audience, subject) -> RegistryTokens.forged(audience), new OutboundPolicy(true, false,
-                java.util.List.of()), Clock.systemUTC())) {
+        try (FunctionInvoker forging = new FunctionInvoker(
+                cache,
+                InvokerSettings.defaults(),
+                (audience, subject) -> RegistryTokens.forged(audience),
+                new OutboundPolicy(true, false, java.util.List.of()),
+                Clock.systemUTC())) {
             assertThatThrownBy(() -> forging.invoke("echo_say", Map.of("text", "hi"), null))
                     .isInstanceOfSatisfying(ToolInvocationException.class, e -> {
                         assertThat(e.status()).isEqualTo(401);
@@ -155,8 +172,13 @@ class FunctionInvocationTests {
     void anInstanceThatStoppedAnsweringIsFailedOver() {
         ToolStub third = new ToolStub((name, body, auth) -> ToolStub.Answer.json("{\"instance\":\"third\"}"));
         String endpoint = third.endpoint();
-        try (LeaseKeeper keeper = new LeaseKeeper(toolClient, tool("echo", "echo-3", endpoint, "echo_say"), FAST,
-                Clock.systemUTC(), new SplittableRandom()).start()) {
+        try (LeaseKeeper keeper = new LeaseKeeper(
+                        toolClient,
+                        tool("echo", "echo-3", endpoint, "echo_say"),
+                        FAST,
+                        Clock.systemUTC(),
+                        new SplittableRandom())
+                .start()) {
             await().atMost(WAIT).until(() -> cache.endpoints("echo").size() == 3);
             // Gone without deregistering (a crash): the catalog still lists it until its lease expires.
             third.close();
@@ -165,7 +187,8 @@ class FunctionInvocationTests {
                 JsonNode result = invoker.invoke("echo_say", Map.of("text", "x"), callerKey.key());
                 assertThat(result.path("instance").asString()).isIn("first", "second");
             }
-            assertThat(cache.endpoints("echo")).anySatisfy(e -> assertThat(e.endpoint()).isEqualTo(endpoint));
+            assertThat(cache.endpoints("echo"))
+                    .anySatisfy(e -> assertThat(e.endpoint()).isEqualTo(endpoint));
         }
         // Closing the keeper deregistered the third instance: the other tests see two again.
         await().atMost(WAIT).until(() -> cache.endpoints("echo").size() == 2);

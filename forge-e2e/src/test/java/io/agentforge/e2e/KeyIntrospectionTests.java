@@ -1,5 +1,8 @@
 package io.agentforge.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.RegistryClient;
@@ -7,17 +10,13 @@ import io.agentforge.client.RegistryException;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@link KeyIntrospector} in front of a real registry: answers are cached briefly, so revocations lag by the TTL. */
 class KeyIntrospectionTests {
@@ -31,7 +30,8 @@ class KeyIntrospectionTests {
     @BeforeAll
     static void startRegistry() {
         registry = RegistryServer.start();
-        service = registry.client(registry.createKey("svc-introspection", Role.SERVICE).key());
+        service = registry.client(
+                registry.createKey("svc-introspection", Role.SERVICE).key());
     }
 
     @AfterAll
@@ -42,8 +42,8 @@ class KeyIntrospectionTests {
 
     /** The service's client, counting the calls that reach the registry. */
     private RegistryClient counting(RegistryClient delegate) {
-        return (RegistryClient) Proxy.newProxyInstance(RegistryClient.class.getClassLoader(),
-                new Class<?>[] {RegistryClient.class}, (proxy, method, args) -> {
+        return (RegistryClient) Proxy.newProxyInstance(
+                RegistryClient.class.getClassLoader(), new Class<?>[] {RegistryClient.class}, (proxy, method, args) -> {
                     registryCalls.incrementAndGet();
                     try {
                         return method.invoke(delegate, args);
@@ -95,7 +95,8 @@ class KeyIntrospectionTests {
             KeyIntrospector introspector = new KeyIntrospector(client, clock);
 
             assertThatThrownBy(() -> introspector.introspect(clientOnly.key()))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(403));
+                    .isInstanceOfSatisfying(
+                            RegistryException.class, e -> assertThat(e.status()).isEqualTo(403));
         }
     }
 }

@@ -1,5 +1,10 @@
 package io.agentforge.e2e;
 
+import static io.agentforge.e2e.Registrations.probedEverySecond;
+import static io.agentforge.e2e.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.client.Backoff;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.HttpRegistryClient;
@@ -8,22 +13,16 @@ import io.agentforge.client.LeaseState;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static io.agentforge.e2e.Registrations.probedEverySecond;
-import static io.agentforge.e2e.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Leases kept by {@link LeaseKeeper} and seen through a {@link DiscoveryCache} fed by a real registry's change feed. */
 class LeaseAndDiscoveryTests {
@@ -43,7 +42,8 @@ class LeaseAndDiscoveryTests {
     static void startRegistry() {
         registry = RegistryServer.start();
         service = registry.client(registry.createKey("svc-leases", Role.SERVICE).key());
-        caller = registry.client(registry.createKey("caller-leases", Role.CLIENT).key());
+        caller =
+                registry.client(registry.createKey("caller-leases", Role.CLIENT).key());
         admin = registry.client(RegistryServer.ADMIN_KEY);
     }
 
@@ -81,7 +81,9 @@ class LeaseAndDiscoveryTests {
     }
 
     private List<String> endpointsOf(String serviceName) {
-        return cache.endpoints(serviceName).stream().map(CatalogEndpoint::endpoint).toList();
+        return cache.endpoints(serviceName).stream()
+                .map(CatalogEndpoint::endpoint)
+                .toList();
     }
 
     @Test
@@ -96,21 +98,22 @@ class LeaseAndDiscoveryTests {
         assertThat(state.registered()).isTrue();
         assertThat(state.instanceId()).isEqualTo("kilo-1");
         assertThat(state.consecutiveFailures()).isZero();
-        assertThat(cache.function("kilo_weigh")).hasValueSatisfying(
-                f -> assertThat(f.description()).isEqualTo("Test function kilo_weigh"));
+        assertThat(cache.function("kilo_weigh"))
+                .hasValueSatisfying(f -> assertThat(f.description()).isEqualTo("Test function kilo_weigh"));
     }
 
     @Test
     void theChangeFeedKeepsTheCacheCurrent() {
         keep(tool("lima", "lima-1", "http://127.0.0.1:9102", "lima_go"));
         LeaseKeeper second = keep(tool("lima", "lima-2", "http://127.0.0.1:9103", "lima_go"));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(endpointsOf("lima"))
-                .containsExactlyInAnyOrder("http://127.0.0.1:9102", "http://127.0.0.1:9103"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(endpointsOf("lima"))
+                        .containsExactlyInAnyOrder("http://127.0.0.1:9102", "http://127.0.0.1:9103"));
 
         second.close();
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(endpointsOf("lima"))
-                .containsExactly("http://127.0.0.1:9102"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(endpointsOf("lima")).containsExactly("http://127.0.0.1:9102"));
         assertThat(cache.isConnected()).isTrue();
         assertThat(cache.consecutiveFailures()).isZero();
     }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A clock the test moves by hand; it starts at the real time so it agrees with the registry's clock. */
 final class MutableClock extends Clock {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Clock.systemUTC().instant());
+    private final AtomicReference<Instant> now =
+            new AtomicReference<>(Clock.systemUTC().instant());
 
     void advance(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));

@@ -1,5 +1,9 @@
 package io.agentforge.e2e;
 
+import static io.agentforge.e2e.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.client.CatalogResult;
 import io.agentforge.client.ChangeFeedListener;
 import io.agentforge.client.FeedSubscription;
@@ -16,20 +20,15 @@ import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static io.agentforge.e2e.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** {@link HttpRegistryClient} against a real registry: the wire contract as the server implements it. */
 class RegistryClientTests {
@@ -64,11 +63,15 @@ class RegistryClientTests {
             assertThat(instance.status()).isEqualTo(InstanceStatus.UP);
             assertThat(instance.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
             assertThat(instance.expiresAt()).isEqualTo(instance.lastRenewal().plusSeconds(30));
-            assertThat(caller.instance("alpha-1")).hasValueSatisfying(
-                    found -> assertThat(found.functions()).extracting(f -> f.name()).containsExactly("alpha_add"));
+            assertThat(caller.instance("alpha-1"))
+                    .hasValueSatisfying(found -> assertThat(found.functions())
+                            .extracting(f -> f.name())
+                            .containsExactly("alpha_add"));
             assertThat(caller.services(ServiceQuery.all().withName("alpha").withKind(ServiceKind.TOOL)))
-                    .singleElement().satisfies(found -> assertThat(found.instances()).hasSize(1));
-            assertThat(caller.services(ServiceQuery.all().withCapability("no-such-capability"))).isEmpty();
+                    .singleElement()
+                    .satisfies(found -> assertThat(found.instances()).hasSize(1));
+            assertThat(caller.services(ServiceQuery.all().withCapability("no-such-capability")))
+                    .isEmpty();
         }
 
         @Test
@@ -125,11 +128,10 @@ class RegistryClientTests {
         @Test
         void anUnknownKeyIsUnauthorized() {
             try (HttpRegistryClient stranger = registry.client("af_unknown00_" + "x".repeat(32))) {
-                assertThatThrownBy(stranger::status)
-                        .isInstanceOfSatisfying(RegistryException.class, e -> {
-                            assertThat(e.status()).isEqualTo(401);
-                            assertThat(e.problem().is("unauthorized")).isTrue();
-                        });
+                assertThatThrownBy(stranger::status).isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.problem().is("unauthorized")).isTrue();
+                });
             }
         }
 
@@ -137,8 +139,8 @@ class RegistryClientTests {
         void aFunctionNameTakenByAnotherToolIsAConflict() {
             service.register(tool("echo", "echo-1", "http://127.0.0.1:9006", "shared_name"));
 
-            assertThatThrownBy(() -> service.register(tool("foxtrot", "foxtrot-1", "http://127.0.0.1:9007",
-                    "shared_name")))
+            assertThatThrownBy(() ->
+                            service.register(tool("foxtrot", "foxtrot-1", "http://127.0.0.1:9007", "shared_name")))
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
                         assertThat(e.status()).isEqualTo(409);
                         assertThat(e.problem().is("function-conflict")).isTrue();
@@ -195,7 +197,8 @@ class RegistryClientTests {
             while (true) {
                 Object next = received.poll(10, TimeUnit.SECONDS);
                 assertThat(next).as("an event for " + instanceId).isNotNull();
-                if (next instanceof ChangeEvent event && event.instance().instanceId().equals(instanceId)) {
+                if (next instanceof ChangeEvent event
+                        && event.instance().instanceId().equals(instanceId)) {
                     return event;
                 }
             }
@@ -224,7 +227,9 @@ class RegistryClientTests {
             try (FeedSubscription ignored = caller.subscribe(OptionalLong.of(latest + 1000), listener)) {
                 Object first = received.poll(10, TimeUnit.SECONDS);
 
-                assertThat(first).isInstanceOfSatisfying(String.class, reset -> assertThat(reset).startsWith("reset "));
+                assertThat(first)
+                        .isInstanceOfSatisfying(
+                                String.class, reset -> assertThat(reset).startsWith("reset "));
             }
         }
     }
@@ -243,13 +248,15 @@ class RegistryClientTests {
 
         @Test
         void anUnknownKeyIsInactive() {
-            assertThat(service.introspect("af_unknown00_" + "y".repeat(32)).active()).isFalse();
+            assertThat(service.introspect("af_unknown00_" + "y".repeat(32)).active())
+                    .isFalse();
         }
 
         @Test
         void aClientKeyMayNotIntrospect() {
             assertThatThrownBy(() -> caller.introspect(clientKey.key()))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(403));
+                    .isInstanceOfSatisfying(
+                            RegistryException.class, e -> assertThat(e.status()).isEqualTo(403));
         }
     }
 }

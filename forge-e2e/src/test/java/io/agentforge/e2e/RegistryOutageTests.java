@@ -1,21 +1,20 @@
 package io.agentforge.e2e;
 
+import static io.agentforge.e2e.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.client.Backoff;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.LeaseKeeper;
 import io.agentforge.client.LeaseState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
-
-import static io.agentforge.e2e.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The registry goes away and comes back: callers keep their catalog meanwhile, and everything heals afterwards. */
 class RegistryOutageTests {
@@ -27,8 +26,8 @@ class RegistryOutageTests {
     private RegistryServer registry = RegistryServer.start();
     // The admin key is configuration, so it survives the restart of the in-memory registry; created keys do not.
     private final HttpRegistryClient client = registry.client(RegistryServer.ADMIN_KEY);
-    private final LeaseKeeper keeper = new LeaseKeeper(client,
-            tool("papa", "papa-1", "http://127.0.0.1:9201", "papa_plan"), FAST, clock, new SplittableRandom());
+    private final LeaseKeeper keeper = new LeaseKeeper(
+            client, tool("papa", "papa-1", "http://127.0.0.1:9201", "papa_plan"), FAST, clock, new SplittableRandom());
     private final DiscoveryCache cache = new DiscoveryCache(client, FAST, DiscoveryCache.DEFAULT_IDLE_TIMEOUT, clock);
 
     @AfterEach
@@ -61,7 +60,9 @@ class RegistryOutageTests {
         assertThat(cache.lastRefreshed()).hasValue(refreshed);
         assertThat(cache.serviceOf("papa_plan")).hasValue("papa");
         assertThat(cache.endpoints("papa")).hasSize(1);
-        assertThat(keeper.state().registered()).as("lease ran out on the keeper's clock").isFalse();
+        assertThat(keeper.state().registered())
+                .as("lease ran out on the keeper's clock")
+                .isFalse();
 
         registry = RegistryServer.start(port);
 

@@ -1,18 +1,13 @@
 package io.agentforge.e2e;
 
 import io.agentforge.client.ForgeClientSettings;
-import java.util.stream.IntStream;
-import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.registry.RegistryApplication;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Role;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
-
+import io.agentforge.registry.api.ServiceKind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +19,10 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A real registry (in-memory store) running in this JVM on a free loopback port, with an admin key for the test. */
 final class RegistryServer implements AutoCloseable {
@@ -32,7 +31,8 @@ final class RegistryServer implements AutoCloseable {
     static final String ALLOW_LOOPBACK = "agentforge.registry.allow-loopback-endpoints";
 
     private static final JsonMapper MAPPER = ForgeJacksonModule.mapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final ConfigurableApplicationContext context;
     private final int port;
@@ -61,8 +61,8 @@ final class RegistryServer implements AutoCloseable {
             args.add("--" + ALLOW_LOOPBACK + "=true");
         }
         args.addAll(List.of(extraArgs));
-        return new RegistryServer(new SpringApplicationBuilder(RegistryApplication.class)
-                .run(args.toArray(String[]::new)));
+        return new RegistryServer(
+                new SpringApplicationBuilder(RegistryApplication.class).run(args.toArray(String[]::new)));
     }
 
     int port() {
@@ -75,14 +75,17 @@ final class RegistryServer implements AutoCloseable {
 
     /** A client of this registry using the given key. */
     HttpRegistryClient client(String key) {
-        return new HttpRegistryClient(new ForgeClientSettings(URI.create(url()), key, Duration.ofSeconds(1),
-                Duration.ofSeconds(5)));
+        return new HttpRegistryClient(
+                new ForgeClientSettings(URI.create(url()), key, Duration.ofSeconds(1), Duration.ofSeconds(5)));
     }
 
     /** A new API key with these roles, created through the admin API. */
     ApiKeyCreated createKey(String name, Role... roles) {
-        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.copyOf(Set.of(roles)),
-                anyScope(roles), anyScope(roles) == null ? null : Set.of(ServiceKind.TOOL, ServiceKind.AGENT)));
+        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(
+                name,
+                EnumSet.copyOf(Set.of(roles)),
+                anyScope(roles),
+                anyScope(roles) == null ? null : Set.of(ServiceKind.TOOL, ServiceKind.AGENT)));
         HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url() + "/api/v1/keys"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -94,8 +97,8 @@ final class RegistryServer implements AutoCloseable {
 
     /** A service key scoped to these names (or trailing-{@code *} globs) and kinds, as an operator creates one. */
     ApiKeyCreated createServiceKey(String name, List<String> services, ServiceKind... kinds) {
-        byte[] body = MAPPER.writeValueAsBytes(new ApiKeyRequest(name, EnumSet.of(Role.SERVICE), services,
-                EnumSet.copyOf(Set.of(kinds))));
+        byte[] body = MAPPER.writeValueAsBytes(
+                new ApiKeyRequest(name, EnumSet.of(Role.SERVICE), services, EnumSet.copyOf(Set.of(kinds))));
         HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url() + "/api/v1/keys"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -107,8 +110,8 @@ final class RegistryServer implements AutoCloseable {
 
     /** Rotates the token signing key through the admin API. */
     void rotateSigningKey() {
-        HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url()
-                + "/api/v1/signing-keys/rotate")).POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<byte[]> response = admin(HttpRequest.newBuilder(URI.create(url() + "/api/v1/signing-keys/rotate"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("Rotating the signing key answered " + response.statusCode());
         }
@@ -124,8 +127,11 @@ final class RegistryServer implements AutoCloseable {
 
     private static HttpResponse<byte[]> admin(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.header("Authorization", "Bearer " + ADMIN_KEY)
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return HTTP.send(
+                    request.header("Authorization", "Bearer " + ADMIN_KEY)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -146,6 +152,7 @@ final class RegistryServer implements AutoCloseable {
     // Keys of tests that are not about scopes may register any name: one trailing-* glob per first letter.
     private static java.util.List<String> anyScope(Role... roles) {
         return Set.of(roles).contains(Role.SERVICE) && !Set.of(roles).contains(Role.ADMIN)
-                ? IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList() : null;
+                ? IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList()
+                : null;
     }
 }

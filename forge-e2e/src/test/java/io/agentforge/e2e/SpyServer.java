@@ -1,7 +1,6 @@
 package io.agentforge.e2e;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,8 +18,8 @@ final class SpyServer implements AutoCloseable {
     record Recorded(String method, String path, Map<String, List<String>> headers) {
 
         boolean carriesCredential() {
-            return headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("Authorization")
-                    || name.equalsIgnoreCase("X-API-Key"));
+            return headers.keySet().stream()
+                    .anyMatch(name -> name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("X-API-Key"));
         }
     }
 
@@ -34,7 +33,9 @@ final class SpyServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
-            requests.add(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            requests.add(new Recorded(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders())));
             exchange.getRequestBody().readAllBytes();
             byte[] body = "[]".getBytes(StandardCharsets.UTF_8);

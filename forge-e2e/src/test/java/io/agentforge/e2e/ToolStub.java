@@ -2,7 +2,6 @@ package io.agentforge.e2e;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -36,14 +35,20 @@ final class ToolStub implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/actuator/health", exchange -> respond(exchange, healthy
-                ? new Answer(200, "application/json", "{\"status\":\"UP\"}")
-                : new Answer(503, "application/json", "{\"status\":\"DOWN\"}")));
+        server.createContext(
+                "/actuator/health",
+                exchange -> respond(
+                        exchange,
+                        healthy
+                                ? new Answer(200, "application/json", "{\"status\":\"UP\"}")
+                                : new Answer(503, "application/json", "{\"status\":\"DOWN\"}")));
         server.createContext("/forge/functions/", exchange -> {
             calls.incrementAndGet();
             String name = exchange.getRequestURI().getPath().substring("/forge/functions/".length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            respond(exchange, function.call(name, body, exchange.getRequestHeaders().getFirst("Authorization")));
+            respond(
+                    exchange,
+                    function.call(name, body, exchange.getRequestHeaders().getFirst("Authorization")));
         });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();

@@ -1,5 +1,9 @@
 package io.agentforge.registry;
 
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.FunctionDescriptor;
@@ -13,6 +17,11 @@ import io.agentforge.registry.support.BenchCatalog;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MemoryRegistryTest;
 import io.agentforge.registry.support.MutableClock;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -22,16 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Catalog search over real HTTP, against the benchmark's functions registered in the shared memory-store registry
@@ -43,8 +42,10 @@ class CatalogSearchHttpTests {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MutableClock clock;
+
     @Autowired
     InstanceStore store;
 
@@ -55,22 +56,23 @@ class CatalogSearchHttpTests {
     void registerTheBenchmarkCatalog() {
         http = new Http("http://127.0.0.1:" + port);
         clientKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "search-ui", "roles", List.of("client")))
-                .as(ApiKeyCreated.class).key();
+                .as(ApiKeyCreated.class)
+                .key();
         // 39 services: an admin key may register any name.
         for (ServiceRegistration registration : BenchCatalog.registrations()) {
-            assertThat(http.post("/api/v1/instances", ADMIN_KEY, registration).status()).isEqualTo(201);
+            assertThat(http.post("/api/v1/instances", ADMIN_KEY, registration).status())
+                    .isEqualTo(201);
         }
         await().atMost(Duration.ofMinutes(3)).until(() -> search("anything", 1).pendingEmbeddings() == 0);
     }
-
 
     Http.Response get(String query) {
         return http.get("/api/v1/catalog/search?" + query, clientKey);
     }
 
     CatalogSearchResult search(String q, int k, String... more) {
-        Http.Response response = get("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&k=" + k
-                + String.join("", more));
+        Http.Response response =
+                get("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&k=" + k + String.join("", more));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.as(CatalogSearchResult.class);
     }
@@ -97,7 +99,8 @@ class CatalogSearchHttpTests {
             assertThat(first.service()).isEqualTo("calculator");
             assertThat(first.semanticScore()).isNotNull();
             assertThat(first.inputSchema()).containsKey("properties");
-            assertThat(result.matches()).extracting(FunctionMatch::score)
+            assertThat(result.matches())
+                    .extracting(FunctionMatch::score)
                     .isSortedAccordingTo((a, b) -> Double.compare(b, a));
         }
 
@@ -123,7 +126,8 @@ class CatalogSearchHttpTests {
         @Test
         void capabilityAndKindNarrowTheCandidates() {
             assertThat(search("convert an amount", 10, "&capability=conversion").matches())
-                    .extracting(FunctionMatch::service).containsOnly("units");
+                    .extracting(FunctionMatch::service)
+                    .containsOnly("units");
             assertThat(search("convert an amount", 10, "&kind=AGENT").matches()).isEmpty();
             assertThat(search("convert an amount", 10, "&kind=TOOL").matches()).hasSize(10);
         }
@@ -134,26 +138,43 @@ class CatalogSearchHttpTests {
 
         @Test
         void aFunctionWhoseInstancesAreAllDownIsNeverReturned() {
-            ServiceRegistration oven = new ServiceRegistration("oven-1", "oven", ServiceKind.TOOL, "1.0.0", null,
-                    "http://192.0.2.1:9", List.of("kitchen"), Map.of(),
-                    List.of(new FunctionDescriptor("oven_bake_sourdough",
-                            "Bakes a sourdough loaf in the smart oven", null, null)),
-                    null, Duration.ofHours(1));
-            String serviceKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "oven-svc", "roles",
-                    List.of("service"), "services", List.of("oven"))).as(ApiKeyCreated.class).key();
-            assertThat(http.post("/api/v1/instances", serviceKey, oven).status()).isEqualTo(201);
-            assertThat(http.post("/api/v1/instances", serviceKey, oven.withInstanceId("oven-2")).status())
+            ServiceRegistration oven = new ServiceRegistration(
+                    "oven-1",
+                    "oven",
+                    ServiceKind.TOOL,
+                    "1.0.0",
+                    null,
+                    "http://192.0.2.1:9",
+                    List.of("kitchen"),
+                    Map.of(),
+                    List.of(new FunctionDescriptor(
+                            "oven_bake_sourdough", "Bakes a sourdough loaf in the smart oven", null, null)),
+                    null,
+                    Duration.ofHours(1));
+            String serviceKey = http.post(
+                            "/api/v1/keys",
+                            ADMIN_KEY,
+                            Map.of("name", "oven-svc", "roles", List.of("service"), "services", List.of("oven")))
+                    .as(ApiKeyCreated.class)
+                    .key();
+            assertThat(http.post("/api/v1/instances", serviceKey, oven).status())
+                    .isEqualTo(201);
+            assertThat(http.post("/api/v1/instances", serviceKey, oven.withInstanceId("oven-2"))
+                            .status())
                     .isEqualTo(201);
             await().atMost(Duration.ofMinutes(1)).until(() -> search("bake", 1).pendingEmbeddings() == 0);
-            assertThat(search("bake a sourdough loaf", 1).matches().getFirst().name()).isEqualTo("oven_bake_sourdough");
+            assertThat(search("bake a sourdough loaf", 1).matches().getFirst().name())
+                    .isEqualTo("oven_bake_sourdough");
 
             store.changeStatus("oven-1", InstanceStatus.DOWN, clock.instant());
-            assertThat(search("bake a sourdough loaf", 1).matches().getFirst().name()).isEqualTo("oven_bake_sourdough");
+            assertThat(search("bake a sourdough loaf", 1).matches().getFirst().name())
+                    .isEqualTo("oven_bake_sourdough");
             store.changeStatus("oven-2", InstanceStatus.DOWN, clock.instant());
 
             for (String mode : List.of("hybrid", "lexical", "semantic")) {
                 assertThat(search("bake a sourdough loaf", 100, "&mode=" + mode).matches())
-                        .extracting(FunctionMatch::name).doesNotContain("oven_bake_sourdough");
+                        .extracting(FunctionMatch::name)
+                        .doesNotContain("oven_bake_sourdough");
             }
         }
     }

@@ -1,5 +1,8 @@
 package io.agentforge.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.FunctionMatch;
@@ -8,19 +11,15 @@ import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.support.BenchCatalog;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.TestPostgres;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Catalog search with the PostgreSQL store, one registry after another on the same database: vectors are written to
@@ -35,14 +34,16 @@ class CatalogSearchPostgresTests {
     private final JdbcTemplate jdbc = new JdbcTemplate(TestPostgres.dataSource(databaseUrl));
 
     private ConfigurableApplicationContext start(boolean embeddings) {
-        return new SpringApplicationBuilder(RegistryApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1",
-                "--agentforge.registry.store=postgres",
-                "--spring.datasource.url=" + databaseUrl,
-                "--spring.datasource.username=postgres",
-                "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
-                "--agentforge.registry.search.embeddings.enabled=" + embeddings,
-                "--spring.jmx.enabled=false");
+        return new SpringApplicationBuilder(RegistryApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--agentforge.registry.store=postgres",
+                        "--spring.datasource.url=" + databaseUrl,
+                        "--spring.datasource.username=postgres",
+                        "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                        "--agentforge.registry.search.embeddings.enabled=" + embeddings,
+                        "--spring.jmx.enabled=false");
     }
 
     private static Http http(ConfigurableApplicationContext context) {
@@ -64,27 +65,42 @@ class CatalogSearchPostgresTests {
 
     private Map<String, Timestamp> storedEmbeddings() {
         return jdbc.queryForList("select function, updated_at from function_embeddings").stream()
-                .collect(Collectors.toMap(row -> (String) row.get("function"),
-                        row -> (Timestamp) row.get("updated_at")));
+                .collect(Collectors.toMap(
+                        row -> (String) row.get("function"), row -> (Timestamp) row.get("updated_at")));
     }
 
     @Test
     void vectorsAreStoredSurviveARestartAndLexicalOnlyModeNeedsNone() {
         List<ServiceRegistration> registrations = BenchCatalog.registrations("calculator", "units");
-        int functions = registrations.stream().mapToInt(r -> r.functions().size()).sum();
+        int functions =
+                registrations.stream().mapToInt(r -> r.functions().size()).sum();
         Map<String, Timestamp> stored;
         try (ConfigurableApplicationContext first = start(true)) {
             Http http = http(first);
-            String serviceKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-search", "roles",
-                    List.of("service"), "services", List.of("calculator", "units"))).as(ApiKeyCreated.class).key();
-            registrations.forEach(r -> assertThat(http.post("/api/v1/instances", serviceKey, r).status())
+            String serviceKey = http.post(
+                            "/api/v1/keys",
+                            ADMIN_KEY,
+                            Map.of(
+                                    "name",
+                                    "pg-search",
+                                    "roles",
+                                    List.of("service"),
+                                    "services",
+                                    List.of("calculator", "units")))
+                    .as(ApiKeyCreated.class)
+                    .key();
+            registrations.forEach(r -> assertThat(
+                            http.post("/api/v1/instances", serviceKey, r).status())
                     .isEqualTo(201));
             awaitAllEmbedded(http);
 
             stored = storedEmbeddings();
             assertThat(stored).hasSize(functions).containsKeys("calculator_evaluate", "units_convert");
-            assertThat(jdbc.queryForObject("select array_length(vector, 1) from function_embeddings"
-                    + " where function = 'calculator_evaluate'", Integer.class)).isEqualTo(384);
+            assertThat(jdbc.queryForObject(
+                            "select array_length(vector, 1) from function_embeddings"
+                                    + " where function = 'calculator_evaluate'",
+                            Integer.class))
+                    .isEqualTo(384);
         }
 
         try (ConfigurableApplicationContext lexicalOnly = start(false)) {
@@ -93,7 +109,9 @@ class CatalogSearchPostgresTests {
             assertThat(result.mode()).isEqualTo(SearchMode.LEXICAL);
             assertThat(result.pendingEmbeddings()).isZero();
             assertThat(result.matches().getFirst().name()).isEqualTo("units_convert");
-            assertThat(result.matches()).extracting(FunctionMatch::semanticScore).containsOnlyNulls();
+            assertThat(result.matches())
+                    .extracting(FunctionMatch::semanticScore)
+                    .containsOnlyNulls();
         }
 
         try (ConfigurableApplicationContext restarted = start(true)) {

@@ -1,5 +1,9 @@
 package io.agentforge.registry;
 
+import static io.agentforge.registry.support.Registrations.tool;
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
@@ -10,19 +14,14 @@ import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MemoryRegistryTest;
 import io.agentforge.registry.support.MutableClock;
 import io.agentforge.registry.support.SseSubscription;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static io.agentforge.registry.support.Registrations.tool;
-import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The SSE change feed over real HTTP. Waits are upper bounds for events to arrive, never timing assertions. */
 @MemoryRegistryTest
@@ -33,10 +32,13 @@ class ChangeFeedHttpTests {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MutableClock clock;
+
     @Autowired
     LeaseSweeper sweeper;
+
     @Autowired
     InstanceStore store;
 
@@ -46,12 +48,23 @@ class ChangeFeedHttpTests {
     @BeforeAll
     void keys() {
         http = new Http("http://127.0.0.1:" + port);
-        serviceKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "feed-svc", "roles", List.of("service"),
-                "services", List.of("feed", "feed-exp", "resume"))).as(ApiKeyCreated.class).key();
+        serviceKey = http.post(
+                        "/api/v1/keys",
+                        ADMIN_KEY,
+                        Map.of(
+                                "name",
+                                "feed-svc",
+                                "roles",
+                                List.of("service"),
+                                "services",
+                                List.of("feed", "feed-exp", "resume")))
+                .as(ApiKeyCreated.class)
+                .key();
     }
 
     SseSubscription subscribe(String... headers) {
-        return new SseSubscription(http.request("/api/v1/events", serviceKey, headers).GET().build());
+        return new SseSubscription(
+                http.request("/api/v1/events", serviceKey, headers).GET().build());
     }
 
     ChangeEvent parse(SseSubscription.Event event) {
@@ -60,8 +73,9 @@ class ChangeFeedHttpTests {
 
     // A new subscriber may still be handed the revocations of earlier tests first.
     SseSubscription.Event revocationOf(SseSubscription feed, String keyId) throws InterruptedException {
-        for (SseSubscription.Event event = feed.next("key-revoked", WAIT); event != null;
-             event = feed.next("key-revoked", WAIT)) {
+        for (SseSubscription.Event event = feed.next("key-revoked", WAIT);
+                event != null;
+                event = feed.next("key-revoked", WAIT)) {
             if (keyId.equals(parse(event).keyId())) {
                 return event;
             }
@@ -78,12 +92,16 @@ class ChangeFeedHttpTests {
             store.changeStatus("feed-1", InstanceStatus.DOWN, clock.instant());
             http.delete("/api/v1/instances/feed-1", serviceKey);
 
-            List<SseSubscription.Event> events = List.of(feed.next(WAIT), feed.next(WAIT), feed.next(WAIT),
-                    feed.next(WAIT));
+            List<SseSubscription.Event> events =
+                    List.of(feed.next(WAIT), feed.next(WAIT), feed.next(WAIT), feed.next(WAIT));
 
-            assertThat(events).extracting(SseSubscription.Event::type)
+            assertThat(events)
+                    .extracting(SseSubscription.Event::type)
                     .containsExactly("registered", "updated", "status-changed", "deregistered");
-            assertThat(events).extracting(e -> Long.parseLong(e.id())).isSorted().doesNotHaveDuplicates();
+            assertThat(events)
+                    .extracting(e -> Long.parseLong(e.id()))
+                    .isSorted()
+                    .doesNotHaveDuplicates();
             ChangeEvent statusChange = parse(events.get(2));
             assertThat(statusChange.type()).isEqualTo(ChangeType.STATUS_CHANGED);
             assertThat(statusChange.instance().status()).isEqualTo(InstanceStatus.DOWN);
@@ -93,12 +111,14 @@ class ChangeFeedHttpTests {
 
     @Test
     void aRevokedKeyIsAnnouncedWithItsIdAndNoInstance() throws Exception {
-        ApiKeyCreated revoked = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "doomed", "roles",
-                List.of("client"))).as(ApiKeyCreated.class);
+        ApiKeyCreated revoked = http.post(
+                        "/api/v1/keys", ADMIN_KEY, Map.of("name", "doomed", "roles", List.of("client")))
+                .as(ApiKeyCreated.class);
         try (SseSubscription feed = subscribe()) {
             assertThat(feed.status()).isEqualTo(200);
 
-            assertThat(http.delete("/api/v1/keys/" + revoked.keyId(), ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/keys/" + revoked.keyId(), ADMIN_KEY).status())
+                    .isEqualTo(204);
 
             SseSubscription.Event event = revocationOf(feed, revoked.keyId());
             assertThat(event).isNotNull();
@@ -113,9 +133,10 @@ class ChangeFeedHttpTests {
 
     @Test
     void aSubscriberWhoseOwnKeyIsRevokedGetsTheEventAndThenTheStreamEnds() throws Exception {
-        ApiKeyCreated key = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "listener", "roles",
-                List.of("client"))).as(ApiKeyCreated.class);
-        try (SseSubscription feed = new SseSubscription(http.request("/api/v1/events", key.key()).GET().build())) {
+        ApiKeyCreated key = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "listener", "roles", List.of("client")))
+                .as(ApiKeyCreated.class);
+        try (SseSubscription feed = new SseSubscription(
+                http.request("/api/v1/events", key.key()).GET().build())) {
             assertThat(feed.status()).isEqualTo(200);
 
             http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY);
@@ -131,7 +152,9 @@ class ChangeFeedHttpTests {
             assertThat(feed.status()).isEqualTo(200);
             http.post("/api/v1/instances", serviceKey, tool("feed-exp-1", "feed-exp"));
             clock.advance(Duration.ofSeconds(31));
-            store.all().stream().map(s -> s.instance().instanceId()).filter(id -> !id.equals("feed-exp-1"))
+            store.all().stream()
+                    .map(s -> s.instance().instanceId())
+                    .filter(id -> !id.equals("feed-exp-1"))
                     .forEach(id -> store.renew(id, clock.instant()));
 
             sweeper.sweep();
@@ -144,7 +167,8 @@ class ChangeFeedHttpTests {
 
     @Test
     void aSubscriberResumesAfterLastEventIdWithoutLosingEvents() throws Exception {
-        long before = http.get("/api/v1/status", serviceKey).json().get("lastEventId").asLong();
+        long before =
+                http.get("/api/v1/status", serviceKey).json().get("lastEventId").asLong();
         http.post("/api/v1/instances", serviceKey, tool("resume-1", "resume"));
         http.post("/api/v1/instances", serviceKey, tool("resume-2", "resume"));
 
@@ -156,8 +180,9 @@ class ChangeFeedHttpTests {
             assertThat(parse(second).instance().instanceId()).isEqualTo("resume-2");
             assertThat(Long.parseLong(first.id())).isEqualTo(before + 1);
         }
-        try (SseSubscription feed = new SseSubscription(http.request("/api/v1/events?after=" + (before + 1),
-                serviceKey).GET().build())) {
+        try (SseSubscription feed = new SseSubscription(http.request("/api/v1/events?after=" + (before + 1), serviceKey)
+                .GET()
+                .build())) {
             assertThat(parse(feed.next(WAIT)).instance().instanceId()).isEqualTo("resume-2");
         }
     }

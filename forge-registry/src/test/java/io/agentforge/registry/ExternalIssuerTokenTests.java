@@ -1,5 +1,9 @@
 package io.agentforge.registry;
 
+import static io.agentforge.registry.support.Registrations.tool;
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -14,6 +18,15 @@ import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MutableClock;
 import io.agentforge.registry.support.TestRegistryConfiguration;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,26 +42,15 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.net.InetSocketAddress;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.List;
-import java.util.Map;
-
-import static io.agentforge.registry.support.Registrations.tool;
-import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** JWTs of an external OpenID Connect issuer (a real HTTP server here) as subject tokens. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "agentforge.registry.security.admin-key=" + ADMIN_KEY,
-        "agentforge.registry.security.jwt-audience=agent-forge",
-        "agentforge.registry.lease.sweep-interval=1h",
-        "agentforge.registry.health.tick=1h"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "agentforge.registry.security.admin-key=" + ADMIN_KEY,
+            "agentforge.registry.security.jwt-audience=agent-forge",
+            "agentforge.registry.lease.sweep-interval=1h",
+            "agentforge.registry.health.tick=1h"
+        })
 @Import(TestRegistryConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExternalIssuerTokenTests {
@@ -62,9 +64,15 @@ class ExternalIssuerTokenTests {
             ISSUER_KEY = new ECKeyGenerator(Curve.P_256).keyID("idp-1").generate();
             ISSUER = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             ISSUER_URL = "http://127.0.0.1:" + ISSUER.getAddress().getPort();
-            String configuration = Http.JSON.writeValueAsString(Map.of("issuer", ISSUER_URL, "jwks_uri",
-                    ISSUER_URL + "/jwks", "subject_types_supported", List.of("public"),
-                    "id_token_signing_alg_values_supported", List.of("ES256")));
+            String configuration = Http.JSON.writeValueAsString(Map.of(
+                    "issuer",
+                    ISSUER_URL,
+                    "jwks_uri",
+                    ISSUER_URL + "/jwks",
+                    "subject_types_supported",
+                    List.of("public"),
+                    "id_token_signing_alg_values_supported",
+                    List.of("ES256")));
             serve("/.well-known/openid-configuration", configuration);
             serve("/jwks", new JWKSet(ISSUER_KEY.toPublicJWK()).toString());
             ISSUER.start();
@@ -90,6 +98,7 @@ class ExternalIssuerTokenTests {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MutableClock clock;
 
@@ -99,11 +108,18 @@ class ExternalIssuerTokenTests {
     @BeforeAll
     void setUp() {
         http = new Http("http://127.0.0.1:" + port);
-        String toolKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "ext-tool", "roles", List.of("service"),
-                "services", List.of("ext-tool"))).as(ApiKeyCreated.class).key();
-        consoleKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "ext-console", "roles",
-                List.of("client"))).as(ApiKeyCreated.class).key();
-        assertThat(http.post("/api/v1/instances", toolKey, tool("ext-tool-1", "ext-tool")).status()).isEqualTo(201);
+        String toolKey = http.post(
+                        "/api/v1/keys",
+                        ADMIN_KEY,
+                        Map.of("name", "ext-tool", "roles", List.of("service"), "services", List.of("ext-tool")))
+                .as(ApiKeyCreated.class)
+                .key();
+        consoleKey = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "ext-console", "roles", List.of("client")))
+                .as(ApiKeyCreated.class)
+                .key();
+        assertThat(http.post("/api/v1/instances", toolKey, tool("ext-tool-1", "ext-tool"))
+                        .status())
+                .isEqualTo(201);
     }
 
     @AfterAll
@@ -112,18 +128,26 @@ class ExternalIssuerTokenTests {
     }
 
     String userJwt(String audience, Instant expiresAt) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("idp-1").build(),
-                new JWTClaimsSet.Builder().issuer(ISSUER_URL).subject("bob").audience(audience)
-                        .claim("name", "Bob").issueTime(Date.from(clock.instant()))
-                        .expirationTime(Date.from(expiresAt)).build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("idp-1").build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(ISSUER_URL)
+                        .subject("bob")
+                        .audience(audience)
+                        .claim("name", "Bob")
+                        .issueTime(Date.from(clock.instant()))
+                        .expirationTime(Date.from(expiresAt))
+                        .build());
         jwt.sign(new ECDSASigner(ISSUER_KEY));
         return jwt.serialize();
     }
 
     Http.Response exchange(String subject) {
-        String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
-                StandardCharsets.UTF_8) + "&subject_token_type=" + URLEncoder.encode(
-                "urn:ietf:params:oauth:token-type:jwt", StandardCharsets.UTF_8) + "&audience=ext-tool&subject_token="
+        String form = "grant_type="
+                + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
+                + "&subject_token_type="
+                + URLEncoder.encode("urn:ietf:params:oauth:token-type:jwt", StandardCharsets.UTF_8)
+                + "&audience=ext-tool&subject_token="
                 + subject;
         return http.send(http.request("/oauth2/token", consoleKey)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -136,7 +160,8 @@ class ExternalIssuerTokenTests {
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(http.baseUrl() + "/oauth2/jwks")
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build();
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .build();
         JwtTimestampValidator expiry = new JwtTimestampValidator(Duration.ZERO);
         expiry.setClock(clock);
         decoder.setJwtValidator(expiry);
@@ -149,7 +174,8 @@ class ExternalIssuerTokenTests {
 
     @Test
     void anExternalJwtForAnotherAudienceOrExpiredIsAnInvalidGrant() throws Exception {
-        Http.Response otherAudience = exchange(userJwt("some-other-app", clock.instant().plus(Duration.ofMinutes(10))));
+        Http.Response otherAudience =
+                exchange(userJwt("some-other-app", clock.instant().plus(Duration.ofMinutes(10))));
         Http.Response expired = exchange(userJwt("agent-forge", clock.instant().minus(Duration.ofMinutes(2))));
 
         assertThat(otherAudience.status()).as(otherAudience.body()).isEqualTo(400);

@@ -1,5 +1,8 @@
 package io.agentforge.registry;
 
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.Instance;
@@ -8,6 +11,11 @@ import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.SseSubscription;
 import io.agentforge.registry.support.TestPostgres;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,16 +25,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-
-import java.net.http.HttpRequest;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
-
-import static io.agentforge.registry.support.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two registry replicas, each a full application on its own port, sharing one embedded PostgreSQL: they must give
@@ -53,22 +51,37 @@ class PostgresReplicasTests {
         second = start();
         a = http(first);
         b = http(second);
-        serviceKey = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-svc", "roles", List.of("service"),
-                "services", List.of("pg*"), "kinds", List.of("TOOL", "AGENT"))).as(ApiKeyCreated.class).key();
+        serviceKey = a.post(
+                        "/api/v1/keys",
+                        ADMIN_KEY,
+                        Map.of(
+                                "name",
+                                "pg-svc",
+                                "roles",
+                                List.of("service"),
+                                "services",
+                                List.of("pg*"),
+                                "kinds",
+                                List.of("TOOL", "AGENT")))
+                .as(ApiKeyCreated.class)
+                .key();
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(RegistryApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1",
-                "--agentforge.registry.store=postgres",
-                "--spring.datasource.url=" + databaseUrl,
-                "--spring.datasource.username=postgres",
-                "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
-                "--agentforge.registry.security.service-keys=pg-configured:service:services=pgcfg:" + CONFIGURED_KEY,
-                "--agentforge.registry.renewal-flush-interval=100ms",
-                // A rotation on one replica is visible at the other's JWKS on the next request.
-                "--agentforge.registry.token.key-reload-min-gap=0s",
-                "--spring.jmx.enabled=false");
+        return new SpringApplicationBuilder(RegistryApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--agentforge.registry.store=postgres",
+                        "--spring.datasource.url=" + databaseUrl,
+                        "--spring.datasource.username=postgres",
+                        "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                        "--agentforge.registry.security.service-keys=pg-configured:service:services=pgcfg:"
+                                + CONFIGURED_KEY,
+                        "--agentforge.registry.renewal-flush-interval=100ms",
+                        // A rotation on one replica is visible at the other's JWKS on the next request.
+                        "--agentforge.registry.token.key-reload-min-gap=0s",
+                        "--spring.jmx.enabled=false");
     }
 
     private static Http http(ConfigurableApplicationContext context) {
@@ -99,26 +112,33 @@ class PostgresReplicasTests {
 
     @Test
     void bothReplicasGiveTheSameAnswers() {
-        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-1", "pgtool", "pgtool_fn")).status())
+        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-1", "pgtool", "pgtool_fn"))
+                        .status())
                 .isEqualTo(201);
 
-        assertThat(b.get("/api/v1/instances/pg-1", serviceKey).as(Instance.class).name()).isEqualTo("pgtool");
+        assertThat(b.get("/api/v1/instances/pg-1", serviceKey)
+                        .as(Instance.class)
+                        .name())
+                .isEqualTo("pgtool");
         Http.Response catalogA = a.get("/api/v1/catalog", serviceKey);
         Http.Response catalogB = b.get("/api/v1/catalog", serviceKey);
         assertThat(catalogB.header("ETag")).isEqualTo(catalogA.header("ETag"));
         assertThat(catalogB.body()).contains("pgtool_fn");
-        assertThat(b.get("/api/v1/status", serviceKey).json().get("store").asString()).isEqualTo("postgres");
+        assertThat(b.get("/api/v1/status", serviceKey).json().get("store").asString())
+                .isEqualTo("postgres");
     }
 
     @Test
     void aChangeMadeThroughOneReplicaReachesSubscribersOfTheOther() throws Exception {
-        try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
+        try (SseSubscription feed = new SseSubscription(
+                b.request("/api/v1/events", serviceKey).GET().build())) {
             assertThat(feed.status()).isEqualTo(200);
 
             a.post("/api/v1/instances", serviceKey, tool("pg-feed-1", "pgfeed"));
 
             // The other replica may still hand out events of earlier tests first.
-            ChangeEvent event = next(feed, "registered", e -> e.instance().instanceId().equals("pg-feed-1"));
+            ChangeEvent event =
+                    next(feed, "registered", e -> e.instance().instanceId().equals("pg-feed-1"));
             assertThat(event).isNotNull();
         }
     }
@@ -136,24 +156,38 @@ class PostgresReplicasTests {
     void anInstanceRegisteredThroughOneReplicaIsRenewedAndRemovedThroughTheOther() {
         a.post("/api/v1/instances", serviceKey, tool("pg-renew-1", "pgrenew"));
 
-        assertThat(b.put("/api/v1/instances/pg-renew-1/lease", serviceKey).status()).isEqualTo(200);
-        assertThat(b.delete("/api/v1/instances/pg-renew-1", serviceKey).status()).isEqualTo(204);
+        assertThat(b.put("/api/v1/instances/pg-renew-1/lease", serviceKey).status())
+                .isEqualTo(200);
+        assertThat(b.delete("/api/v1/instances/pg-renew-1", serviceKey).status())
+                .isEqualTo(204);
         assertThat(a.get("/api/v1/instances/pg-renew-1", serviceKey).status()).isEqualTo(404);
     }
 
     @Test
     void aLeaseThatEndsExpiresAndEveryReplicaAnnouncesIt() throws Exception {
-        try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
+        try (SseSubscription feed = new SseSubscription(
+                b.request("/api/v1/events", serviceKey).GET().build())) {
             assertThat(feed.status()).isEqualTo(200);
-            ServiceRegistration shortLease = new ServiceRegistration("pg-short-1", "pgshort", ServiceKind.AGENT,
-                    null, null, "http://192.0.2.1:9", null, null, null, null, Duration.ofSeconds(1));
+            ServiceRegistration shortLease = new ServiceRegistration(
+                    "pg-short-1",
+                    "pgshort",
+                    ServiceKind.AGENT,
+                    null,
+                    null,
+                    "http://192.0.2.1:9",
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofSeconds(1));
             a.post("/api/v1/instances", serviceKey, shortLease);
 
             SseSubscription.Event expired = feed.next("expired", WAIT);
 
             assertThat(expired).isNotNull();
             assertThat(expired.data()).contains("pg-short-1");
-            assertThat(a.put("/api/v1/instances/pg-short-1/lease", serviceKey).status()).isEqualTo(404);
+            assertThat(a.put("/api/v1/instances/pg-short-1/lease", serviceKey).status())
+                    .isEqualTo(404);
         }
     }
 
@@ -169,7 +203,9 @@ class PostgresReplicasTests {
 
     static Jwt verifyAt(Http replica, String token) {
         return NimbusJwtDecoder.withJwkSetUri(replica.baseUrl() + "/oauth2/jwks")
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build().decode(token);
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .build()
+                .decode(token);
     }
 
     @Test
@@ -184,7 +220,8 @@ class PostgresReplicasTests {
 
         String after = token(a, "pgtok");
         assertThat(verifyAt(b, after).getHeaders()).containsEntry("kid", newKid);
-        assertThat(verifyAt(b, before).getSubject()).isEqualTo(verifyAt(a, after).getSubject());
+        assertThat(verifyAt(b, before).getSubject())
+                .isEqualTo(verifyAt(a, after).getSubject());
         // Replica b signs with the new key as well once it has seen it.
         assertThat(verifyAt(a, token(b, "pgtok")).getHeaders()).containsEntry("kid", newKid);
     }
@@ -208,27 +245,43 @@ class PostgresReplicasTests {
 
     @Test
     void aNameIsOwnedAcrossReplicasUntilAnAdminReleasesIt() {
-        String other = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-other", "roles", List.of("service"),
-                "services", List.of("pgowned"))).as(ApiKeyCreated.class).key();
-        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-owned-1", "pgowned", "pgowned_fn")).status())
+        String other = a.post(
+                        "/api/v1/keys",
+                        ADMIN_KEY,
+                        Map.of("name", "pg-other", "roles", List.of("service"), "services", List.of("pgowned")))
+                .as(ApiKeyCreated.class)
+                .key();
+        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-owned-1", "pgowned", "pgowned_fn"))
+                        .status())
                 .isEqualTo(201);
-        assertThat(b.delete("/api/v1/instances/pg-owned-1", serviceKey).status()).isEqualTo(204);
+        assertThat(b.delete("/api/v1/instances/pg-owned-1", serviceKey).status())
+                .isEqualTo(204);
 
-        assertThat(b.post("/api/v1/instances", other, tool("pg-squat-1", "pgowned")).status()).isEqualTo(403);
-        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-fn-1", "pgfn", "pgowned_fn")).status())
-                .as("the function stays with its service while no instance is live").isEqualTo(409);
-        assertThat(b.delete("/api/v1/services/pgowned/owner", ADMIN_KEY).status()).isEqualTo(204);
-        assertThat(a.post("/api/v1/instances", other, tool("pg-squat-1", "pgowned")).status()).isEqualTo(201);
+        assertThat(b.post("/api/v1/instances", other, tool("pg-squat-1", "pgowned"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(a.post("/api/v1/instances", serviceKey, tool("pg-fn-1", "pgfn", "pgowned_fn"))
+                        .status())
+                .as("the function stays with its service while no instance is live")
+                .isEqualTo(409);
+        assertThat(b.delete("/api/v1/services/pgowned/owner", ADMIN_KEY).status())
+                .isEqualTo(204);
+        assertThat(a.post("/api/v1/instances", other, tool("pg-squat-1", "pgowned"))
+                        .status())
+                .isEqualTo(201);
     }
 
     @Test
     void aRevocationThroughOneReplicaReachesSubscribersOfTheOther() throws Exception {
-        ApiKeyCreated doomed = a.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-doomed", "roles",
-                List.of("client"))).as(ApiKeyCreated.class);
-        try (SseSubscription feed = new SseSubscription(b.request("/api/v1/events", serviceKey).GET().build())) {
+        ApiKeyCreated doomed = a.post(
+                        "/api/v1/keys", ADMIN_KEY, Map.of("name", "pg-doomed", "roles", List.of("client")))
+                .as(ApiKeyCreated.class);
+        try (SseSubscription feed = new SseSubscription(
+                b.request("/api/v1/events", serviceKey).GET().build())) {
             assertThat(feed.status()).isEqualTo(200);
 
-            assertThat(a.delete("/api/v1/keys/" + doomed.keyId(), ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(a.delete("/api/v1/keys/" + doomed.keyId(), ADMIN_KEY).status())
+                    .isEqualTo(204);
 
             ChangeEvent event = next(feed, "key-revoked", e -> e.keyId().equals(doomed.keyId()));
             assertThat(event).isNotNull();
@@ -245,9 +298,15 @@ class PostgresReplicasTests {
         try {
             Http fresh = http(restarted);
             assertThat(fresh.get("/api/v1/status", CONFIGURED_KEY).status()).isEqualTo(401);
-            assertThat(fresh.get("/api/v1/keys", ADMIN_KEY).json().valueStream()
-                    .filter(k -> k.get("keyId").asString().equals("pgconfig001")).findFirst().orElseThrow()
-                    .get("revokedAt").isNull()).isFalse();
+            assertThat(fresh.get("/api/v1/keys", ADMIN_KEY)
+                            .json()
+                            .valueStream()
+                            .filter(k -> k.get("keyId").asString().equals("pgconfig001"))
+                            .findFirst()
+                            .orElseThrow()
+                            .get("revokedAt")
+                            .isNull())
+                    .isFalse();
         } finally {
             restarted.close();
         }

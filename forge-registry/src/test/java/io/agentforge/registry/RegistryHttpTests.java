@@ -1,5 +1,10 @@
 package io.agentforge.registry;
 
+import static io.agentforge.registry.support.Registrations.agent;
+import static io.agentforge.registry.support.Registrations.tool;
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Instance;
@@ -7,9 +12,13 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.lease.LeaseSweeper;
 import io.agentforge.registry.support.Http;
+import io.agentforge.registry.support.MemoryRegistryTest;
 import io.agentforge.registry.support.MutableClock;
 import io.agentforge.registry.support.TestRegistryConfiguration;
-import io.agentforge.registry.support.MemoryRegistryTest;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -21,16 +30,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static io.agentforge.registry.support.Registrations.agent;
-import static io.agentforge.registry.support.Registrations.tool;
-import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The registry's HTTP contract, over real HTTP, with the memory store. */
 @MemoryRegistryTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,8 +37,10 @@ class RegistryHttpTests {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MutableClock clock;
+
     @Autowired
     LeaseSweeper sweeper;
 
@@ -51,8 +52,24 @@ class RegistryHttpTests {
     @BeforeAll
     void keys() {
         http = new Http("http://127.0.0.1:" + port);
-        serviceKey = createKey("calculator-svc", List.of("reg", "anon-agent", "owner", "thief", "ssrf", "disc",
-                "disc-agent", "exp", "status-agent", "joined", "owned", "renew", "kind", "loop", "self"),
+        serviceKey = createKey(
+                "calculator-svc",
+                List.of(
+                        "reg",
+                        "anon-agent",
+                        "owner",
+                        "thief",
+                        "ssrf",
+                        "disc",
+                        "disc-agent",
+                        "exp",
+                        "status-agent",
+                        "joined",
+                        "owned",
+                        "renew",
+                        "kind",
+                        "loop",
+                        "self"),
                 List.of("TOOL", "AGENT"));
         otherServiceKey = createKey("other-svc", List.of("joined", "owned"), List.of("TOOL"));
         clientKey = createKey("console", "client");
@@ -65,8 +82,10 @@ class RegistryHttpTests {
     }
 
     String createKey(String name, List<String> services, List<String> kinds) {
-        Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles",
-                List.of("service"), "services", services, "kinds", kinds));
+        Http.Response response = http.post(
+                "/api/v1/keys",
+                ADMIN_KEY,
+                Map.of("name", name, "roles", List.of("service"), "services", services, "kinds", kinds));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.as(ApiKeyCreated.class).key();
     }
@@ -97,16 +116,21 @@ class RegistryHttpTests {
 
         @Test
         void aWrongOrMalformedKeyIsUnauthorized() {
-            assertProblem(http.get("/api/v1/catalog", "af_testadmin01_wrongsecretwrongsecretwrongsecret"), 401,
+            assertProblem(
+                    http.get("/api/v1/catalog", "af_testadmin01_wrongsecretwrongsecretwrongsecret"),
+                    401,
                     "unauthorized");
             assertProblem(http.get("/api/v1/catalog", "not-a-key"), 401, "unauthorized");
-            assertProblem(http.get("/api/v1/catalog", null, "X-API-Key", "af_nosuchkey_abcdefghijklmnopqrstuvwxyz"),
-                    401, "unauthorized");
+            assertProblem(
+                    http.get("/api/v1/catalog", null, "X-API-Key", "af_nosuchkey_abcdefghijklmnopqrstuvwxyz"),
+                    401,
+                    "unauthorized");
         }
 
         @Test
         void theKeyMayAlsoBeSentAsXApiKey() {
-            assertThat(http.get("/api/v1/catalog", null, "X-API-Key", clientKey).status()).isEqualTo(200);
+            assertThat(http.get("/api/v1/catalog", null, "X-API-Key", clientKey).status())
+                    .isEqualTo(200);
         }
 
         @Test
@@ -116,28 +140,35 @@ class RegistryHttpTests {
 
         @Test
         void keysProvisionedFromConfigurationWorkWithTheirRoles() {
-            assertThat(register(tool("cfg-1", "cfg"), TestRegistryConfiguration.CONFIGURED_SERVICE_KEY).status())
+            assertThat(register(tool("cfg-1", "cfg"), TestRegistryConfiguration.CONFIGURED_SERVICE_KEY)
+                            .status())
                     .isEqualTo(201);
-            assertProblem(register(tool("cfg-2", "cfg"), TestRegistryConfiguration.CONFIGURED_CLIENT_KEY), 403,
-                    "forbidden");
-            assertThat(http.get("/api/v1/catalog", TestRegistryConfiguration.CONFIGURED_CLIENT_KEY).status())
+            assertProblem(
+                    register(tool("cfg-2", "cfg"), TestRegistryConfiguration.CONFIGURED_CLIENT_KEY), 403, "forbidden");
+            assertThat(http.get("/api/v1/catalog", TestRegistryConfiguration.CONFIGURED_CLIENT_KEY)
+                            .status())
                     .isEqualTo(200);
-            assertThat(http.get("/api/v1/keys", ADMIN_KEY).body()).contains("cfgservice1", "configured-tool",
-                    "cfgclient01").doesNotContain("configured-service-secret");
+            assertThat(http.get("/api/v1/keys", ADMIN_KEY).body())
+                    .contains("cfgservice1", "configured-tool", "cfgclient01")
+                    .doesNotContain("configured-service-secret");
             assertThat(http.delete("/api/v1/instances/cfg-1", TestRegistryConfiguration.CONFIGURED_SERVICE_KEY)
-                    .status()).isEqualTo(204);
+                            .status())
+                    .isEqualTo(204);
         }
 
         @Test
         void anotherServiceKeyCannotJoinAServiceThatIsRegistered() {
-            assertThat(register(tool("joined-1", "joined"), serviceKey).status()).isEqualTo(201);
+            assertThat(register(tool("joined-1", "joined"), serviceKey).status())
+                    .isEqualTo(201);
 
             assertProblem(register(tool("joined-2", "joined"), otherServiceKey), 403, "name-owned");
-            assertThat(register(tool("joined-3", "joined"), serviceKey).status()).isEqualTo(201);
+            assertThat(register(tool("joined-3", "joined"), serviceKey).status())
+                    .isEqualTo(201);
             assertThat(register(tool("joined-4", "joined"), ADMIN_KEY).status()).isEqualTo(201);
 
             for (String id : List.of("joined-1", "joined-3", "joined-4")) {
-                assertThat(http.delete("/api/v1/instances/" + id, ADMIN_KEY).status()).isEqualTo(204);
+                assertThat(http.delete("/api/v1/instances/" + id, ADMIN_KEY).status())
+                        .isEqualTo(204);
             }
             Http.Response squat = register(tool("joined-5", "joined"), otherServiceKey);
             assertProblem(squat, 403, "name-owned");
@@ -147,12 +178,15 @@ class RegistryHttpTests {
                     .doesNotContain(serviceKey.substring(3, 15));
 
             assertProblem(http.delete("/api/v1/services/joined/owner", serviceKey), 403, "forbidden");
-            assertThat(http.delete("/api/v1/services/joined/owner", ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/services/joined/owner", ADMIN_KEY).status())
+                    .isEqualTo(204);
             assertThat(register(tool("joined-5", "joined"), otherServiceKey).status())
-                    .as("a released name is claimed by the next registration").isEqualTo(201);
+                    .as("a released name is claimed by the next registration")
+                    .isEqualTo(201);
             assertProblem(register(tool("joined-6", "joined"), serviceKey), 403, "name-owned");
             assertProblem(http.delete("/api/v1/services/joined/owner", ADMIN_KEY), 409, "name-in-use");
-            assertThat(http.delete("/api/v1/instances/joined-5", ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/instances/joined-5", ADMIN_KEY).status())
+                    .isEqualTo(204);
         }
 
         @Test
@@ -167,9 +201,12 @@ class RegistryHttpTests {
             assertProblem(http.put("/api/v1/instances/owned-1/lease", otherServiceKey), 403, "forbidden");
             assertProblem(http.delete("/api/v1/instances/owned-1", otherServiceKey), 403, "forbidden");
             assertProblem(register(tool("owned-1", "owned"), otherServiceKey), 403, "forbidden");
-            assertThat(http.put("/api/v1/instances/owned-1/lease", serviceKey).status()).isEqualTo(200);
-            assertThat(http.put("/api/v1/instances/owned-1/lease", ADMIN_KEY).status()).isEqualTo(200);
-            assertThat(http.delete("/api/v1/instances/owned-1", ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.put("/api/v1/instances/owned-1/lease", serviceKey).status())
+                    .isEqualTo(200);
+            assertThat(http.put("/api/v1/instances/owned-1/lease", ADMIN_KEY).status())
+                    .isEqualTo(200);
+            assertThat(http.delete("/api/v1/instances/owned-1", ADMIN_KEY).status())
+                    .isEqualTo(204);
         }
 
         @Test
@@ -179,9 +216,16 @@ class RegistryHttpTests {
             assertThat(http.get("/actuator/prometheus", null).body())
                     .contains("agentforge_registry_instances", "agentforge_registry_feed_subscribers");
             JsonNode docs = http.get("/v3/api-docs", null).json();
-            assertThat(docs.get("paths").propertyNames()).contains("/api/v1/instances",
-                    "/api/v1/instances/{instanceId}/lease", "/api/v1/catalog", "/api/v1/events", "/api/v1/status",
-                    "/api/v1/keys", "/api/v1/auth/introspect", "/api/v1/services");
+            assertThat(docs.get("paths").propertyNames())
+                    .contains(
+                            "/api/v1/instances",
+                            "/api/v1/instances/{instanceId}/lease",
+                            "/api/v1/catalog",
+                            "/api/v1/events",
+                            "/api/v1/status",
+                            "/api/v1/keys",
+                            "/api/v1/auth/introspect",
+                            "/api/v1/services");
         }
 
         @Test
@@ -224,7 +268,8 @@ class RegistryHttpTests {
 
             assertProblem(response, 403, "out-of-scope");
             assertThat(response.json().get("detail").asString()).contains("AGENT", "TOOL");
-            assertThat(http.get("/api/v1/services?kind=AGENT", clientKey).body()).doesNotContain("fake-agent");
+            assertThat(http.get("/api/v1/services?kind=AGENT", clientKey).body())
+                    .doesNotContain("fake-agent");
         }
 
         @Test
@@ -235,7 +280,8 @@ class RegistryHttpTests {
 
             assertProblem(response, 409, "kind-conflict");
             assertThat(response.json().get("detail").asString()).contains("TOOL", "AGENT");
-            assertThat(http.delete("/api/v1/instances/kind-1", serviceKey).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/instances/kind-1", serviceKey).status())
+                    .isEqualTo(204);
         }
 
         @Test
@@ -246,22 +292,33 @@ class RegistryHttpTests {
 
         @Test
         void keysShowTheirScopeAndAServiceKeyWithoutOneIsRefused() {
-            Http.Response created = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "scoped", "roles",
-                    List.of("service"), "services", List.of("scoped-*")));
+            Http.Response created = http.post(
+                    "/api/v1/keys",
+                    ADMIN_KEY,
+                    Map.of("name", "scoped", "roles", List.of("service"), "services", List.of("scoped-*")));
             ApiKeyCreated key = created.as(ApiKeyCreated.class);
 
             assertThat(key.services()).containsExactly("scoped-*");
             assertThat(key.kinds()).containsExactly(io.agentforge.registry.api.ServiceKind.TOOL);
-            JsonNode listed = http.get("/api/v1/keys", ADMIN_KEY).json().valueStream()
-                    .filter(k -> k.get("keyId").asString().equals(key.keyId())).findFirst().orElseThrow();
+            JsonNode listed = http.get("/api/v1/keys", ADMIN_KEY)
+                    .json()
+                    .valueStream()
+                    .filter(k -> k.get("keyId").asString().equals(key.keyId()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(listed.get("services").get(0).asString()).isEqualTo("scoped-*");
             assertThat(listed.get("kinds").get(0).asString()).isEqualTo("TOOL");
-            Http.Response unscoped = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "unscoped", "roles",
-                    List.of("service")));
+            Http.Response unscoped =
+                    http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "unscoped", "roles", List.of("service")));
             assertProblem(unscoped, 400, "validation");
             assertThat(unscoped.json().get("detail").asString()).contains("services", "required");
-            assertProblem(http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "glob", "roles", List.of("service"),
-                    "services", List.of("*"))), 400, "validation");
+            assertProblem(
+                    http.post(
+                            "/api/v1/keys",
+                            ADMIN_KEY,
+                            Map.of("name", "glob", "roles", List.of("service"), "services", List.of("*"))),
+                    400,
+                    "validation");
         }
     }
 
@@ -270,41 +327,49 @@ class RegistryHttpTests {
 
         @Test
         void aCreatedKeyIsShownOnceListedWithoutSecretAndUnusableOnceRevoked() {
-            Http.Response created = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "temp", "roles",
-                    List.of("client")));
+            Http.Response created =
+                    http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "temp", "roles", List.of("client")));
             ApiKeyCreated key = created.as(ApiKeyCreated.class);
             assertThat(key.key()).startsWith("af_" + key.keyId() + "_");
             assertThat(created.header("Cache-Control")).contains("no-store");
             assertThat(http.get("/api/v1/status", key.key()).status()).isEqualTo(200);
 
             Http.Response list = http.get("/api/v1/keys", ADMIN_KEY);
-            assertThat(list.body()).contains(key.keyId()).doesNotContain(key.key().substring(20));
+            assertThat(list.body())
+                    .contains(key.keyId())
+                    .doesNotContain(key.key().substring(20));
 
-            assertThat(http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY).status())
+                    .isEqualTo(204);
             assertProblem(http.get("/api/v1/status", key.key()), 401, "unauthorized");
             assertProblem(http.delete("/api/v1/keys/" + key.keyId(), ADMIN_KEY), 404, "not-found");
         }
 
         @Test
         void introspectionTellsServicesWhoIsCalling() {
-            JsonNode active = http.post("/api/v1/auth/introspect", serviceKey, Map.of("key", clientKey)).json();
-            JsonNode inactive = http.post("/api/v1/auth/introspect", serviceKey,
-                    Map.of("key", "af_nosuchkey_abcdefghijklmnopqrstuvwxyz")).json();
+            JsonNode active = http.post("/api/v1/auth/introspect", serviceKey, Map.of("key", clientKey))
+                    .json();
+            JsonNode inactive = http.post(
+                            "/api/v1/auth/introspect",
+                            serviceKey,
+                            Map.of("key", "af_nosuchkey_abcdefghijklmnopqrstuvwxyz"))
+                    .json();
 
             assertThat(active.get("active").asBoolean()).isTrue();
             assertThat(active.get("principal").asString()).isEqualTo("console");
             assertThat(active.get("roles").get(0).asString()).isEqualTo("client");
             assertThat(inactive.get("active").asBoolean()).isFalse();
-            assertProblem(http.post("/api/v1/auth/introspect", clientKey, Map.of("key", clientKey)), 403,
-                    "forbidden");
+            assertProblem(http.post("/api/v1/auth/introspect", clientKey, Map.of("key", clientKey)), 403, "forbidden");
         }
 
         @Test
         void unknownRolesAreRefused() {
-            assertProblem(http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "x1", "roles", List.of("root"))), 400,
+            assertProblem(
+                    http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "x1", "roles", List.of("root"))),
+                    400,
                     "validation");
-            assertProblem(http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "x1", "roles", List.of())), 400,
-                    "validation");
+            assertProblem(
+                    http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", "x1", "roles", List.of())), 400, "validation");
         }
     }
 
@@ -318,9 +383,13 @@ class RegistryHttpTests {
 
             assertThat(created.status()).isEqualTo(201);
             assertThat(created.header("Location")).endsWith("/api/v1/instances/reg-1");
-            assertThat(created.as(Instance.class).expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+            assertThat(created.as(Instance.class).expiresAt())
+                    .isEqualTo(clock.instant().plusSeconds(30));
             assertThat(updated.status()).isEqualTo(200);
-            assertThat(http.get("/api/v1/instances/reg-1", clientKey).as(Instance.class).functions()).hasSize(2);
+            assertThat(http.get("/api/v1/instances/reg-1", clientKey)
+                            .as(Instance.class)
+                            .functions())
+                    .hasSize(2);
         }
 
         @Test
@@ -342,10 +411,19 @@ class RegistryHttpTests {
 
         @Test
         void linkLocalAndMetadataEndpointsAreRefused() {
-            for (String endpoint : List.of("http://169.254.169.254", "http://[fe80::1]:8080",
-                    "http://metadata.google.internal")) {
-                ServiceRegistration registration = new ServiceRegistration("ssrf-1", "ssrf",
-                        io.agentforge.registry.api.ServiceKind.AGENT, null, null, endpoint, null, null, null, null,
+            for (String endpoint :
+                    List.of("http://169.254.169.254", "http://[fe80::1]:8080", "http://metadata.google.internal")) {
+                ServiceRegistration registration = new ServiceRegistration(
+                        "ssrf-1",
+                        "ssrf",
+                        io.agentforge.registry.api.ServiceKind.AGENT,
+                        null,
+                        null,
+                        endpoint,
+                        null,
+                        null,
+                        null,
+                        null,
                         null);
                 assertProblem(register(registration, serviceKey), 422, "endpoint-refused");
             }
@@ -354,21 +432,44 @@ class RegistryHttpTests {
         @Test
         void loopbackEndpointsAreRefusedByDefault() {
             for (String endpoint : List.of("http://127.0.0.1:8083", "http://[::1]:8083", "http://localhost:8083")) {
-                Http.Response response = register(new ServiceRegistration("loop-1", "loop",
-                        io.agentforge.registry.api.ServiceKind.TOOL, null, null, endpoint, null, null, null, null,
-                        null), serviceKey);
+                Http.Response response = register(
+                        new ServiceRegistration(
+                                "loop-1",
+                                "loop",
+                                io.agentforge.registry.api.ServiceKind.TOOL,
+                                null,
+                                null,
+                                endpoint,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        serviceKey);
 
                 assertProblem(response, 422, "endpoint-refused");
-                assertThat(response.json().get("detail").asString()).as(endpoint)
+                assertThat(response.json().get("detail").asString())
+                        .as(endpoint)
                         .contains("loopback", "agentforge.registry.allow-loopback-endpoints");
             }
         }
 
         @Test
         void anEndpointPointingAtTheRegistryItselfIsRefused() {
-            Http.Response response = register(new ServiceRegistration("self-1", "self",
-                    io.agentforge.registry.api.ServiceKind.TOOL, null, null, "http://127.0.0.1:" + port, null, null,
-                    null, null, null), serviceKey);
+            Http.Response response = register(
+                    new ServiceRegistration(
+                            "self-1",
+                            "self",
+                            io.agentforge.registry.api.ServiceKind.TOOL,
+                            null,
+                            null,
+                            "http://127.0.0.1:" + port,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null),
+                    serviceKey);
 
             assertProblem(response, 422, "endpoint-refused");
             assertThat(response.json().get("detail").asString()).contains("this registry itself");
@@ -387,7 +488,8 @@ class RegistryHttpTests {
             register(tool("renew-1", "renew"), serviceKey);
             clock.advance(Duration.ofSeconds(10));
 
-            Lease lease = http.put("/api/v1/instances/renew-1/lease", serviceKey).as(Lease.class);
+            Lease lease =
+                    http.put("/api/v1/instances/renew-1/lease", serviceKey).as(Lease.class);
 
             assertThat(lease.expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
             assertThat(lease.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
@@ -418,8 +520,8 @@ class RegistryHttpTests {
                 health path with dots    | {"name":"bad","kind":"TOOL","endpoint":"http://a","healthCheck":{"path":"/a/../../x"}} | 400 | validation
                 bad instance id          | {"instanceId":"../etc","name":"bad","kind":"TOOL","endpoint":"http://a"} | 400 | validation
                 """)
-        void registrationsThatBreakTheContractAreRefusedWithAProblem(String label, String body, int status,
-                                                                     String type) {
+        void registrationsThatBreakTheContractAreRefusedWithAProblem(
+                String label, String body, int status, String type) {
             assertProblem(http.post("/api/v1/instances", serviceKey, body == null ? "" : body), status, type);
         }
 
@@ -427,10 +529,17 @@ class RegistryHttpTests {
         void tooManyFunctionsAreRefused() {
             StringBuilder functions = new StringBuilder();
             for (int i = 0; i < 65; i++) {
-                functions.append(i == 0 ? "" : ",").append("{\"name\":\"f").append(i).append("\",\"description\":\"d\"}");
+                functions
+                        .append(i == 0 ? "" : ",")
+                        .append("{\"name\":\"f")
+                        .append(i)
+                        .append("\",\"description\":\"d\"}");
             }
-            Http.Response response = http.post("/api/v1/instances", serviceKey,
-                    "{\"name\":\"many\",\"kind\":\"TOOL\",\"endpoint\":\"http://a\",\"functions\":[" + functions + "]}");
+            Http.Response response = http.post(
+                    "/api/v1/instances",
+                    serviceKey,
+                    "{\"name\":\"many\",\"kind\":\"TOOL\",\"endpoint\":\"http://a\",\"functions\":[" + functions
+                            + "]}");
 
             assertProblem(response, 400, "validation");
             assertThat(response.json().get("detail").asString()).contains("functions", "64");
@@ -439,7 +548,9 @@ class RegistryHttpTests {
         @Test
         void deeplyNestedSchemasAreRefused() {
             String schema = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
-            Http.Response response = http.post("/api/v1/instances", serviceKey,
+            Http.Response response = http.post(
+                    "/api/v1/instances",
+                    serviceKey,
                     "{\"name\":\"deep\",\"kind\":\"TOOL\",\"endpoint\":\"http://a\",\"functions\":[{\"name\":\"deep_fn\","
                             + "\"description\":\"d\",\"inputSchema\":" + schema + "}]}");
 
@@ -468,10 +579,17 @@ class RegistryHttpTests {
 
         @Test
         void wrongMediaTypeMethodAndRouteAreProblems() {
-            assertProblem(http.send(http.request("/api/v1/instances", serviceKey).header("Content-Type", "text/plain")
-                    .POST(HttpRequest.BodyPublishers.ofString("x"))), 415, "unsupported-media-type");
-            assertProblem(http.send(http.request("/api/v1/catalog", clientKey)
-                    .method("PATCH", HttpRequest.BodyPublishers.noBody())), 405, "method-not-allowed");
+            assertProblem(
+                    http.send(http.request("/api/v1/instances", serviceKey)
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))),
+                    415,
+                    "unsupported-media-type");
+            assertProblem(
+                    http.send(http.request("/api/v1/catalog", clientKey)
+                            .method("PATCH", HttpRequest.BodyPublishers.noBody())),
+                    405,
+                    "method-not-allowed");
             assertProblem(http.get("/api/v1/nothing-here", clientKey), 404, "not-found");
         }
 
@@ -489,14 +607,18 @@ class RegistryHttpTests {
         void brokenEscapesInTheQueryStringAreBadRequestsAlsoForTheEventStream() throws Exception {
             for (String request : List.of("GET /api/v1/services?kind=%zz", "GET /api/v1/events?after=%zz")) {
                 try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                    socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\n"
-                            + "Accept: text/event-stream, application/json\r\nAuthorization: Bearer " + clientKey
-                            + "\r\nConnection: close\r\n\r\n").getBytes());
+                    socket.getOutputStream()
+                            .write((request + " HTTP/1.1\r\nHost: localhost\r\n"
+                                            + "Accept: text/event-stream, application/json\r\nAuthorization: Bearer "
+                                            + clientKey
+                                            + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes());
                     String response = new String(socket.getInputStream().readAllBytes());
 
                     assertThat(response).as(request).startsWith("HTTP/1.1 400");
-                    assertThat(response).as(request).contains("application/problem+json",
-                            "urn:agentforge:problem:malformed-request");
+                    assertThat(response)
+                            .as(request)
+                            .contains("application/problem+json", "urn:agentforge:problem:malformed-request");
                 }
             }
         }
@@ -510,8 +632,10 @@ class RegistryHttpTests {
         void requestsTheServletContainerRejectsAreProblemsToo() throws Exception {
             // HTTP clients refuse to send a broken escape, so write the request by hand.
             try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                socket.getOutputStream().write(("GET /api/v1/instances/%zz HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Authorization: Bearer " + clientKey + "\r\nConnection: close\r\n\r\n").getBytes());
+                socket.getOutputStream()
+                        .write(("GET /api/v1/instances/%zz HTTP/1.1\r\nHost: localhost\r\n" + "Authorization: Bearer "
+                                        + clientKey + "\r\nConnection: close\r\n\r\n")
+                                .getBytes());
                 String response = new String(socket.getInputStream().readAllBytes());
 
                 assertThat(response).startsWith("HTTP/1.1 400");
@@ -545,9 +669,13 @@ class RegistryHttpTests {
             Catalog catalog = http.get("/api/v1/catalog", clientKey).as(Catalog.class);
 
             assertThat(catalog.index()).containsEntry("disc_lookup", "disc");
-            assertThat(catalog.functions()).filteredOn(f -> f.name().equals("disc_lookup")).singleElement()
+            assertThat(catalog.functions())
+                    .filteredOn(f -> f.name().equals("disc_lookup"))
+                    .singleElement()
                     .satisfies(f -> assertThat(f.inputSchema()).containsKey("properties"));
-            assertThat(catalog.services()).filteredOn(s -> s.name().equals("disc")).singleElement()
+            assertThat(catalog.services())
+                    .filteredOn(s -> s.name().equals("disc"))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.instances()).hasSize(2));
             assertThat(catalog.services()).noneMatch(s -> s.name().equals("disc-agent"));
         }
@@ -572,8 +700,11 @@ class RegistryHttpTests {
                 @Autowired io.agentforge.registry.instance.InstanceStore store) {
             store.changeStatus("disc-1", io.agentforge.registry.api.InstanceStatus.DOWN, clock.instant());
             Catalog catalog = http.get("/api/v1/catalog", clientKey).as(Catalog.class);
-            assertThat(catalog.services()).filteredOn(s -> s.name().equals("disc")).singleElement()
-                    .satisfies(s -> assertThat(s.instances()).extracting(Catalog.CatalogEndpoint::instanceId)
+            assertThat(catalog.services())
+                    .filteredOn(s -> s.name().equals("disc"))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.instances())
+                            .extracting(Catalog.CatalogEndpoint::instanceId)
                             .containsExactly("disc-2"));
 
             store.changeStatus("disc-2", io.agentforge.registry.api.InstanceStatus.DOWN, clock.instant());
@@ -587,14 +718,18 @@ class RegistryHttpTests {
         @Test
         void servicesCanBeFilteredByNameKindCapabilityAndStatus() {
             JsonNode byKind = http.get("/api/v1/services?kind=AGENT", clientKey).json();
-            JsonNode byName = http.get("/api/v1/services?name=disc&status=UP", clientKey).json();
-            JsonNode byCapability = http.get("/api/v1/services?capability=chat", clientKey).json();
-            JsonNode none = http.get("/api/v1/services?name=disc&status=DOWN", clientKey).json();
+            JsonNode byName =
+                    http.get("/api/v1/services?name=disc&status=UP", clientKey).json();
+            JsonNode byCapability =
+                    http.get("/api/v1/services?capability=chat", clientKey).json();
+            JsonNode none = http.get("/api/v1/services?name=disc&status=DOWN", clientKey)
+                    .json();
 
             assertThat(byKind.valueStream().map(s -> s.get("kind").asString())).containsOnly("AGENT");
             assertThat(byName).hasSize(1);
             assertThat(byName.get(0).get("instances")).hasSize(2);
-            assertThat(byCapability.valueStream().map(s -> s.get("name").asString())).contains("disc-agent")
+            assertThat(byCapability.valueStream().map(s -> s.get("name").asString()))
+                    .contains("disc-agent")
                     .doesNotContain("disc");
             assertThat(none).isEmpty();
         }
@@ -604,9 +739,14 @@ class RegistryHttpTests {
             clock.advance(Duration.ofSeconds(3));
             http.put("/api/v1/instances/disc-1/lease", serviceKey);
 
-            JsonNode instance = http.get("/api/v1/services?name=disc", clientKey).json().get(0).get("instances").get(0);
+            JsonNode instance = http.get("/api/v1/services?name=disc", clientKey)
+                    .json()
+                    .get(0)
+                    .get("instances")
+                    .get(0);
 
-            assertThat(instance.get("lastRenewal").asString()).isEqualTo(clock.instant().toString());
+            assertThat(instance.get("lastRenewal").asString())
+                    .isEqualTo(clock.instant().toString());
         }
     }
 
@@ -623,13 +763,15 @@ class RegistryHttpTests {
             sweeper.sweep();
 
             assertProblem(http.get("/api/v1/instances/exp-1", clientKey), 404, "not-found");
-            assertThat(http.get("/api/v1/catalog", clientKey).as(Catalog.class).index()).doesNotContainKey("exp_fn");
+            assertThat(http.get("/api/v1/catalog", clientKey).as(Catalog.class).index())
+                    .doesNotContainKey("exp_fn");
             assertProblem(http.put("/api/v1/instances/exp-1/lease", serviceKey), 404, "not-found");
         }
 
         private void renewAllBut(String instanceId) {
             JsonNode services = http.get("/api/v1/services", clientKey).json();
-            services.valueStream().flatMap(s -> s.get("instances").valueStream())
+            services.valueStream()
+                    .flatMap(s -> s.get("instances").valueStream())
                     .map(i -> i.get("instanceId").asString())
                     .filter(id -> !id.equals(instanceId))
                     .forEach(id -> http.put("/api/v1/instances/" + id + "/lease", ADMIN_KEY));
@@ -646,7 +788,8 @@ class RegistryHttpTests {
             JsonNode status = http.get("/api/v1/status", clientKey).json();
 
             assertThat(status.get("store").asString()).isEqualTo("memory");
-            assertThat(status.get("byKindAndStatus").get("AGENT").get("UP").asLong()).isPositive();
+            assertThat(status.get("byKindAndStatus").get("AGENT").get("UP").asLong())
+                    .isPositive();
             assertThat(status.get("selfPreservation").get("active").asBoolean()).isFalse();
             assertThat(status.get("lastEventId").asLong()).isPositive();
         }

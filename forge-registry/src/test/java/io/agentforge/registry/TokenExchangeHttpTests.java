@@ -1,9 +1,26 @@
 package io.agentforge.registry;
 
+import static io.agentforge.registry.support.Registrations.agent;
+import static io.agentforge.registry.support.Registrations.tool;
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MemoryRegistryTest;
 import io.agentforge.registry.support.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -17,24 +34,6 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import tools.jackson.databind.JsonNode;
 
-import java.io.ByteArrayInputStream;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static io.agentforge.registry.support.Registrations.agent;
-import static io.agentforge.registry.support.Registrations.tool;
-import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The token endpoint, JWKS and metadata over real HTTP; tokens are verified against the JWKS fetched over HTTP. */
 @MemoryRegistryTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,6 +44,7 @@ class TokenExchangeHttpTests {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MutableClock clock;
 
@@ -61,9 +61,12 @@ class TokenExchangeHttpTests {
         calculatorKey = createServiceKey("tx-calculator", "TOOL", "tx-calc");
         consoleKey = createKey("tx-console", "client");
         userKey = createKey("alice", "client");
-        assertThat(http.post("/api/v1/instances", agentKey, agent("tx-agent-1", "tx-agent")).status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/instances", agentKey, agent("tx-agent-1", "tx-agent"))
+                        .status())
+                .isEqualTo(201);
         assertThat(http.post("/api/v1/instances", calculatorKey, tool("tx-calc-1", "tx-calc", "tx_calc_add"))
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
     }
 
     String createKey(String name, String role) {
@@ -73,8 +76,18 @@ class TokenExchangeHttpTests {
     }
 
     String createServiceKey(String name, String kind, String service) {
-        Http.Response response = http.post("/api/v1/keys", ADMIN_KEY, Map.of("name", name, "roles",
-                List.of("service"), "services", List.of(service), "kinds", List.of(kind)));
+        Http.Response response = http.post(
+                "/api/v1/keys",
+                ADMIN_KEY,
+                Map.of(
+                        "name",
+                        name,
+                        "roles",
+                        List.of("service"),
+                        "services",
+                        List.of(service),
+                        "kinds",
+                        List.of(kind)));
         assertThat(response.status()).isEqualTo(201);
         return response.as(ApiKeyCreated.class).key();
     }
@@ -91,8 +104,10 @@ class TokenExchangeHttpTests {
     }
 
     static String form(Map<String, String> parameters) {
-        return parameters.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return parameters.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 
     static Map<String, String> exchangeForm(String subject, String audience) {
@@ -117,7 +132,8 @@ class TokenExchangeHttpTests {
     /** A verifier as a tool would build it: the JWKS fetched over HTTP, time from the test clock. */
     Jwt verify(String token) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(http.baseUrl() + "/oauth2/jwks")
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build();
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .build();
         JwtTimestampValidator expiry = new JwtTimestampValidator(Duration.ZERO);
         expiry.setClock(clock);
         decoder.setJwtValidator(expiry);
@@ -168,8 +184,7 @@ class TokenExchangeHttpTests {
             assertThat(jwt.getSubject()).isEqualTo("key:" + keyId(userKey));
             assertThat(jwt.getClaimAsString("name")).isEqualTo("alice");
             assertThat(jwt.getClaimAsStringList("roles")).containsExactly("client");
-            assertThat(jwt.getClaimAsMap("act")).isEqualTo(Map.of("sub", "key:" + keyId(agentKey), "name",
-                    "tx-agent"));
+            assertThat(jwt.getClaimAsMap("act")).isEqualTo(Map.of("sub", "key:" + keyId(agentKey), "name", "tx-agent"));
         }
 
         @Test
@@ -181,15 +196,21 @@ class TokenExchangeHttpTests {
             assertThat(jwt.getSubject()).isEqualTo("key:" + keyId(userKey));
             assertThat(jwt.getAudience()).containsExactly("tx-calc");
             assertThat(jwt.getClaimAsStringList("roles")).containsExactly("client");
-            assertThat(jwt.getClaimAsMap("act")).isEqualTo(Map.of("sub", "key:" + keyId(agentKey), "name",
-                    "tx-agent", "act", Map.of("sub", "key:" + keyId(consoleKey), "name", "tx-console")));
+            assertThat(jwt.getClaimAsMap("act"))
+                    .isEqualTo(Map.of(
+                            "sub",
+                            "key:" + keyId(agentKey),
+                            "name",
+                            "tx-agent",
+                            "act",
+                            Map.of("sub", "key:" + keyId(consoleKey), "name", "tx-console")));
         }
 
         @Test
         void theKeyMayBeSentAsXApiKeyOrWithClientSecretBasic() {
             Http.Response viaHeader = post(form(exchangeForm(agentKey, "tx-calc")), "X-API-Key", agentKey);
-            String basic = Base64.getEncoder().encodeToString((keyId(agentKey) + ":" + agentKey)
-                    .getBytes(StandardCharsets.UTF_8));
+            String basic = Base64.getEncoder()
+                    .encodeToString((keyId(agentKey) + ":" + agentKey).getBytes(StandardCharsets.UTF_8));
             Http.Response viaBasic = post(form(exchangeForm(agentKey, "tx-calc")), "Authorization", "Basic " + basic);
 
             assertThat(viaHeader.status()).as(viaHeader.body()).isEqualTo(200);
@@ -203,7 +224,8 @@ class TokenExchangeHttpTests {
             Map<String, String> form = exchangeForm(agentKey, "tx-calc");
             form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
 
-            assertThat(post(form(form), "Authorization", "Bearer " + agentKey).status()).isEqualTo(200);
+            assertThat(post(form(form), "Authorization", "Bearer " + agentKey).status())
+                    .isEqualTo(200);
         }
     }
 
@@ -228,7 +250,8 @@ class TokenExchangeHttpTests {
             String key = createServiceKey("tx-revoked-client", "TOOL", "tx-revoked");
             assertThat(exchange(key, key, "tx-calc").status()).isEqualTo(200);
 
-            assertThat(http.delete("/api/v1/keys/" + keyId(key), ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/keys/" + keyId(key), ADMIN_KEY).status())
+                    .isEqualTo(204);
 
             Http.Response refused = exchange(key, key, "tx-calc");
             assertOAuthError(refused, 401, "invalid_client");
@@ -240,7 +263,8 @@ class TokenExchangeHttpTests {
             String user = createKey("tx-revoked-user", "client");
             String forAgent = token(consoleKey, user, "tx-agent");
 
-            assertThat(http.delete("/api/v1/keys/" + keyId(user), ADMIN_KEY).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/keys/" + keyId(user), ADMIN_KEY).status())
+                    .isEqualTo(204);
 
             assertOAuthError(exchange(agentKey, user, "tx-calc"), 400, "invalid_grant");
             assertOAuthError(exchange(agentKey, forAgent, "tx-calc"), 400, "invalid_grant");
@@ -248,7 +272,9 @@ class TokenExchangeHttpTests {
 
         @Test
         void aForgedOrGarbledSubjectTokenIsAnInvalidGrant() {
-            assertOAuthError(exchange(agentKey, "af_testadmin01_wrongsecretwrongsecretwrongsecret", "tx-calc"), 400,
+            assertOAuthError(
+                    exchange(agentKey, "af_testadmin01_wrongsecretwrongsecretwrongsecret", "tx-calc"),
+                    400,
                     "invalid_grant");
             assertOAuthError(exchange(agentKey, "not-a-token", "tx-calc"), 400, "invalid_grant");
             String token = token(consoleKey, userKey, "tx-agent");
@@ -268,19 +294,30 @@ class TokenExchangeHttpTests {
         @Test
         void withoutClientAuthenticationTheAnswerIsInvalidClient() {
             assertOAuthError(post(form(exchangeForm(agentKey, "tx-calc"))), 401, "invalid_client");
-            assertOAuthError(post(form(exchangeForm(agentKey, "tx-calc")), "Authorization",
-                    "Bearer af_nosuchkey1_abcdefghijklmnopqrstuvwxyz"), 401, "invalid_client");
-            String basic = Base64.getEncoder().encodeToString(("someotherid:" + agentKey)
-                    .getBytes(StandardCharsets.UTF_8));
-            assertOAuthError(post(form(exchangeForm(agentKey, "tx-calc")), "Authorization", "Basic " + basic), 401,
+            assertOAuthError(
+                    post(
+                            form(exchangeForm(agentKey, "tx-calc")),
+                            "Authorization",
+                            "Bearer af_nosuchkey1_abcdefghijklmnopqrstuvwxyz"),
+                    401,
+                    "invalid_client");
+            String basic =
+                    Base64.getEncoder().encodeToString(("someotherid:" + agentKey).getBytes(StandardCharsets.UTF_8));
+            assertOAuthError(
+                    post(form(exchangeForm(agentKey, "tx-calc")), "Authorization", "Basic " + basic),
+                    401,
                     "invalid_client");
         }
 
         @Test
         void anotherGrantTypeIsUnsupported() {
-            assertOAuthError(post("grant_type=client_credentials", "Authorization", "Bearer " + agentKey), 400,
+            assertOAuthError(
+                    post("grant_type=client_credentials", "Authorization", "Bearer " + agentKey),
+                    400,
                     "unsupported_grant_type");
-            assertOAuthError(post("grant_type=authorization_code&code=x", "Authorization", "Bearer " + agentKey), 400,
+            assertOAuthError(
+                    post("grant_type=authorization_code&code=x", "Authorization", "Bearer " + agentKey),
+                    400,
                     "unsupported_grant_type");
         }
 
@@ -297,8 +334,13 @@ class TokenExchangeHttpTests {
             assertOAuthError(post(form(noAudience), "Authorization", "Bearer " + agentKey), 400, "invalid_request");
             assertOAuthError(post(form(noType), "Authorization", "Bearer " + agentKey), 400, "invalid_request");
             assertOAuthError(post("subject_token=x", "Authorization", "Bearer " + agentKey), 400, "invalid_request");
-            assertOAuthError(post(form(exchangeForm(agentKey, "tx-calc")) + "&audience=tx-agent", "Authorization",
-                    "Bearer " + agentKey), 400, "invalid_request");
+            assertOAuthError(
+                    post(
+                            form(exchangeForm(agentKey, "tx-calc")) + "&audience=tx-agent",
+                            "Authorization",
+                            "Bearer " + agentKey),
+                    400,
+                    "invalid_request");
         }
 
         @Test
@@ -313,8 +355,8 @@ class TokenExchangeHttpTests {
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(chunked))));
             assertThat(streamed.status()).as(streamed.body()).isBetween(400, 499);
 
-            Http.Response malformed = post("grant_type=%zz&subject_token=%&audience=%E0%A4%A",
-                    "Authorization", "Bearer " + agentKey);
+            Http.Response malformed =
+                    post("grant_type=%zz&subject_token=%&audience=%E0%A4%A", "Authorization", "Bearer " + agentKey);
             assertThat(malformed.status()).as(malformed.body()).isBetween(400, 499);
         }
     }
@@ -344,7 +386,8 @@ class TokenExchangeHttpTests {
             assertThat(body.get("issuer").asString()).isEqualTo(http.baseUrl());
             assertThat(body.get("token_endpoint").asString()).isEqualTo(http.baseUrl() + "/oauth2/token");
             assertThat(body.get("jwks_uri").asString()).isEqualTo(http.baseUrl() + "/oauth2/jwks");
-            assertThat(body.get("grant_types_supported").values()).extracting(JsonNode::asString)
+            assertThat(body.get("grant_types_supported").values())
+                    .extracting(JsonNode::asString)
                     .containsExactly(EXCHANGE);
             assertThat(body.has("introspection_endpoint")).isFalse();
             assertThat(body.has("revocation_endpoint")).isFalse();
@@ -352,14 +395,21 @@ class TokenExchangeHttpTests {
 
         @Test
         void otherAuthorizationServerEndpointsAreNotServed() {
-            assertThat(http.get("/oauth2/authorize?response_type=code&client_id=x", null).status()).isEqualTo(401);
-            assertThat(http.get("/oauth2/authorize?response_type=code&client_id=x", ADMIN_KEY).status())
+            assertThat(http.get("/oauth2/authorize?response_type=code&client_id=x", null)
+                            .status())
+                    .isEqualTo(401);
+            assertThat(http.get("/oauth2/authorize?response_type=code&client_id=x", ADMIN_KEY)
+                            .status())
                     .isEqualTo(404);
-            assertThat(http.post("/oauth2/introspect", ADMIN_KEY, "token=x").status()).isEqualTo(404);
-            assertThat(http.post("/oauth2/revoke", ADMIN_KEY, "token=x").status()).isEqualTo(404);
-            assertThat(http.post("/oauth2/device_authorization", ADMIN_KEY, "client_id=x").status())
+            assertThat(http.post("/oauth2/introspect", ADMIN_KEY, "token=x").status())
                     .isEqualTo(404);
-            assertThat(http.get("/.well-known/openid-configuration", ADMIN_KEY).status()).isEqualTo(404);
+            assertThat(http.post("/oauth2/revoke", ADMIN_KEY, "token=x").status())
+                    .isEqualTo(404);
+            assertThat(http.post("/oauth2/device_authorization", ADMIN_KEY, "client_id=x")
+                            .status())
+                    .isEqualTo(404);
+            assertThat(http.get("/.well-known/openid-configuration", ADMIN_KEY).status())
+                    .isEqualTo(404);
             assertThat(http.get("/userinfo", ADMIN_KEY).status()).isEqualTo(404);
         }
     }
@@ -369,8 +419,10 @@ class TokenExchangeHttpTests {
 
         @Test
         void rotationNeedsAnAdminKey() {
-            assertThat(http.post("/api/v1/signing-keys/rotate", agentKey, "").status()).isEqualTo(403);
-            assertThat(http.post("/api/v1/signing-keys/rotate", null, "").status()).isEqualTo(401);
+            assertThat(http.post("/api/v1/signing-keys/rotate", agentKey, "").status())
+                    .isEqualTo(403);
+            assertThat(http.post("/api/v1/signing-keys/rotate", null, "").status())
+                    .isEqualTo(401);
         }
 
         @Test
@@ -397,8 +449,12 @@ class TokenExchangeHttpTests {
         }
 
         private List<String> kids() {
-            return http.get("/oauth2/jwks", null).json().get("keys").valueStream()
-                    .map(key -> key.get("kid").asString()).toList();
+            return http.get("/oauth2/jwks", null)
+                    .json()
+                    .get("keys")
+                    .valueStream()
+                    .map(key -> key.get("kid").asString())
+                    .toList();
         }
     }
 }

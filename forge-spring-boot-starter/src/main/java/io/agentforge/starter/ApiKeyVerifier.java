@@ -27,7 +27,10 @@ public interface ApiKeyVerifier {
     /** Refuses every check: used when key checks are on but no registry is configured to answer them. */
     static ApiKeyVerifier unconfigured() {
         return key -> {
-            throw new RegistryException(new Problem(503, ForgeProblems.UNAVAILABLE, "Key checks not configured",
+            throw new RegistryException(new Problem(
+                    503,
+                    ForgeProblems.UNAVAILABLE,
+                    "Key checks not configured",
                     "Inbound API-key checks are on but no registry is configured to answer them: set"
                             + " agentforge.registry-url and agentforge.api-key, or agentforge.security.enabled=false"));
         };

@@ -1,8 +1,6 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.Texts;
-import tools.jackson.databind.JsonNode;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Checks arguments against the subset of JSON Schema (2020-12) that Spring AI generates for method parameters:
@@ -45,7 +44,8 @@ final class ArgumentValidator {
     List<Violation> validate(JsonNode arguments) {
         List<Violation> violations = new ArrayList<>();
         check(arguments, root, "", 0, violations);
-        return violations.size() > MAX_VIOLATIONS ? List.copyOf(violations.subList(0, MAX_VIOLATIONS))
+        return violations.size() > MAX_VIOLATIONS
+                ? List.copyOf(violations.subList(0, MAX_VIOLATIONS))
                 : List.copyOf(violations);
     }
 
@@ -88,7 +88,8 @@ final class ArgumentValidator {
                     return;
                 }
             }
-            out.add(new Violation(path, "must be one of " + allowed + " but is " + Texts.abbreviate(value.toString(), 80)));
+            out.add(new Violation(
+                    path, "must be one of " + allowed + " but is " + Texts.abbreviate(value.toString(), 80)));
         }
     }
 
@@ -110,7 +111,8 @@ final class ArgumentValidator {
                 check(entry.getValue(), propertySchema, child(path, name), depth + 1, out);
             } else if (additional != null && additional.isBoolean() && !additional.asBoolean()) {
                 String known = properties.isObject() && !properties.isEmpty()
-                        ? " (expected: " + String.join(", ", properties.propertyNames()) + ")" : "";
+                        ? " (expected: " + String.join(", ", properties.propertyNames()) + ")"
+                        : "";
                 out.add(new Violation(child(path, name), "is not a known argument" + known));
             } else if (additional != null && additional.isObject()) {
                 check(entry.getValue(), additional, child(path, name), depth + 1, out);
@@ -118,10 +120,12 @@ final class ArgumentValidator {
         }
         int size = value.size();
         if (size < schema.path("minProperties").asInt(0)) {
-            out.add(new Violation(path, "needs at least " + schema.path("minProperties").asInt() + " entries"));
+            out.add(new Violation(
+                    path, "needs at least " + schema.path("minProperties").asInt() + " entries"));
         }
         if (schema.has("maxProperties") && size > schema.path("maxProperties").asInt()) {
-            out.add(new Violation(path, "allows at most " + schema.path("maxProperties").asInt() + " entries"));
+            out.add(new Violation(
+                    path, "allows at most " + schema.path("maxProperties").asInt() + " entries"));
         }
     }
 
@@ -133,20 +137,24 @@ final class ArgumentValidator {
             }
         }
         if (value.size() < schema.path("minItems").asInt(0)) {
-            out.add(new Violation(path, "needs at least " + schema.path("minItems").asInt() + " items"));
+            out.add(new Violation(
+                    path, "needs at least " + schema.path("minItems").asInt() + " items"));
         }
         if (schema.has("maxItems") && value.size() > schema.path("maxItems").asInt()) {
-            out.add(new Violation(path, "allows at most " + schema.path("maxItems").asInt() + " items"));
+            out.add(new Violation(
+                    path, "allows at most " + schema.path("maxItems").asInt() + " items"));
         }
     }
 
     private static void checkString(String text, JsonNode schema, String path, List<Violation> out) {
         int length = text.codePointCount(0, text.length());
         if (schema.has("minLength") && length < schema.path("minLength").asInt()) {
-            out.add(new Violation(path, "must have at least " + schema.path("minLength").asInt() + " characters"));
+            out.add(new Violation(
+                    path, "must have at least " + schema.path("minLength").asInt() + " characters"));
         }
         if (schema.has("maxLength") && length > schema.path("maxLength").asInt()) {
-            out.add(new Violation(path, "must have at most " + schema.path("maxLength").asInt() + " characters"));
+            out.add(new Violation(
+                    path, "must have at most " + schema.path("maxLength").asInt() + " characters"));
             // Too long already: don't spend a pattern match on it.
             return;
         }
@@ -154,8 +162,9 @@ final class ArgumentValidator {
         if (pattern != null && pattern.isString()) {
             Pattern compiled = pattern(pattern.asString());
             if (compiled != null && !compiled.matcher(text).find()) {
-                out.add(new Violation(path, "must match " + pattern.asString() + " but is "
-                        + Texts.abbreviate("\"" + text + "\"", 80)));
+                out.add(new Violation(
+                        path,
+                        "must match " + pattern.asString() + " but is " + Texts.abbreviate("\"" + text + "\"", 80)));
             }
         }
     }
@@ -167,11 +176,18 @@ final class ArgumentValidator {
         bound(number, schema, "exclusiveMaximum", path, out, c -> c < 0, "less than");
     }
 
-    private static void bound(BigDecimal number, JsonNode schema, String keyword, String path, List<Violation> out,
-                              IntPredicate accepts, String words) {
+    private static void bound(
+            BigDecimal number,
+            JsonNode schema,
+            String keyword,
+            String path,
+            List<Violation> out,
+            IntPredicate accepts,
+            String words) {
         JsonNode limit = schema.get(keyword);
         if (limit != null && limit.isNumber() && !accepts.test(number.compareTo(limit.decimalValue()))) {
-            out.add(new Violation(path, "must be " + words + " " + limit.decimalValue().toPlainString()));
+            out.add(new Violation(
+                    path, "must be " + words + " " + limit.decimalValue().toPlainString()));
         }
     }
 
@@ -190,8 +206,11 @@ final class ArgumentValidator {
         if (oneOf != null && oneOf.isArray()) {
             int matches = matching(value, oneOf, path, depth);
             if (matches != 1) {
-                out.add(new Violation(path, matches == 0 ? "matches none of the allowed forms"
-                        : "matches more than one of the exclusive forms"));
+                out.add(new Violation(
+                        path,
+                        matches == 0
+                                ? "matches none of the allowed forms"
+                                : "matches more than one of the exclusive forms"));
             }
         }
     }
@@ -238,8 +257,10 @@ final class ArgumentValidator {
             case "null" -> value.isNull();
             case "number" -> value.isNumber();
             // JSON Schema counts 1.0 as an integer.
-            case "integer" -> value.isIntegralNumber()
-                    || (value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0);
+            case "integer" ->
+                value.isIntegralNumber()
+                        || (value.isNumber()
+                                && value.decimalValue().stripTrailingZeros().scale() <= 0);
             default -> true;
         };
     }
@@ -299,7 +320,6 @@ final class ArgumentValidator {
     private static String child(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
-
 
     /** A short list of violations for a problem detail. */
     static String summary(List<Violation> violations) {

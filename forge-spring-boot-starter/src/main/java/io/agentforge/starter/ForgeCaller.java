@@ -1,12 +1,11 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.Role;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * The verified caller of a function: the end user a token was issued for and the services that act for them.
@@ -51,6 +50,7 @@ public record ForgeCaller(String principal, String name, Set<Role> roles, List<S
             return Optional.empty();
         }
         return attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST) instanceof ForgeCaller caller
-                ? Optional.of(caller) : Optional.empty();
+                ? Optional.of(caller)
+                : Optional.empty();
     }
 }

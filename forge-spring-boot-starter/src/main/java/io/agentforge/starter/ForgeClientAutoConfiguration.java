@@ -6,14 +6,13 @@ import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.TokenExchanger;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-
-import java.time.Clock;
 
 /**
  * The registry client and the token exchanger, when {@code agentforge.registry-url} and {@code agentforge.api-key}
@@ -53,8 +52,8 @@ public class ForgeClientAutoConfiguration {
             return ForgeClientSettings.of(properties.registryUrl(), properties.apiKey());
         } catch (IllegalArgumentException e) {
             // Fail at startup: a typo in the URL or key would otherwise only show as failed heartbeats.
-            throw new IllegalStateException("Invalid agentforge.registry-url or agentforge.api-key: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Invalid agentforge.registry-url or agentforge.api-key: " + e.getMessage(), e);
         }
     }
 }

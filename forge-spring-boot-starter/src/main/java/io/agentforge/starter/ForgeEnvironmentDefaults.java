@@ -1,11 +1,10 @@
 package io.agentforge.starter;
 
+import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-
-import java.util.Map;
 
 /**
  * Reads the documented environment variables ({@code AGENTFORGE_REGISTRY_URL}, {@code AGENTFORGE_API_KEY},
@@ -21,9 +20,13 @@ class ForgeEnvironmentDefaults implements EnvironmentPostProcessor {
         if (environment.getPropertySources().contains(SOURCE_NAME)) {
             return;
         }
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
-                "agentforge.registry-url", "${AGENTFORGE_REGISTRY_URL:}",
-                "agentforge.api-key", "${AGENTFORGE_API_KEY:}",
-                "agentforge.service.endpoint", "${AGENTFORGE_ENDPOINT:}")));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(
+                        SOURCE_NAME,
+                        Map.of(
+                                "agentforge.registry-url", "${AGENTFORGE_REGISTRY_URL:}",
+                                "agentforge.api-key", "${AGENTFORGE_API_KEY:}",
+                                "agentforge.service.endpoint", "${AGENTFORGE_ENDPOINT:}")));
     }
 }

@@ -4,6 +4,7 @@ import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.web.BodyLimitFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -20,8 +21,6 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-
 /**
  * Publishes the application's Spring AI {@code @Tool} methods (for a {@code TOOL} service) and serves them at
  * {@code POST /forge/functions/{name}}; documents each one in the OpenAPI document when springdoc is present.
@@ -33,8 +32,8 @@ public class ForgeFunctionsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PublishedFunctions forgePublishedFunctions(ConfigurableListableBeanFactory beans, ForgeProperties properties,
-                                               ObjectProvider<JsonMapper> mapper) {
+    PublishedFunctions forgePublishedFunctions(
+            ConfigurableListableBeanFactory beans, ForgeProperties properties, ObjectProvider<JsonMapper> mapper) {
         // The registry lets only tools offer functions; an agent's own @Tool methods stay private to it.
         if (properties.service().kind() != ServiceKind.TOOL) {
             return PublishedFunctions.none();
@@ -44,9 +43,8 @@ public class ForgeFunctionsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    FunctionInvocationController forgeFunctionInvocationController(PublishedFunctions functions,
-                                                                  ForgeProperties properties,
-                                                                  ObjectProvider<JsonMapper> mapper) {
+    FunctionInvocationController forgeFunctionInvocationController(
+            PublishedFunctions functions, ForgeProperties properties, ObjectProvider<JsonMapper> mapper) {
         return new FunctionInvocationController(functions, argumentsMapper(mapper));
     }
 
@@ -59,7 +57,8 @@ public class ForgeFunctionsAutoConfiguration {
             @Override
             protected void refuse(HttpServletRequest request, HttpServletResponse response, String detail)
                     throws IOException {
-                ForgeProblems.write(response,
+                ForgeProblems.write(
+                        response,
                         FunctionInvocationController.tooLarge(request.getContentLengthLong() + " bytes", limit));
             }
         });
@@ -72,7 +71,8 @@ public class ForgeFunctionsAutoConfiguration {
 
     /** The application's mapper, reading floats as exact decimals and refusing duplicate keys. */
     static JsonMapper argumentsMapper(ObjectProvider<JsonMapper> mapper) {
-        return mapper.getIfAvailable(JsonMapper::new).rebuild()
+        return mapper.getIfAvailable(JsonMapper::new)
+                .rebuild()
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
@@ -85,7 +85,9 @@ public class ForgeFunctionsAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "forgeFunctionsOpenApiCustomizer")
         OpenApiCustomizer forgeFunctionsOpenApiCustomizer(PublishedFunctions functions, ForgeProperties properties) {
-            return new FunctionsOpenApiCustomizer(functions, properties.security().enabled(),
+            return new FunctionsOpenApiCustomizer(
+                    functions,
+                    properties.security().enabled(),
                     properties.functions().maxRequestSize().toBytes());
         }
     }

@@ -1,13 +1,12 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.ServiceKind;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of a service built on the starter, under {@code agentforge.*}.
@@ -23,10 +22,15 @@ import java.util.Map;
  * @param outbound      Which endpoints this service may call (tools found in the registry)
  */
 @ConfigurationProperties("agentforge")
-public record ForgeProperties(@DefaultValue("true") boolean enabled, String registryUrl, String apiKey,
-                              @DefaultValue Service service, @DefaultValue("30s") Duration leaseDuration,
-                              @DefaultValue Security security, @DefaultValue Functions functions,
-                              @DefaultValue Outbound outbound) {
+public record ForgeProperties(
+        @DefaultValue("true") boolean enabled,
+        String registryUrl,
+        String apiKey,
+        @DefaultValue Service service,
+        @DefaultValue("30s") Duration leaseDuration,
+        @DefaultValue Security security,
+        @DefaultValue Functions functions,
+        @DefaultValue Outbound outbound) {
 
     public ForgeProperties {
         registryUrl = blankToNull(registryUrl);
@@ -47,9 +51,16 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
      * @param metadata     Free-form labels, e.g. {@code zone: a}
      * @param healthCheck  What the registry probes
      */
-    public record Service(String name, @DefaultValue("TOOL") ServiceKind kind, String description, String version,
-                          List<String> capabilities, String endpoint, String instanceId,
-                          Map<String, String> metadata, @DefaultValue HealthCheck healthCheck) {
+    public record Service(
+            String name,
+            @DefaultValue("TOOL") ServiceKind kind,
+            String description,
+            String version,
+            List<String> capabilities,
+            String endpoint,
+            String instanceId,
+            Map<String, String> metadata,
+            @DefaultValue HealthCheck healthCheck) {
 
         public Service {
             name = blankToNull(name);
@@ -68,8 +79,9 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
      * @param path     Absolute path on the advertised endpoint
      * @param interval Time between probes
      */
-    public record HealthCheck(@DefaultValue("/actuator/health") String path, @DefaultValue("10s") Duration interval) {
-    }
+    public record HealthCheck(
+            @DefaultValue("/actuator/health") String path,
+            @DefaultValue("10s") Duration interval) {}
 
     /**
      * Inbound checks on {@code /forge/functions/**}: registry-issued JWTs, verified against the registry's JWKS.
@@ -81,8 +93,11 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
      *                       not checked (the signature already ties a token to the registry)
      * @param jwksUri        Where the registry's signing keys are; empty: {@code {registry-url}/oauth2/jwks}
      */
-    public record Security(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean acceptApiKeys,
-                           String tokenIssuer, String jwksUri) {
+    public record Security(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("false") boolean acceptApiKeys,
+            String tokenIssuer,
+            String jwksUri) {
 
         public Security {
             tokenIssuer = blankToNull(tokenIssuer);
@@ -98,8 +113,10 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
      * @param allowPrivate  Allow private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)
      * @param allowedCidrs  Further ranges to allow, e.g. {@code 10.1.0.0/16}
      */
-    public record Outbound(@DefaultValue("false") boolean allowLoopback, @DefaultValue("false") boolean allowPrivate,
-                           List<String> allowedCidrs) {
+    public record Outbound(
+            @DefaultValue("false") boolean allowLoopback,
+            @DefaultValue("false") boolean allowPrivate,
+            List<String> allowedCidrs) {
 
         public Outbound {
             allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
@@ -111,8 +128,7 @@ public record ForgeProperties(@DefaultValue("true") boolean enabled, String regi
      *
      * @param maxRequestSize Largest accepted arguments document; larger ones get 413
      */
-    public record Functions(@DefaultValue("64KB") DataSize maxRequestSize) {
-    }
+    public record Functions(@DefaultValue("64KB") DataSize maxRequestSize) {}
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();

@@ -1,6 +1,7 @@
 package io.agentforge.starter;
 
 import io.agentforge.client.RegistryClient;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,8 +14,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-
-import java.time.Clock;
 
 /**
  * Self-registration with the registry while the application runs; {@code agentforge.enabled=false} switches it
@@ -30,11 +29,18 @@ public class ForgeRegistrationAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(RegistryClient.class)
-    ForgeServiceRegistrar forgeServiceRegistrar(RegistryClient client, ForgeProperties properties,
-                                                ObjectProvider<PublishedFunctions> functions,
-                                                Environment environment, ObjectProvider<Clock> clock) {
-        return new ForgeServiceRegistrar(client, properties, functions.getIfAvailable(PublishedFunctions::none),
-                environment, clock.getIfAvailable(Clock::systemUTC));
+    ForgeServiceRegistrar forgeServiceRegistrar(
+            RegistryClient client,
+            ForgeProperties properties,
+            ObjectProvider<PublishedFunctions> functions,
+            Environment environment,
+            ObjectProvider<Clock> clock) {
+        return new ForgeServiceRegistrar(
+                client,
+                properties,
+                functions.getIfAvailable(PublishedFunctions::none),
+                environment,
+                clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean
@@ -58,8 +64,10 @@ public class ForgeRegistrationAutoConfiguration {
                 log.info("Not registering with a registry: agentforge.registry-url (AGENTFORGE_REGISTRY_URL) is not"
                         + " set");
             } else {
-                log.warn("Not registering with the registry at {}: agentforge.api-key (AGENTFORGE_API_KEY) is not"
-                        + " set", properties.registryUrl());
+                log.warn(
+                        "Not registering with the registry at {}: agentforge.api-key (AGENTFORGE_API_KEY) is not"
+                                + " set",
+                        properties.registryUrl());
             }
         }
     }

@@ -5,6 +5,7 @@ import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.RevocationFollower;
 import io.agentforge.client.TokenExchanger;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,8 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
-
-import java.time.Clock;
 
 /**
  * Inbound checks on {@code /forge/functions/**}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
@@ -48,15 +47,21 @@ public class ForgeSecurityAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnBean(RegistryClient.class)
-    RevocationFollower forgeRevocationFollower(RegistryClient client, RevokedKeys revoked,
-                                               ObjectProvider<KeyIntrospector> introspector,
-                                               ObjectProvider<TokenExchanger> tokens) {
-        return new RevocationFollower(client, keyId -> {
-            revoked.add(keyId);
-            introspector.ifAvailable(i -> i.forget(keyId));
-            tokens.ifAvailable(t -> t.forget(keyId));
-            log.info("Key {} was revoked: tokens naming it are refused from now on", keyId);
-        }, Backoff.DEFAULT).start();
+    RevocationFollower forgeRevocationFollower(
+            RegistryClient client,
+            RevokedKeys revoked,
+            ObjectProvider<KeyIntrospector> introspector,
+            ObjectProvider<TokenExchanger> tokens) {
+        return new RevocationFollower(
+                        client,
+                        keyId -> {
+                            revoked.add(keyId);
+                            introspector.ifAvailable(i -> i.forget(keyId));
+                            tokens.ifAvailable(t -> t.forget(keyId));
+                            log.info("Key {} was revoked: tokens naming it are refused from now on", keyId);
+                        },
+                        Backoff.DEFAULT)
+                .start();
     }
 
     /**
@@ -70,8 +75,8 @@ public class ForgeSecurityAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ForgeTokenVerifier forgeTokenVerifier(ForgeProperties properties, RevokedKeys revoked, Environment environment,
-                                              ObjectProvider<Clock> clock) {
+        ForgeTokenVerifier forgeTokenVerifier(
+                ForgeProperties properties, RevokedKeys revoked, Environment environment, ObjectProvider<Clock> clock) {
             boolean checksOn = environment.getProperty("agentforge.security.enabled", Boolean.class, true);
             if (properties.registryUrl() == null && properties.security().jwksUri() == null) {
                 if (checksOn) {
@@ -80,7 +85,8 @@ public class ForgeSecurityAutoConfiguration {
                 }
                 return null;
             }
-            String name = properties.service().name() != null ? properties.service().name()
+            String name = properties.service().name() != null
+                    ? properties.service().name()
                     : environment.getProperty("spring.application.name");
             if (name == null || name.isBlank()) {
                 if (!checksOn) {
@@ -89,10 +95,15 @@ public class ForgeSecurityAutoConfiguration {
                 throw new IllegalStateException("Set agentforge.service.name (or spring.application.name): tokens are"
                         + " checked to be for this service's name");
             }
-            String jwks = properties.security().jwksUri() != null ? properties.security().jwksUri()
+            String jwks = properties.security().jwksUri() != null
+                    ? properties.security().jwksUri()
                     : properties.registryUrl().replaceAll("/+$", "") + ForgeTokenVerifier.JWKS_PATH;
-            return new ForgeTokenVerifier(jwks, name.strip(),
-                    properties.security().tokenIssuer(), revoked, clock.getIfAvailable(Clock::systemUTC));
+            return new ForgeTokenVerifier(
+                    jwks,
+                    name.strip(),
+                    properties.security().tokenIssuer(),
+                    revoked,
+                    clock.getIfAvailable(Clock::systemUTC));
         }
     }
 
@@ -117,9 +128,11 @@ public class ForgeSecurityAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "forgeInboundKeyFilter")
-        FilterRegistrationBean<InboundKeyFilter> forgeInboundKeyFilter(ObjectProvider<ForgeTokenVerifier> tokens,
-                                                                       ApiKeyVerifier keys, RevokedKeys revoked,
-                                                                       ForgeProperties properties) {
+        FilterRegistrationBean<InboundKeyFilter> forgeInboundKeyFilter(
+                ObjectProvider<ForgeTokenVerifier> tokens,
+                ApiKeyVerifier keys,
+                RevokedKeys revoked,
+                ForgeProperties properties) {
             FilterRegistrationBean<InboundKeyFilter> registration = new FilterRegistrationBean<>(new InboundKeyFilter(
                     tokens.getIfAvailable(), keys, properties.security().acceptApiKeys(), revoked));
             registration.addUrlPatterns(FunctionInvocationController.PATH, FunctionInvocationController.PATH + "/*");

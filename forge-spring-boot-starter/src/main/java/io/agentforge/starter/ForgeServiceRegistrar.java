@@ -7,6 +7,13 @@ import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.InvalidFieldException;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -15,14 +22,6 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
-
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Clock;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Registers this service with the registry once the application is ready, keeps its lease renewed in the background
@@ -52,8 +51,12 @@ public class ForgeServiceRegistrar implements SmartLifecycle, DisposableBean {
      * @throws IllegalStateException when the {@code agentforge.service.*} settings can't make a valid registration,
      *                               so a misconfigured service fails at startup rather than at its first heartbeat
      */
-    public ForgeServiceRegistrar(RegistryClient client, ForgeProperties properties, PublishedFunctions functions,
-                                 Environment environment, Clock clock) {
+    public ForgeServiceRegistrar(
+            RegistryClient client,
+            ForgeProperties properties,
+            PublishedFunctions functions,
+            Environment environment,
+            Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -61,8 +64,8 @@ public class ForgeServiceRegistrar implements SmartLifecycle, DisposableBean {
         this.template = registration(properties, functions, environment);
     }
 
-    private static ServiceRegistration registration(ForgeProperties properties, PublishedFunctions functions,
-                                                    Environment environment) {
+    private static ServiceRegistration registration(
+            ForgeProperties properties, PublishedFunctions functions, Environment environment) {
         ForgeProperties.Service service = properties.service();
         String name = service.name() != null ? service.name() : environment.getProperty("spring.application.name");
         if (name == null || name.isBlank()) {
@@ -70,11 +73,18 @@ public class ForgeServiceRegistrar implements SmartLifecycle, DisposableBean {
                     + " needs a service name such as 'calculator'");
         }
         try {
-            return new ServiceRegistration(service.instanceId(), name, service.kind(), service.version(),
-                    service.description(), service.endpoint() != null ? service.endpoint() : PLACEHOLDER_ENDPOINT,
-                    service.capabilities(), service.metadata(),
+            return new ServiceRegistration(
+                    service.instanceId(),
+                    name,
+                    service.kind(),
+                    service.version(),
+                    service.description(),
+                    service.endpoint() != null ? service.endpoint() : PLACEHOLDER_ENDPOINT,
+                    service.capabilities(),
+                    service.metadata(),
                     service.kind() == ServiceKind.TOOL ? functions.descriptors() : List.of(),
-                    new HealthCheck(service.healthCheck().path(), service.healthCheck().interval()),
+                    new HealthCheck(
+                            service.healthCheck().path(), service.healthCheck().interval()),
                     properties.leaseDuration());
         } catch (InvalidFieldException e) {
             String reason = e.getMessage().substring(e.field().length() + 2);
@@ -114,20 +124,33 @@ public class ForgeServiceRegistrar implements SmartLifecycle, DisposableBean {
         }
         String endpoint = configuredEndpoint != null ? configuredEndpoint : defaultEndpoint();
         if (endpoint == null) {
-            log.warn("Not registering {}: no web server port is known and agentforge.service.endpoint is not set",
+            log.warn(
+                    "Not registering {}: no web server port is known and agentforge.service.endpoint is not set",
                     template.name());
             return;
         }
         ServiceRegistration registration;
         try {
-            registration = new ServiceRegistration(template.instanceId(), template.name(), template.kind(),
-                    template.version(), template.description(), endpoint, template.capabilities(),
-                    template.metadata(), template.functions(), template.healthCheck(), template.leaseDuration());
+            registration = new ServiceRegistration(
+                    template.instanceId(),
+                    template.name(),
+                    template.kind(),
+                    template.version(),
+                    template.description(),
+                    endpoint,
+                    template.capabilities(),
+                    template.metadata(),
+                    template.functions(),
+                    template.healthCheck(),
+                    template.leaseDuration());
         } catch (InvalidFieldException e) {
             log.error("Not registering {}: the advertised endpoint is invalid: {}", template.name(), e.getMessage());
             return;
         }
-        log.info("Registering {} at {} with {} function(s)", registration.name(), registration.endpoint(),
+        log.info(
+                "Registering {} at {} with {} function(s)",
+                registration.name(),
+                registration.endpoint(),
                 registration.functions().size());
         keeper = new LeaseKeeper(client, registration, clock).start();
     }
@@ -161,8 +184,8 @@ public class ForgeServiceRegistrar implements SmartLifecycle, DisposableBean {
     private boolean sslEnabled() {
         return environment.getProperty("server.ssl.enabled", Boolean.class, true)
                 && (environment.containsProperty("server.ssl.bundle")
-                || environment.containsProperty("server.ssl.key-store")
-                || environment.containsProperty("server.ssl.certificate"));
+                        || environment.containsProperty("server.ssl.key-store")
+                        || environment.containsProperty("server.ssl.certificate"));
     }
 
     /** The configured bind address unless it is a wildcard, else this machine's address. */
@@ -176,8 +199,10 @@ public class ForgeServiceRegistrar implements SmartLifecycle, DisposableBean {
             }
             return literal(InetAddress.getLocalHost());
         } catch (UnknownHostException e) {
-            log.warn("Could not determine this host's address ({}); advertising localhost: set"
-                    + " agentforge.service.endpoint", e.getMessage());
+            log.warn(
+                    "Could not determine this host's address ({}); advertising localhost: set"
+                            + " agentforge.service.endpoint",
+                    e.getMessage());
             return "localhost";
         }
     }

@@ -1,6 +1,17 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -14,18 +25,6 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.client.RestTemplate;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies the JWTs the registry issues for calls to this service, locally against the registry's JWKS
@@ -77,9 +76,10 @@ public final class ForgeTokenVerifier {
         validators.add(this::audience);
         if (issuer != null && !issuer.isBlank()) {
             String expected = issuer.strip();
-            validators.add(jwt -> expected.equals(jwt.getClaimAsString("iss")) ? OAuth2TokenValidatorResult.success()
+            validators.add(jwt -> expected.equals(jwt.getClaimAsString("iss"))
+                    ? OAuth2TokenValidatorResult.success()
                     : failure("The token was issued by '" + jwt.getClaimAsString("iss") + "', this service accepts"
-                    + " tokens of '" + expected + "' only"));
+                            + " tokens of '" + expected + "' only"));
         }
         validators.add(ForgeTokenVerifier::roles);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
@@ -104,11 +104,13 @@ public final class ForgeTokenVerifier {
         } catch (JwtValidationException e) {
             throw TokenRefusedException.unauthorized(firstDescription(e.getErrors(), e.getMessage()));
         } catch (BadJwtException e) {
-            throw TokenRefusedException.unauthorized("The token is not a JWT signed by the registry: "
-                    + reason(e.getMessage()));
+            throw TokenRefusedException.unauthorized(
+                    "The token is not a JWT signed by the registry: " + reason(e.getMessage()));
         } catch (JwtException e) {
             // The keys could not be had: refuse (fail closed), the caller may retry.
-            throw new TokenRefusedException(HttpStatus.SERVICE_UNAVAILABLE, ForgeProblems.UNAVAILABLE,
+            throw new TokenRefusedException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ForgeProblems.UNAVAILABLE,
                     "The registry's signing keys (" + jwksUri + ") could not be fetched to check the token; try"
                             + " again later");
         }
@@ -132,7 +134,8 @@ public final class ForgeTokenVerifier {
         }
         requireNoRevokedKey(keyIds);
         String name = jwt.getClaimAsString("name");
-        ForgeCaller caller = new ForgeCaller(sub, name, knownRoles(jwt.getClaims().get("roles")), actors);
+        ForgeCaller caller =
+                new ForgeCaller(sub, name, knownRoles(jwt.getClaims().get("roles")), actors);
         remember(token, new Verified(caller, jwt.getExpiresAt(), List.copyOf(keyIds)));
         return caller;
     }
@@ -155,8 +158,7 @@ public final class ForgeTokenVerifier {
         verified.put(token, entry);
     }
 
-    private record Verified(ForgeCaller caller, Instant expiresAt, List<String> keyIds) {
-    }
+    private record Verified(ForgeCaller caller, Instant expiresAt, List<String> keyIds) {}
 
     /** The audience tokens must name: this service's name. */
     public String serviceName() {
@@ -168,7 +170,8 @@ public final class ForgeTokenVerifier {
         if (audience != null && audience.contains(serviceName)) {
             return OAuth2TokenValidatorResult.success();
         }
-        String named = audience == null || audience.isEmpty() ? "no service"
+        String named = audience == null || audience.isEmpty()
+                ? "no service"
                 : audience.size() == 1 ? "'" + audience.getFirst() + "'" : audience.toString();
         return failure("This token is for " + named + ", this service is '" + serviceName + "': get a token with"
                 + " audience '" + serviceName + "' from the registry");
@@ -214,7 +217,10 @@ public final class ForgeTokenVerifier {
     }
 
     private static String firstDescription(Collection<OAuth2Error> errors, String fallback) {
-        return errors.stream().map(OAuth2Error::getDescription).filter(Objects::nonNull).findFirst()
+        return errors.stream()
+                .map(OAuth2Error::getDescription)
+                .filter(Objects::nonNull)
+                .findFirst()
                 .orElse(fallback);
     }
 

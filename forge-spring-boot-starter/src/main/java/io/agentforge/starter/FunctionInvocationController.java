@@ -1,10 +1,16 @@
 package io.agentforge.starter;
 
-import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.registry.api.Texts;
 import io.agentforge.web.PayloadTooLargeException;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -19,13 +25,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.io.IOException;
-import java.net.URI;
-import java.util.ConcurrentModificationException;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Serves the published functions: {@code POST /forge/functions/{name}} with the arguments as a JSON object answers
@@ -60,7 +59,10 @@ class FunctionInvocationController {
     ResponseEntity<?> invoke(@PathVariable String name, HttpServletRequest request) throws IOException {
         PublishedFunction function = functions.find(name).orElse(null);
         if (function == null) {
-            return problem(HttpStatus.NOT_FOUND, ForgeProblems.NOT_FOUND, "Unknown function",
+            return problem(
+                    HttpStatus.NOT_FOUND,
+                    ForgeProblems.NOT_FOUND,
+                    "Unknown function",
                     "No function '" + Texts.abbreviate(name, 64) + "' is published here" + known());
         }
         byte[] body;
@@ -74,15 +76,25 @@ class FunctionInvocationController {
         try {
             arguments = isBlank(body) ? mapper.createObjectNode() : mapper.readTree(body);
         } catch (JacksonException e) {
-            return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
-                    "The arguments are not valid JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    ForgeProblems.MALFORMED_REQUEST,
+                    "Malformed request",
+                    "The arguments are not valid JSON" + where(e.getLocation()) + ": "
+                            + firstLine(e.getOriginalMessage()));
         } catch (NumberFormatException e) {
             // e.g. 1e99999999999: valid JSON, but no BigDecimal can hold it.
-            return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    ForgeProblems.MALFORMED_REQUEST,
+                    "Malformed request",
                     "The arguments hold a number that is out of range");
         }
         if (!arguments.isObject()) {
-            return problem(HttpStatus.BAD_REQUEST, ForgeProblems.MALFORMED_REQUEST, "Malformed request",
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    ForgeProblems.MALFORMED_REQUEST,
+                    "Malformed request",
                     "The arguments must be a JSON object of named arguments, not " + kind(arguments));
         }
         List<ArgumentValidator.Violation> violations = function.validate(arguments);
@@ -101,37 +113,56 @@ class FunctionInvocationController {
 
     private ResponseEntity<ProblemDetail> toolFailure(String name, Throwable failure) {
         if (failure instanceof ToolProblemException refusal) {
-            ProblemDetail problem = ForgeProblems.of(refusal.status(), refusal.type(), refusal.title(),
-                    refusal.getMessage());
+            ProblemDetail problem =
+                    ForgeProblems.of(refusal.status(), refusal.type(), refusal.title(), refusal.getMessage());
             refusal.properties().forEach(problem::setProperty);
             return ResponseEntity.status(refusal.status()).body(problem);
         }
         // A JVM error or a plain programming bug is not the caller's problem, and its message is no answer to show.
-        if (failure instanceof Error || failure instanceof NullPointerException || failure instanceof ClassCastException
-                || failure instanceof IndexOutOfBoundsException || failure instanceof UnsupportedOperationException
+        if (failure instanceof Error
+                || failure instanceof NullPointerException
+                || failure instanceof ClassCastException
+                || failure instanceof IndexOutOfBoundsException
+                || failure instanceof UnsupportedOperationException
                 || failure instanceof ConcurrentModificationException) {
             log.error("Function {} failed unexpectedly", name, failure);
-            return problem(HttpStatus.INTERNAL_SERVER_ERROR, ForgeProblems.INTERNAL, "Internal error",
+            return problem(
+                    HttpStatus.INTERNAL_SERVER_ERROR,
+                    ForgeProblems.INTERNAL,
+                    "Internal error",
                     "The function failed unexpectedly; it has been logged");
         }
         log.debug("Function {} refused the call", name, failure);
         String message = failure.getMessage() == null || failure.getMessage().isBlank()
-                ? failure.getClass().getSimpleName() : failure.getMessage();
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, ForgeProblems.TOOL_ERROR, "Tool error",
+                ? failure.getClass().getSimpleName()
+                : failure.getMessage();
+        return problem(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                ForgeProblems.TOOL_ERROR,
+                "Tool error",
                 Texts.abbreviate(message, 1000));
     }
 
     private static ResponseEntity<ProblemDetail> invalid(List<ArgumentValidator.Violation> violations) {
-        ProblemDetail problem = ForgeProblems.of(HttpStatus.BAD_REQUEST, ForgeProblems.VALIDATION,
-                "Invalid arguments", ArgumentValidator.summary(violations));
+        ProblemDetail problem = ForgeProblems.of(
+                HttpStatus.BAD_REQUEST,
+                ForgeProblems.VALIDATION,
+                "Invalid arguments",
+                ArgumentValidator.summary(violations));
         problem.setProperty("field", violations.getFirst().field());
-        problem.setProperty("errors", violations.stream()
-                .map(v -> Map.of("field", v.field(), "message", v.message())).toList());
+        problem.setProperty(
+                "errors",
+                violations.stream()
+                        .map(v -> Map.of("field", v.field(), "message", v.message()))
+                        .toList());
         return ResponseEntity.badRequest().body(problem);
     }
 
     static ProblemDetail tooLarge(String size, long limit) {
-        return ForgeProblems.of(HttpStatus.CONTENT_TOO_LARGE, ForgeProblems.PAYLOAD_TOO_LARGE, "Payload too large",
+        return ForgeProblems.of(
+                HttpStatus.CONTENT_TOO_LARGE,
+                ForgeProblems.PAYLOAD_TOO_LARGE,
+                "Payload too large",
                 "The arguments of " + size + " exceed the limit of " + limit + " bytes");
     }
 
@@ -140,12 +171,14 @@ class FunctionInvocationController {
     }
 
     private String known() {
-        List<String> names = functions.all().stream().map(PublishedFunction::name).toList();
+        List<String> names =
+                functions.all().stream().map(PublishedFunction::name).toList();
         if (names.isEmpty()) {
             return " (this service publishes no functions)";
         }
-        return names.stream().limit(20).collect(Collectors.joining(", ", " (published: ",
-                names.size() > 20 ? ", ...)" : ")"));
+        return names.stream()
+                .limit(20)
+                .collect(Collectors.joining(", ", " (published: ", names.size() > 20 ? ", ...)" : ")"));
     }
 
     private static boolean isBlank(byte[] body) {
@@ -158,7 +191,8 @@ class FunctionInvocationController {
     }
 
     private static String where(TokenStreamLocation location) {
-        return location == null || location.getLineNr() < 1 ? ""
+        return location == null || location.getLineNr() < 1
+                ? ""
                 : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
@@ -179,5 +213,4 @@ class FunctionInvocationController {
         int newline = message.indexOf('\n');
         return Texts.abbreviate(newline < 0 ? message : message.substring(0, newline), 300);
     }
-
 }

@@ -16,10 +16,9 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import org.springdoc.core.customizers.OpenApiCustomizer;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /** Documents each published function as its own operation, {@code POST /forge/functions/<name>}, with its schemas. */
 class FunctionsOpenApiCustomizer implements OpenApiCustomizer {
@@ -51,13 +50,20 @@ class FunctionsOpenApiCustomizer implements OpenApiCustomizer {
             if (openApi.getComponents() == null) {
                 openApi.setComponents(new Components());
             }
-            openApi.getComponents().addSecuritySchemes(SECURITY_SCHEME, new SecurityScheme()
-                    .type(SecurityScheme.Type.HTTP).scheme("bearer")
-                    .description("An Agent Forge API key af_<keyId>_<secret> with any role; X-API-Key works too"));
+            openApi.getComponents()
+                    .addSecuritySchemes(
+                            SECURITY_SCHEME,
+                            new SecurityScheme()
+                                    .type(SecurityScheme.Type.HTTP)
+                                    .scheme("bearer")
+                                    .description(
+                                            "An Agent Forge API key af_<keyId>_<secret> with any role; X-API-Key works too"));
         }
         for (PublishedFunction function : functions.all()) {
-            openApi.getPaths().addPathItem(FunctionInvocationController.PATH + "/" + function.name(),
-                    new PathItem().post(operation(function, v31)));
+            openApi.getPaths()
+                    .addPathItem(
+                            FunctionInvocationController.PATH + "/" + function.name(),
+                            new PathItem().post(operation(function, v31)));
         }
     }
 
@@ -65,12 +71,15 @@ class FunctionsOpenApiCustomizer implements OpenApiCustomizer {
         var descriptor = function.descriptor();
         ApiResponses responses = new ApiResponses()
                 .addApiResponse("200", json("The function's result", descriptor.outputSchema(), v31))
-                .addApiResponse("400", problem("Malformed JSON, or arguments that break the input schema (the"
-                        + " problem names the field); tools may add kinds of their own"))
+                .addApiResponse(
+                        "400",
+                        problem("Malformed JSON, or arguments that break the input schema (the"
+                                + " problem names the field); tools may add kinds of their own"))
                 .addApiResponse("413", problem("Arguments larger than " + maxRequestSize + " bytes"))
                 .addApiResponse("422", problem("The tool refused the call (its problem type says why)"));
         if (secured) {
-            responses.addApiResponse("401", problem("Missing, unknown or revoked API key"))
+            responses
+                    .addApiResponse("401", problem("Missing, unknown or revoked API key"))
                     .addApiResponse("403", problem("The API key has no role"))
                     .addApiResponse("503", problem("The API key could not be checked right now"));
         }
@@ -79,8 +88,12 @@ class FunctionsOpenApiCustomizer implements OpenApiCustomizer {
                 .summary(firstSentence(descriptor.description()))
                 .description(descriptor.description())
                 .addTagsItem(TAG)
-                .requestBody(new RequestBody().required(true).content(new Content()
-                        .addMediaType("application/json", new MediaType().schema(schema(descriptor.inputSchema(), v31)))))
+                .requestBody(new RequestBody()
+                        .required(true)
+                        .content(new Content()
+                                .addMediaType(
+                                        "application/json",
+                                        new MediaType().schema(schema(descriptor.inputSchema(), v31)))))
                 .responses(responses);
         if (secured) {
             operation.addSecurityItem(new SecurityRequirement().addList(SECURITY_SCHEME));
@@ -98,7 +111,8 @@ class FunctionsOpenApiCustomizer implements OpenApiCustomizer {
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse().description(description)
+        return new ApiResponse()
+                .description(description)
                 .content(new Content().addMediaType(PROBLEM_JSON, new MediaType()));
     }
 
@@ -108,7 +122,9 @@ class FunctionsOpenApiCustomizer implements OpenApiCustomizer {
         Map<String, Object> copy = new LinkedHashMap<>(jsonSchema);
         // Meaningless inside an OpenAPI document, whose dialect is set once for all schemas.
         copy.remove("$schema");
-        return v31 ? Json31.mapper().convertValue(copy, Schema.class) : Json.mapper().convertValue(copy, Schema.class);
+        return v31
+                ? Json31.mapper().convertValue(copy, Schema.class)
+                : Json.mapper().convertValue(copy, Schema.class);
     }
 
     private static String firstSentence(String text) {

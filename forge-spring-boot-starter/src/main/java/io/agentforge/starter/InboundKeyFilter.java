@@ -1,22 +1,21 @@
 package io.agentforge.starter;
 
 import io.agentforge.client.RegistryException;
-import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.ForgeHeaders;
+import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
 import io.agentforge.web.BearerCredentials;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
-import java.util.List;
 
 /**
  * Lets a call to the functions through only with a valid credential: a JWT the registry issued for this service
@@ -51,9 +50,14 @@ class InboundKeyFilter extends OncePerRequestFilter {
         String credential = presentedKey(request);
         if (credential == null) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
-            ForgeProblems.write(response, ForgeProblems.of(HttpStatus.UNAUTHORIZED, ForgeProblems.UNAUTHORIZED,
-                    "Unauthorized", "A token is required: send 'Authorization: Bearer <token>' with a token for this"
-                            + " service from the registry's /oauth2/token"));
+            ForgeProblems.write(
+                    response,
+                    ForgeProblems.of(
+                            HttpStatus.UNAUTHORIZED,
+                            ForgeProblems.UNAUTHORIZED,
+                            "Unauthorized",
+                            "A token is required: send 'Authorization: Bearer <token>' with a token for this"
+                                    + " service from the registry's /oauth2/token"));
             return;
         }
         ForgeCaller caller;
@@ -74,7 +78,9 @@ class InboundKeyFilter extends OncePerRequestFilter {
 
     private ForgeCaller tokenCaller(String token) {
         if (tokens == null) {
-            throw new TokenRefusedException(HttpStatus.SERVICE_UNAVAILABLE, ForgeProblems.UNAVAILABLE,
+            throw new TokenRefusedException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ForgeProblems.UNAVAILABLE,
                     "Token checks are on but no registry is configured to verify tokens against: set"
                             + " agentforge.registry-url, or agentforge.security.enabled=false");
         }
@@ -95,17 +101,23 @@ class InboundKeyFilter extends OncePerRequestFilter {
             if (e.isTransient()) {
                 log.warn("Could not check a caller's API key: {}", e.problem());
             } else {
-                log.error("The registry refused to check a caller's API key (is agentforge.api-key a valid"
-                        + " service key?): {}", e.problem());
+                log.error(
+                        "The registry refused to check a caller's API key (is agentforge.api-key a valid"
+                                + " service key?): {}",
+                        e.problem());
             }
-            throw new TokenRefusedException(HttpStatus.SERVICE_UNAVAILABLE, ForgeProblems.UNAVAILABLE,
+            throw new TokenRefusedException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ForgeProblems.UNAVAILABLE,
                     "The API key could not be checked right now; try again later");
         }
         if (result == null || !result.active() || revoked.isRevoked(result.keyId())) {
             throw TokenRefusedException.unauthorized("The API key is not valid: unknown, revoked or malformed");
         }
         if (result.roles().stream().noneMatch(role -> role.includes(Role.CLIENT))) {
-            throw new TokenRefusedException(HttpStatus.FORBIDDEN, ForgeProblems.FORBIDDEN,
+            throw new TokenRefusedException(
+                    HttpStatus.FORBIDDEN,
+                    ForgeProblems.FORBIDDEN,
                     "The API key of " + result.keyId() + " has no role that may call functions");
         }
         return new ForgeCaller("key:" + result.keyId(), result.principal(), result.roles(), List.of());

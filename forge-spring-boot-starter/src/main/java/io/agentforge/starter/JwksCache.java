@@ -1,12 +1,11 @@
 package io.agentforge.starter;
 
-import org.springframework.cache.Cache;
-import org.springframework.cache.support.SimpleValueWrapper;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.springframework.cache.Cache;
+import org.springframework.cache.support.SimpleValueWrapper;
 
 /**
  * The JWKS cache behind {@link org.springframework.security.oauth2.jwt.NimbusJwtDecoder}: holds the one JWK set

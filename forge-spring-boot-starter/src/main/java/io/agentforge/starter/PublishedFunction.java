@@ -2,6 +2,18 @@ package io.agentforge.starter;
 
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.InvalidFieldException;
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.execution.DefaultToolCallResultConverter;
@@ -18,19 +30,6 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.lang.reflect.Array;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * One Spring AI {@code @Tool} method published as a registry function: its {@link FunctionDescriptor} (name,
@@ -50,9 +49,9 @@ public final class PublishedFunction {
     static final String DECIMAL_PATTERN = "^[+-]?(?:[0-9]++(?:\\.[0-9]*+)?|\\.[0-9]++)(?:[eE][+-]?[0-9]++)?$";
     /** Longest numeric string accepted for an exact number (Jackson's own limit for JSON numbers is 1000). */
     static final int MAX_NUMBER_STRING = 1000;
+
     static final String INTEGER_PATTERN = "^[+-]?[0-9]+$";
-    private static final TypeReference<LinkedHashMap<String, Object>> SCHEMA = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> SCHEMA = new TypeReference<>() {};
 
     private final FunctionDescriptor descriptor;
     private final Object bean;
@@ -62,8 +61,13 @@ public final class PublishedFunction {
     private final ArgumentValidator validator;
     private final JsonMapper mapper;
 
-    private PublishedFunction(FunctionDescriptor descriptor, Object bean, Method method, List<Argument> arguments,
-                              ToolCallResultConverter resultConverter, JsonMapper mapper) {
+    private PublishedFunction(
+            FunctionDescriptor descriptor,
+            Object bean,
+            Method method,
+            List<Argument> arguments,
+            ToolCallResultConverter resultConverter,
+            JsonMapper mapper) {
         this.descriptor = descriptor;
         this.bean = bean;
         this.method = method;
@@ -89,25 +93,33 @@ public final class PublishedFunction {
         List<Argument> arguments = new ArrayList<>();
         for (Parameter parameter : method.getParameters()) {
             boolean context = ToolContext.class.isAssignableFrom(parameter.getType());
-            arguments.add(new Argument(parameter.getName(), mapper.constructType(parameter.getParameterizedType()),
-                    parameter.getType(), context));
+            arguments.add(new Argument(
+                    parameter.getName(),
+                    mapper.constructType(parameter.getParameterizedType()),
+                    parameter.getType(),
+                    context));
             if (!context) {
                 widenExactNumber(input, parameter);
             }
         }
         FunctionDescriptor descriptor;
         try {
-            descriptor = new FunctionDescriptor(definition.name(), definition.description(), input,
-                    outputSchema(method, mapper));
+            descriptor = new FunctionDescriptor(
+                    definition.name(), definition.description(), input, outputSchema(method, mapper));
         } catch (InvalidFieldException e) {
-            throw new IllegalStateException("@Tool method " + where + " can't be published as a registry function: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "@Tool method " + where + " can't be published as a registry function: " + e.getMessage(), e);
         }
         ToolCallResultConverter converter = ToolUtils.getToolCallResultConverter(method);
         Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
         ReflectionUtils.makeAccessible(invocable);
-        return new PublishedFunction(descriptor, bean, invocable, List.copyOf(arguments),
-                converter instanceof DefaultToolCallResultConverter ? null : converter, mapper);
+        return new PublishedFunction(
+                descriptor,
+                bean,
+                invocable,
+                List.copyOf(arguments),
+                converter instanceof DefaultToolCallResultConverter ? null : converter,
+                mapper);
     }
 
     public String name() {
@@ -181,9 +193,11 @@ public final class PublishedFunction {
             widened.put("type", List.of(decimal ? "number" : "integer", "string"));
             widened.put("pattern", decimal ? DECIMAL_PATTERN : INTEGER_PATTERN);
             widened.put("maxLength", MAX_NUMBER_STRING);
-            widened.putIfAbsent("description", decimal
-                    ? "A decimal number: a JSON number or a numeric string such as \"0.1\" (strings keep every digit)"
-                    : "An integer: a JSON number or a string of digits (strings keep every digit)");
+            widened.putIfAbsent(
+                    "description",
+                    decimal
+                            ? "A decimal number: a JSON number or a numeric string such as \"0.1\" (strings keep every digit)"
+                            : "An integer: a JSON number or a string of digits (strings keep every digit)");
         }
     }
 
@@ -193,8 +207,8 @@ public final class PublishedFunction {
             return null;
         }
         try {
-            Map<String, Object> schema = mapper.readValue(
-                    JsonSchemaGenerator.generateForType(method.getGenericReturnType()), SCHEMA);
+            Map<String, Object> schema =
+                    mapper.readValue(JsonSchemaGenerator.generateForType(method.getGenericReturnType()), SCHEMA);
             return schema.isEmpty() ? null : schema;
         } catch (RuntimeException e) {
             // An output schema is a courtesy to callers; a type the generator can't describe goes without one.
@@ -204,8 +218,8 @@ public final class PublishedFunction {
 
     @Override
     public String toString() {
-        return "PublishedFunction[" + descriptor.name() + " -> " + method.getDeclaringClass().getSimpleName() + "."
-                + method.getName() + "]";
+        return "PublishedFunction[" + descriptor.name() + " -> "
+                + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "]";
     }
 
     private record Argument(String name, JavaType type, Class<?> rawType, boolean context) {

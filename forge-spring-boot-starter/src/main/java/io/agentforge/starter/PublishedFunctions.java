@@ -2,13 +2,6 @@ package io.agentforge.starter;
 
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.springframework.ai.tool.annotation.Tool;
-import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.core.annotation.AnnotationUtils;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -22,6 +15,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The functions this service publishes, by name: every Spring AI {@code @Tool} method of the application's beans. */
 public final class PublishedFunctions {
@@ -79,7 +78,8 @@ public final class PublishedFunctions {
     }
 
     private static boolean isFunctional(Class<?> type) {
-        return Function.class.isAssignableFrom(type) || Supplier.class.isAssignableFrom(type)
+        return Function.class.isAssignableFrom(type)
+                || Supplier.class.isAssignableFrom(type)
                 || Consumer.class.isAssignableFrom(type);
     }
 

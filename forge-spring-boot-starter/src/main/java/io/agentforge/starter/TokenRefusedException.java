@@ -1,8 +1,7 @@
 package io.agentforge.starter;
 
-import org.springframework.http.HttpStatus;
-
 import java.net.URI;
+import org.springframework.http.HttpStatus;
 
 /** An inbound token or key was not accepted; the message is the problem's detail and never holds the credential. */
 public final class TokenRefusedException extends RuntimeException {

@@ -1,7 +1,5 @@
 package io.agentforge.starter;
 
-import org.springframework.http.HttpStatus;
-
 import java.io.Serial;
 import java.net.URI;
 import java.util.Collections;
@@ -10,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
 
 /**
  * Thrown by a {@code @Tool} method to refuse a call with a precise problem detail: a 4xx status, a stable
@@ -20,6 +19,7 @@ public class ToolProblemException extends RuntimeException {
 
     @Serial
     private static final long serialVersionUID = 1L;
+
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final Pattern MEMBER = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,63}");
     private static final Set<String> STANDARD_MEMBERS = Set.of("type", "title", "status", "detail", "instance");

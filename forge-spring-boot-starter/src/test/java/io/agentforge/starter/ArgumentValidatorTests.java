@@ -1,16 +1,14 @@
 package io.agentforge.starter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.starter.ArgumentValidator.Violation;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.util.List;
-
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ArgumentValidatorTests {
 
@@ -38,8 +36,8 @@ class ArgumentValidatorTests {
 
         @Test
         void eachMissingRequiredPropertyIsNamed() {
-            assertThat(check(SCHEMA, "{}")).containsExactly(new Violation("a", "is required"),
-                    new Violation("b", "is required"));
+            assertThat(check(SCHEMA, "{}"))
+                    .containsExactly(new Violation("a", "is required"), new Violation("b", "is required"));
         }
 
         @Test
@@ -50,16 +48,21 @@ class ArgumentValidatorTests {
 
         @Test
         void additionalPropertiesAreAllowedUnlessForbidden() {
-            assertThat(check("{\"type\": \"object\", \"properties\": {}}", "{\"c\": 1}")).isEmpty();
-            assertThat(check("{\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}}",
-                    "{\"c\": \"x\"}")).extracting(Violation::field).containsExactly("c");
+            assertThat(check("{\"type\": \"object\", \"properties\": {}}", "{\"c\": 1}"))
+                    .isEmpty();
+            assertThat(check(
+                            "{\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}}",
+                            "{\"c\": \"x\"}"))
+                    .extracting(Violation::field)
+                    .containsExactly("c");
         }
 
         @Test
         void aWrongTypeSaysWhatWasExpectedAndWhatCame() {
-            assertThat(check(SCHEMA, "{\"a\": \"1\", \"b\": 2}")).containsExactly(
-                    new Violation("a", "must be a number but is a string"),
-                    new Violation("b", "must be a string but is an integer"));
+            assertThat(check(SCHEMA, "{\"a\": \"1\", \"b\": 2}"))
+                    .containsExactly(
+                            new Violation("a", "must be a number but is a string"),
+                            new Violation("b", "must be a string but is an integer"));
         }
 
         @Test
@@ -75,8 +78,10 @@ class ArgumentValidatorTests {
         void integersAcceptWholeNumbersWrittenWithAFraction() {
             String schema = "{\"type\": \"integer\"}";
             assertThat(new ArgumentValidator(json(schema)).validate(json("3"))).isEmpty();
-            assertThat(new ArgumentValidator(json(schema)).validate(json("3.0"))).isEmpty();
-            assertThat(new ArgumentValidator(json(schema)).validate(json("3.5"))).hasSize(1);
+            assertThat(new ArgumentValidator(json(schema)).validate(json("3.0")))
+                    .isEmpty();
+            assertThat(new ArgumentValidator(json(schema)).validate(json("3.5")))
+                    .hasSize(1);
         }
 
         @Test
@@ -84,32 +89,36 @@ class ArgumentValidatorTests {
             ArgumentValidator validator = new ArgumentValidator(json("{\"type\": [\"number\", \"string\"]}"));
             assertThat(validator.validate(json("1"))).isEmpty();
             assertThat(validator.validate(json("\"1\""))).isEmpty();
-            assertThat(validator.validate(json("true"))).containsExactly(
-                    new Violation("", "must be a number or a string but is a boolean"));
+            assertThat(validator.validate(json("true")))
+                    .containsExactly(new Violation("", "must be a number or a string but is a boolean"));
         }
 
         @Test
         void enumsAndConstantsCompareNumbersByValue() {
             assertThat(new ArgumentValidator(json("{\"enum\": [\"A\", \"B\"]}")).validate(json("\"C\"")))
-                    .extracting(Violation::message).containsExactly("must be one of [\"A\",\"B\"] but is \"C\"");
-            assertThat(new ArgumentValidator(json("{\"const\": 1}")).validate(json("1.0"))).isEmpty();
+                    .extracting(Violation::message)
+                    .containsExactly("must be one of [\"A\",\"B\"] but is \"C\"");
+            assertThat(new ArgumentValidator(json("{\"const\": 1}")).validate(json("1.0")))
+                    .isEmpty();
         }
 
         @Test
         void stringRulesCountCharactersAndMatchPatterns() {
-            ArgumentValidator validator = new ArgumentValidator(json(
-                    "{\"type\": \"string\", \"minLength\": 2, \"maxLength\": 3, \"pattern\": \"^[a-z]+$\"}"));
+            ArgumentValidator validator = new ArgumentValidator(
+                    json("{\"type\": \"string\", \"minLength\": 2, \"maxLength\": 3, \"pattern\": \"^[a-z]+$\"}"));
             assertThat(validator.validate(json("\"ab\""))).isEmpty();
             assertThat(validator.validate(json("\"a\""))).hasSize(1);
             assertThat(validator.validate(json("\"abcd\""))).hasSize(1);
-            assertThat(validator.validate(json("\"AB\""))).extracting(Violation::message)
+            assertThat(validator.validate(json("\"AB\"")))
+                    .extracting(Violation::message)
                     .containsExactly("must match ^[a-z]+$ but is \"AB\"");
         }
 
         @Test
         void theExactNumberPatternAcceptsDecimalsAndRefusesTheRest() {
             Pattern decimal = Pattern.compile(PublishedFunction.DECIMAL_PATTERN);
-            for (String good : List.of("0", "-1", "+2", "1.", ".5", "0.1", "1e5", "-1.5E-3", "12345678901234567890.5")) {
+            for (String good :
+                    List.of("0", "-1", "+2", "1.", ".5", "0.1", "1e5", "-1.5E-3", "12345678901234567890.5")) {
                 assertThat(decimal.matcher(good).find()).as(good).isTrue();
             }
             for (String bad : List.of("", ".", "1.2.3", "abc", "1e", "e5", "1 ", "--1", "1x")) {
@@ -122,18 +131,20 @@ class ArgumentValidatorTests {
             ArgumentValidator validator = new ArgumentValidator(json("{\"type\": \"string\", \"maxLength\": 1000,"
                     + " \"pattern\": \"" + PublishedFunction.DECIMAL_PATTERN.replace("\\", "\\\\") + "\"}"));
 
-            assertThat(validator.validate(json("\"" + "1".repeat(60_000) + "x\""))).extracting(Violation::message)
+            assertThat(validator.validate(json("\"" + "1".repeat(60_000) + "x\"")))
+                    .extracting(Violation::message)
                     .containsExactly("must have at most 1000 characters");
         }
 
         @Test
         void numericBoundsAreEnforced() {
-            ArgumentValidator validator = new ArgumentValidator(json(
-                    "{\"minimum\": 0, \"exclusiveMaximum\": 10}"));
+            ArgumentValidator validator = new ArgumentValidator(json("{\"minimum\": 0, \"exclusiveMaximum\": 10}"));
             assertThat(validator.validate(json("0"))).isEmpty();
-            assertThat(validator.validate(json("-0.1"))).extracting(Violation::message)
+            assertThat(validator.validate(json("-0.1")))
+                    .extracting(Violation::message)
                     .containsExactly("must be at least 0");
-            assertThat(validator.validate(json("10"))).extracting(Violation::message)
+            assertThat(validator.validate(json("10")))
+                    .extracting(Violation::message)
                     .containsExactly("must be less than 10");
         }
     }
@@ -166,14 +177,15 @@ class ArgumentValidatorTests {
 
         @Test
         void alternativesNeedAMatch() {
-            ArgumentValidator anyOf = new ArgumentValidator(json(
-                    "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"integer\"}]}"));
+            ArgumentValidator anyOf =
+                    new ArgumentValidator(json("{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"integer\"}]}"));
             assertThat(anyOf.validate(json("1"))).isEmpty();
             assertThat(anyOf.validate(json("1.5"))).hasSize(1);
-            ArgumentValidator oneOf = new ArgumentValidator(json(
-                    "{\"oneOf\": [{\"type\": \"number\"}, {\"type\": \"integer\"}]}"));
+            ArgumentValidator oneOf =
+                    new ArgumentValidator(json("{\"oneOf\": [{\"type\": \"number\"}, {\"type\": \"integer\"}]}"));
             assertThat(oneOf.validate(json("1.5"))).isEmpty();
-            assertThat(oneOf.validate(json("1"))).extracting(Violation::message)
+            assertThat(oneOf.validate(json("1")))
+                    .extracting(Violation::message)
                     .containsExactly("matches more than one of the exclusive forms");
         }
 

@@ -1,14 +1,21 @@
 package io.agentforge.starter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.OutboundPolicy;
-import io.agentforge.client.RevocationFollower;
-import io.agentforge.client.TokenExchanger;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.RegistryException;
+import io.agentforge.client.RevocationFollower;
+import io.agentforge.client.TokenExchanger;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.ServiceKind;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -19,27 +26,21 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.util.unit.DataSize;
 
-import java.lang.reflect.Proxy;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-
 class ForgeAutoConfigurationTests {
 
     static final String SERVICE_KEY = "af_svc00001_service-secret-0123456789";
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ForgeClientAutoConfiguration.class,
-                    ForgeFunctionsAutoConfiguration.class, ForgeSecurityAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    ForgeClientAutoConfiguration.class,
+                    ForgeFunctionsAutoConfiguration.class,
+                    ForgeSecurityAutoConfiguration.class,
                     ForgeRegistrationAutoConfiguration.class))
             .withPropertyValues("spring.application.name=sample");
 
     private WebApplicationContextRunner withRegistry() {
-        return runner.withPropertyValues("agentforge.registry-url=http://127.0.0.1:1",
-                "agentforge.api-key=" + SERVICE_KEY);
+        return runner.withPropertyValues(
+                "agentforge.registry-url=http://127.0.0.1:1", "agentforge.api-key=" + SERVICE_KEY);
     }
 
     @Nested
@@ -47,26 +48,28 @@ class ForgeAutoConfigurationTests {
 
         @Test
         void everyBeanIsPresent() {
-            withRegistry().run(context -> assertThat(context)
-                    .hasSingleBean(HttpRegistryClient.class)
-                    .hasSingleBean(KeyIntrospector.class)
-                    .hasSingleBean(ApiKeyVerifier.class)
-                    .hasSingleBean(ForgeServiceRegistrar.class)
-                    .hasSingleBean(PublishedFunctions.class)
-                    .hasSingleBean(FunctionInvocationController.class)
-                    .hasSingleBean(OpenApiCustomizer.class)
-                    .hasSingleBean(TokenExchanger.class)
-                    .hasSingleBean(OutboundPolicy.class)
-                    .hasSingleBean(ForgeTokenVerifier.class)
-                    .hasSingleBean(RevocationFollower.class)
-                    .hasSingleBean(RevokedKeys.class)
-                    .hasBean("forgeInboundKeyFilter"));
+            withRegistry()
+                    .run(context -> assertThat(context)
+                            .hasSingleBean(HttpRegistryClient.class)
+                            .hasSingleBean(KeyIntrospector.class)
+                            .hasSingleBean(ApiKeyVerifier.class)
+                            .hasSingleBean(ForgeServiceRegistrar.class)
+                            .hasSingleBean(PublishedFunctions.class)
+                            .hasSingleBean(FunctionInvocationController.class)
+                            .hasSingleBean(OpenApiCustomizer.class)
+                            .hasSingleBean(TokenExchanger.class)
+                            .hasSingleBean(OutboundPolicy.class)
+                            .hasSingleBean(ForgeTokenVerifier.class)
+                            .hasSingleBean(RevocationFollower.class)
+                            .hasSingleBean(RevokedKeys.class)
+                            .hasBean("forgeInboundKeyFilter"));
         }
 
         @Test
         void tokensAreCheckedForThisServicesNameAndTheOutboundPolicyDeniesByDefault() {
             withRegistry().run(context -> {
-                assertThat(context.getBean(ForgeTokenVerifier.class).serviceName()).isEqualTo("sample");
+                assertThat(context.getBean(ForgeTokenVerifier.class).serviceName())
+                        .isEqualTo("sample");
                 OutboundPolicy policy = context.getBean(OutboundPolicy.class);
                 assertThat(policy.allowLoopback()).isFalse();
                 assertThat(policy.allowPrivate()).isFalse();
@@ -75,7 +78,8 @@ class ForgeAutoConfigurationTests {
 
         @Test
         void anInvalidAllowedCidrFailsAtStartupNamingTheProperty() {
-            withRegistry().withPropertyValues("agentforge.outbound.allowed-cidrs=10.0.0.0/99")
+            withRegistry()
+                    .withPropertyValues("agentforge.outbound.allowed-cidrs=10.0.0.0/99")
                     .run(context -> assertThat(context.getStartupFailure())
                             .hasStackTraceContaining("Invalid agentforge.outbound.allowed-cidrs"));
         }
@@ -92,10 +96,9 @@ class ForgeAutoConfigurationTests {
         @Test
         void theInboundFilterGuardsOnlyTheFunctionEndpoint() {
             withRegistry().run(context -> {
-                FilterRegistrationBean<?> filter = context.getBean("forgeInboundKeyFilter",
-                        FilterRegistrationBean.class);
-                assertThat(filter.getUrlPatterns()).containsExactlyInAnyOrder("/forge/functions",
-                        "/forge/functions/*");
+                FilterRegistrationBean<?> filter =
+                        context.getBean("forgeInboundKeyFilter", FilterRegistrationBean.class);
+                assertThat(filter.getUrlPatterns()).containsExactlyInAnyOrder("/forge/functions", "/forge/functions/*");
                 assertThat(filter.getFilter()).isInstanceOf(InboundKeyFilter.class);
             });
         }
@@ -111,17 +114,20 @@ class ForgeAutoConfigurationTests {
         @Test
         void aServiceWithoutANameFailsAtStartup() {
             new WebApplicationContextRunner()
-                    .withConfiguration(AutoConfigurations.of(ForgeClientAutoConfiguration.class,
-                            ForgeFunctionsAutoConfiguration.class, ForgeRegistrationAutoConfiguration.class))
-                    .withPropertyValues("agentforge.registry-url=http://127.0.0.1:1",
-                            "agentforge.api-key=" + SERVICE_KEY)
+                    .withConfiguration(AutoConfigurations.of(
+                            ForgeClientAutoConfiguration.class,
+                            ForgeFunctionsAutoConfiguration.class,
+                            ForgeRegistrationAutoConfiguration.class))
+                    .withPropertyValues(
+                            "agentforge.registry-url=http://127.0.0.1:1", "agentforge.api-key=" + SERVICE_KEY)
                     .run(context -> assertThat(context.getStartupFailure())
                             .hasStackTraceContaining("Set agentforge.service.name"));
         }
 
         @Test
         void anInvalidServiceNameFailsAtStartupNamingTheField() {
-            withRegistry().withPropertyValues("agentforge.service.name=Not A Name")
+            withRegistry()
+                    .withPropertyValues("agentforge.service.name=Not A Name")
                     .run(context -> assertThat(context.getStartupFailure())
                             .hasStackTraceContaining("Invalid agentforge.service.name: 'Not A Name' does not match"));
         }
@@ -143,7 +149,8 @@ class ForgeAutoConfigurationTests {
         @Test
         void aUrlWithoutAKeyIsNotEnough() {
             runner.withPropertyValues("agentforge.registry-url=http://127.0.0.1:1")
-                    .run(context -> assertThat(context).doesNotHaveBean(RegistryClient.class)
+                    .run(context -> assertThat(context)
+                            .doesNotHaveBean(RegistryClient.class)
                             .doesNotHaveBean(ForgeServiceRegistrar.class));
         }
 
@@ -151,7 +158,8 @@ class ForgeAutoConfigurationTests {
         void inboundCallsAreRefusedRatherThanLetThrough() {
             runner.run(context -> {
                 ApiKeyVerifier verifier = context.getBean(ApiKeyVerifier.class);
-                assertThatExceptionOfType(RegistryException.class).isThrownBy(() -> verifier.verify(SERVICE_KEY))
+                assertThatExceptionOfType(RegistryException.class)
+                        .isThrownBy(() -> verifier.verify(SERVICE_KEY))
                         .satisfies(e -> assertThat(e.status()).isEqualTo(503));
             });
         }
@@ -162,25 +170,31 @@ class ForgeAutoConfigurationTests {
 
         @Test
         void disabledSkipsRegistrationButStillServesFunctions() {
-            withRegistry().withPropertyValues("agentforge.enabled=false").run(context -> assertThat(context)
-                    .doesNotHaveBean(ForgeServiceRegistrar.class)
-                    .doesNotHaveBean(ForgeRegistrationAutoConfiguration.RegistrationSkipped.class)
-                    .hasSingleBean(FunctionInvocationController.class));
+            withRegistry()
+                    .withPropertyValues("agentforge.enabled=false")
+                    .run(context -> assertThat(context)
+                            .doesNotHaveBean(ForgeServiceRegistrar.class)
+                            .doesNotHaveBean(ForgeRegistrationAutoConfiguration.RegistrationSkipped.class)
+                            .hasSingleBean(FunctionInvocationController.class));
         }
 
         @Test
         void securityOffRemovesTheKeyCheckButKeepsTheTokenVerifierForTheApplicationsOwnEndpoints() {
-            withRegistry().withPropertyValues("agentforge.security.enabled=false").run(context -> assertThat(context)
-                    .doesNotHaveBean(ApiKeyVerifier.class)
-                    .doesNotHaveBean("forgeInboundKeyFilter")
-                    .hasSingleBean(ForgeTokenVerifier.class));
+            withRegistry()
+                    .withPropertyValues("agentforge.security.enabled=false")
+                    .run(context -> assertThat(context)
+                            .doesNotHaveBean(ApiKeyVerifier.class)
+                            .doesNotHaveBean("forgeInboundKeyFilter")
+                            .hasSingleBean(ForgeTokenVerifier.class));
         }
 
         @Test
         void outsideAWebApplicationNoEndpointIsServed() {
             new ApplicationContextRunner()
-                    .withConfiguration(AutoConfigurations.of(ForgeClientAutoConfiguration.class,
-                            ForgeFunctionsAutoConfiguration.class, ForgeSecurityAutoConfiguration.class))
+                    .withConfiguration(AutoConfigurations.of(
+                            ForgeClientAutoConfiguration.class,
+                            ForgeFunctionsAutoConfiguration.class,
+                            ForgeSecurityAutoConfiguration.class))
                     .run(context -> assertThat(context)
                             .doesNotHaveBean(FunctionInvocationController.class)
                             .doesNotHaveBean(ApiKeyVerifier.class));
@@ -189,8 +203,8 @@ class ForgeAutoConfigurationTests {
         @Test
         void withoutSpringdocNoCustomizerIsMade() {
             runner.withClassLoader(new FilteredClassLoader(OpenApiCustomizer.class))
-                    .run(context -> assertThat(context).hasNotFailed()
-                            .doesNotHaveBean("forgeFunctionsOpenApiCustomizer"));
+                    .run(context ->
+                            assertThat(context).hasNotFailed().doesNotHaveBean("forgeFunctionsOpenApiCustomizer"));
         }
     }
 
@@ -199,12 +213,13 @@ class ForgeAutoConfigurationTests {
 
         @Test
         void aUserRegistryClientIsUsedAndRegisteredWith() {
-            RegistryClient own = (RegistryClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {RegistryClient.class}, (proxy, method, args) -> {
+            RegistryClient own = (RegistryClient) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {RegistryClient.class}, (proxy, method, args) -> {
                         throw new UnsupportedOperationException();
                     });
             runner.withBean(RegistryClient.class, () -> own).run(context -> {
-                assertThat(context).doesNotHaveBean(HttpRegistryClient.class)
+                assertThat(context)
+                        .doesNotHaveBean(HttpRegistryClient.class)
                         .hasSingleBean(ForgeServiceRegistrar.class)
                         .hasSingleBean(KeyIntrospector.class);
                 assertThat(context.getBean(RegistryClient.class)).isSameAs(own);
@@ -214,15 +229,19 @@ class ForgeAutoConfigurationTests {
         @Test
         void aUserVerifierReplacesTheRegistryCheck() {
             ApiKeyVerifier own = key -> IntrospectionResult.inactive();
-            withRegistry().withBean(ApiKeyVerifier.class, () -> own)
-                    .run(context -> assertThat(context.getBean(ApiKeyVerifier.class)).isSameAs(own));
+            withRegistry()
+                    .withBean(ApiKeyVerifier.class, () -> own)
+                    .run(context ->
+                            assertThat(context.getBean(ApiKeyVerifier.class)).isSameAs(own));
         }
 
         @Test
         void userFunctionsReplaceTheScan() {
             PublishedFunctions own = PublishedFunctions.none();
-            runner.withBean(SampleTools.class).withBean(PublishedFunctions.class, () -> own)
-                    .run(context -> assertThat(context.getBean(PublishedFunctions.class)).isSameAs(own));
+            runner.withBean(SampleTools.class)
+                    .withBean(PublishedFunctions.class, () -> own)
+                    .run(context -> assertThat(context.getBean(PublishedFunctions.class))
+                            .isSameAs(own));
         }
     }
 
@@ -231,16 +250,28 @@ class ForgeAutoConfigurationTests {
 
         @Test
         void theToolMethodsOfBeansArePublished() {
-            runner.withBean(SampleTools.class).run(context -> assertThat(context.getBean(PublishedFunctions.class)
-                    .all()).extracting(PublishedFunction::name).containsExactly("sample_add", "sample_broken",
-                    "sample_caller", "sample_greet", "sample_nothing", "sample_point", "sample_refuse",
-                    "sample_whoami"));
+            runner.withBean(SampleTools.class)
+                    .run(context -> assertThat(
+                                    context.getBean(PublishedFunctions.class).all())
+                            .extracting(PublishedFunction::name)
+                            .containsExactly(
+                                    "sample_add",
+                                    "sample_broken",
+                                    "sample_caller",
+                                    "sample_greet",
+                                    "sample_nothing",
+                                    "sample_point",
+                                    "sample_refuse",
+                                    "sample_whoami"));
         }
 
         @Test
         void anAgentPublishesNone() {
-            runner.withBean(SampleTools.class).withPropertyValues("agentforge.service.kind=AGENT")
-                    .run(context -> assertThat(context.getBean(PublishedFunctions.class).isEmpty()).isTrue());
+            runner.withBean(SampleTools.class)
+                    .withPropertyValues("agentforge.service.kind=AGENT")
+                    .run(context -> assertThat(
+                                    context.getBean(PublishedFunctions.class).isEmpty())
+                            .isTrue());
         }
     }
 
@@ -249,50 +280,53 @@ class ForgeAutoConfigurationTests {
 
         @Test
         void everySettingBinds() {
-            runner.withPropertyValues("agentforge.registry-url= http://registry:8081 ",
-                    "agentforge.api-key=" + SERVICE_KEY,
-                    "agentforge.lease-duration=45s",
-                    "agentforge.service.name=calculator",
-                    "agentforge.service.kind=tool",
-                    "agentforge.service.description=Exact arithmetic",
-                    "agentforge.service.version=1.2.3",
-                    "agentforge.service.capabilities=math,exact",
-                    "agentforge.service.endpoint=http://calculator:8083",
-                    "agentforge.service.instance-id=calculator-1",
-                    "agentforge.service.metadata.zone=a",
-                    "agentforge.service.health-check.path=/health",
-                    "agentforge.service.health-check.interval=5s",
-                    "agentforge.security.enabled=false",
-                    "agentforge.security.accept-api-keys=true",
-                    "agentforge.security.token-issuer=https://registry.example",
-                    "agentforge.security.jwks-uri=https://registry.example/keys",
-                    "agentforge.outbound.allow-loopback=true",
-                    "agentforge.outbound.allow-private=true",
-                    "agentforge.outbound.allowed-cidrs=10.1.0.0/16,192.0.2.0/24",
-                    "agentforge.functions.max-request-size=8KB").run(context -> {
-                ForgeProperties properties = context.getBean(ForgeProperties.class);
-                assertThat(properties.registryUrl()).isEqualTo("http://registry:8081");
-                assertThat(properties.leaseDuration()).isEqualTo(Duration.ofSeconds(45));
-                assertThat(properties.service().name()).isEqualTo("calculator");
-                assertThat(properties.service().kind()).isEqualTo(ServiceKind.TOOL);
-                assertThat(properties.service().description()).isEqualTo("Exact arithmetic");
-                assertThat(properties.service().version()).isEqualTo("1.2.3");
-                assertThat(properties.service().capabilities()).containsExactly("math", "exact");
-                assertThat(properties.service().endpoint()).isEqualTo("http://calculator:8083");
-                assertThat(properties.service().instanceId()).isEqualTo("calculator-1");
-                assertThat(properties.service().metadata()).isEqualTo(Map.of("zone", "a"));
-                assertThat(properties.service().healthCheck().path()).isEqualTo("/health");
-                assertThat(properties.service().healthCheck().interval()).isEqualTo(Duration.ofSeconds(5));
-                assertThat(properties.security().enabled()).isFalse();
-                assertThat(properties.security().acceptApiKeys()).isTrue();
-                assertThat(properties.security().tokenIssuer()).isEqualTo("https://registry.example");
-                assertThat(properties.security().jwksUri()).isEqualTo("https://registry.example/keys");
-                assertThat(properties.outbound().allowLoopback()).isTrue();
-                assertThat(properties.outbound().allowPrivate()).isTrue();
-                assertThat(properties.outbound().allowedCidrs()).containsExactly("10.1.0.0/16", "192.0.2.0/24");
-                assertThat(properties.functions().maxRequestSize()).isEqualTo(DataSize.ofKilobytes(8));
-                assertThat(properties.toString()).doesNotContain("secret");
-            });
+            runner.withPropertyValues(
+                            "agentforge.registry-url= http://registry:8081 ",
+                            "agentforge.api-key=" + SERVICE_KEY,
+                            "agentforge.lease-duration=45s",
+                            "agentforge.service.name=calculator",
+                            "agentforge.service.kind=tool",
+                            "agentforge.service.description=Exact arithmetic",
+                            "agentforge.service.version=1.2.3",
+                            "agentforge.service.capabilities=math,exact",
+                            "agentforge.service.endpoint=http://calculator:8083",
+                            "agentforge.service.instance-id=calculator-1",
+                            "agentforge.service.metadata.zone=a",
+                            "agentforge.service.health-check.path=/health",
+                            "agentforge.service.health-check.interval=5s",
+                            "agentforge.security.enabled=false",
+                            "agentforge.security.accept-api-keys=true",
+                            "agentforge.security.token-issuer=https://registry.example",
+                            "agentforge.security.jwks-uri=https://registry.example/keys",
+                            "agentforge.outbound.allow-loopback=true",
+                            "agentforge.outbound.allow-private=true",
+                            "agentforge.outbound.allowed-cidrs=10.1.0.0/16,192.0.2.0/24",
+                            "agentforge.functions.max-request-size=8KB")
+                    .run(context -> {
+                        ForgeProperties properties = context.getBean(ForgeProperties.class);
+                        assertThat(properties.registryUrl()).isEqualTo("http://registry:8081");
+                        assertThat(properties.leaseDuration()).isEqualTo(Duration.ofSeconds(45));
+                        assertThat(properties.service().name()).isEqualTo("calculator");
+                        assertThat(properties.service().kind()).isEqualTo(ServiceKind.TOOL);
+                        assertThat(properties.service().description()).isEqualTo("Exact arithmetic");
+                        assertThat(properties.service().version()).isEqualTo("1.2.3");
+                        assertThat(properties.service().capabilities()).containsExactly("math", "exact");
+                        assertThat(properties.service().endpoint()).isEqualTo("http://calculator:8083");
+                        assertThat(properties.service().instanceId()).isEqualTo("calculator-1");
+                        assertThat(properties.service().metadata()).isEqualTo(Map.of("zone", "a"));
+                        assertThat(properties.service().healthCheck().path()).isEqualTo("/health");
+                        assertThat(properties.service().healthCheck().interval())
+                                .isEqualTo(Duration.ofSeconds(5));
+                        assertThat(properties.security().enabled()).isFalse();
+                        assertThat(properties.security().acceptApiKeys()).isTrue();
+                        assertThat(properties.security().tokenIssuer()).isEqualTo("https://registry.example");
+                        assertThat(properties.security().jwksUri()).isEqualTo("https://registry.example/keys");
+                        assertThat(properties.outbound().allowLoopback()).isTrue();
+                        assertThat(properties.outbound().allowPrivate()).isTrue();
+                        assertThat(properties.outbound().allowedCidrs()).containsExactly("10.1.0.0/16", "192.0.2.0/24");
+                        assertThat(properties.functions().maxRequestSize()).isEqualTo(DataSize.ofKilobytes(8));
+                        assertThat(properties.toString()).doesNotContain("secret");
+                    });
         }
 
         @Test

@@ -1,13 +1,12 @@
 package io.agentforge.starter;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringApplication;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 class ForgeEnvironmentDefaultsTests {
 
@@ -21,8 +20,15 @@ class ForgeEnvironmentDefaultsTests {
 
     @Test
     void theDocumentedVariablesFeedTheSettings() {
-        StandardEnvironment environment = environment(Map.of("AGENTFORGE_REGISTRY_URL", "http://registry:8081",
-                "AGENTFORGE_API_KEY", "af_k_s", "AGENTFORGE_ENDPOINT", "http://calculator:8083"), Map.of());
+        StandardEnvironment environment = environment(
+                Map.of(
+                        "AGENTFORGE_REGISTRY_URL",
+                        "http://registry:8081",
+                        "AGENTFORGE_API_KEY",
+                        "af_k_s",
+                        "AGENTFORGE_ENDPOINT",
+                        "http://calculator:8083"),
+                Map.of());
         assertThat(environment.getProperty("agentforge.registry-url")).isEqualTo("http://registry:8081");
         assertThat(environment.getProperty("agentforge.api-key")).isEqualTo("af_k_s");
         assertThat(environment.getProperty("agentforge.service.endpoint")).isEqualTo("http://calculator:8083");
@@ -30,7 +36,8 @@ class ForgeEnvironmentDefaultsTests {
 
     @Test
     void configuredValuesWin() {
-        StandardEnvironment environment = environment(Map.of("AGENTFORGE_REGISTRY_URL", "http://registry:8081"),
+        StandardEnvironment environment = environment(
+                Map.of("AGENTFORGE_REGISTRY_URL", "http://registry:8081"),
                 Map.of("agentforge.registry-url", "http://other:9000"));
         assertThat(environment.getProperty("agentforge.registry-url")).isEqualTo("http://other:9000");
     }

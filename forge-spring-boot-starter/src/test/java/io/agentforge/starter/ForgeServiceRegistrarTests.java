@@ -1,7 +1,11 @@
 package io.agentforge.starter;
 
-import io.agentforge.client.ChangeFeedListener;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.client.CatalogResult;
+import io.agentforge.client.ChangeFeedListener;
 import io.agentforge.client.FeedSubscription;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.ServiceQuery;
@@ -12,15 +16,6 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.mock.env.MockEnvironment;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +26,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.mock.env.MockEnvironment;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 class ForgeServiceRegistrarTests {
 
@@ -48,16 +47,24 @@ class ForgeServiceRegistrarTests {
 
         @Override
         public Instance register(ServiceRegistration registration) {
-            ServiceRegistration stored = registration.instanceId() == null
-                    ? registration.withInstanceId("assigned-1") : registration;
+            ServiceRegistration stored =
+                    registration.instanceId() == null ? registration.withInstanceId("assigned-1") : registration;
             registered.add(stored);
-            return Instance.of(stored, InstanceStatus.UP, CLOCK.instant(), CLOCK.instant(),
+            return Instance.of(
+                    stored,
+                    InstanceStatus.UP,
+                    CLOCK.instant(),
+                    CLOCK.instant(),
                     CLOCK.instant().plus(stored.leaseDuration()));
         }
 
         @Override
         public Lease renew(String instanceId) {
-            return new Lease(instanceId, Duration.ofSeconds(30), CLOCK.instant(), CLOCK.instant().plusSeconds(30));
+            return new Lease(
+                    instanceId,
+                    Duration.ofSeconds(30),
+                    CLOCK.instant(),
+                    CLOCK.instant().plusSeconds(30));
         }
 
         @Override
@@ -103,10 +110,13 @@ class ForgeServiceRegistrarTests {
     }
 
     private static PublishedFunctions sampleFunctions() {
-        JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
         SampleTools tools = new SampleTools();
         return new PublishedFunctions(PublishedFunctions.toolMethods(SampleTools.class).stream()
-                .map(method -> PublishedFunction.of(tools, method, mapper)).toList());
+                .map(method -> PublishedFunction.of(tools, method, mapper))
+                .toList());
     }
 
     @Nested
@@ -115,12 +125,17 @@ class ForgeServiceRegistrarTests {
         @Test
         void registersTheConfiguredServiceWithItsFunctionsAndDeregistersOnStop() {
             RecordingRegistry registry = new RecordingRegistry();
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(registry, properties(Map.of(
-                    "agentforge.service.name", "sample",
-                    "agentforge.service.description", "Samples",
-                    "agentforge.service.capabilities", "demo",
-                    "agentforge.service.endpoint", "http://sample:8090",
-                    "agentforge.lease-duration", "12s")), sampleFunctions(), new MockEnvironment(), CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    registry,
+                    properties(Map.of(
+                            "agentforge.service.name", "sample",
+                            "agentforge.service.description", "Samples",
+                            "agentforge.service.capabilities", "demo",
+                            "agentforge.service.endpoint", "http://sample:8090",
+                            "agentforge.lease-duration", "12s")),
+                    sampleFunctions(),
+                    new MockEnvironment(),
+                    CLOCK);
             registrar.start();
             registrar.register();
 
@@ -133,7 +148,8 @@ class ForgeServiceRegistrarTests {
             assertThat(sent.healthCheck().path()).isEqualTo("/actuator/health");
             assertThat(sent.healthCheck().interval()).isEqualTo(Duration.ofSeconds(10));
             assertThat(sent.functions()).extracting(f -> f.name()).contains("sample_add", "sample_greet");
-            await().atMost(Duration.ofSeconds(10)).until(() -> registrar.state().orElseThrow().registered());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> registrar.state().orElseThrow().registered());
 
             registrar.stop();
             assertThat(registrar.isRunning()).isFalse();
@@ -143,10 +159,18 @@ class ForgeServiceRegistrarTests {
         @Test
         void anAgentRegistersWithoutFunctions() {
             RecordingRegistry registry = new RecordingRegistry();
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(registry, properties(Map.of(
-                    "agentforge.service.name", "helper", "agentforge.service.kind", "AGENT",
-                    "agentforge.service.endpoint", "http://helper:8082")), sampleFunctions(),
-                    new MockEnvironment(), CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    registry,
+                    properties(Map.of(
+                            "agentforge.service.name",
+                            "helper",
+                            "agentforge.service.kind",
+                            "AGENT",
+                            "agentforge.service.endpoint",
+                            "http://helper:8082")),
+                    sampleFunctions(),
+                    new MockEnvironment(),
+                    CLOCK);
             registrar.register();
             await().atMost(Duration.ofSeconds(10)).until(() -> !registry.registered.isEmpty());
             assertThat(registry.registered.getFirst().functions()).isEmpty();
@@ -156,8 +180,12 @@ class ForgeServiceRegistrarTests {
         @Test
         void withoutAPortOrEndpointNothingIsRegistered() {
             RecordingRegistry registry = new RecordingRegistry();
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(registry, properties(Map.of(
-                    "agentforge.service.name", "sample")), PublishedFunctions.none(), new MockEnvironment(), CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    registry,
+                    properties(Map.of("agentforge.service.name", "sample")),
+                    PublishedFunctions.none(),
+                    new MockEnvironment(),
+                    CLOCK);
             registrar.register();
             assertThat(registrar.state()).isEmpty();
             registrar.stop();
@@ -168,9 +196,13 @@ class ForgeServiceRegistrarTests {
         @Test
         void nothingRegistersAfterShutdown() {
             RecordingRegistry registry = new RecordingRegistry();
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(registry, properties(Map.of(
-                    "agentforge.service.name", "sample", "agentforge.service.endpoint", "http://sample:1")),
-                    PublishedFunctions.none(), new MockEnvironment(), CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    registry,
+                    properties(Map.of(
+                            "agentforge.service.name", "sample", "agentforge.service.endpoint", "http://sample:1")),
+                    PublishedFunctions.none(),
+                    new MockEnvironment(),
+                    CLOCK);
             registrar.stop();
             registrar.register();
             assertThat(registrar.state()).isEmpty();
@@ -178,9 +210,12 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void theApplicationNameIsTheDefaultServiceName() {
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(new RecordingRegistry(),
-                    properties(Map.of("agentforge.service.endpoint", "http://x:1")), PublishedFunctions.none(),
-                    new MockEnvironment().withProperty("spring.application.name", "calculator"), CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    new RecordingRegistry(),
+                    properties(Map.of("agentforge.service.endpoint", "http://x:1")),
+                    PublishedFunctions.none(),
+                    new MockEnvironment().withProperty("spring.application.name", "calculator"),
+                    CLOCK);
             registrar.register();
             assertThat(registrar.registration().orElseThrow().name()).isEqualTo("calculator");
             registrar.destroy();
@@ -188,14 +223,25 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void invalidSettingsFailAtConstruction() {
-            assertThatIllegalStateException().isThrownBy(() -> new ForgeServiceRegistrar(new RecordingRegistry(),
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new ForgeServiceRegistrar(
+                            new RecordingRegistry(),
                             properties(Map.of("agentforge.service.name", "sample", "agentforge.lease-duration", "2h")),
-                            PublishedFunctions.none(), new MockEnvironment(), CLOCK))
+                            PublishedFunctions.none(),
+                            new MockEnvironment(),
+                            CLOCK))
                     .withMessage("Invalid agentforge.lease-duration: 2h is outside 1s..1h");
-            assertThatIllegalStateException().isThrownBy(() -> new ForgeServiceRegistrar(new RecordingRegistry(),
-                            properties(Map.of("agentforge.service.name", "sample",
-                                    "agentforge.service.health-check.path", "//elsewhere")),
-                            PublishedFunctions.none(), new MockEnvironment(), CLOCK))
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new ForgeServiceRegistrar(
+                            new RecordingRegistry(),
+                            properties(Map.of(
+                                    "agentforge.service.name",
+                                    "sample",
+                                    "agentforge.service.health-check.path",
+                                    "//elsewhere")),
+                            PublishedFunctions.none(),
+                            new MockEnvironment(),
+                            CLOCK))
                     .withMessageStartingWith("Invalid agentforge.service.health-check.path: ");
         }
     }
@@ -218,11 +264,15 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void theBoundPortAndContextPathMakeTheDefaultEndpoint() {
-            MockEnvironment environment = new MockEnvironment().withProperty("server.address", "127.0.0.1")
+            MockEnvironment environment = new MockEnvironment()
+                    .withProperty("server.address", "127.0.0.1")
                     .withProperty("server.servlet.context-path", "/tools/");
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(new RecordingRegistry(),
-                    properties(Map.of("agentforge.service.name", "sample")), PublishedFunctions.none(),
-                    environment, CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    new RecordingRegistry(),
+                    properties(Map.of("agentforge.service.name", "sample")),
+                    PublishedFunctions.none(),
+                    environment,
+                    CLOCK);
             assertThat(registrar.defaultEndpoint()).isNull();
             registrar.onWebServerInitialized(WebServerEvents.initialized(8083, null));
             registrar.onWebServerInitialized(WebServerEvents.initialized(9000, "management"));
@@ -231,11 +281,15 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void tlsSettingsMakeItHttps() {
-            MockEnvironment environment = new MockEnvironment().withProperty("server.address", "10.1.2.3")
+            MockEnvironment environment = new MockEnvironment()
+                    .withProperty("server.address", "10.1.2.3")
                     .withProperty("server.ssl.bundle", "web");
-            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(new RecordingRegistry(),
-                    properties(Map.of("agentforge.service.name", "sample")), PublishedFunctions.none(),
-                    environment, CLOCK);
+            ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
+                    new RecordingRegistry(),
+                    properties(Map.of("agentforge.service.name", "sample")),
+                    PublishedFunctions.none(),
+                    environment,
+                    CLOCK);
             registrar.onWebServerInitialized(WebServerEvents.initialized(8443, null));
             assertThat(registrar.defaultEndpoint()).isEqualTo("https://10.1.2.3:8443");
         }

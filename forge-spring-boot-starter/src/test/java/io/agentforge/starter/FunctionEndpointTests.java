@@ -1,10 +1,21 @@
 package io.agentforge.starter;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
 import jakarta.servlet.ServletContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,24 +30,15 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
-
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasItem;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
-
-@SpringBootTest(classes = FunctionEndpointTests.App.class, properties = {
-        "spring.application.name=sample",
-        // These tests are about the endpoint; tokens are TokenVerificationTests' subject.
-        "agentforge.security.accept-api-keys=true",
-        "agentforge.functions.max-request-size=1KB",
-        "management.endpoints.web.exposure.include=health,prometheus"})
+@SpringBootTest(
+        classes = FunctionEndpointTests.App.class,
+        properties = {
+            "spring.application.name=sample",
+            // These tests are about the endpoint; tokens are TokenVerificationTests' subject.
+            "agentforge.security.accept-api-keys=true",
+            "agentforge.functions.max-request-size=1KB",
+            "management.endpoints.web.exposure.include=health,prometheus"
+        })
 @AutoConfigureMockMvc
 class FunctionEndpointTests {
 
@@ -68,7 +70,8 @@ class FunctionEndpointTests {
     MockMvc mvc;
 
     private ResultActions call(String function, String body) throws Exception {
-        return mvc.perform(withKey(post("/forge/functions/" + function)).contentType(MediaType.APPLICATION_JSON)
+        return mvc.perform(withKey(post("/forge/functions/" + function))
+                .contentType(MediaType.APPLICATION_JSON)
                 .content(body));
     }
 
@@ -96,9 +99,11 @@ class FunctionEndpointTests {
 
         @Test
         void optionalArgumentsMayBeLeftOut() throws Exception {
-            call("sample_greet", "{\"name\": \"Ada\"}").andExpect(status().isOk())
+            call("sample_greet", "{\"name\": \"Ada\"}")
+                    .andExpect(status().isOk())
                     .andExpect(content().json("\"Hello Ada!\""));
-            call("sample_greet", "{\"name\": \"Ada\", \"times\": 2}").andExpect(status().isOk())
+            call("sample_greet", "{\"name\": \"Ada\", \"times\": 2}")
+                    .andExpect(status().isOk())
                     .andExpect(content().json("\"Hello Ada! Hello Ada!\""));
         }
 
@@ -116,12 +121,15 @@ class FunctionEndpointTests {
 
         @Test
         void theToolSeesTheVerifiedCaller() throws Exception {
-            call("sample_whoami", "{}").andExpect(status().isOk()).andExpect(content().json("\"console\""));
+            call("sample_whoami", "{}")
+                    .andExpect(status().isOk())
+                    .andExpect(content().json("\"console\""));
         }
 
         @Test
         void thePublishedFunctionsAreListed() throws Exception {
-            mvc.perform(withKey(get("/forge/functions"))).andExpect(status().isOk())
+            mvc.perform(withKey(get("/forge/functions")))
+                    .andExpect(status().isOk())
                     .andExpect(jsonPath("$[*].name", hasItem("sample_add")))
                     .andExpect(jsonPath("$[?(@.name == 'sample_add')].inputSchema.required[*]", hasItem("a")));
         }
@@ -217,14 +225,16 @@ class FunctionEndpointTests {
         @Test
         void chunkedArgumentsAboveTheSizeLimitAreRefusedWhileRead() throws Exception {
             byte[] body = ("{\"name\": \"" + "x".repeat(2048) + "\"}").getBytes(StandardCharsets.UTF_8);
-            mvc.perform(new UndeclaredLength().uri("/forge/functions/sample_greet")
+            mvc.perform(new UndeclaredLength()
+                            .uri("/forge/functions/sample_greet")
                             .header("Authorization", "Bearer " + CLIENT_KEY)
-                            .contentType(MediaType.APPLICATION_JSON).content(body))
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(body))
                     .andExpect(status().isContentTooLarge())
                     .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                     .andExpect(jsonPath("$.type").value("urn:agentforge:problem:payload-too-large"))
-                    .andExpect(jsonPath("$.detail").value(
-                            "The arguments of more than 1024 bytes exceed the limit of 1024 bytes"));
+                    .andExpect(jsonPath("$.detail")
+                            .value("The arguments of more than 1024 bytes exceed the limit of 1024 bytes"));
         }
     }
 
@@ -264,7 +274,8 @@ class FunctionEndpointTests {
 
         @Test
         void aCallWithoutAKeyIsUnauthorized() throws Exception {
-            mvc.perform(post("/forge/functions/sample_add").contentType(MediaType.APPLICATION_JSON)
+            mvc.perform(post("/forge/functions/sample_add")
+                            .contentType(MediaType.APPLICATION_JSON)
                             .content("{\"a\": 1, \"b\": 2}"))
                     .andExpect(status().isUnauthorized())
                     .andExpect(header().string("WWW-Authenticate", containsString("Bearer")))
@@ -288,7 +299,8 @@ class FunctionEndpointTests {
 
         @Test
         void aKeyWithoutARoleIsForbidden() throws Exception {
-            mvc.perform(post("/forge/functions/sample_add").header("X-API-Key", ROLELESS_KEY)
+            mvc.perform(post("/forge/functions/sample_add")
+                            .header("X-API-Key", ROLELESS_KEY)
                             .content("{\"a\": 1, \"b\": 2}"))
                     .andExpect(status().isForbidden())
                     .andExpect(jsonPath("$.type").value("urn:agentforge:problem:forbidden"));
@@ -296,7 +308,8 @@ class FunctionEndpointTests {
 
         @Test
         void aKeyThatCannotBeCheckedIsRefusedAsUnavailable() throws Exception {
-            mvc.perform(post("/forge/functions/sample_add").header("Authorization", "Bearer " + OUTAGE_KEY)
+            mvc.perform(post("/forge/functions/sample_add")
+                            .header("Authorization", "Bearer " + OUTAGE_KEY)
                             .content("{\"a\": 1, \"b\": 2}"))
                     .andExpect(status().isServiceUnavailable())
                     .andExpect(jsonPath("$.type").value("urn:agentforge:problem:unavailable"));
@@ -304,8 +317,10 @@ class FunctionEndpointTests {
 
         @Test
         void theXApiKeyHeaderIsAccepted() throws Exception {
-            mvc.perform(post("/forge/functions/sample_add").header("X-API-Key", CLIENT_KEY)
-                            .contentType(MediaType.APPLICATION_JSON).content("{\"a\": 1, \"b\": 2}"))
+            mvc.perform(post("/forge/functions/sample_add")
+                            .header("X-API-Key", CLIENT_KEY)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"a\": 1, \"b\": 2}"))
                     .andExpect(status().isOk());
         }
 
@@ -324,10 +339,14 @@ class FunctionEndpointTests {
                     .andExpect(status().isOk())
                     .andExpect(jsonPath("$.paths['/forge/functions/sample_add'].post.operationId")
                             .value("sample_add"))
-                    .andExpect(jsonPath("$.paths['/forge/functions/sample_add'].post.requestBody.content"
-                            + "['application/json'].schema.required[*]", hasItem("b")))
-                    .andExpect(jsonPath("$.paths['/forge/functions/sample_add'].post.requestBody.content"
-                            + "['application/json'].schema.properties.a.type", hasItem("string")))
+                    .andExpect(jsonPath(
+                            "$.paths['/forge/functions/sample_add'].post.requestBody.content"
+                                    + "['application/json'].schema.required[*]",
+                            hasItem("b")))
+                    .andExpect(jsonPath(
+                            "$.paths['/forge/functions/sample_add'].post.requestBody.content"
+                                    + "['application/json'].schema.properties.a.type",
+                            hasItem("string")))
                     .andExpect(jsonPath("$.paths['/forge/functions/sample_add'].post.security[0]['agentforge-key']")
                             .exists())
                     .andExpect(jsonPath("$.paths['/forge/functions/{name}']").doesNotExist());

@@ -1,5 +1,8 @@
 package io.agentforge.starter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.client.CatalogResult;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
@@ -7,25 +10,20 @@ import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.ai.tool.annotation.Tool;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Two instances of one starter-based tool: calls are spread over both, and after the registry restarts (memory
@@ -79,11 +77,17 @@ class LoadBalancingAndRestartTests {
 
     // The memory store forgets keys on restart except the bootstrap admin key, so the instances use that one.
     private static ConfigurableApplicationContext echo() {
-        return new SpringApplicationBuilder(Echo.class).run("--server.port=0", "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-                "--agentforge.registry-url=" + registry.url(), "--agentforge.api-key=" + InProcessRegistry.ADMIN_KEY,
-                "--agentforge.service.name=echo", "--agentforge.lease-duration=5s",
-                "--agentforge.security.jwks-uri=" + tokens.url() + "/oauth2/jwks");
+        return new SpringApplicationBuilder(Echo.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.root=WARN",
+                        "--agentforge.registry-url=" + registry.url(),
+                        "--agentforge.api-key=" + InProcessRegistry.ADMIN_KEY,
+                        "--agentforge.service.name=echo",
+                        "--agentforge.lease-duration=5s",
+                        "--agentforge.security.jwks-uri=" + tokens.url() + "/oauth2/jwks");
     }
 
     private static HttpRegistryClient client() {
@@ -91,8 +95,11 @@ class LoadBalancingAndRestartTests {
     }
 
     private static int instancesInCatalog(HttpRegistryClient client) {
-        return ((CatalogResult.Modified) client.catalog(null)).catalog().services().stream()
-                .filter(s -> s.name().equals("echo")).mapToInt(s -> s.instances().size()).sum();
+        return ((CatalogResult.Modified) client.catalog(null))
+                .catalog().services().stream()
+                        .filter(s -> s.name().equals("echo"))
+                        .mapToInt(s -> s.instances().size())
+                        .sum();
     }
 
     @Test
@@ -100,17 +107,22 @@ class LoadBalancingAndRestartTests {
         try (HttpRegistryClient client = client()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> instancesInCatalog(client) == 2);
             try (DiscoveryCache discovery = new DiscoveryCache(client, Clock.systemUTC()).start();
-                 FunctionInvoker invoker = new FunctionInvoker(discovery, InvokerSettings.defaults(),
-                         tokens.accessTokens("startertest1"), new OutboundPolicy(true, false, List.of()),
-                         Clock.systemUTC())) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> discovery.endpoints("echo").size() == 2);
+                    FunctionInvoker invoker = new FunctionInvoker(
+                            discovery,
+                            InvokerSettings.defaults(),
+                            tokens.accessTokens("startertest1"),
+                            new OutboundPolicy(true, false, List.of()),
+                            Clock.systemUTC())) {
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> discovery.endpoints("echo").size() == 2);
                 Set<String> answeredBy = new HashSet<>();
                 for (int i = 0; i < 6; i++) {
                     answeredBy.add(invoker.invoke("echo_where", Map.of(), null).asString());
                 }
-                assertThat(answeredBy).containsExactlyInAnyOrder(
-                        first.getEnvironment().getProperty("local.server.port"),
-                        second.getEnvironment().getProperty("local.server.port"));
+                assertThat(answeredBy)
+                        .containsExactlyInAnyOrder(
+                                first.getEnvironment().getProperty("local.server.port"),
+                                second.getEnvironment().getProperty("local.server.port"));
             }
         }
 
@@ -122,8 +134,10 @@ class LoadBalancingAndRestartTests {
         try (HttpRegistryClient client = client()) {
             // The fresh registry knows nothing: each instance's next renewal gets 404 and it registers again.
             await().atMost(Duration.ofSeconds(30)).until(() -> instancesInCatalog(client) == 2);
-            assertThat(client.services(new io.agentforge.client.ServiceQuery("echo", null, null, null)).getFirst()
-                    .instances()).allSatisfy(i -> assertThat(i.registeredAt()).isAfter(restarted));
+            assertThat(client.services(new io.agentforge.client.ServiceQuery("echo", null, null, null))
+                            .getFirst()
+                            .instances())
+                    .allSatisfy(i -> assertThat(i.registeredAt()).isAfter(restarted));
         }
     }
 }

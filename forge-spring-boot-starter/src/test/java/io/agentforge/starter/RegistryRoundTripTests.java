@@ -1,5 +1,9 @@
 package io.agentforge.starter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.client.CatalogResult;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
@@ -11,16 +15,6 @@ import io.agentforge.client.ToolInvocationException;
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Role;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.ai.tool.annotation.Tool;
-import org.springframework.ai.tool.annotation.ToolParam;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import tools.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,10 +24,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.ai.tool.annotation.ToolParam;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A tool built on the starter against a real registry: registers, is discovered and called, and leaves. The tokens
@@ -79,17 +78,18 @@ class RegistryRoundTripTests {
     }
 
     private static ConfigurableApplicationContext startGreeter() {
-        return new SpringApplicationBuilder(Greeter.class).run(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
-                "--agentforge.registry-url=" + registry.url(),
-                "--agentforge.api-key=" + serviceKey,
-                "--agentforge.service.name=greeter",
-                "--agentforge.security.jwks-uri=" + tokens.url() + "/oauth2/jwks",
-                "--agentforge.service.description=Says hello",
-                "--agentforge.service.capabilities=greeting");
+        return new SpringApplicationBuilder(Greeter.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.root=WARN",
+                        "--agentforge.registry-url=" + registry.url(),
+                        "--agentforge.api-key=" + serviceKey,
+                        "--agentforge.service.name=greeter",
+                        "--agentforge.security.jwks-uri=" + tokens.url() + "/oauth2/jwks",
+                        "--agentforge.service.description=Says hello",
+                        "--agentforge.service.capabilities=greeting");
     }
 
     private static Optional<CatalogFunction> published(HttpRegistryClient client, String name) {
@@ -103,38 +103,48 @@ class RegistryRoundTripTests {
             ConfigurableApplicationContext greeter = startGreeter();
             String instanceId;
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> published(client, "greeter_say").isPresent());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> published(client, "greeter_say").isPresent());
                 CatalogFunction function = published(client, "greeter_say").orElseThrow();
                 assertThat(function.service()).isEqualTo("greeter");
                 assertThat(function.description()).isEqualTo("Greets someone by name");
-                assertThat(function.inputSchema()).containsEntry("type", "object")
+                assertThat(function.inputSchema())
+                        .containsEntry("type", "object")
                         .containsEntry("required", List.of("name"))
-                        .containsEntry("properties", Map.of("name",
-                                Map.of("type", "string", "description", "Who to greet")));
+                        .containsEntry(
+                                "properties", Map.of("name", Map.of("type", "string", "description", "Who to greet")));
 
                 ForgeServiceRegistrar registrar = greeter.getBean(ForgeServiceRegistrar.class);
                 instanceId = registrar.registration().orElseThrow().instanceId();
                 String port = greeter.getEnvironment().getRequiredProperty("local.server.port");
-                assertThat(client.instance(instanceId).orElseThrow().endpoint())
-                        .isEqualTo("http://127.0.0.1:" + port);
+                assertThat(client.instance(instanceId).orElseThrow().endpoint()).isEqualTo("http://127.0.0.1:" + port);
 
                 // Tomcat refuses an encoded slash itself; the answer is still a problem, not an HTML page.
-                HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/forge/functions/..%2Fx")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> refused = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/forge/functions/..%2Fx"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertThat(refused.statusCode()).isEqualTo(400);
-                assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
-                        assertThat(type).startsWith("application/problem+json"));
-                assertThat(refused.body()).contains("\"type\":\"urn:agentforge:problem:malformed-request\"",
-                        "\"title\":\"Bad Request\"");
+                assertThat(refused.headers().firstValue("Content-Type"))
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(refused.body())
+                        .contains("\"type\":\"urn:agentforge:problem:malformed-request\"", "\"title\":\"Bad Request\"");
 
                 try (DiscoveryCache discovery = new DiscoveryCache(client, Clock.systemUTC()).start();
-                     FunctionInvoker invoker = new FunctionInvoker(discovery, InvokerSettings.defaults(),
-                             tokens.accessTokens("caller01"), new OutboundPolicy(true, false, List.of()),
-                             Clock.systemUTC());
-                     FunctionInvoker misaddressed = new FunctionInvoker(discovery, InvokerSettings.defaults(),
-                             (audience, subject) -> tokens.token("weather", "key:caller01", List.of("client")),
-                             new OutboundPolicy(true, false, List.of()), Clock.systemUTC())) {
+                        FunctionInvoker invoker = new FunctionInvoker(
+                                discovery,
+                                InvokerSettings.defaults(),
+                                tokens.accessTokens("caller01"),
+                                new OutboundPolicy(true, false, List.of()),
+                                Clock.systemUTC());
+                        FunctionInvoker misaddressed = new FunctionInvoker(
+                                discovery,
+                                InvokerSettings.defaults(),
+                                (audience, subject) -> tokens.token("weather", "key:caller01", List.of("client")),
+                                new OutboundPolicy(true, false, List.of()),
+                                Clock.systemUTC())) {
                     assertThat(discovery.awaitCatalog(Duration.ofSeconds(10))).isTrue();
                     JsonNode answer = invoker.invoke("greeter_say", Map.of("name", "Ada"), clientKey);
                     assertThat(answer.asString()).isEqualTo("Hello, Ada");
@@ -142,7 +152,8 @@ class RegistryRoundTripTests {
                     assertThatExceptionOfType(ToolInvocationException.class)
                             .isThrownBy(() -> invoker.invoke("greeter_say", Map.of("name", 7), clientKey))
                             .satisfies(e -> assertThat(e.status()).isEqualTo(400))
-                            .satisfies(e -> assertThat(e.problem().is("validation")).isTrue());
+                            .satisfies(e ->
+                                    assertThat(e.problem().is("validation")).isTrue());
                     // A token for another audience is useless here.
                     assertThatExceptionOfType(ToolInvocationException.class)
                             .isThrownBy(() -> misaddressed.invoke("greeter_say", Map.of("name", "Ada"), clientKey))

@@ -1,21 +1,18 @@
 package io.agentforge.starter;
 
+import java.math.BigDecimal;
+import java.util.List;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 import org.springframework.http.HttpStatus;
 
-import java.math.BigDecimal;
-import java.util.List;
-
 /** Tools exercising each path of the function endpoint. */
 class SampleTools {
 
-    record Sum(BigDecimal sum) {
-    }
+    record Sum(BigDecimal sum) {}
 
-    record Point(int x, int y, List<String> tags) {
-    }
+    record Point(int x, int y, List<String> tags) {}
 
     @Tool(name = "sample_add", description = "Adds two exact decimals. Returns their sum.")
     Sum add(@ToolParam(description = "First addend") BigDecimal a, BigDecimal b) {
@@ -49,8 +46,10 @@ class SampleTools {
 
     @Tool(name = "sample_caller", description = "Names the principal and who acts for it")
     String caller() {
-        return ForgeCaller.current().map(c -> c.principal() + (c.actorChain().isEmpty() ? ""
-                : " via " + String.join(" via ", c.actorChain()))).orElse("anonymous");
+        return ForgeCaller.current()
+                .map(c -> c.principal()
+                        + (c.actorChain().isEmpty() ? "" : " via " + String.join(" via ", c.actorChain())))
+                .orElse("anonymous");
     }
 
     @Tool(name = "sample_broken", description = "Has a bug")
@@ -60,6 +59,5 @@ class SampleTools {
     }
 
     @Tool(name = "sample_nothing", description = "Returns nothing")
-    void nothing() {
-    }
+    void nothing() {}
 }

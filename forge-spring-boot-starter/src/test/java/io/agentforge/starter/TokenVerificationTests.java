@@ -1,17 +1,10 @@
 package io.agentforge.starter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,9 +14,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A tool's inbound checks over real HTTP, against a JWKS served over real HTTP with ES256 keys made by Nimbus, and a
@@ -65,11 +64,16 @@ class TokenVerificationTests {
     }
 
     private static ConfigurableApplicationContext start(String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off", "--logging.level.root=WARN", "--spring.application.name=sample",
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--spring.application.name=sample",
                 // Registration off: the stub is no full registry. The client (and so the feed) is still made.
                 "--agentforge.enabled=false",
-                "--agentforge.registry-url=" + registry.url(), "--agentforge.api-key=" + SERVICE_KEY));
+                "--agentforge.registry-url=" + registry.url(),
+                "--agentforge.api-key=" + SERVICE_KEY));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(Tool.class).run(args.toArray(String[]::new));
     }
@@ -115,8 +119,8 @@ class TokenVerificationTests {
 
         @Test
         void aTokenForThisServiceIsAcceptedAndTheToolSeesTheUserAndTheActors() throws Exception {
-            HttpResponse<String> response = call(registry.token("sample", "key:alice001", CLIENT,
-                    "key:agent0001", "key:console01"));
+            HttpResponse<String> response =
+                    call(registry.token("sample", "key:alice001", CLIENT, "key:agent0001", "key:console01"));
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("\"key:alice001 via key:agent0001 via key:console01\"");
@@ -127,17 +131,16 @@ class TokenVerificationTests {
             HttpResponse<String> response = call(registry.token("weather", "key:alice001", CLIENT));
 
             assertThat(response.statusCode()).isEqualTo(401);
-            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    value -> assertThat(value).contains("invalid_token"));
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(value -> assertThat(value).contains("invalid_token"));
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(detail(response)).startsWith("This token is for 'weather', this service is 'sample'");
         }
 
         @Test
         void anExpiredTokenIsRefusedAfterTheClockSkew() throws Exception {
-            String token = registry.token("sample", "key:alice001", CLIENT, Duration.ofMinutes(1),
-                    currentKey());
+            String token = registry.token("sample", "key:alice001", CLIENT, Duration.ofMinutes(1), currentKey());
 
             clock.advance(Duration.ofMinutes(1).plusSeconds(20));
             assertThat(call(token).statusCode()).isEqualTo(200);
@@ -160,9 +163,10 @@ class TokenVerificationTests {
         void aForgedSignatureIsRefused() throws Exception {
             // Same key id as the published key, other key material.
             var forger = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
-                    .keyID(currentKey().getKeyID()).generate();
-            HttpResponse<String> response = call(registry.token("sample", "key:alice001", CLIENT,
-                    Duration.ofMinutes(5), forger));
+                    .keyID(currentKey().getKeyID())
+                    .generate();
+            HttpResponse<String> response =
+                    call(registry.token("sample", "key:alice001", CLIENT, Duration.ofMinutes(5), forger));
 
             assertThat(response.statusCode()).isEqualTo(401);
             assertThat(detail(response)).contains("bad signature");
@@ -193,8 +197,8 @@ class TokenVerificationTests {
             call(registry.token("sample", "key:alice001", CLIENT)); // keys loaded, last fetch now
             int fetches = registry.jwksFetches();
 
-            String unpublished = registry.token("sample", "key:alice001", CLIENT, Duration.ofMinutes(5),
-                    TestRegistryStub.unpublishedKey());
+            String unpublished = registry.token(
+                    "sample", "key:alice001", CLIENT, Duration.ofMinutes(5), TestRegistryStub.unpublishedKey());
             assertThat(call(unpublished).statusCode()).isEqualTo(401);
             assertThat(call(unpublished).statusCode()).isEqualTo(401);
             int afterUnknown = registry.jwksFetches();
@@ -202,8 +206,8 @@ class TokenVerificationTests {
 
             var rotated = registry.rotate();
             clock.advance(Duration.ofSeconds(11));
-            HttpResponse<String> response = call(registry.token("sample", "key:alice001", CLIENT,
-                    Duration.ofMinutes(5), rotated));
+            HttpResponse<String> response =
+                    call(registry.token("sample", "key:alice001", CLIENT, Duration.ofMinutes(5), rotated));
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(registry.jwksFetches()).isEqualTo(afterUnknown + 1);
@@ -214,8 +218,8 @@ class TokenVerificationTests {
             registry.jwksDown(true);
             try {
                 clock.advance(Duration.ofSeconds(11));
-                String token = registry.token("sample", "key:alice001", CLIENT, Duration.ofMinutes(5),
-                        TestRegistryStub.unpublishedKey());
+                String token = registry.token(
+                        "sample", "key:alice001", CLIENT, Duration.ofMinutes(5), TestRegistryStub.unpublishedKey());
 
                 HttpResponse<String> response = call(token);
 
@@ -236,7 +240,9 @@ class TokenVerificationTests {
             HttpResponse<String> response = call(tool, "sample_whoami", CLIENT_KEY);
 
             assertThat(response.statusCode()).isEqualTo(401);
-            assertThat(detail(response)).contains("API keys are not accepted here").contains("/oauth2/token");
+            assertThat(detail(response))
+                    .contains("API keys are not accepted here")
+                    .contains("/oauth2/token");
             assertThat(response.body()).doesNotContain(CLIENT_KEY);
         }
 
@@ -263,8 +269,9 @@ class TokenVerificationTests {
             registry.revoke("mallory1");
             registry.revoke("badagent1");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> call(asUser).statusCode() == 401
-                    && call(viaActor).statusCode() == 401);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            call(asUser).statusCode() == 401 && call(viaActor).statusCode() == 401);
             assertThat(detail(call(asUser))).contains("mallory1").contains("revoked");
             assertThat(call(other).statusCode()).isEqualTo(200);
         }

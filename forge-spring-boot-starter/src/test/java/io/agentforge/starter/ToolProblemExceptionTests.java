@@ -1,20 +1,23 @@
 package io.agentforge.starter;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.net.URI;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
 
 class ToolProblemExceptionTests {
 
     @Test
     void theKindBecomesAnAgentForgeProblemType() {
-        ToolProblemException problem = new ToolProblemException(HttpStatus.UNPROCESSABLE_CONTENT,
-                "calculation-domain", "Outside the domain", "sqrt of a negative number").with("position", 5);
+        ToolProblemException problem = new ToolProblemException(
+                        HttpStatus.UNPROCESSABLE_CONTENT,
+                        "calculation-domain",
+                        "Outside the domain",
+                        "sqrt of a negative number")
+                .with("position", 5);
         assertThat(problem.type()).isEqualTo(URI.create("urn:agentforge:problem:calculation-domain"));
         assertThat(problem.getMessage()).isEqualTo("sqrt of a negative number");
         assertThat(problem.properties()).isEqualTo(Map.of("position", 5));
@@ -22,14 +25,14 @@ class ToolProblemExceptionTests {
 
     @Test
     void onlyClientErrorsAreAllowed() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new ToolProblemException(
-                HttpStatus.INTERNAL_SERVER_ERROR, "broken", "Broken", "x"));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ToolProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "broken", "Broken", "x"));
     }
 
     @Test
     void kindsAndMemberNamesAreChecked() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new ToolProblemException(HttpStatus.BAD_REQUEST,
-                "Not A Kind", "t", "d"));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ToolProblemException(HttpStatus.BAD_REQUEST, "Not A Kind", "t", "d"));
         ToolProblemException problem = new ToolProblemException(HttpStatus.BAD_REQUEST, "k", "t", "d");
         assertThatIllegalArgumentException().isThrownBy(() -> problem.with("status", 500));
         assertThatIllegalArgumentException().isThrownBy(() -> problem.with("bad name", 1));
@@ -37,7 +40,9 @@ class ToolProblemExceptionTests {
 
     @Test
     void nullMembersAreLeftOut() {
-        assertThat(new ToolProblemException(HttpStatus.BAD_REQUEST, "k", "t", "d").with("position", null)
-                .properties()).isEmpty();
+        assertThat(new ToolProblemException(HttpStatus.BAD_REQUEST, "k", "t", "d")
+                        .with("position", null)
+                        .properties())
+                .isEmpty();
     }
 }

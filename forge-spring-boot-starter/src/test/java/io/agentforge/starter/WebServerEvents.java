@@ -7,8 +7,7 @@ import org.springframework.boot.web.server.servlet.context.ServletWebServerIniti
 /** Web-server events as Spring Boot publishes them once a server is listening. */
 final class WebServerEvents {
 
-    private WebServerEvents() {
-    }
+    private WebServerEvents() {}
 
     /** @param namespace null for the application's own server, e.g. "management" for a separate one */
     static ServletWebServerInitializedEvent initialized(int port, String namespace) {
@@ -16,12 +15,10 @@ final class WebServerEvents {
         context.setServerNamespace(namespace);
         WebServer server = new WebServer() {
             @Override
-            public void start() {
-            }
+            public void start() {}
 
             @Override
-            public void stop() {
-            }
+            public void stop() {}
 
             @Override
             public int getPort() {

@@ -2,9 +2,8 @@ package io.agentforge.web;
 
 import io.agentforge.registry.api.ForgeHeaders;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.HttpHeaders;
-
 import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The credential a caller presents: {@code Authorization: Bearer <credential>}, else {@code X-API-Key: <key>}. What it
@@ -14,14 +13,17 @@ public final class BearerCredentials {
 
     private static final String BEARER = "bearer ";
 
-    private BearerCredentials() {
-    }
+    private BearerCredentials() {}
 
     /** The presented credential, stripped; null when neither header carries one. */
     public static String presented(HttpServletRequest request) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.length() > BEARER.length()
-                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+        if (authorization != null
+                && authorization.length() > BEARER.length()
+                && authorization
+                        .substring(0, BEARER.length())
+                        .toLowerCase(Locale.ROOT)
+                        .equals(BEARER)) {
             String token = authorization.substring(BEARER.length()).strip();
             if (!token.isEmpty()) {
                 return token;

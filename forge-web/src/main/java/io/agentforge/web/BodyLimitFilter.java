@@ -8,10 +8,9 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
 
 /**
  * Caps request bodies: by {@code Content-Length} up front (a 413 problem, nothing read), and while reading for chunked
@@ -33,8 +32,10 @@ public class BodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            refuse(request, response, "The request body of " + declared + " bytes exceeds the limit of " + limit
-                    + " bytes");
+            refuse(
+                    request,
+                    response,
+                    "The request body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);
@@ -42,8 +43,10 @@ public class BodyLimitFilter extends OncePerRequestFilter {
 
     /** Answers a request whose declared body is too large: a 413 problem; override for endpoints of another format. */
     protected void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
-        ProblemWriter.write(response, ProblemWriter.problem(HttpStatus.CONTENT_TOO_LARGE,
-                ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large", detail));
+        ProblemWriter.write(
+                response,
+                ProblemWriter.problem(
+                        HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large", detail));
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -2,16 +2,15 @@ package io.agentforge.web;
 
 import io.agentforge.registry.api.ProblemTypes;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * RFC 9457 problems: built with a stable {@code urn:agentforge:problem:} type, and written straight to the response by
@@ -21,8 +20,7 @@ public final class ProblemWriter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private ProblemWriter() {
-    }
+    private ProblemWriter() {}
 
     public static ProblemDetail problem(HttpStatusCode status, URI type, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);

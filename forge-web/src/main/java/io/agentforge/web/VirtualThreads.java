@@ -5,8 +5,7 @@ public final class VirtualThreads {
 
     static final String PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
 
-    private VirtualThreads() {
-    }
+    private VirtualThreads() {}
 
     /**
      * Gives the virtual-thread scheduler at least 8 carriers unless configured otherwise. Virtual threads blocked in a
@@ -15,7 +14,9 @@ public final class VirtualThreads {
      */
     public static void spareCarriers() {
         if (System.getProperty(PARALLELISM) == null) {
-            System.setProperty(PARALLELISM, Integer.toString(Math.max(8, Runtime.getRuntime().availableProcessors())));
+            System.setProperty(
+                    PARALLELISM,
+                    Integer.toString(Math.max(8, Runtime.getRuntime().availableProcessors())));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.agentforge.agent.llm.OfflineChatModel;
 import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatModel;
@@ -13,8 +14,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.time.Clock;
 
 /**
  * The chat loop with its model (an OpenAI-compatible LLM, or the offline model) and limits. Here rather than in
@@ -26,21 +25,30 @@ class ChatConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ChatConfiguration.class);
 
     @Bean
-    ChatService chatService(ObjectProvider<ChatModel> models, AgentProperties properties,
-                            RegistryToolCallbackProvider tools, ConversationStore conversations, JsonMapper json,
-                            Clock clock, MeterRegistry meters) {
+    ChatService chatService(
+            ObjectProvider<ChatModel> models,
+            AgentProperties properties,
+            RegistryToolCallbackProvider tools,
+            ConversationStore conversations,
+            JsonMapper json,
+            Clock clock,
+            MeterRegistry meters) {
         ChatModel llm = models.getIfAvailable();
         boolean offline = !properties.llm().configured() || llm == null;
         if (offline) {
             log.warn("No LLM configured: answering with the offline model (arithmetic through the calculator only)."
                     + " Set OPENAI_API_KEY or AGENTFORGE_LLM_BASE_URL to use a language model.");
         } else {
-            log.info("Using the language model {} ({})", properties.llm().model(),
-                    properties.llm().baseUrl() == null || properties.llm().baseUrl().isBlank() ? "OpenAI"
+            log.info(
+                    "Using the language model {} ({})",
+                    properties.llm().model(),
+                    properties.llm().baseUrl() == null
+                                    || properties.llm().baseUrl().isBlank()
+                            ? "OpenAI"
                             : properties.llm().baseUrl());
         }
-        return new ChatService(offline ? new OfflineChatModel() : llm, offline, tools, conversations, properties,
-                json, clock, meters);
+        return new ChatService(
+                offline ? new OfflineChatModel() : llm, offline, tools, conversations, properties, json, clock, meters);
     }
 
     @Bean

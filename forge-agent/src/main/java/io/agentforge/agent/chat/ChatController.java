@@ -11,6 +11,10 @@ import io.agentforge.agent.web.Problems;
 import io.agentforge.agent.web.RateLimitedException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -25,12 +29,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 @RestController
 @RequestMapping("/api/v1")
 @Tag(name = "Chat", description = "Questions to the agent and the caller's conversations")
@@ -43,8 +41,8 @@ class ChatController {
     private final RateLimiter rateLimiter;
     private final AgentProperties properties;
 
-    ChatController(ChatService chat, ConversationStore conversations, RateLimiter rateLimiter,
-                   AgentProperties properties) {
+    ChatController(
+            ChatService chat, ConversationStore conversations, RateLimiter rateLimiter, AgentProperties properties) {
         this.chat = chat;
         this.conversations = conversations;
         this.rateLimiter = rateLimiter;
@@ -59,16 +57,20 @@ class ChatController {
         return chat.chat(caller.id(), onBehalfOf(caller), request, false, ChatListener.NONE);
     }
 
-    @PostMapping(value = "/chat/stream", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            value = "/chat/stream",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Ask a question and stream the answer: 'step' events when a tool call starts and ends,"
-            + " 'delta' events with answer text, then 'done' with the full result, or 'error' with a problem")
+    @Operation(
+            summary = "Ask a question and stream the answer: 'step' events when a tool call starts and ends,"
+                    + " 'delta' events with answer text, then 'done' with the full result, or 'error' with a problem")
     SseEmitter stream(@RequestBody ChatRequest request, Authentication authentication) {
         Caller caller = caller(authentication);
         limit(caller);
         // Bad input is a plain 4xx problem, before the 200 of the event stream is committed.
         ChatService.Question question = chat.prepare(caller.id(), onBehalfOf(caller), request);
-        SseEmitter emitter = new SseEmitter(properties.deadline().plusSeconds(30).toMillis());
+        SseEmitter emitter =
+                new SseEmitter(properties.deadline().plusSeconds(30).toMillis());
         AtomicBoolean gone = new AtomicBoolean();
         emitter.onTimeout(() -> gone.set(true));
         emitter.onError(e -> gone.set(true));
@@ -101,12 +103,20 @@ class ChatController {
             } catch (ChatAbortedException e) {
                 log.debug("Chat stream client went away");
             } catch (ChatException e) {
-                sendLast(emitter, "error", Problems.of(e.status(), e.kind(), e.status().getReasonPhrase(),
-                        e.getMessage()));
+                sendLast(
+                        emitter,
+                        "error",
+                        Problems.of(e.status(), e.kind(), e.status().getReasonPhrase(), e.getMessage()));
             } catch (RuntimeException e) {
                 log.error("Chat stream failed", e);
-                sendLast(emitter, "error", Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
-                        "An unexpected error occurred; it has been logged"));
+                sendLast(
+                        emitter,
+                        "error",
+                        Problems.of(
+                                HttpStatus.INTERNAL_SERVER_ERROR,
+                                "internal",
+                                "Internal error",
+                                "An unexpected error occurred; it has been logged"));
             }
         });
         return emitter;
@@ -122,11 +132,15 @@ class ChatController {
     @Operation(summary = "One of the caller's conversations with every turn")
     Conversation conversation(@PathVariable String id, Authentication authentication) {
         if (!ChatRequest.CONVERSATION_ID.matcher(id).matches()) {
-            throw new ChatException(HttpStatus.BAD_REQUEST, "validation",
+            throw new ChatException(
+                    HttpStatus.BAD_REQUEST,
+                    "validation",
                     "conversationId must match " + ChatRequest.CONVERSATION_ID.pattern());
         }
         String caller = caller(authentication).id();
-        return conversations.find(id).filter(c -> c.owner().equals(caller))
+        return conversations
+                .find(id)
+                .filter(c -> c.owner().equals(caller))
                 .orElseThrow(() -> ChatException.conversationNotFound(id));
     }
 
@@ -145,11 +159,14 @@ class ChatController {
             return caller;
         }
         if (authentication instanceof JwtAuthenticationToken jwt) {
-            return new Caller("jwt:" + jwt.getToken().getIssuer() + "#" + jwt.getToken().getSubject(), jwt.getName(),
+            return new Caller(
+                    "jwt:" + jwt.getToken().getIssuer() + "#" + jwt.getToken().getSubject(),
+                    jwt.getName(),
                     jwt.getToken().getTokenValue());
         }
         // Never fall back to the agent's own identity for someone who did authenticate somehow.
-        throw new IllegalStateException("Unexpected authentication " + authentication.getClass().getSimpleName());
+        throw new IllegalStateException(
+                "Unexpected authentication " + authentication.getClass().getSimpleName());
     }
 
     /**

@@ -12,8 +12,11 @@ public class ChatException extends ProblemException {
 
     /** A conversation that isn't the caller's, never was, or was removed by the retention rules. */
     static ChatException conversationNotFound(String id) {
-        return new ChatException(HttpStatus.NOT_FOUND, "not-found", "No conversation '" + id + "' of yours. The agent"
-                + " removes a conversation after a time without questions (agentforge.agent.conversations.retention)"
-                + " and a caller's oldest ones beyond agentforge.agent.conversations.max-per-caller; start a new one.");
+        return new ChatException(
+                HttpStatus.NOT_FOUND,
+                "not-found",
+                "No conversation '" + id + "' of yours. The agent"
+                        + " removes a conversation after a time without questions (agentforge.agent.conversations.retention)"
+                        + " and a caller's oldest ones beyond agentforge.agent.conversations.max-per-caller; start a new one.");
     }
 }

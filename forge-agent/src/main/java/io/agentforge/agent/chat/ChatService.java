@@ -8,18 +8,6 @@ import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.tooling.RemoteToolCallback;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.springframework.ai.chat.messages.AssistantMessage;
-import org.springframework.ai.chat.messages.Message;
-import org.springframework.ai.chat.messages.SystemMessage;
-import org.springframework.ai.chat.messages.UserMessage;
-import org.springframework.ai.chat.model.ChatModel;
-import org.springframework.ai.chat.model.ToolContext;
-import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.model.tool.ToolCallingChatOptions;
-import org.springframework.ai.tool.ToolCallback;
-import org.springframework.ai.tool.ToolCallbackProvider;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +19,17 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.ToolCallbackProvider;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent loop: offer the registry's functions to the model, run the tool calls it asks for (in parallel when
@@ -56,13 +55,23 @@ public class ChatService {
     // Wall-clock phases of a question, so the agent's own overhead can be told apart from model and tool time.
     private final Timer questionTimer;
 
-    public ChatService(ChatModel model, boolean offline, ToolCallbackProvider tools, ConversationStore conversations,
-                       AgentProperties properties, JsonMapper json, Clock clock, MeterRegistry meters) {
-        this.questionTimer = Timer.builder("agentforge.agent.questions").description("Whole questions")
+    public ChatService(
+            ChatModel model,
+            boolean offline,
+            ToolCallbackProvider tools,
+            ConversationStore conversations,
+            AgentProperties properties,
+            JsonMapper json,
+            Clock clock,
+            MeterRegistry meters) {
+        this.questionTimer = Timer.builder("agentforge.agent.questions")
+                .description("Whole questions")
                 .register(meters);
         Timer modelTimer = Timer.builder("agentforge.agent.model.turns")
-                .description("Model calls as the agent sees them").register(meters);
-        Timer toolTimer = Timer.builder("agentforge.agent.tool.calls").description("Tool calls as the agent sees them")
+                .description("Model calls as the agent sees them")
+                .register(meters);
+        Timer toolTimer = Timer.builder("agentforge.agent.tool.calls")
+                .description("Tool calls as the agent sees them")
                 .register(meters);
         // Tool calls, and model calls so they can be cut off at the deadline.
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -74,8 +83,8 @@ public class ChatService {
         this.clock = clock;
         this.settings = new SettingsResolver(properties, offline);
         this.turns = new ModelTurns(model, workers, clock, modelTimer);
-        this.toolRunner = new ToolRunner(json, clock, workers, toolTimer, properties.toolTimeout(),
-                properties.maxResultChars());
+        this.toolRunner =
+                new ToolRunner(json, clock, workers, toolTimer, properties.toolTimeout(), properties.maxResultChars());
     }
 
     /** Whether answers come from the built-in offline model. */
@@ -88,8 +97,8 @@ public class ChatService {
      *
      * @param onBehalfOf for whom every tool call of the question is made (the caller's credential)
      */
-    public ChatResult chat(String caller, OnBehalfOf onBehalfOf, ChatRequest request, boolean stream,
-                           ChatListener listener) {
+    public ChatResult chat(
+            String caller, OnBehalfOf onBehalfOf, ChatRequest request, boolean stream, ChatListener listener) {
         return answer(prepare(caller, onBehalfOf, request), stream, listener);
     }
 
@@ -101,8 +110,12 @@ public class ChatService {
      * @throws ChatException (400) for a bad message or option, (404) for a conversation that isn't the caller's
      */
     public Question prepare(String caller, OnBehalfOf onBehalfOf, ChatRequest request) {
-        return new Question(caller, Objects.requireNonNull(onBehalfOf, "onBehalfOf"), request,
-                settings.resolve(request), conversation(caller, request.conversationId()));
+        return new Question(
+                caller,
+                Objects.requireNonNull(onBehalfOf, "onBehalfOf"),
+                request,
+                settings.resolve(request),
+                conversation(caller, request.conversationId()));
     }
 
     /**
@@ -117,7 +130,8 @@ public class ChatService {
         if (conversationId == null) {
             return Conversation.start(UUID.randomUUID().toString(), caller, clock.instant());
         }
-        return conversations.find(conversationId)
+        return conversations
+                .find(conversationId)
                 .filter(c -> c.owner().equals(caller))
                 .orElseThrow(() -> ChatException.conversationNotFound(conversationId));
     }
@@ -156,7 +170,8 @@ public class ChatService {
             // Start from the model's own options type: a provider expects its options class (e.g. OpenAiChatOptions).
             ToolCallingChatOptions.Builder<?> options =
                     model.getDefaultOptions() instanceof ToolCallingChatOptions defaults
-                            ? defaults.mutate() : ToolCallingChatOptions.builder();
+                            ? defaults.mutate()
+                            : ToolCallingChatOptions.builder();
             options.toolCallbacks(List.of(available));
             if (!offline) {
                 options.model(settings.model()).temperature(settings.temperature());
@@ -176,7 +191,11 @@ public class ChatService {
                 }
                 AssistantMessage reply;
                 try {
-                    reply = turns.take(new Prompt(messages, options.build()), stream, listener, deadline,
+                    reply = turns.take(
+                            new Prompt(messages, options.build()),
+                            stream,
+                            listener,
+                            deadline,
                             reported -> usage = usage.plus(reported));
                 } catch (ModelTurns.DeadlineReached e) {
                     stopped = pastDeadline(" (the model had not finished answering)");
@@ -190,30 +209,35 @@ public class ChatService {
                 messages.add(toolRunner.run(reply.getToolCalls(), byName, onBehalfOf, deadline, steps, listener));
             }
             if (answer == null) {
-                answer = stopped != null ? stopped : "I stopped after " + settings.maxSteps() + " steps without a"
-                        + " final answer. Try a simpler question or allow more steps.";
+                answer = stopped != null
+                        ? stopped
+                        : "I stopped after " + settings.maxSteps() + " steps without a"
+                                + " final answer. Try a simpler question or allow more steps.";
                 if (stream) {
                     listener.delta(answer);
                 }
             }
-            conversations.append(conversation.id(), question.caller(), request.message(), answer, steps,
-                    clock.instant());
-            return new ChatResult(conversation.id(), answer, steps, settings.model(), usage.toResult(),
+            conversations.append(
+                    conversation.id(), question.caller(), request.message(), answer, steps, clock.instant());
+            return new ChatResult(
+                    conversation.id(),
+                    answer,
+                    steps,
+                    settings.model(),
+                    usage.toResult(),
                     Duration.between(start, clock.instant()).toMillis());
         }
 
         private String pastDeadline(String why) {
-            return "I stopped because this question took longer than " + Durations.describe(properties.deadline())
-                    + why + ".";
+            return "I stopped because this question took longer than " + Durations.describe(properties.deadline()) + why
+                    + ".";
         }
     }
 
     /** A checked question, ready to run, and for whom its tool calls are made. */
-    public record Question(String caller, OnBehalfOf onBehalfOf, ChatRequest request, Settings settings,
-                           Conversation conversation) {
-    }
+    public record Question(
+            String caller, OnBehalfOf onBehalfOf, ChatRequest request, Settings settings, Conversation conversation) {}
 
     /** What a question runs with: the request's options within the configured bounds. */
-    public record Settings(String model, double temperature, int maxSteps) {
-    }
+    public record Settings(String model, double temperature, int maxSteps) {}
 }

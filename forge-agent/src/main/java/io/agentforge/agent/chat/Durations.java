@@ -4,8 +4,7 @@ import java.time.Duration;
 
 final class Durations {
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Milliseconds, rounded up, so a wait cut short by a deadline ends at or after it. */
     static long ceilMillis(Duration duration) {

@@ -1,17 +1,6 @@
 package io.agentforge.agent.chat;
 
 import io.micrometer.core.instrument.Timer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.ai.chat.messages.AssistantMessage;
-import org.springframework.ai.chat.model.ChatModel;
-import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.http.HttpStatus;
-import reactor.core.Exceptions;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +15,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.http.HttpStatus;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * One model turn, called or streamed, bounded by the question's deadline: a turn still running at the deadline is
@@ -55,10 +54,10 @@ final class ModelTurns {
      * @throws DeadlineReached when the deadline passes before the model has answered
      * @throws ChatException   (502) when the model could not be reached or refused
      */
-    AssistantMessage take(Prompt prompt, boolean stream, ChatListener listener, Instant deadline,
-                          Consumer<TokenUsage> usage) {
-        return timer.record(() -> stream ? streamed(prompt, listener, deadline, usage)
-                : called(prompt, deadline, usage));
+    AssistantMessage take(
+            Prompt prompt, boolean stream, ChatListener listener, Instant deadline, Consumer<TokenUsage> usage) {
+        return timer.record(
+                () -> stream ? streamed(prompt, listener, deadline, usage) : called(prompt, deadline, usage));
     }
 
     private AssistantMessage called(Prompt prompt, Instant deadline, Consumer<TokenUsage> usage) {
@@ -83,8 +82,8 @@ final class ModelTurns {
         }
     }
 
-    private AssistantMessage streamed(Prompt prompt, ChatListener listener, Instant deadline,
-                                      Consumer<TokenUsage> usage) {
+    private AssistantMessage streamed(
+            Prompt prompt, ChatListener listener, Instant deadline, Consumer<TokenUsage> usage) {
         Duration remaining = Duration.between(clock.instant(), deadline);
         StringBuilder text = new StringBuilder();
         Map<String, AssistantMessage.ToolCall> calls = new LinkedHashMap<>();
@@ -95,8 +94,8 @@ final class ModelTurns {
         } catch (RuntimeException e) {
             throw modelFailed(e);
         }
-        try (Stream<ChatResponse> chunks = response
-                .timeout(Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
+        try (Stream<ChatResponse> chunks = response.timeout(
+                        Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
                 .toStream(1)) {
             Iterator<ChatResponse> iterator = chunks.iterator();
             while (next(iterator)) {
@@ -113,7 +112,9 @@ final class ModelTurns {
                 output.getToolCalls().forEach(call -> merge(calls, call));
             }
         }
-        return AssistantMessage.builder().content(text.toString()).toolCalls(new ArrayList<>(calls.values()))
+        return AssistantMessage.builder()
+                .content(text.toString())
+                .toolCalls(new ArrayList<>(calls.values()))
                 .build();
     }
 
@@ -131,18 +132,26 @@ final class ModelTurns {
 
     private ChatException modelFailed(Throwable e) {
         log.warn("The model call failed: {}", e.toString());
-        return new ChatException(HttpStatus.BAD_GATEWAY, "model-unavailable",
+        return new ChatException(
+                HttpStatus.BAD_GATEWAY,
+                "model-unavailable",
                 "The language model could not be reached or refused the request: " + ToolFailures.rootMessage(e));
     }
 
     // Streamed tool calls may arrive in pieces; pieces without an id continue the previous call.
     private static void merge(Map<String, AssistantMessage.ToolCall> calls, AssistantMessage.ToolCall piece) {
         String id = piece.id() == null || piece.id().isBlank()
-                ? (calls.isEmpty() ? "call_0" : new ArrayList<>(calls.keySet()).getLast()) : piece.id();
-        calls.merge(id, new AssistantMessage.ToolCall(id, piece.type(), piece.name(),
-                piece.arguments() == null ? "" : piece.arguments()), (a, b) -> new AssistantMessage.ToolCall(id,
-                a.type() != null ? a.type() : b.type(), a.name() != null && !a.name().isEmpty() ? a.name() : b.name(),
-                a.arguments().equals(b.arguments()) ? a.arguments() : a.arguments() + b.arguments()));
+                ? (calls.isEmpty() ? "call_0" : new ArrayList<>(calls.keySet()).getLast())
+                : piece.id();
+        calls.merge(
+                id,
+                new AssistantMessage.ToolCall(
+                        id, piece.type(), piece.name(), piece.arguments() == null ? "" : piece.arguments()),
+                (a, b) -> new AssistantMessage.ToolCall(
+                        id,
+                        a.type() != null ? a.type() : b.type(),
+                        a.name() != null && !a.name().isEmpty() ? a.name() : b.name(),
+                        a.arguments().equals(b.arguments()) ? a.arguments() : a.arguments() + b.arguments()));
     }
 
     /** The question's deadline passed while the model was still answering. */

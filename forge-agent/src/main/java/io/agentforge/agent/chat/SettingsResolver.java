@@ -1,10 +1,9 @@
 package io.agentforge.agent.chat;
 
 import io.agentforge.agent.config.AgentProperties;
-import org.springframework.http.HttpStatus;
-
 import java.util.List;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
 
 /** Checks a request and settles what it runs with: its options within the configured bounds, else the defaults. */
 final class SettingsResolver {
@@ -30,27 +29,32 @@ final class SettingsResolver {
             throw invalid("message: is longer than " + properties.maxMessageChars() + " characters");
         }
         if (request.conversationId() != null
-                && !ChatRequest.CONVERSATION_ID.matcher(request.conversationId()).matches()) {
+                && !ChatRequest.CONVERSATION_ID
+                        .matcher(request.conversationId())
+                        .matches()) {
             throw invalid("conversationId: must match " + ChatRequest.CONVERSATION_ID.pattern());
         }
-        ChatRequest.Options options = request.options() == null ? new ChatRequest.Options(null, null, null)
-                : request.options();
+        ChatRequest.Options options =
+                request.options() == null ? new ChatRequest.Options(null, null, null) : request.options();
         String chosenModel = options.model() == null ? defaultModel : options.model();
         if (!MODEL_NAME.matcher(chosenModel).matches()) {
             throw invalid("options.model: must match " + MODEL_NAME.pattern());
         }
         List<String> allowed = properties.llm().allowedModels();
-        if (options.model() != null && !offline && !allowed.isEmpty() && !allowed.contains(chosenModel)
+        if (options.model() != null
+                && !offline
+                && !allowed.isEmpty()
+                && !allowed.contains(chosenModel)
                 && !chosenModel.equals(defaultModel)) {
-            throw invalid("options.model: must be one of " + String.join(", ", allowed) + " or the default "
-                    + defaultModel);
+            throw invalid(
+                    "options.model: must be one of " + String.join(", ", allowed) + " or the default " + defaultModel);
         }
         AgentProperties.Llm llm = properties.llm();
         double temperature = options.temperature() == null ? llm.temperature() : options.temperature();
         // Written so that NaN fails too.
         if (!(temperature >= llm.minTemperature() && temperature <= llm.maxTemperature())) {
-            throw invalid("options.temperature: must be between " + llm.minTemperature() + " and "
-                    + llm.maxTemperature());
+            throw invalid(
+                    "options.temperature: must be between " + llm.minTemperature() + " and " + llm.maxTemperature());
         }
         int maxSteps = options.maxSteps() == null ? properties.maxSteps() : options.maxSteps();
         if (maxSteps < 1 || maxSteps > properties.maxStepsLimit()) {

@@ -17,12 +17,16 @@ record TokenUsage(long promptTokens, long completionTokens, long totalTokens) {
         if (reported == null) {
             return NONE;
         }
-        return new TokenUsage(orZero(reported.getPromptTokens()), orZero(reported.getCompletionTokens()),
+        return new TokenUsage(
+                orZero(reported.getPromptTokens()),
+                orZero(reported.getCompletionTokens()),
                 orZero(reported.getTotalTokens()));
     }
 
     TokenUsage plus(TokenUsage other) {
-        return new TokenUsage(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
+        return new TokenUsage(
+                promptTokens + other.promptTokens,
+                completionTokens + other.completionTokens,
                 totalTokens + other.totalTokens);
     }
 

@@ -3,10 +3,9 @@ package io.agentforge.agent.chat;
 import io.agentforge.client.RegistryException;
 import io.agentforge.client.ToolInvocationException;
 import io.agentforge.registry.api.Texts;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Objects;
 
 /**
  * Turns what went wrong into text the model reads as a tool result, so a failing tool never fails the question
@@ -16,15 +15,15 @@ final class ToolFailures {
 
     private static final Logger log = LoggerFactory.getLogger(ToolFailures.class);
 
-    private ToolFailures() {
-    }
+    private ToolFailures() {}
 
     /** The message of a tool call that threw: expected failures plainly, anything else logged as a likely bug. */
     static String of(String tool, RuntimeException e) {
         if (e instanceof ToolInvocationException) {
             return e.getMessage();
         }
-        if (!(e instanceof RegistryException || e instanceof IllegalStateException
+        if (!(e instanceof RegistryException
+                || e instanceof IllegalStateException
                 || e instanceof IllegalArgumentException)) {
             log.warn("Tool {} failed", tool, e);
         }

@@ -3,13 +3,6 @@ package io.agentforge.agent.chat;
 import io.agentforge.agent.conversation.ToolStep;
 import io.agentforge.agent.tooling.RemoteToolCallback;
 import io.micrometer.core.instrument.Timer;
-import org.springframework.ai.chat.messages.AssistantMessage;
-import org.springframework.ai.chat.messages.ToolResponseMessage;
-import org.springframework.ai.chat.model.ToolContext;
-import org.springframework.ai.tool.ToolCallback;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +14,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.tool.ToolCallback;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the tool calls of one model turn in parallel, each within the tool timeout and all within the question's
@@ -36,8 +35,13 @@ final class ToolRunner {
     private final Duration toolTimeout;
     private final int maxResultChars;
 
-    ToolRunner(JsonMapper json, Clock clock, ExecutorService workers, Timer timer, Duration toolTimeout,
-               int maxResultChars) {
+    ToolRunner(
+            JsonMapper json,
+            Clock clock,
+            ExecutorService workers,
+            Timer timer,
+            Duration toolTimeout,
+            int maxResultChars) {
         this.json = json;
         this.clock = clock;
         this.workers = workers;
@@ -52,8 +56,13 @@ final class ToolRunner {
      *
      * @param onBehalfOf for whom every call is made; it travels with the call (calls run on other threads)
      */
-    ToolResponseMessage run(List<AssistantMessage.ToolCall> calls, Map<String, ToolCallback> byName,
-                            ToolContext onBehalfOf, Instant deadline, List<ToolStep> steps, ChatListener listener) {
+    ToolResponseMessage run(
+            List<AssistantMessage.ToolCall> calls,
+            Map<String, ToolCallback> byName,
+            ToolContext onBehalfOf,
+            Instant deadline,
+            List<ToolStep> steps,
+            ChatListener listener) {
         List<Future<ToolStep>> running = new ArrayList<>();
         // Every call of the turn gets its allowance from the same moment: waiting for one doesn't eat another's.
         Instant started = clock.instant();
@@ -61,8 +70,8 @@ final class ToolRunner {
         long allowance = Math.max(1, Durations.ceilMillis(Duration.between(started, callDeadline)));
         for (AssistantMessage.ToolCall call : calls) {
             listener.stepStarted(call.id(), new ToolStep(call.name(), arguments(call.arguments()), null, null, 0));
-            running.add(workers.submit(() -> timer.record(() -> runOne(call, byName.get(call.name()), byName,
-                    onBehalfOf))));
+            running.add(workers.submit(
+                    () -> timer.record(() -> runOne(call, byName.get(call.name()), byName, onBehalfOf))));
         }
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
@@ -78,16 +87,16 @@ final class ToolRunner {
         return ToolResponseMessage.builder().responses(responses).build();
     }
 
-    private ToolStep await(Future<ToolStep> future, AssistantMessage.ToolCall call, Instant callDeadline,
-                           long allowance) {
+    private ToolStep await(
+            Future<ToolStep> future, AssistantMessage.ToolCall call, Instant callDeadline, long allowance) {
         // Rounded up, so a wait cut short by the question's deadline ends at or after it and the loop then stops.
         long budget = Math.max(1, Durations.ceilMillis(Duration.between(clock.instant(), callDeadline)));
         try {
             return future.get(budget, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new ToolStep(call.name(), arguments(call.arguments()), null, ToolFailures.timedOut(allowance),
-                    allowance);
+            return new ToolStep(
+                    call.name(), arguments(call.arguments()), null, ToolFailures.timedOut(allowance), allowance);
         } catch (ExecutionException e) {
             return new ToolStep(call.name(), arguments(call.arguments()), null, ToolFailures.rootMessage(e), 0);
         } catch (InterruptedException e) {
@@ -96,21 +105,31 @@ final class ToolRunner {
         }
     }
 
-    private ToolStep runOne(AssistantMessage.ToolCall call, ToolCallback tool, Map<String, ToolCallback> byName,
-                            ToolContext onBehalfOf) {
+    private ToolStep runOne(
+            AssistantMessage.ToolCall call,
+            ToolCallback tool,
+            Map<String, ToolCallback> byName,
+            ToolContext onBehalfOf) {
         Instant started = clock.instant();
         JsonNode arguments = arguments(call.arguments());
         if (tool == null) {
-            return failed(call, arguments, started, "Unknown function '" + call.name() + "'. Available: "
-                    + String.join(", ", byName.keySet()));
+            return failed(
+                    call,
+                    arguments,
+                    started,
+                    "Unknown function '" + call.name() + "'. Available: " + String.join(", ", byName.keySet()));
         }
         if (arguments == null || !arguments.isObject()) {
-            return failed(call, arguments, started, "The arguments are not a JSON object: "
-                    + ToolFailures.abbreviate(call.arguments(), 200));
+            return failed(
+                    call,
+                    arguments,
+                    started,
+                    "The arguments are not a JSON object: " + ToolFailures.abbreviate(call.arguments(), 200));
         }
         try {
             // Who the call is for travels with it (it runs on another thread), never in a thread local.
-            String result = tool instanceof RemoteToolCallback ? tool.call(call.arguments(), onBehalfOf)
+            String result = tool instanceof RemoteToolCallback
+                    ? tool.call(call.arguments(), onBehalfOf)
                     : tool.call(call.arguments());
             JsonNode parsed = json.readTree(cap(result));
             return new ToolStep(call.name(), arguments, parsed, null, elapsed(started));
@@ -124,8 +143,13 @@ final class ToolRunner {
         if (result.length() <= maxResultChars) {
             return result;
         }
-        return json.writeValueAsString(Map.of("truncated", true, "note", "The result was longer than "
-                + maxResultChars + " characters and was cut", "partial", result.substring(0, maxResultChars)));
+        return json.writeValueAsString(Map.of(
+                "truncated",
+                true,
+                "note",
+                "The result was longer than " + maxResultChars + " characters and was cut",
+                "partial",
+                result.substring(0, maxResultChars)));
     }
 
     private ToolStep failed(AssistantMessage.ToolCall call, JsonNode arguments, Instant started, String error) {

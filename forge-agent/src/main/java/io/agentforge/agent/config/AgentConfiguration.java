@@ -5,6 +5,8 @@ import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.conversation.ConversationSweeper;
 import io.agentforge.agent.conversation.InMemoryConversationStore;
 import io.agentforge.agent.conversation.JdbcConversationStore;
+import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -12,9 +14,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
-
-import javax.sql.DataSource;
-import java.time.Clock;
 
 /** The agent's clock and its conversation memory (the chat loop itself is wired in {@code chat}). */
 @Configuration(proxyBeanMethods = false)
@@ -33,8 +32,7 @@ class AgentConfiguration {
         @Bean
         @ConditionalOnExpression("'${spring.datasource.url:}' != ''")
         @DependsOnDatabaseInitialization
-        ConversationStore jdbcConversationStore(DataSource dataSource, JsonMapper json,
-                                                ConversationProperties limits) {
+        ConversationStore jdbcConversationStore(DataSource dataSource, JsonMapper json, ConversationProperties limits) {
             return new JdbcConversationStore(dataSource, json, limits);
         }
 
@@ -45,8 +43,7 @@ class AgentConfiguration {
         }
 
         @Bean
-        ConversationSweeper conversationSweeper(ConversationStore store, ConversationProperties limits,
-                                                Clock clock) {
+        ConversationSweeper conversationSweeper(ConversationStore store, ConversationProperties limits, Clock clock) {
             return new ConversationSweeper(store, limits, clock);
         }
     }

@@ -1,12 +1,11 @@
 package io.agentforge.agent.config;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Settings that depend on what the environment left empty: without a datasource URL conversations stay in memory
@@ -22,9 +21,11 @@ class AgentEnvironment implements EnvironmentPostProcessor {
         Map<String, Object> overrides = new HashMap<>();
         if (environment.getProperty("spring.datasource.url", "").isBlank()) {
             String existing = environment.getProperty(EXCLUDE, "");
-            overrides.put(EXCLUDE, (existing.isBlank() ? "" : existing + ",")
-                    + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                    + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
+            overrides.put(
+                    EXCLUDE,
+                    (existing.isBlank() ? "" : existing + ",")
+                            + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                            + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
         }
         if (environment.getProperty("spring.ai.openai.api-key", "").isBlank()) {
             overrides.put("spring.ai.openai.api-key", "not-configured");

@@ -8,11 +8,10 @@ import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.ForgeJacksonModule;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Clock;
 
 /**
  * The agent's side of the registry beyond what the starter gives every service (client, key introspection, its own
@@ -38,8 +37,7 @@ class RegistryConfiguration {
      * end user the chat loop names), never the agent's key.
      */
     @Bean(destroyMethod = "close")
-    FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy,
-                                    Clock clock) {
+    FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy, Clock clock) {
         return new FunctionInvoker(discovery, InvokerSettings.defaults(), tokens, policy, clock);
     }
 

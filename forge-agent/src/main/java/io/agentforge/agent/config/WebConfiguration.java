@@ -16,15 +16,17 @@ class WebConfiguration {
     /** A number, a boolean or a float where the API expects text is a 400, not a quietly converted string. */
     @Bean
     JsonMapperBuilderCustomizer textIsNotCoerced() {
-        return builder -> builder.withCoercionConfig(LogicalType.Textual, text -> text
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+        return builder -> builder.withCoercionConfig(
+                LogicalType.Textual,
+                text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 
     @Bean
     FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(AgentProperties properties) {
-        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(properties.maxBodySize().toBytes()));
+        var registration = new FilterRegistrationBean<>(
+                new BodyLimitFilter(properties.maxBodySize().toBytes()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

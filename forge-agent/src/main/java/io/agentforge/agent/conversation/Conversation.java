@@ -1,16 +1,15 @@
 package io.agentforge.agent.conversation;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.UserMessage;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 /** One caller's conversation with the agent: its questions, answers and the tool calls behind them. */
-public record Conversation(String id, String owner, String title, Instant createdAt, Instant updatedAt,
-                           List<Turn> turns) {
+public record Conversation(
+        String id, String owner, String title, Instant createdAt, Instant updatedAt, List<Turn> turns) {
 
     public Conversation {
         turns = List.copyOf(turns);
@@ -27,7 +26,8 @@ public record Conversation(String id, String owner, String title, Instant create
             messages.add(new UserMessage(turn.question()));
             messages.add(new AssistantMessage(turn.answer()));
         }
-        return messages.size() <= maxMessages ? messages
+        return messages.size() <= maxMessages
+                ? messages
                 : messages.subList(messages.size() - maxMessages, messages.size());
     }
 
@@ -45,6 +45,5 @@ public record Conversation(String id, String owner, String title, Instant create
     }
 
     /** A conversation in a listing. */
-    public record Summary(String id, String title, Instant createdAt, Instant updatedAt, int turns) {
-    }
+    public record Summary(String id, String title, Instant createdAt, Instant updatedAt, int turns) {}
 }

@@ -1,9 +1,8 @@
 package io.agentforge.agent.conversation;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.time.Duration;
 
 /**
  * How much conversation history the agent keeps, so no caller can grow its memory or database without bound.
@@ -16,9 +15,12 @@ import java.time.Duration;
  * @param maxTotal      conversations of all callers together, in memory only (the database has no such cap)
  */
 @ConfigurationProperties("agentforge.agent.conversations")
-public record ConversationProperties(@DefaultValue("200") int maxPerCaller, @DefaultValue("30d") Duration retention,
-                                     @DefaultValue("1h") Duration sweepInterval, @DefaultValue("200") int maxTurns,
-                                     @DefaultValue("10000") int maxTotal) {
+public record ConversationProperties(
+        @DefaultValue("200") int maxPerCaller,
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue("1h") Duration sweepInterval,
+        @DefaultValue("200") int maxTurns,
+        @DefaultValue("10000") int maxTotal) {
 
     public ConversationProperties {
         if (maxPerCaller < 1) {
@@ -31,8 +33,8 @@ public record ConversationProperties(@DefaultValue("200") int maxPerCaller, @Def
             throw new IllegalArgumentException("agentforge.agent.conversations.sweep-interval must be positive");
         }
         if (maxTurns < 1 || maxTotal < 1) {
-            throw new IllegalArgumentException("agentforge.agent.conversations.max-turns and max-total must be at"
-                    + " least 1");
+            throw new IllegalArgumentException(
+                    "agentforge.agent.conversations.max-turns and max-total must be at" + " least 1");
         }
     }
 

@@ -1,11 +1,10 @@
 package io.agentforge.agent.conversation;
 
+import java.time.Clock;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
-
-import java.time.Clock;
-import java.time.Instant;
 
 /** Removes conversations that had no new turn within the retention, on a schedule. */
 public final class ConversationSweeper {
@@ -27,7 +26,8 @@ public final class ConversationSweeper {
      *
      * @return how many conversations were removed
      */
-    @Scheduled(fixedDelayString = "${agentforge.agent.conversations.sweep-interval:1h}",
+    @Scheduled(
+            fixedDelayString = "${agentforge.agent.conversations.sweep-interval:1h}",
             initialDelayString = "${agentforge.agent.conversations.sweep-interval:1h}")
     public int sweep() {
         Instant before = clock.instant().minus(properties.retention());

@@ -44,8 +44,8 @@ public final class InMemoryConversationStore implements ConversationStore {
         boolean[] created = {false};
         conversations.compute(id, (key, existing) -> {
             created[0] = existing == null;
-            Conversation base = existing != null ? existing
-                    : new Conversation(id, owner, Titles.of(question), at, at, List.of());
+            Conversation base =
+                    existing != null ? existing : new Conversation(id, owner, Titles.of(question), at, at, List.of());
             List<Conversation.Turn> turns = new ArrayList<>(base.turns());
             turns.add(new Conversation.Turn(question, answer, steps, at));
             if (turns.size() > maxTurns) {
@@ -54,10 +54,12 @@ public final class InMemoryConversationStore implements ConversationStore {
             return new Conversation(id, base.owner(), base.title(), base.createdAt(), at, turns);
         });
         if (created[0]) {
-            List<Conversation> owners = conversations.values().stream().filter(c -> c.owner().equals(owner))
+            List<Conversation> owners = conversations.values().stream()
+                    .filter(c -> c.owner().equals(owner))
                     .toList();
             if (owners.size() > maxPerCaller) {
-                owners.stream().filter(c -> !c.id().equals(id))
+                owners.stream()
+                        .filter(c -> !c.id().equals(id))
                         .sorted(Comparator.comparing(Conversation::updatedAt))
                         .limit(owners.size() - maxPerCaller)
                         .forEach(oldest -> conversations.remove(oldest.id()));
@@ -65,7 +67,8 @@ public final class InMemoryConversationStore implements ConversationStore {
         }
         if (conversations.size() > maxTotal) {
             // Evict the oldest tenth in one pass, so a full store doesn't scan everything on every question.
-            conversations.values().stream().sorted(Comparator.comparing(Conversation::updatedAt))
+            conversations.values().stream()
+                    .sorted(Comparator.comparing(Conversation::updatedAt))
                     .limit(Math.max(1, maxTotal / 10))
                     .forEach(oldest -> conversations.remove(oldest.id()));
         }

@@ -1,23 +1,21 @@
 package io.agentforge.agent.conversation;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-import javax.sql.DataSource;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Optional;
-
 /** Conversations in PostgreSQL, so several agent replicas can continue one conversation. */
 public final class JdbcConversationStore implements ConversationStore {
 
-    private static final TypeReference<List<ToolStep>> STEPS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<ToolStep>> STEPS = new TypeReference<>() {};
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -35,27 +33,53 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String id) {
-        return jdbc.query("select * from conversations where id = ?", (rs, n) -> new Conversation(
-                rs.getString("id"), rs.getString("owner"), rs.getString("title"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(), List.of()), id)
-                .stream().findFirst()
-                .map(c -> new Conversation(c.id(), c.owner(), c.title(), c.createdAt(), c.updatedAt(), jdbc.query(
-                        "select * from conversation_turns where conversation_id = ? order by seq desc limit ?",
-                        (rs, n) -> new Conversation.Turn(rs.getString("question"), rs.getString("answer"),
-                                json.readValue(rs.getString("steps"), STEPS),
-                                rs.getObject("at", OffsetDateTime.class).toInstant()), id, maxTurns)
-                        .reversed()));
+        return jdbc
+                .query(
+                        "select * from conversations where id = ?",
+                        (rs, n) -> new Conversation(
+                                rs.getString("id"),
+                                rs.getString("owner"),
+                                rs.getString("title"),
+                                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                                List.of()),
+                        id)
+                .stream()
+                .findFirst()
+                .map(c -> new Conversation(
+                        c.id(),
+                        c.owner(),
+                        c.title(),
+                        c.createdAt(),
+                        c.updatedAt(),
+                        jdbc.query(
+                                        "select * from conversation_turns where conversation_id = ? order by seq desc limit ?",
+                                        (rs, n) -> new Conversation.Turn(
+                                                rs.getString("question"),
+                                                rs.getString("answer"),
+                                                json.readValue(rs.getString("steps"), STEPS),
+                                                rs.getObject("at", OffsetDateTime.class)
+                                                        .toInstant()),
+                                        id,
+                                        maxTurns)
+                                .reversed()));
     }
 
     @Override
     public List<Conversation.Summary> list(String owner, int limit) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 select c.*, (select count(*) from conversation_turns t where t.conversation_id = c.id) as turns
                 from conversations c where owner = ? order by updated_at desc limit ?
-                """, (rs, n) -> new Conversation.Summary(rs.getString("id"), rs.getString("title"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(), rs.getInt("turns")), owner, limit);
+                """,
+                (rs, n) -> new Conversation.Summary(
+                        rs.getString("id"),
+                        rs.getString("title"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                        rs.getInt("turns")),
+                owner,
+                limit);
     }
 
     @Override

@@ -1,5 +1,12 @@
 package io.agentforge.agent.llm;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
@@ -11,14 +18,6 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import reactor.core.publisher.Flux;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The model used when no LLM is configured. It keeps the agent's main job working: arithmetic questions become a
@@ -34,12 +33,22 @@ public final class OfflineChatModel implements ChatModel {
 
     private static final Pattern PERCENT_OF = Pattern.compile(
             "(-?\\d+(?:\\.\\d+)?)\\s*(?:%|percent)\\s*of\\s*(-?\\d+(?:\\.\\d+)?)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SQUARE_ROOT = Pattern.compile("square root of\\s*(\\d+(?:\\.\\d+)?)",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern EXPRESSION_CHARS = Pattern.compile("[0-9.+\\-*/%^(),\\s]|sqrt|abs|round|floor|ceil"
-            + "|ln|log10|sin|cos|tan|min|max|pi|e(?![a-z])");
-    private static final String[][] WORDS = {{"plus", "+"}, {"minus", "-"}, {"times", "*"}, {"multiplied by", "*"},
-            {"divided by", "/"}, {"over", "/"}, {"to the power of", "^"}, {"×", "*"}, {"÷", "/"}, {"x(?=\\s*\\d)", "*"}};
+    private static final Pattern SQUARE_ROOT =
+            Pattern.compile("square root of\\s*(\\d+(?:\\.\\d+)?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EXPRESSION_CHARS = Pattern.compile(
+            "[0-9.+\\-*/%^(),\\s]|sqrt|abs|round|floor|ceil" + "|ln|log10|sin|cos|tan|min|max|pi|e(?![a-z])");
+    private static final String[][] WORDS = {
+        {"plus", "+"},
+        {"minus", "-"},
+        {"times", "*"},
+        {"multiplied by", "*"},
+        {"divided by", "/"},
+        {"over", "/"},
+        {"to the power of", "^"},
+        {"×", "*"},
+        {"÷", "/"},
+        {"x(?=\\s*\\d)", "*"}
+    };
 
     @Override
     public ChatResponse call(Prompt prompt) {
@@ -58,10 +67,12 @@ public final class OfflineChatModel implements ChatModel {
             return answer("That looks like arithmetic, but no calculator tool is registered and healthy right now, "
                     + "so I can't compute it. Start the calculator service and ask again. " + NOTE);
         }
-        String arguments = "{\"expression\":\"" + expression.get().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-        AssistantMessage call = AssistantMessage.builder().content("")
-                .toolCalls(List.of(new AssistantMessage.ToolCall("call_" + UUID.randomUUID().toString().substring(0, 8),
-                        "function", CALCULATOR, arguments)))
+        String arguments =
+                "{\"expression\":\"" + expression.get().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        AssistantMessage call = AssistantMessage.builder()
+                .content("")
+                .toolCalls(List.of(new AssistantMessage.ToolCall(
+                        "call_" + UUID.randomUUID().toString().substring(0, 8), "function", CALCULATOR, arguments)))
                 .build();
         return new ChatResponse(List.of(new Generation(call)));
     }
@@ -97,7 +108,8 @@ public final class OfflineChatModel implements ChatModel {
             text = text.replaceAll(word[0], " " + word[1] + " ");
         }
         text = text.replaceAll("^(what is|what's|calculate|compute|evaluate|how much is)\\s+", "")
-                .replaceAll("[?!=]+\\s*$", "").trim();
+                .replaceAll("[?!=]+\\s*$", "")
+                .trim();
         Matcher allowed = EXPRESSION_CHARS.matcher(text);
         int covered = 0;
         while (allowed.find()) {
@@ -115,10 +127,14 @@ public final class OfflineChatModel implements ChatModel {
         ToolResponseMessage.ToolResponse response = tools.getResponses().getFirst();
         String data = response.responseData();
         Matcher result = Pattern.compile("\"result\"\\s*:\\s*\"?([^\",}]+)").matcher(data);
-        Matcher error = Pattern.compile("\"(?:error|detail)\"\\s*:\\s*\"([^\"]+)").matcher(data);
-        String expression = messages.stream().filter(m -> m instanceof AssistantMessage a && a.hasToolCalls())
+        Matcher error =
+                Pattern.compile("\"(?:error|detail)\"\\s*:\\s*\"([^\"]+)").matcher(data);
+        String expression = messages.stream()
+                .filter(m -> m instanceof AssistantMessage a && a.hasToolCalls())
                 .map(m -> ((AssistantMessage) m).getToolCalls().getLast().arguments())
-                .reduce((a, b) -> b).map(a -> a.replaceAll(".*\"expression\"\\s*:\\s*\"(.*)\".*", "$1")).orElse("");
+                .reduce((a, b) -> b)
+                .map(a -> a.replaceAll(".*\"expression\"\\s*:\\s*\"(.*)\".*", "$1"))
+                .orElse("");
         if (result.find()) {
             return expression + " = " + result.group(1).trim() + "\n\n" + NOTE;
         }

@@ -1,12 +1,14 @@
 package io.agentforge.agent.security;
 
-import io.agentforge.web.BearerCredentials;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.registry.api.IntrospectionResult;
+import io.agentforge.web.BearerCredentials;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -16,9 +18,6 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
-import java.util.List;
 
 /**
  * Authenticates Agent Forge API keys ({@code af_…}, as Bearer or {@code X-API-Key}) by asking the registry, through
@@ -51,7 +50,9 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             result = introspector.introspect(key);
         } catch (RuntimeException e) {
             log.warn("Could not check an API key with the registry: {}", e.toString());
-            entryPoint.commence(request, response,
+            entryPoint.commence(
+                    request,
+                    response,
                     new AuthenticationServiceException("The registry could not be asked about this API key"));
             return;
         }
@@ -61,7 +62,8 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                new Caller("key:" + result.keyId(), result.principal(), key), null,
+                new Caller("key:" + result.keyId(), result.principal(), key),
+                null,
                 List.of(new SimpleGrantedAuthority("ROLE_CALLER"))));
         SecurityContextHolder.setContext(context);
         chain.doFilter(request, response);

@@ -9,6 +9,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -17,10 +20,6 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Authenticates tokens the registry issued for this agent ({@code Authorization: Bearer <jwt>} with {@code aud} = the
@@ -39,8 +38,8 @@ final class RegistryTokenAuthenticationFilter extends OncePerRequestFilter {
      * @param verifier            null when no registry is configured: tokens are then answered with 503
      * @param externalIssuerToken whether a token claims to come from the external issuer (left to the resource server)
      */
-    RegistryTokenAuthenticationFilter(ForgeTokenVerifier verifier, Predicate<String> externalIssuerToken,
-                                      AuthenticationEntryPoint entryPoint) {
+    RegistryTokenAuthenticationFilter(
+            ForgeTokenVerifier verifier, Predicate<String> externalIssuerToken, AuthenticationEntryPoint entryPoint) {
         this.verifier = verifier;
         this.externalIssuerToken = externalIssuerToken;
         this.entryPoint = entryPoint;
@@ -55,22 +54,30 @@ final class RegistryTokenAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         if (verifier == null) {
-            entryPoint.commence(request, response, new AuthenticationServiceException("No registry is configured to"
-                    + " verify tokens against (agentforge.registry-url)"));
+            entryPoint.commence(
+                    request,
+                    response,
+                    new AuthenticationServiceException(
+                            "No registry is configured to" + " verify tokens against (agentforge.registry-url)"));
             return;
         }
         ForgeCaller verified;
         try {
             verified = verifier.verify(token);
         } catch (TokenRefusedException e) {
-            entryPoint.commence(request, response, e.status() == HttpStatus.SERVICE_UNAVAILABLE
-                    ? new AuthenticationServiceException(e.getMessage()) : new BadCredentialsException(e.getMessage()));
+            entryPoint.commence(
+                    request,
+                    response,
+                    e.status() == HttpStatus.SERVICE_UNAVAILABLE
+                            ? new AuthenticationServiceException(e.getMessage())
+                            : new BadCredentialsException(e.getMessage()));
             return;
         }
         String name = verified.name().isBlank() ? verified.principal() : verified.name();
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                new Caller(verified.principal(), name, token), null,
+                new Caller(verified.principal(), name, token),
+                null,
                 List.of(new SimpleGrantedAuthority("ROLE_CALLER"))));
         SecurityContextHolder.setContext(context);
         chain.doFilter(request, response);

@@ -2,28 +2,33 @@ package io.agentforge.agent.security;
 
 import com.nimbusds.jwt.JWTParser;
 import io.agentforge.agent.config.AgentProperties;
+import io.agentforge.agent.web.Problems;
+import io.agentforge.client.KeyIntrospector;
 import io.agentforge.registry.api.ForgeHeaders;
 import io.agentforge.starter.ForgeTokenVerifier;
 import io.agentforge.web.BearerCredentials;
-import io.agentforge.agent.web.Problems;
-import io.agentforge.client.KeyIntrospector;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -44,12 +49,6 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.text.ParseException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
-
 /**
  * Callers need one of: a token the registry issued for this agent ({@code aud} = the agent's service name, verified
  * locally against the registry's JWKS by the starter's {@link ForgeTokenVerifier}; how the console calls), an Agent
@@ -64,9 +63,13 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain agentSecurity(HttpSecurity http, KeyIntrospector introspector, JsonMapper json,
-                                      ObjectProvider<ForgeTokenVerifier> registryTokens,
-                                      AgentProperties properties) throws Exception {
+    SecurityFilterChain agentSecurity(
+            HttpSecurity http,
+            KeyIntrospector introspector,
+            JsonMapper json,
+            ObjectProvider<ForgeTokenVerifier> registryTokens,
+            AgentProperties properties)
+            throws Exception {
         boolean enabled = properties.security().enabled();
         String issuer = properties.security().issuer();
         String audience = properties.security().audience();
@@ -82,31 +85,47 @@ class SecurityConfiguration {
                 writeProblem(response, json, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", ex.getMessage());
                 return;
             }
-            writeProblem(response, json, HttpStatus.UNAUTHORIZED, "unauthorized",
-                    ex.getMessage() != null && BearerCredentials.presented(request) != null ? ex.getMessage()
+            writeProblem(
+                    response,
+                    json,
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    ex.getMessage() != null && BearerCredentials.presented(request) != null
+                            ? ex.getMessage()
                             : "A token from the registry for this agent, a client API key ('Authorization: Bearer"
-                            + " af_…' or 'X-API-Key') or a JWT is required");
+                                    + " af_…' or 'X-API-Key') or a JWT is required");
         };
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .httpBasic(b -> b.disable()).formLogin(f -> f.disable()).logout(l -> l.disable())
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint));
         if (!enabled) {
-            http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                    .anonymous(a -> a.principal(Caller.ANONYMOUS));
+            http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).anonymous(a -> a.principal(Caller.ANONYMOUS));
             return http.build();
         }
         Predicate<String> external = externalIssuerToken(issuer);
-        http.addFilterBefore(new ApiKeyAuthenticationFilter(introspector, entryPoint), AnonymousAuthenticationFilter.class)
-                .addFilterBefore(new RegistryTokenAuthenticationFilter(registryTokens.getIfAvailable(), external,
-                        entryPoint), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
-                                "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error")
+        http.addFilterBefore(
+                        new ApiKeyAuthenticationFilter(introspector, entryPoint), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(
+                        new RegistryTokenAuthenticationFilter(registryTokens.getIfAvailable(), external, entryPoint),
+                        AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                         .permitAll()
-                        .anyRequest().authenticated());
+                        .requestMatchers(
+                                "/actuator/health",
+                                "/actuator/health/**",
+                                "/actuator/prometheus",
+                                "/v3/api-docs",
+                                "/v3/api-docs/**",
+                                "/swagger-ui.html",
+                                "/swagger-ui/**",
+                                "/error")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated());
         if (!issuer.isBlank()) {
             // Keys and the registry's tokens have their own filters: only the issuer's JWTs go to the resource server.
             DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
@@ -114,7 +133,8 @@ class SecurityConfiguration {
                 String token = bearer.resolve(request);
                 return token == null || ForgeHeaders.isApiKey(token) || !external.test(token) ? null : token;
             };
-            http.oauth2ResourceServer(o -> o.bearerTokenResolver(jwtOnly).authenticationEntryPoint(entryPoint)
+            http.oauth2ResourceServer(o -> o.bearerTokenResolver(jwtOnly)
+                            .authenticationEntryPoint(entryPoint)
                             .jwt(j -> j.decoder(new SupplierJwtDecoder(() -> decoder(issuer, audience)))))
                     // The resource server lets "could not verify" escape as an exception: answer it as a 503.
                     .addFilterBefore(new IssuerUnavailableFilter(entryPoint), BearerTokenAuthenticationFilter.class);
@@ -153,15 +173,16 @@ class SecurityConfiguration {
         validators.add(JwtValidators.createDefaultWithIssuer(issuer));
         validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank()));
         if (audience != null && !audience.isBlank()) {
-            validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-                    aud -> aud != null && aud.contains(audience.strip())));
+            validators.add(new JwtClaimValidator<List<String>>(
+                    JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience.strip())));
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;
     }
 
-    static void writeProblem(HttpServletResponse response, JsonMapper json, HttpStatus status, String kind,
-                             String detail) throws IOException {
+    static void writeProblem(
+            HttpServletResponse response, JsonMapper json, HttpStatus status, String kind, String detail)
+            throws IOException {
         ProblemDetail problem = Problems.of(status, kind, status.getReasonPhrase(), detail);
         response.setStatus(status.value());
         if (status == HttpStatus.UNAUTHORIZED) {
@@ -192,8 +213,11 @@ class SecurityConfiguration {
                     throw e;
                 }
                 log.warn("Could not verify a JWT: {}", e.toString());
-                entryPoint.commence(request, response, new AuthenticationServiceException(
-                        "The token issuer could not be reached to verify the token"));
+                entryPoint.commence(
+                        request,
+                        response,
+                        new AuthenticationServiceException(
+                                "The token issuer could not be reached to verify the token"));
             }
         }
     }

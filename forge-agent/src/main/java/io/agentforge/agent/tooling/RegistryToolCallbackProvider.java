@@ -1,13 +1,12 @@
 package io.agentforge.agent.tooling;
 
-import io.agentforge.registry.api.Catalog;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
+import io.agentforge.registry.api.Catalog;
+import java.util.Map;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.util.Map;
 
 /**
  * The tools an agent may offer the model: every function of the registry catalog, as the discovery cache sees it
@@ -32,17 +31,22 @@ public final class RegistryToolCallbackProvider implements ToolCallbackProvider 
         Built current = built;
         // The cache hands out the same catalog object until it changes: rebuild (and re-serialize schemas) only then.
         if (current == null || current.catalog() != catalog) {
-            ToolCallback[] callbacks = catalog == null ? new ToolCallback[0] : catalog.functions().stream()
-                    .map(f -> new RemoteToolCallback(f.name(), f.description(),
-                            json.writeValueAsString(f.inputSchema() == null ? Map.of("type", "object") : f.inputSchema()),
-                            invoker, json))
-                    .toArray(ToolCallback[]::new);
+            ToolCallback[] callbacks = catalog == null
+                    ? new ToolCallback[0]
+                    : catalog.functions().stream()
+                            .map(f -> new RemoteToolCallback(
+                                    f.name(),
+                                    f.description(),
+                                    json.writeValueAsString(
+                                            f.inputSchema() == null ? Map.of("type", "object") : f.inputSchema()),
+                                    invoker,
+                                    json))
+                            .toArray(ToolCallback[]::new);
             current = new Built(catalog, callbacks);
             built = current;
         }
         return current.callbacks().clone();
     }
 
-    private record Built(Catalog catalog, ToolCallback[] callbacks) {
-    }
+    private record Built(Catalog catalog, ToolCallback[] callbacks) {}
 }

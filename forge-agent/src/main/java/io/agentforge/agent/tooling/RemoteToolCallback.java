@@ -1,14 +1,13 @@
 package io.agentforge.agent.tooling;
 
 import io.agentforge.client.FunctionInvoker;
+import java.util.Map;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.DefaultToolDefinition;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.util.Map;
 
 /**
  * A registry function as a Spring AI tool: calling it POSTs the arguments to a healthy instance of the tool,
@@ -27,10 +26,13 @@ public final class RemoteToolCallback implements ToolCallback {
     private final FunctionInvoker invoker;
     private final JsonMapper json;
 
-    public RemoteToolCallback(String name, String description, String inputSchema, FunctionInvoker invoker,
-                              JsonMapper json) {
-        this.definition = DefaultToolDefinition.builder().name(name).description(description)
-                .inputSchema(inputSchema).build();
+    public RemoteToolCallback(
+            String name, String description, String inputSchema, FunctionInvoker invoker, JsonMapper json) {
+        this.definition = DefaultToolDefinition.builder()
+                .name(name)
+                .description(description)
+                .inputSchema(inputSchema)
+                .build();
         this.invoker = invoker;
         this.json = json;
     }

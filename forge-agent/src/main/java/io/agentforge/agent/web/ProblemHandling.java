@@ -2,9 +2,9 @@ package io.agentforge.agent.web;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.web.PayloadTooLargeException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -27,7 +27,8 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<ProblemDetail> problem(ProblemException ex) {
-        return ResponseEntity.status(ex.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(ex.status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(ex.status(), ex.kind(), ex.status().getReasonPhrase(), ex.getMessage()));
     }
 
@@ -39,10 +40,9 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
                 .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests", ex.getMessage()));
     }
 
-
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         JacksonException jackson = find(ex, JacksonException.class);
         PayloadTooLargeException tooLarge = find(ex, PayloadTooLargeException.class);
         if (tooLarge != null) {
@@ -51,12 +51,18 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         if (jackson == null) {
             return problem(HttpStatus.BAD_REQUEST, "malformed-request", "The request body is missing or unreadable");
         }
-        String path = jackson.getPathReference() == null ? "" : jackson.getPath().stream()
-                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-        String message = jackson.getOriginalMessage() == null ? "unreadable" : jackson.getOriginalMessage().lines()
-                .findFirst().orElse("unreadable");
-        return problem(HttpStatus.BAD_REQUEST, "malformed-request",
+        String path = jackson.getPathReference() == null
+                ? ""
+                : jackson.getPath().stream()
+                        .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
+                        .orElse("");
+        String message = jackson.getOriginalMessage() == null
+                ? "unreadable"
+                : jackson.getOriginalMessage().lines().findFirst().orElse("unreadable");
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "malformed-request",
                 (jackson instanceof StreamReadException ? "Malformed JSON" : "Wrong JSON value")
                         + (path.isEmpty() ? "" : " at '" + path + "'") + ": "
                         + (message.length() > 300 ? message.substring(0, 297) + "..." : message));
@@ -70,22 +76,26 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             return null;
         }
         log.error("Unhandled error", ex);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred; it has been logged");
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred; it has been logged");
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
-        if (response != null && response.getBody() instanceof ProblemDetail problem
-                && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+        if (response != null
+                && response.getBody() instanceof ProblemDetail problem
+                && (problem.getType() == null
+                        || "about:blank".equals(problem.getType().toString()))) {
             problem.setType(ProblemTypes.forStatus(statusCode.value()));
         }
         return response;
     }
 
     private static ResponseEntity<Object> problem(HttpStatus status, String kind, String detail) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(status, kind, status.getReasonPhrase(), detail));
     }
 

@@ -5,12 +5,10 @@ import io.agentforge.web.ProblemWriter;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
-
 /** Problem details with the stable {@code urn:agentforge:problem:<kind>} types used across Agent Forge. */
 public final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static ProblemDetail of(HttpStatusCode status, String kind, String title, String detail) {
         return ProblemWriter.problem(status, kind, title, detail);

@@ -1,14 +1,13 @@
 package io.agentforge.agent.conversation;
 
-import io.agentforge.agent.support.MutableClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentforge.agent.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What every {@link ConversationStore} does about the per-caller cap and the retention. */
 abstract class ConversationRetentionContract {
@@ -43,7 +42,8 @@ abstract class ConversationRetentionContract {
         }
 
         assertThat(store.find(ids.get(0))).isEmpty();
-        assertThat(store.list(alice, 10)).extracting(Conversation.Summary::id)
+        assertThat(store.list(alice, 10))
+                .extracting(Conversation.Summary::id)
                 .containsExactly(ids.get(3), ids.get(2), ids.get(1));
         assertThat(store.find(bobs)).as("another caller's conversation").isPresent();
     }
@@ -63,7 +63,8 @@ abstract class ConversationRetentionContract {
 
         assertThat(store.find(ids.get(1))).isEmpty();
         assertThat(store.find(ids.get(0)).orElseThrow().turns()).hasSize(2);
-        assertThat(store.list(alice, 10)).extracting(Conversation.Summary::id)
+        assertThat(store.list(alice, 10))
+                .extracting(Conversation.Summary::id)
                 .containsExactly(ids.get(3), ids.get(0), ids.get(2));
     }
 

@@ -1,18 +1,17 @@
 package io.agentforge.agent.conversation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class JdbcConversationStoreTests extends ConversationRetentionContract {
 
@@ -22,9 +21,15 @@ class JdbcConversationStoreTests extends ConversationRetentionContract {
     @BeforeAll
     static void database() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/agent")
-                .table("agent_schema_history").load().migrate();
-        store = new JdbcConversationStore(postgres.getPostgresDatabase(), ForgeJacksonModule.mapper(),
+        Flyway.configure()
+                .dataSource(postgres.getPostgresDatabase())
+                .locations("classpath:db/agent")
+                .table("agent_schema_history")
+                .load()
+                .migrate();
+        store = new JdbcConversationStore(
+                postgres.getPostgresDatabase(),
+                ForgeJacksonModule.mapper(),
                 new ConversationProperties(200, Duration.ofDays(30), Duration.ofHours(1), 3, 10_000));
     }
 
@@ -41,9 +46,18 @@ class JdbcConversationStoreTests extends ConversationRetentionContract {
     @Test
     void turnsAreKeptInOrderWithTheirStepsAndTitledByTheFirstQuestion() {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        store.append("c-1", "key:alice", "What is 2+2?", "4", List.of(new ToolStep("calculator_evaluate",
-                ForgeJacksonModule.mapper().readTree("{\"expression\":\"2+2\"}"),
-                ForgeJacksonModule.mapper().readTree("{\"result\":\"4\"}"), null, 3)), at);
+        store.append(
+                "c-1",
+                "key:alice",
+                "What is 2+2?",
+                "4",
+                List.of(new ToolStep(
+                        "calculator_evaluate",
+                        ForgeJacksonModule.mapper().readTree("{\"expression\":\"2+2\"}"),
+                        ForgeJacksonModule.mapper().readTree("{\"result\":\"4\"}"),
+                        null,
+                        3)),
+                at);
         store.append("c-1", "key:alice", "And times 3?", "12", List.of(), at.plusSeconds(5));
 
         Conversation conversation = store.find("c-1").orElseThrow();
@@ -51,7 +65,15 @@ class JdbcConversationStoreTests extends ConversationRetentionContract {
         assertThat(conversation.title()).isEqualTo("What is 2+2?");
         assertThat(conversation.owner()).isEqualTo("key:alice");
         assertThat(conversation.turns()).extracting(Conversation.Turn::answer).containsExactly("4", "12");
-        assertThat(conversation.turns().getFirst().steps().getFirst().result().get("result").asString()).isEqualTo("4");
+        assertThat(conversation
+                        .turns()
+                        .getFirst()
+                        .steps()
+                        .getFirst()
+                        .result()
+                        .get("result")
+                        .asString())
+                .isEqualTo("4");
         assertThat(conversation.updatedAt()).isEqualTo(at.plusSeconds(5));
         assertThat(conversation.history(2)).hasSize(2);
     }
@@ -63,7 +85,9 @@ class JdbcConversationStoreTests extends ConversationRetentionContract {
         store.append("c-new", "key:bob", "second", "b", List.of(), at.plusSeconds(60));
         store.append("c-carol", "key:carol", "hers", "c", List.of(), at);
 
-        assertThat(store.list("key:bob", 10)).extracting(Conversation.Summary::id).containsExactly("c-new", "c-old");
+        assertThat(store.list("key:bob", 10))
+                .extracting(Conversation.Summary::id)
+                .containsExactly("c-new", "c-old");
         assertThat(store.find("c-missing")).isEmpty();
     }
 }

@@ -1,10 +1,10 @@
 package io.agentforge.agent.llm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class OfflineChatModelTests {
 
@@ -23,8 +23,16 @@ class OfflineChatModelTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello there", "what is the capital of France?", "tell me 3 jokes", "42", "", "rm -rf /",
-            "1; drop table users"})
+    @ValueSource(
+            strings = {
+                "hello there",
+                "what is the capital of France?",
+                "tell me 3 jokes",
+                "42",
+                "",
+                "rm -rf /",
+                "1; drop table users"
+            })
     void anythingElseIsNotTreatedAsArithmetic(String question) {
         assertThat(OfflineChatModel.expression(question)).isEmpty();
     }

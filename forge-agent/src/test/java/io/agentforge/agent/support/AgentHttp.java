@@ -1,7 +1,5 @@
 package io.agentforge.agent.support;
 
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /** Real HTTP calls to the agent under test. */
 public record AgentHttp(String baseUrl) {
@@ -18,20 +17,25 @@ public record AgentHttp(String baseUrl) {
 
     public Response post(String path, String key, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         return send(key == null ? request : request.header("Authorization", "Bearer " + key));
     }
 
     public Response get(String path, String key) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
         return send(key == null ? request : request.header("Authorization", "Bearer " + key));
     }
 
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Retry-After").orElse(null),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -67,6 +71,5 @@ public record AgentHttp(String baseUrl) {
     }
 
     /** One server-sent event with JSON data. */
-    public record Event(String name, JsonNode data) {
-    }
+    public record Event(String name, JsonNode data) {}
 }

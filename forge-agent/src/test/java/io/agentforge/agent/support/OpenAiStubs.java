@@ -1,26 +1,24 @@
 package io.agentforge.agent.support;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import java.util.List;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.List;
+
 /** OpenAI Chat Completions responses, as the wire carries them, for WireMock. */
 public final class OpenAiStubs {
 
-    private OpenAiStubs() {
-    }
+    private OpenAiStubs() {}
 
     public static String toolCalls(String... nameAndArguments) {
         StringBuilder calls = new StringBuilder();
         for (int i = 0; i < nameAndArguments.length; i += 2) {
-            calls.append(i == 0 ? "" : ",").append("""
-                    {"id":"call_%d","type":"function","function":{"name":"%s","arguments":%s}}"""
-                    .formatted(i / 2 + 1, nameAndArguments[i], quote(nameAndArguments[i + 1])));
+            calls.append(i == 0 ? "" : ",")
+                    .append("""
+                    {"id":"call_%d","type":"function","function":{"name":"%s","arguments":%s}}""".formatted(i / 2 + 1, nameAndArguments[i], quote(nameAndArguments[i + 1])));
         }
         return """
                 {"id":"chatcmpl-1","object":"chat.completion","created":1764000000,"model":"gpt-test",
@@ -42,8 +40,7 @@ public final class OpenAiStubs {
         for (String piece : pieces) {
             body.append("data: ").append("""
                     {"id":"chatcmpl-3","object":"chat.completion.chunk","created":1764000000,"model":"gpt-test",\
-                    "choices":[{"index":0,"delta":{"role":"assistant","content":%s},"finish_reason":null}]}"""
-                    .formatted(quote(piece))).append("\n\n");
+                    "choices":[{"index":0,"delta":{"role":"assistant","content":%s},"finish_reason":null}]}""".formatted(quote(piece))).append("\n\n");
         }
         body.append("data: ").append("""
                 {"id":"chatcmpl-3","object":"chat.completion.chunk","created":1764000000,"model":"gpt-test",\
@@ -58,8 +55,7 @@ public final class OpenAiStubs {
         return "data: " + """
                 {"id":"chatcmpl-4","object":"chat.completion.chunk","created":1764000000,"model":"gpt-test",\
                 "choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,\
-                "id":"call_s1","type":"function","function":{"name":"%s","arguments":%s}}]},"finish_reason":null}]}"""
-                .formatted(name, quote(arguments.substring(0, half))) + "\n\n"
+                "id":"call_s1","type":"function","function":{"name":"%s","arguments":%s}}]},"finish_reason":null}]}""".formatted(name, quote(arguments.substring(0, half))) + "\n\n"
                 + "data: " + """
                 {"id":"chatcmpl-4","object":"chat.completion.chunk","created":1764000000,"model":"gpt-test",\
                 "choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":%s}}]},\
@@ -72,13 +68,15 @@ public final class OpenAiStubs {
 
     /** Answers requests whose body contains {@code marker} (and, when given, {@code alsoContaining}). */
     public static void when(WireMockServer llm, int priority, String marker, String alsoContaining, String json) {
-        var request = post(urlEqualTo("/v1/chat/completions")).atPriority(priority)
-                .withRequestBody(containing(marker));
+        var request =
+                post(urlEqualTo("/v1/chat/completions")).atPriority(priority).withRequestBody(containing(marker));
         if (alsoContaining != null) {
             request = request.withRequestBody(containing(alsoContaining));
         }
-        llm.stubFor(request.willReturn(aResponse().withStatus(200).withHeader("Content-Type",
-                json.startsWith("data:") ? "text/event-stream" : "application/json").withBody(json)));
+        llm.stubFor(request.willReturn(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", json.startsWith("data:") ? "text/event-stream" : "application/json")
+                .withBody(json)));
     }
 
     private static String quote(String text) {

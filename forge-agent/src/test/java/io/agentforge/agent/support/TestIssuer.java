@@ -1,5 +1,9 @@
 package io.agentforge.agent.support;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,13 +14,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.time.Instant;
 import java.util.Date;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 /** An OIDC issuer on WireMock: discovery document and JWKS, and tokens signed with its RSA key. */
 public final class TestIssuer {
@@ -31,15 +30,17 @@ public final class TestIssuer {
             throw new IllegalStateException(e);
         }
         this.issuer = server.baseUrl() + "/issuer";
-        server.stubFor(get(urlEqualTo("/issuer/.well-known/openid-configuration")).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json").withBody("""
+        server.stubFor(get(urlEqualTo("/issuer/.well-known/openid-configuration"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
                         {"issuer":"%s","jwks_uri":"%s/jwks","authorization_endpoint":"%s/auth",
                          "token_endpoint":"%s/token","subject_types_supported":["public"],
-                         "response_types_supported":["code"],"id_token_signing_alg_values_supported":["RS256"]}"""
-                        .formatted(issuer, issuer, issuer, issuer))));
-        server.stubFor(get(urlEqualTo("/issuer/jwks")).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json")
-                .withBody(new JWKSet(key.toPublicJWK()).toString())));
+                         "response_types_supported":["code"],"id_token_signing_alg_values_supported":["RS256"]}""".formatted(issuer, issuer, issuer, issuer))));
+        server.stubFor(get(urlEqualTo("/issuer/jwks"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(new JWKSet(key.toPublicJWK()).toString())));
     }
 
     public String issuer() {
@@ -62,7 +63,10 @@ public final class TestIssuer {
     /** A token that looks right but is signed with a key the issuer never published. */
     public String forgedToken(String subject) {
         try {
-            return sign(subject, AUDIENCE, new RSAKeyGenerator(2048).keyID("test-key").generate());
+            return sign(
+                    subject,
+                    AUDIENCE,
+                    new RSAKeyGenerator(2048).keyID("test-key").generate());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -71,9 +75,15 @@ public final class TestIssuer {
     private String sign(String subject, String audience, RSAKey signingKey) {
         try {
             Instant now = Instant.now();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test-key").build(),
-                    new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience).issueTime(Date.from(now))
-                            .expirationTime(Date.from(now.plusSeconds(3600))).build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test-key").build(),
+                    new JWTClaimsSet.Builder()
+                            .issuer(issuer)
+                            .subject(subject)
+                            .audience(audience)
+                            .issueTime(Date.from(now))
+                            .expirationTime(Date.from(now.plusSeconds(3600)))
+                            .build());
             jwt.sign(new RSASSASigner(signingKey));
             return jwt.serialize();
         } catch (JOSEException e) {

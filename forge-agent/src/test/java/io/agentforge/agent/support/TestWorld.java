@@ -1,16 +1,10 @@
 package io.agentforge.agent.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.util.stream.IntStream;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.registry.RegistryApplication;
 import io.agentforge.registry.api.ForgeJacksonModule;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,6 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent's surroundings for one test class, all real over loopback: a registry, a calculator-like tool
@@ -47,11 +46,15 @@ public final class TestWorld implements AutoCloseable {
     public final List<Map.Entry<String, String>> toolAuthorizations = new CopyOnWriteArrayList<>();
 
     public TestWorld() {
-        registry = new SpringApplicationBuilder(RegistryApplication.class).run("--server.port=0",
-                "--server.address=127.0.0.1", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
-                // The test's tools and the agent listen on loopback.
-                "--agentforge.registry.allow-loopback-endpoints=true",
-                "--spring.jmx.enabled=false", "--spring.application.admin.enabled=false");
+        registry = new SpringApplicationBuilder(RegistryApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                        // The test's tools and the agent listen on loopback.
+                        "--agentforge.registry.allow-loopback-endpoints=true",
+                        "--spring.jmx.enabled=false",
+                        "--spring.application.admin.enabled=false");
         registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
         agentKey = key("agent", "service");
         clientKey = key("alice", "client");
@@ -76,7 +79,8 @@ public final class TestWorld implements AutoCloseable {
                 if (expression.contains("/ 0")) {
                     status = 422;
                     body = ("{\"type\":\"urn:agentforge:problem:calculation-division-by-zero\",\"title\":\"Division by"
-                            + " zero\",\"status\":422,\"detail\":\"Division by zero at position 2\"}").getBytes();
+                                    + " zero\",\"status\":422,\"detail\":\"Division by zero at position 2\"}")
+                            .getBytes();
                     exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
                 } else {
                     status = 200;
@@ -97,33 +101,69 @@ public final class TestWorld implements AutoCloseable {
 
     private void registerTool() {
         String toolKey = key("calculator", "service");
-        Map<String, Object> registration = Map.of("instanceId", "calc-test-1", "name", "calculator", "kind", "TOOL",
-                "endpoint", "http://127.0.0.1:" + tool.getAddress().getPort(),
-                "functions", List.of(Map.of("name", "calculator_evaluate",
-                        "description", "Evaluate an arithmetic expression exactly",
-                        "inputSchema", Map.of("type", "object",
-                                "properties", Map.of("expression", Map.of("type", "string",
-                                        "description", "e.g. (3+4)*2")),
-                                "required", List.of("expression")))),
-                "leaseDuration", "1h");
+        Map<String, Object> registration = Map.of(
+                "instanceId",
+                "calc-test-1",
+                "name",
+                "calculator",
+                "kind",
+                "TOOL",
+                "endpoint",
+                "http://127.0.0.1:" + tool.getAddress().getPort(),
+                "functions",
+                List.of(Map.of(
+                        "name",
+                        "calculator_evaluate",
+                        "description",
+                        "Evaluate an arithmetic expression exactly",
+                        "inputSchema",
+                        Map.of(
+                                "type",
+                                "object",
+                                "properties",
+                                Map.of("expression", Map.of("type", "string", "description", "e.g. (3+4)*2")),
+                                "required",
+                                List.of("expression")))),
+                "leaseDuration",
+                "1h");
         post("/api/v1/instances", toolKey, registration);
     }
 
     /** Registers another tool service offering one function, served (never called) by the test tool's server. */
     public void registerTool(String service, String function, String key) {
-        post("/api/v1/instances", key, Map.of("instanceId", service + "-1", "name", service, "kind", "TOOL",
-                "endpoint", "http://127.0.0.1:" + tool.getAddress().getPort(),
-                "functions", List.of(Map.of("name", function, "description", "Test function " + function,
-                        "inputSchema", Map.of("type", "object"))),
-                "leaseDuration", "1h"));
+        post(
+                "/api/v1/instances",
+                key,
+                Map.of(
+                        "instanceId",
+                        service + "-1",
+                        "name",
+                        service,
+                        "kind",
+                        "TOOL",
+                        "endpoint",
+                        "http://127.0.0.1:" + tool.getAddress().getPort(),
+                        "functions",
+                        List.of(Map.of(
+                                "name",
+                                function,
+                                "description",
+                                "Test function " + function,
+                                "inputSchema",
+                                Map.of("type", "object"))),
+                        "leaseDuration",
+                        "1h"));
     }
 
     /** Deregisters an instance the way a stopping service does. */
     public void deregister(String instanceId, String key) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(registryUrl + "/api/v1/instances/" + instanceId))
-                    .header("Authorization", "Bearer " + key).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/instances/" + instanceId))
+                            .header("Authorization", "Bearer " + key)
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 204) {
                 throw new IllegalStateException("deregistering " + instanceId + " answered " + response.statusCode());
             }
@@ -138,8 +178,17 @@ public final class TestWorld implements AutoCloseable {
     public String key(String name, String role) {
         Map<String, Object> request = role.equals("service")
                 // Keys of tests that are not about scopes may register any name: one trailing-* glob per letter.
-                ? Map.of("name", name, "roles", List.of(role), "kinds", List.of("TOOL", "AGENT"),
-                        "services", IntStream.rangeClosed('a', 'z').mapToObj(c -> (char) c + "*").toList())
+                ? Map.of(
+                        "name",
+                        name,
+                        "roles",
+                        List.of(role),
+                        "kinds",
+                        List.of("TOOL", "AGENT"),
+                        "services",
+                        IntStream.rangeClosed('a', 'z')
+                                .mapToObj(c -> (char) c + "*")
+                                .toList())
                 : Map.of("name", name, "roles", List.of(role));
         return post("/api/v1/keys", ADMIN_KEY, request).path("key").asString();
     }
@@ -158,10 +207,13 @@ public final class TestWorld implements AutoCloseable {
                 + enc(audience) + "&subject_token=" + enc(subject) + "&subject_token_type="
                 + enc("urn:ietf:params:oauth:token-type:access_token");
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + "/oauth2/token"))
-                    .header("Authorization", "Bearer " + clientKey)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(registryUrl + "/oauth2/token"))
+                            .header("Authorization", "Bearer " + clientKey)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -174,8 +226,8 @@ public final class TestWorld implements AutoCloseable {
     public String token(String clientKey, String audience, String subject) {
         HttpResponse<String> response = exchange(clientKey, audience, subject);
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("token exchange answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    "token exchange answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body()).path("access_token").asString();
     }
@@ -201,9 +253,12 @@ public final class TestWorld implements AutoCloseable {
 
     public JsonNode post(String path, String key, Object body) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(registryUrl + path))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
                 throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
@@ -219,8 +274,12 @@ public final class TestWorld implements AutoCloseable {
 
     public JsonNode registryGet(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
-                    .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(registryUrl + path))
+                            .header("Authorization", "Bearer " + ADMIN_KEY)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

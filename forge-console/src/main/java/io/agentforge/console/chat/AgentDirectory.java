@@ -7,13 +7,12 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.ServiceKind;
-import org.springframework.stereotype.Component;
-
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /**
  * The agents offered in the picker: a fixed URL when configured, else every UP agent instance in the registry.
@@ -33,8 +32,14 @@ public class AgentDirectory {
     public AgentDirectory(RegistryGateway registry, ConsoleProperties properties) {
         this.registry = registry;
         String url = properties.console().agentUrl();
-        this.configured = url == null ? null : new AgentTarget(AgentTarget.CONFIGURED,
-                properties.console().agentService(), "Agent at " + url, "", URI.create(url));
+        this.configured = url == null
+                ? null
+                : new AgentTarget(
+                        AgentTarget.CONFIGURED,
+                        properties.console().agentService(),
+                        "Agent at " + url,
+                        "",
+                        URI.create(url));
     }
 
     /** Whether the operator fixed the agent ({@code agent-url}): then there is nothing to pick. */
@@ -51,8 +56,8 @@ public class AgentDirectory {
         if (configured != null) {
             return List.of(configured);
         }
-        List<RegisteredService> services = registry.services(ServiceQuery.all().withKind(ServiceKind.AGENT)
-                .withStatus(InstanceStatus.UP));
+        List<RegisteredService> services =
+                registry.services(ServiceQuery.all().withKind(ServiceKind.AGENT).withStatus(InstanceStatus.UP));
         return services.stream()
                 .filter(service -> service.kind() == ServiceKind.AGENT)
                 .sorted(Comparator.comparing(RegisteredService::name))
@@ -74,20 +79,28 @@ public class AgentDirectory {
         if (pick == null) {
             return Optional.empty();
         }
-        return agents.stream().filter(agent -> agent.id().equals(pick.id())).findFirst()
-                .or(() -> agents.stream().filter(agent -> agent.service() != null
-                        && Objects.equals(agent.service(), pick.service())).findFirst());
+        return agents.stream()
+                .filter(agent -> agent.id().equals(pick.id()))
+                .findFirst()
+                .or(() -> agents.stream()
+                        .filter(agent -> agent.service() != null && Objects.equals(agent.service(), pick.service()))
+                        .findFirst());
     }
 
     /** The agent with {@code id} among {@code agents}, for the picker's form. */
     static Optional<AgentTarget> byId(List<AgentTarget> agents, String id) {
-        return id == null ? Optional.empty() : agents.stream().filter(agent -> agent.id().equals(id)).findFirst();
+        return id == null
+                ? Optional.empty()
+                : agents.stream().filter(agent -> agent.id().equals(id)).findFirst();
     }
 
     private static AgentTarget target(RegisteredService service, Instance instance) {
-        String label = service.instances().size() > 1 ? service.name() + " · " + instance.instanceId()
-                : service.name();
-        return new AgentTarget(instance.instanceId(), service.name(), label,
-                instance.version() == null ? "" : instance.version(), URI.create(instance.endpoint()));
+        String label = service.instances().size() > 1 ? service.name() + " · " + instance.instanceId() : service.name();
+        return new AgentTarget(
+                instance.instanceId(),
+                service.name(),
+                label,
+                instance.version() == null ? "" : instance.version(),
+                URI.create(instance.endpoint()));
     }
 }

@@ -1,8 +1,7 @@
 package io.agentforge.console.chat;
 
-import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
-
+import io.agentforge.registry.api.ProblemTypes;
 import java.net.URI;
 import java.time.Duration;
 

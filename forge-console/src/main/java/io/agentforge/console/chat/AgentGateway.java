@@ -1,10 +1,9 @@
 package io.agentforge.console.chat;
 
-import tools.jackson.databind.JsonNode;
-
 import java.io.Closeable;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The agents' chat API. Every method throws {@link AgentException} when the agent refuses, fails or can't be
@@ -33,7 +32,6 @@ public interface AgentGateway {
         void on(String event, JsonNode data);
 
         /** The agent's stream is open; closing {@code stream} ends the relay (e.g. when the browser left). */
-        default void opened(Closeable stream) {
-        }
+        default void opened(Closeable stream) {}
     }
 }

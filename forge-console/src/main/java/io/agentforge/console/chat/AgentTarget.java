@@ -32,6 +32,5 @@ public record AgentTarget(String id, String service, String label, String versio
      * The agent a person picked with the picker's form, kept in their session: the instance id, and the service
      * name so that a restarted instance of the same (owned) service is still the agent they chose.
      */
-    public record Pick(String id, String service) implements Serializable {
-    }
+    public record Pick(String id, String service) implements Serializable {}
 }

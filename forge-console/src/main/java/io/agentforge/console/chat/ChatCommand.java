@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * @param temperature    0–2, null for the agent's default
  * @param maxSteps       tool-calling rounds at most, 1–50, null for the agent's default
  */
-public record ChatCommand(String agent, String message, String conversationId, String model, Double temperature,
-                          Integer maxSteps) {
+public record ChatCommand(
+        String agent, String message, String conversationId, String model, Double temperature, Integer maxSteps) {
 
     public static final int MAX_MESSAGE = 32_000;
     static final Pattern CONVERSATION_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -26,15 +26,15 @@ public record ChatCommand(String agent, String message, String conversationId, S
             throw new InvalidCommandException("message", "must not be blank");
         }
         if (message.length() > MAX_MESSAGE) {
-            throw new InvalidCommandException("message", "is " + message.length() + " characters long, at most "
-                    + MAX_MESSAGE + " are allowed");
+            throw new InvalidCommandException(
+                    "message", "is " + message.length() + " characters long, at most " + MAX_MESSAGE + " are allowed");
         }
         if (conversationId != null && !CONVERSATION_ID.matcher(conversationId).matches()) {
             throw new InvalidCommandException("conversationId", "must match " + CONVERSATION_ID.pattern());
         }
         if (model != null && !MODEL.matcher(model).matches()) {
-            throw new InvalidCommandException("model",
-                    "must be a model name of at most 128 letters, digits or ._:/@+-");
+            throw new InvalidCommandException(
+                    "model", "must be a model name of at most 128 letters, digits or ._:/@+-");
         }
         if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
             throw new InvalidCommandException("temperature", "must be between 0 and 2");

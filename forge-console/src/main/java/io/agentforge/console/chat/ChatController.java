@@ -1,11 +1,15 @@
 package io.agentforge.console.chat;
 
-import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
-import io.agentforge.console.RelativeTime;
 import io.agentforge.console.security.Credentials;
+import io.agentforge.registry.api.ProblemTypes;
 import jakarta.servlet.http.HttpSession;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -21,12 +25,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-
-import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The chat page and its requests; {@link ChatRelay} carries an agent's answer stream to the browser. The console
@@ -49,8 +47,12 @@ class ChatController {
     private final Credentials credentials;
     private final Clock clock;
 
-    ChatController(AgentDirectory agents, AgentGateway gateway, MarkdownRenderer markdown, Credentials credentials,
-                   Clock clock) {
+    ChatController(
+            AgentDirectory agents,
+            AgentGateway gateway,
+            MarkdownRenderer markdown,
+            Credentials credentials,
+            Clock clock) {
         this.clock = clock;
         this.agents = agents;
         this.gateway = gateway;
@@ -60,8 +62,12 @@ class ChatController {
     }
 
     @GetMapping("/")
-    String page(@RequestParam(required = false) String agent, @RequestParam(name = "c", required = false) String id,
-                HttpSession session, Authentication authentication, Model model) {
+    String page(
+            @RequestParam(required = false) String agent,
+            @RequestParam(name = "c", required = false) String id,
+            HttpSession session,
+            Authentication authentication,
+            Model model) {
         List<AgentTarget> available;
         try {
             available = agents.agents();
@@ -72,8 +78,14 @@ class ChatController {
         AgentTarget.Pick pick = pick(session);
         AgentTarget selected = agents.chosen(available, pick).orElse(null);
         // ?agent= only pre-selects the picker: a link can't make the console call an agent the person didn't pick.
-        String preselected = AgentDirectory.byId(available, agent).map(AgentTarget::id)
-                .orElse(selected != null ? selected.id() : available.isEmpty() ? "" : available.getFirst().id());
+        String preselected = AgentDirectory.byId(available, agent)
+                .map(AgentTarget::id)
+                .orElse(
+                        selected != null
+                                ? selected.id()
+                                : available.isEmpty()
+                                        ? ""
+                                        : available.getFirst().id());
         model.addAttribute("agents", available);
         model.addAttribute("selected", selected);
         model.addAttribute("preselected", preselected);
@@ -83,14 +95,26 @@ class ChatController {
         model.addAttribute("turns", List.of());
         if (selected != null && id != null && !id.isBlank()) {
             try {
-                Optional<Conversations.Conversation> conversation = gateway.conversation(selected, id,
-                        credentials.forAgent(authentication, selected.service()));
-                conversation.ifPresentOrElse(found -> {
-                    model.addAttribute("conversationId", found.id());
-                    model.addAttribute("conversationTitle", found.title());
-                    model.addAttribute("turns", found.turns().stream().map(t -> TurnView.of(t, markdown)).toList());
-                }, () -> model.addAttribute("conversationProblem", new Problem(404, null, "Conversation not found",
-                        "This agent has no conversation '" + id + "' of yours; it may have restarted.")));
+                Optional<Conversations.Conversation> conversation =
+                        gateway.conversation(selected, id, credentials.forAgent(authentication, selected.service()));
+                conversation.ifPresentOrElse(
+                        found -> {
+                            model.addAttribute("conversationId", found.id());
+                            model.addAttribute("conversationTitle", found.title());
+                            model.addAttribute(
+                                    "turns",
+                                    found.turns().stream()
+                                            .map(t -> TurnView.of(t, markdown))
+                                            .toList());
+                        },
+                        () -> model.addAttribute(
+                                "conversationProblem",
+                                new Problem(
+                                        404,
+                                        null,
+                                        "Conversation not found",
+                                        "This agent has no conversation '" + id
+                                                + "' of yours; it may have restarted.")));
             } catch (AgentException e) {
                 model.addAttribute("conversationProblem", e.problem());
             } catch (RegistryException e) {
@@ -106,8 +130,7 @@ class ChatController {
      * for this session. A POST with the session's CSRF token, so no link or foreign page can choose for the user.
      */
     @PostMapping(value = "/chat/agent", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    String pickAgent(@RequestParam(required = false) String agent, HttpSession session,
-                     RedirectAttributes redirect) {
+    String pickAgent(@RequestParam(required = false) String agent, HttpSession session, RedirectAttributes redirect) {
         if (agents.fixed()) {
             return "redirect:/";
         }
@@ -116,8 +139,13 @@ class ChatController {
             if (picked.isPresent()) {
                 session.setAttribute(PICKED_AGENT, picked.get().pick());
             } else {
-                redirect.addFlashAttribute("pickProblem", new Problem(409, AgentException.NO_AGENT, "Agent gone",
-                        "That agent is no longer registered (it may have restarted). Pick one that is up."));
+                redirect.addFlashAttribute(
+                        "pickProblem",
+                        new Problem(
+                                409,
+                                AgentException.NO_AGENT,
+                                "Agent gone",
+                                "That agent is no longer registered (it may have restarted). Pick one that is up."));
             }
         } catch (RegistryException e) {
             redirect.addFlashAttribute("pickProblem", e.problem());
@@ -131,8 +159,11 @@ class ChatController {
 
     /** The sidebar's history, loaded after the page so a slow agent never delays the page. */
     @GetMapping("/chat/conversations")
-    String conversations(@RequestParam(name = "c", required = false) String current, HttpSession session,
-                         Authentication authentication, Model model) {
+    String conversations(
+            @RequestParam(name = "c", required = false) String current,
+            HttpSession session,
+            Authentication authentication,
+            Model model) {
         model.addAttribute("current", current == null ? "" : current);
         try {
             Optional<AgentTarget> target = agents.chosen(agents.agents(), pick(session));
@@ -141,8 +172,16 @@ class ChatController {
                 model.addAttribute("historyProblem", ChatErrors.noAgentPicked());
             } else {
                 Instant now = clock.instant();
-                model.addAttribute("conversations", gateway.conversations(target.get(),
-                        credentials.forAgent(authentication, target.get().service())).stream().map(c -> HistoryItem.of(c, now)).toList());
+                model.addAttribute(
+                        "conversations",
+                        gateway
+                                .conversations(
+                                        target.get(),
+                                        credentials.forAgent(
+                                                authentication, target.get().service()))
+                                .stream()
+                                .map(c -> HistoryItem.of(c, now))
+                                .toList());
             }
         } catch (AgentException e) {
             model.addAttribute("conversations", List.of());
@@ -158,7 +197,9 @@ class ChatController {
      * Asks the agent and relays its stream: {@code step} and {@code delta} as they come, {@code done} with the
      * answer rendered to safe HTML, or {@code error} with a problem detail and a sentence to show.
      */
-    @PostMapping(value = "/chat/stream", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            value = "/chat/stream",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(@RequestBody Question question, HttpSession session, Authentication authentication) {
         ChatCommand command = question.toCommand();
@@ -176,18 +217,33 @@ class ChatController {
     private AgentTarget target(String agent, AgentTarget.Pick pick) {
         try {
             List<AgentTarget> up = agents.agents();
-            AgentTarget target = agents.chosen(up, pick).orElseThrow(() -> new ChatProblem(up.isEmpty()
-                    ? ChatErrors.noAgent() : pick == null ? ChatErrors.noAgentPicked()
-                    : new Problem(409, AgentException.NO_AGENT, "Agent gone", "The agent you picked is no longer"
-                    + " registered (it may have restarted). Reload the page to pick one that is up.")));
+            AgentTarget target = agents.chosen(up, pick)
+                    .orElseThrow(
+                            () -> new ChatProblem(
+                                    up.isEmpty()
+                                            ? ChatErrors.noAgent()
+                                            : pick == null
+                                                    ? ChatErrors.noAgentPicked()
+                                                    : new Problem(
+                                                            409,
+                                                            AgentException.NO_AGENT,
+                                                            "Agent gone",
+                                                            "The agent you picked is no longer"
+                                                                    + " registered (it may have restarted). Reload the page to pick one that is up.")));
             if (agent != null && !agent.equals(target.id()) && (pick == null || !agent.equals(pick.id()))) {
-                throw new ChatProblem(new Problem(409, AgentException.NO_AGENT, "Another agent picked",
+                throw new ChatProblem(new Problem(
+                        409,
+                        AgentException.NO_AGENT,
+                        "Another agent picked",
                         "Another agent was picked for this session (in another tab?). Reload the page to see which"
                                 + " agent you are talking to."));
             }
             return target;
         } catch (RegistryException e) {
-            throw new ChatProblem(new Problem(503, e.problem().type(), "Registry unavailable",
+            throw new ChatProblem(new Problem(
+                    503,
+                    e.problem().type(),
+                    "Registry unavailable",
                     "The registry can't be asked which agents are up right now; try again shortly."));
         }
     }
@@ -219,7 +275,9 @@ class ChatController {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.problem.detail());
         problem.setType(e.problem.type());
         problem.setTitle(e.problem.title());
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @ExceptionHandler(ChatCommand.InvalidCommandException.class)
@@ -229,12 +287,14 @@ class ChatController {
         problem.setType(INVALID_QUESTION);
         problem.setTitle("Invalid question");
         problem.setProperty("field", e.field());
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.badRequest()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /** The question as the browser sends it; checked by {@link ChatCommand}. */
-    record Question(String agent, String message, String conversationId, String model, Double temperature,
-                    Integer maxSteps) {
+    record Question(
+            String agent, String message, String conversationId, String model, Double temperature, Integer maxSteps) {
 
         ChatCommand toCommand() {
             return new ChatCommand(agent, message, conversationId, model, temperature, maxSteps);

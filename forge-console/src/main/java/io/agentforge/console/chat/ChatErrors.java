@@ -2,7 +2,6 @@ package io.agentforge.console.chat;
 
 import io.agentforge.client.Problem;
 import io.agentforge.client.TokenExchanger;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,16 +9,21 @@ import java.util.Map;
 /** Turns what went wrong talking to an agent into something a person can act on. */
 final class ChatErrors {
 
-    private ChatErrors() {
-    }
+    private ChatErrors() {}
 
     static Problem noAgent() {
-        return new Problem(503, AgentException.NO_AGENT, "No agent available",
+        return new Problem(
+                503,
+                AgentException.NO_AGENT,
+                "No agent available",
                 "No agent is registered and UP. Start one (./forge up starts the example agent), then reload.");
     }
 
     static Problem noAgentPicked() {
-        return new Problem(409, AgentException.NO_AGENT, "No agent picked",
+        return new Problem(
+                409,
+                AgentException.NO_AGENT,
+                "No agent picked",
                 "Pick an agent and press \"Use this agent\": the console talks only to the agent you choose.");
     }
 
@@ -50,9 +54,11 @@ final class ChatErrors {
             case 401 -> "The agent did not accept your credentials. Sign out and in again." + suffix(problem);
             case 403 -> "The agent refused this request for your key." + suffix(problem);
             case 413 -> "That message is too long for the agent." + suffix(problem);
-            case 429 -> "Too many questions for now: the agent is rate-limiting you. "
-                    + (retryAfter == null ? "Wait a moment and try again."
-                    : "Try again in " + Math.max(1, retryAfter.toSeconds()) + " s.");
+            case 429 ->
+                "Too many questions for now: the agent is rate-limiting you. "
+                        + (retryAfter == null
+                                ? "Wait a moment and try again."
+                                : "Try again in " + Math.max(1, retryAfter.toSeconds()) + " s.");
             case 502, 503, 504 -> "The agent could not answer: " + text(problem);
             default -> text(problem);
         };

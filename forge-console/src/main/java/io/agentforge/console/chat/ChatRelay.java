@@ -2,13 +2,6 @@ package io.agentforge.console.chat;
 
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.MediaType;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +9,12 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Relays one agent answer stream to the browser on its own virtual thread: {@code step} and {@code delta} as they
@@ -69,8 +68,12 @@ final class ChatRelay {
         }
     }
 
-    private void relay(AgentTarget target, ChatCommand command, String credential, SseEmitter emitter,
-                       Consumer<Closeable> opened) {
+    private void relay(
+            AgentTarget target,
+            ChatCommand command,
+            String credential,
+            SseEmitter emitter,
+            Consumer<Closeable> opened) {
         try {
             gateway.stream(target, command, credential, new AgentGateway.Events() {
                 @Override
@@ -101,8 +104,16 @@ final class ChatRelay {
             log.debug("Browser left during a chat stream");
         } catch (RuntimeException e) {
             log.error("Chat relay failed", e);
-            sendQuietly(emitter, "error", ChatErrors.event(new Problem(500, null, "Console error",
-                    "Something went wrong in the console; it has been logged."), null));
+            sendQuietly(
+                    emitter,
+                    "error",
+                    ChatErrors.event(
+                            new Problem(
+                                    500,
+                                    null,
+                                    "Console error",
+                                    "Something went wrong in the console; it has been logged."),
+                            null));
             emitter.complete();
         }
     }
@@ -115,8 +126,11 @@ final class ChatRelay {
     }
 
     private static Problem problem(JsonNode data) {
-        return new Problem(data.path("status").asInt(502), optionalUri(data.path("type").asString(null)),
-                data.path("title").asString(null), data.path("detail").asString(null));
+        return new Problem(
+                data.path("status").asInt(502),
+                optionalUri(data.path("type").asString(null)),
+                data.path("title").asString(null),
+                data.path("detail").asString(null));
     }
 
     private static URI optionalUri(String text) {

@@ -1,19 +1,16 @@
 package io.agentforge.console.chat;
 
-import tools.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /** The agent's conversation history, as its API returns it. */
 public final class Conversations {
 
-    private Conversations() {
-    }
+    private Conversations() {}
 
     /** An entry of {@code GET /api/v1/conversations}. */
-    public record Summary(String id, String title, Instant createdAt, Instant updatedAt, int turns) {
-    }
+    public record Summary(String id, String title, Instant createdAt, Instant updatedAt, int turns) {}
 
     /** {@code GET /api/v1/conversations/{id}}. */
     public record Conversation(String id, String title, Instant createdAt, Instant updatedAt, List<Turn> turns) {
@@ -32,6 +29,5 @@ public final class Conversations {
     }
 
     /** One tool call: the function, its arguments, and its result or error. */
-    public record Step(String tool, JsonNode arguments, JsonNode result, String error, long durationMs) {
-    }
+    public record Step(String tool, JsonNode arguments, JsonNode result, String error, long durationMs) {}
 }

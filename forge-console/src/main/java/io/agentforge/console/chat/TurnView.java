@@ -1,10 +1,9 @@
 package io.agentforge.console.chat;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.time.Instant;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A past question and answer as the chat page shows it.
@@ -16,16 +15,23 @@ public record TurnView(String question, String answerHtml, List<StepView> steps,
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     static TurnView of(Conversations.Turn turn, MarkdownRenderer markdown) {
-        return new TurnView(turn.question(), markdown.render(turn.answer()),
-                turn.steps().stream().map(StepView::of).toList(), turn.at());
+        return new TurnView(
+                turn.question(),
+                markdown.render(turn.answer()),
+                turn.steps().stream().map(StepView::of).toList(),
+                turn.at());
     }
 
     /** One tool call, its JSON pretty-printed. */
     public record StepView(String tool, String arguments, String result, String error, long durationMs) {
 
         static StepView of(Conversations.Step step) {
-            return new StepView(step.tool(), pretty(step.arguments()), step.result() == null
-                    || step.result().isNull() ? "" : pretty(step.result()), step.error(), step.durationMs());
+            return new StepView(
+                    step.tool(),
+                    pretty(step.arguments()),
+                    step.result() == null || step.result().isNull() ? "" : pretty(step.result()),
+                    step.error(),
+                    step.durationMs());
         }
 
         public boolean failed() {

@@ -9,11 +9,10 @@ import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RevocationFollower;
 import io.agentforge.client.TokenExchanger;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The forge-client objects the console talks to the registry, agents and tools with: the console's own key for the
@@ -33,8 +32,8 @@ class ClientConfiguration {
             throw new IllegalStateException("agentforge.api-key (AGENTFORGE_API_KEY) is not set: the console needs"
                     + " its own client key to read the registry and call tools");
         }
-        return new ForgeClientSettings(properties.registryUrl(), properties.apiKey(), Duration.ofSeconds(2),
-                Duration.ofSeconds(10));
+        return new ForgeClientSettings(
+                properties.registryUrl(), properties.apiKey(), Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 
     @Bean(destroyMethod = "close")
@@ -69,8 +68,8 @@ class ClientConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    FunctionInvoker functionInvoker(DiscoveryCache discoveryCache, TokenExchanger tokens, OutboundPolicy policy,
-                                    Clock clock) {
+    FunctionInvoker functionInvoker(
+            DiscoveryCache discoveryCache, TokenExchanger tokens, OutboundPolicy policy, Clock clock) {
         return new FunctionInvoker(discoveryCache, InvokerSettings.defaults(), tokens, policy, clock);
     }
 }

@@ -1,11 +1,10 @@
 package io.agentforge.console.config;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The console's settings.
@@ -17,8 +16,11 @@ import java.util.List;
  * @param outbound    which tool endpoints the console may call
  */
 @ConfigurationProperties("agentforge")
-public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Console console,
-                               @DefaultValue Outbound outbound) {
+public record ConsoleProperties(
+        URI registryUrl,
+        String apiKey,
+        @DefaultValue Console console,
+        @DefaultValue Outbound outbound) {
 
     /**
      * The outbound endpoint policy of the Tools page; link-local and cloud metadata addresses are always refused.
@@ -27,8 +29,10 @@ public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Co
      * @param allowPrivate  allow private ranges (container networks)
      * @param allowedCidrs  further ranges to allow
      */
-    public record Outbound(@DefaultValue("true") boolean allowLoopback, @DefaultValue("true") boolean allowPrivate,
-                           List<String> allowedCidrs) {
+    public record Outbound(
+            @DefaultValue("true") boolean allowLoopback,
+            @DefaultValue("true") boolean allowPrivate,
+            List<String> allowedCidrs) {
 
         public Outbound {
             allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
@@ -53,10 +57,15 @@ public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Co
      * @param chartSamples how many samples the chart keeps
      * @param oidc         the OpenID Connect provider for {@code auth=oidc}
      */
-    public record Console(@DefaultValue("api-key") AuthMode auth, String agentUrl,
-                          @DefaultValue("agent") String agentService, Boolean secureCookie,
-                          @DefaultValue("30s") Duration agentTimeout, @DefaultValue("10s") Duration chartInterval,
-                          @DefaultValue("60") int chartSamples, @DefaultValue Oidc oidc) {
+    public record Console(
+            @DefaultValue("api-key") AuthMode auth,
+            String agentUrl,
+            @DefaultValue("agent") String agentService,
+            Boolean secureCookie,
+            @DefaultValue("30s") Duration agentTimeout,
+            @DefaultValue("10s") Duration chartInterval,
+            @DefaultValue("60") int chartSamples,
+            @DefaultValue Oidc oidc) {
 
         public Console {
             agentUrl = agentUrl == null || agentUrl.isBlank() ? null : agentUrl.strip();
@@ -73,8 +82,11 @@ public record ConsoleProperties(URI registryUrl, String apiKey, @DefaultValue Co
     }
 
     /** The OpenID Connect client; the provider's endpoints are discovered from the issuer on first login. */
-    public record Oidc(String issuerUri, String clientId, String clientSecret,
-                       @DefaultValue({"openid", "profile", "email"}) List<String> scopes) {
+    public record Oidc(
+            String issuerUri,
+            String clientId,
+            String clientSecret,
+            @DefaultValue({"openid", "profile", "email"}) List<String> scopes) {
 
         public Oidc {
             issuerUri = blankToNull(issuerUri);

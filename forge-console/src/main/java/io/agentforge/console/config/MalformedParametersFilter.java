@@ -5,10 +5,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
 
 /**
  * Tomcat parses the query string and form bodies lazily and fails with an exception on a broken %-escape or too many
@@ -23,7 +22,11 @@ class MalformedParametersFilter extends OncePerRequestFilter {
         try {
             request.getParameterMap();
         } catch (InvalidParameterException e) {
-            ProblemWriter.write(response, HttpServletResponse.SC_BAD_REQUEST, "malformed-request", "Bad Request",
+            ProblemWriter.write(
+                    response,
+                    HttpServletResponse.SC_BAD_REQUEST,
+                    "malformed-request",
+                    "Bad Request",
                     "The query string or form can't be read: check its %-escapes and the number of fields");
             return;
         }

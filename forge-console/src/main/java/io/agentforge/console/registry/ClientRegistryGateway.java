@@ -6,10 +6,9 @@ import io.agentforge.client.RegistryClient;
 import io.agentforge.client.ServiceQuery;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
-import org.springframework.stereotype.Component;
-
 import java.util.List;
 import java.util.OptionalLong;
+import org.springframework.stereotype.Component;
 
 /** {@link RegistryGateway} over the forge-client SDK. */
 @Component

@@ -1,7 +1,6 @@
 package io.agentforge.console.registry;
 
 import io.agentforge.console.RelativeTime;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +17,15 @@ import java.util.Locale;
  * @param span             how far back the chart reaches, phrased ("5 min")
  * @param summary          a sentence for screen readers
  */
-public record CountsChart(String registeredPoints, String upPoints, long max, long peak, String span, String summary,
-                          long latestRegistered, long latestUp) {
+public record CountsChart(
+        String registeredPoints,
+        String upPoints,
+        long max,
+        long peak,
+        String span,
+        String summary,
+        long latestRegistered,
+        long latestUp) {
 
     public static final int WIDTH = 600;
     public static final int HEIGHT = 120;
@@ -31,7 +37,8 @@ public record CountsChart(String registeredPoints, String upPoints, long max, lo
             return new CountsChart("", "", 0, 0, phrase(window), "No samples yet.", 0, 0);
         }
         Instant start = now.minus(window);
-        List<CountSample> shown = samples.stream().filter(sample -> !sample.at().isBefore(start)).toList();
+        List<CountSample> shown =
+                samples.stream().filter(sample -> !sample.at().isBefore(start)).toList();
         if (shown.isEmpty()) {
             return new CountsChart("", "", 0, 0, phrase(window), "No samples yet.", 0, 0);
         }
@@ -47,10 +54,17 @@ public record CountsChart(String registeredPoints, String upPoints, long max, lo
             append(up, x, y(sample.up(), top));
         }
         CountSample last = shown.getLast();
-        String summary = "Over the last " + phrase(window) + ": now " + last.registered() + " registered, "
-                + last.up() + " up; at most " + peak + " registered.";
-        return new CountsChart(registered.toString().strip(), up.toString().strip(), top, peak, phrase(window), summary,
-                last.registered(), last.up());
+        String summary = "Over the last " + phrase(window) + ": now " + last.registered() + " registered, " + last.up()
+                + " up; at most " + peak + " registered.";
+        return new CountsChart(
+                registered.toString().strip(),
+                up.toString().strip(),
+                top,
+                peak,
+                phrase(window),
+                summary,
+                last.registered(),
+                last.up());
     }
 
     private static double x(Instant at, Instant start, Duration window) {

@@ -4,18 +4,17 @@ import io.agentforge.client.RegistryException;
 import io.agentforge.client.ServiceQuery;
 import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.registry.api.ServiceKind;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
 
 @Controller
 class RegistryController {
@@ -29,7 +28,10 @@ class RegistryController {
         this.registry = registry;
         this.feed = feed;
         this.clock = clock;
-        this.chartWindow = properties.console().chartInterval().multipliedBy(properties.console().chartSamples() - 1);
+        this.chartWindow = properties
+                .console()
+                .chartInterval()
+                .multipliedBy(properties.console().chartSamples() - 1);
     }
 
     @GetMapping("/registry")
@@ -57,7 +59,8 @@ class RegistryController {
         model.addAttribute("live", feed.isConnected());
         model.addAttribute("chart", CountsChart.of(feed.samples(), now, chartWindow));
         try {
-            ServiceQuery query = kind == null ? ServiceQuery.all() : ServiceQuery.all().withKind(kind);
+            ServiceQuery query =
+                    kind == null ? ServiceQuery.all() : ServiceQuery.all().withKind(kind);
             model.addAttribute("page", RegistryPage.of(registry.services(query), now));
         } catch (RegistryException e) {
             model.addAttribute("page", RegistryPage.of(List.of(), now));

@@ -8,13 +8,6 @@ import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.RegistryStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +23,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Follows the registry's change feed once for the whole console and fans it out to the browsers watching the
@@ -74,10 +73,10 @@ public class RegistryFeed implements SmartLifecycle {
             return;
         }
         running = true;
-        fanOut = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("console-feed-fanout")
-                .factory());
-        sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("console-feed-sampler").factory());
+        fanOut = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("console-feed-fanout").factory());
+        sampler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("console-feed-sampler").factory());
         sampler.scheduleWithFixedDelay(this::tick, 0, sampleInterval.toMillis(), TimeUnit.MILLISECONDS);
         follower = Thread.ofPlatform().daemon().name("console-feed").start(this::follow);
     }
@@ -121,9 +120,11 @@ public class RegistryFeed implements SmartLifecycle {
     public boolean sampleNow() {
         try {
             RegistryStatus status = registry.status();
-            long up = status.byKindAndStatus() == null ? 0 : status.byKindAndStatus().values().stream()
-                    .mapToLong(byStatus -> byStatus.getOrDefault(InstanceStatus.UP, 0L))
-                    .sum();
+            long up = status.byKindAndStatus() == null
+                    ? 0
+                    : status.byKindAndStatus().values().stream()
+                            .mapToLong(byStatus -> byStatus.getOrDefault(InstanceStatus.UP, 0L))
+                            .sum();
             record(new CountSample(clock.instant(), status.instances(), Math.min(up, status.instances())));
             return true;
         } catch (RegistryException e) {
@@ -246,10 +247,12 @@ public class RegistryFeed implements SmartLifecycle {
         public void onEvent(ChangeEvent event) {
             lastEventId = event.id();
             var instance = event.instance();
-            broadcast("change", Map.of(
-                    "type", event.type().wireName(),
-                    "service", instance == null ? "" : instance.name(),
-                    "instanceId", instance == null ? "" : instance.instanceId()));
+            broadcast(
+                    "change",
+                    Map.of(
+                            "type", event.type().wireName(),
+                            "service", instance == null ? "" : instance.name(),
+                            "instanceId", instance == null ? "" : instance.instanceId()));
             // The chart follows changes at once instead of waiting for the next tick.
             if (sampler != null && !sampler.isShutdown()) {
                 try {

@@ -5,7 +5,6 @@ import io.agentforge.client.FeedSubscription;
 import io.agentforge.client.ServiceQuery;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
-
 import java.util.List;
 import java.util.OptionalLong;
 

@@ -17,14 +17,16 @@ final class ApiKeyAuthenticationProvider implements AuthenticationProvider {
 
     @Override
     public Authentication authenticate(Authentication authentication) {
-        String key = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString().strip();
+        String key = authentication.getCredentials() == null
+                ? ""
+                : authentication.getCredentials().toString().strip();
         if (key.isEmpty()) {
             throw new BadCredentialsException("Paste an API key");
         }
         String name = verifier.verify(key);
         // The key rides in the principal: credentials are erased after sign-in, the principal is kept.
-        return UsernamePasswordAuthenticationToken.authenticated(new ConsoleUser(name, key), null,
-                AuthorityUtils.createAuthorityList("ROLE_USER"));
+        return UsernamePasswordAuthenticationToken.authenticated(
+                new ConsoleUser(name, key), null, AuthorityUtils.createAuthorityList("ROLE_USER"));
     }
 
     @Override

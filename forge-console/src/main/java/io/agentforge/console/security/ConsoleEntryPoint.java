@@ -3,13 +3,12 @@ package io.agentforge.console.security;
 import io.agentforge.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
-
-import java.io.IOException;
 
 /**
  * Sends a page visit to the login page, but answers 401 to script requests: an htmx request gets
@@ -35,10 +34,16 @@ final class ConsoleEntryPoint implements AuthenticationEntryPoint {
             return;
         }
         String accept = request.getHeader(HttpHeaders.ACCEPT);
-        boolean script = accept != null && (accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)
-                || accept.contains(MediaType.APPLICATION_JSON_VALUE) && !accept.contains(MediaType.TEXT_HTML_VALUE));
+        boolean script = accept != null
+                && (accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)
+                        || accept.contains(MediaType.APPLICATION_JSON_VALUE)
+                                && !accept.contains(MediaType.TEXT_HTML_VALUE));
         if (script) {
-            ProblemWriter.write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthenticated", "Sign in first",
+            ProblemWriter.write(
+                    response,
+                    HttpServletResponse.SC_UNAUTHORIZED,
+                    "unauthenticated",
+                    "Sign in first",
                     "Your console session has ended; reload the page to sign in again");
             return;
         }

@@ -28,8 +28,10 @@ public class Credentials {
     private final ObjectProvider<OAuth2AuthorizedClientService> authorizedClients;
     private final AccessTokens tokens;
 
-    Credentials(ConsoleProperties properties, ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
-                AccessTokens tokens) {
+    Credentials(
+            ConsoleProperties properties,
+            ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
+            AccessTokens tokens) {
         this.properties = properties;
         this.authorizedClients = authorizedClients;
         this.tokens = tokens;
@@ -48,7 +50,10 @@ public class Credentials {
      */
     public String forAgent(Authentication authentication, String agentService) {
         if (agentService == null || agentService.isBlank()) {
-            throw new RegistryException(new Problem(502, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "No token for the agent",
+            throw new RegistryException(new Problem(
+                    502,
+                    TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
+                    "No token for the agent",
                     "The agent has no service name to ask the registry for a token for"));
         }
         String subject = subjectCredential(authentication);
@@ -58,12 +63,18 @@ public class Credentials {
         } catch (RegistryException e) {
             throw new RegistryException(exchangeFailed(agentService, e.problem()), e);
         } catch (IllegalArgumentException e) {
-            throw new RegistryException(new Problem(502, TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
-                    "No token for the agent", "'" + agentService + "' is not a service name a token can be had for"));
+            throw new RegistryException(new Problem(
+                    502,
+                    TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
+                    "No token for the agent",
+                    "'" + agentService + "' is not a service name a token can be had for"));
         }
         if (token == null || token.isBlank() || token.strip().startsWith("af_")) {
-            throw new RegistryException(new Problem(502, TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
-                    "No token for the agent", "The registry gave no token for '" + agentService + "'"));
+            throw new RegistryException(new Problem(
+                    502,
+                    TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
+                    "No token for the agent",
+                    "The registry gave no token for '" + agentService + "'"));
         }
         return token.strip();
     }
@@ -77,12 +88,17 @@ public class Credentials {
     public String subjectCredential(Authentication authentication) {
         String subject = switch (mode()) {
             case NONE -> null;
-            case API_KEY -> authentication != null && authentication.getPrincipal() instanceof ConsoleUser user
-                    ? user.apiKey() : null;
+            case API_KEY ->
+                authentication != null && authentication.getPrincipal() instanceof ConsoleUser user
+                        ? user.apiKey()
+                        : null;
             case OIDC -> accessToken(authentication);
         };
         if (subject == null && mode() != AuthMode.NONE) {
-            throw new RegistryException(new Problem(401, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "Not signed in",
+            throw new RegistryException(new Problem(
+                    401,
+                    TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
+                    "Not signed in",
                     "Your sign-in has no credential to act on your behalf with; sign out and in again"));
         }
         return subject;
@@ -110,7 +126,7 @@ public class Credentials {
         int status = refusedSubject ? 401 : new RegistryException(cause).isTransient() ? 503 : 502;
         String detail = refusedSubject
                 ? "The registry did not accept your credential for a token to '" + agentService + "' (" + cause.detail()
-                + "); sign out and in again"
+                        + "); sign out and in again"
                 : "The registry gave the console no token for '" + agentService + "': " + cause.detail();
         return new Problem(status, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "No token for the agent", detail);
     }
@@ -123,8 +139,8 @@ public class Credentials {
         if (service == null) {
             return null;
         }
-        OAuth2AuthorizedClient client = service.loadAuthorizedClient(token.getAuthorizedClientRegistrationId(),
-                token.getName());
+        OAuth2AuthorizedClient client =
+                service.loadAuthorizedClient(token.getAuthorizedClientRegistrationId(), token.getName());
         return client == null ? null : client.getAccessToken().getTokenValue();
     }
 }

@@ -1,15 +1,13 @@
 package io.agentforge.console.security;
 
 import io.agentforge.console.config.ConsoleProperties.AuthMode;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Keeps a console without login ({@code auth=none}) from being reachable from other machines. */
 final class LoopbackGuard {
 
-    private LoopbackGuard() {
-    }
+    private LoopbackGuard() {}
 
     /**
      * @param serverAddress the {@code server.address} the console binds to; blank means every interface

@@ -5,9 +5,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,6 +12,8 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * With {@code auth=none} the console trusts whoever reaches it, so it answers only requests addressed to a loopback
@@ -52,10 +51,15 @@ final class LoopbackHostFilter extends OncePerRequestFilter {
             return;
         }
         // The host name is the caller's text: leave it out of the answer.
-        ProblemWriter.write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden", "This console"
-                + " runs without login (auth=none) and answers only to localhost, 127.0.0.1 or [::1] on a loopback"
-                + " address, judged by the request's own Host header (forwarded headers do not count); open it by one"
-                + " of those names.");
+        ProblemWriter.write(
+                response,
+                HttpServletResponse.SC_FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "This console"
+                        + " runs without login (auth=none) and answers only to localhost, 127.0.0.1 or [::1] on a loopback"
+                        + " address, judged by the request's own Host header (forwarded headers do not count); open it by one"
+                        + " of those names.");
     }
 
     private boolean isLoopbackName(String host) {
@@ -98,7 +102,8 @@ final class LoopbackHostFilter extends OncePerRequestFilter {
             return false;
         }
         String literal = localAddress.startsWith("[") && localAddress.endsWith("]") && localAddress.length() > 2
-                ? localAddress.substring(1, localAddress.length() - 1) : localAddress;
+                ? localAddress.substring(1, localAddress.length() - 1)
+                : localAddress;
         // A bare IPv6 literal in a Host header would be malformed; the parser never passes one.
         if (!IP_LITERAL.matcher(literal).matches() || !literal.contains(".") && !literal.contains(":")) {
             return false;

@@ -1,6 +1,13 @@
 package io.agentforge.console.security;
 
 import io.agentforge.console.config.ConsoleProperties;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,14 +19,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
 
 /** OAuth2 login against any OpenID Connect provider, for {@code agentforge.console.auth=oidc}. */
 @Configuration(proxyBeanMethods = false)
@@ -51,12 +50,13 @@ class OidcConfiguration {
     static final class DiscoveredRegistration implements ClientRegistrationRepository {
 
         private static final Duration TIMEOUT = Duration.ofSeconds(5);
-        private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
-        };
+        private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {};
 
         private final ConsoleProperties.Oidc oidc;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        private final HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         private final JsonMapper json = JsonMapper.builder().build();
         private volatile ClientRegistration registration;
 
@@ -89,11 +89,12 @@ class OidcConfiguration {
             String issuer = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
             try {
                 URI discovery = URI.create(issuer + "/.well-known/openid-configuration");
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(discovery).timeout(TIMEOUT).GET()
-                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = http.send(
+                        HttpRequest.newBuilder(discovery).timeout(TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
-                    throw new IllegalStateException("The OIDC provider answered " + response.statusCode()
-                            + " for its discovery document");
+                    throw new IllegalStateException(
+                            "The OIDC provider answered " + response.statusCode() + " for its discovery document");
                 }
                 Map<String, Object> metadata = json.readValue(response.body(), METADATA);
                 // OpenID Connect Discovery: the document must name the issuer it was fetched for.

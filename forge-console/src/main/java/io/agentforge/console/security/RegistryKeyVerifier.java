@@ -4,12 +4,11 @@ import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.RegistryException;
 import io.agentforge.console.config.ConsoleProperties;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.stereotype.Component;
-
-import java.net.http.HttpClient;
-import java.time.Duration;
 
 /**
  * A key is valid when the registry accepts it for a client request ({@code GET /api/v1/status}): the same check
@@ -33,8 +32,8 @@ class RegistryKeyVerifier implements KeyVerifier {
     public String verify(String apiKey) {
         ForgeClientSettings settings;
         try {
-            settings = new ForgeClientSettings(properties.registryUrl(), apiKey, Duration.ofSeconds(2),
-                    Duration.ofSeconds(5));
+            settings = new ForgeClientSettings(
+                    properties.registryUrl(), apiKey, Duration.ofSeconds(2), Duration.ofSeconds(5));
         } catch (IllegalArgumentException e) {
             throw new BadCredentialsException("That is not an Agent Forge key (af_<keyId>_<secret>)");
         }
@@ -45,7 +44,8 @@ class RegistryKeyVerifier implements KeyVerifier {
             if (e.status() == 401 || e.status() == 403) {
                 throw new BadCredentialsException("The registry does not accept this key");
             }
-            throw new AuthenticationServiceException("The key could not be checked: " + e.problem().title());
+            throw new AuthenticationServiceException(
+                    "The key could not be checked: " + e.problem().title());
         }
     }
 }

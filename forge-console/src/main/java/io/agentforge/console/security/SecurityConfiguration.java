@@ -43,18 +43,21 @@ class SecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
             + " img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
             + " frame-ancestors 'none'; form-action 'self'";
+
     static final String OIDC_LOGIN = "/oauth2/authorization/" + OidcConfiguration.REGISTRATION_ID;
 
     @Bean
-    SecurityFilterChain consoleSecurity(HttpSecurity http, ConsoleProperties properties, Environment environment,
-                                        KeyVerifier keyVerifier,
-                                        ObjectProvider<ClientRegistrationRepository> registrations,
-                                        ObjectProvider<OAuth2AuthorizedClientService> authorizedClients)
+    SecurityFilterChain consoleSecurity(
+            HttpSecurity http,
+            ConsoleProperties properties,
+            Environment environment,
+            KeyVerifier keyVerifier,
+            ObjectProvider<ClientRegistrationRepository> registrations,
+            ObjectProvider<OAuth2AuthorizedClientService> authorizedClients)
             throws Exception {
         AuthMode mode = properties.console().auth();
         LoopbackGuard.check(mode, environment.getProperty("server.address"));
-        http.headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+        http.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                         .frameOptions(frame -> frame.deny()))
                 .csrf(csrf -> {
@@ -62,9 +65,18 @@ class SecurityConfiguration {
                 })
                 .authorizeHttpRequests(requests -> {
                     // Streams continue in async dispatches that were authorized when they started.
-                    requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                            .requestMatchers("/css/**", "/js/**", "/webjars/**", "/favicon.svg", "/login",
-                                    "/actuator/health", "/actuator/health/**", "/error").permitAll();
+                    requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                            .permitAll()
+                            .requestMatchers(
+                                    "/css/**",
+                                    "/js/**",
+                                    "/webjars/**",
+                                    "/favicon.svg",
+                                    "/login",
+                                    "/actuator/health",
+                                    "/actuator/health/**",
+                                    "/error")
+                            .permitAll();
                     if (mode == AuthMode.NONE) {
                         requests.anyRequest().permitAll();
                     } else {
@@ -72,31 +84,33 @@ class SecurityConfiguration {
                     }
                 });
         switch (mode) {
-            case NONE -> http.logout(logout -> logout.disable())
-                    .addFilterBefore(new LoopbackHostFilter(environment.getProperty("server.address")),
-                            DisableEncodeUrlFilter.class);
-            case API_KEY -> http
-                    .authenticationProvider(new ApiKeyAuthenticationProvider(keyVerifier))
-                    .formLogin(form -> form.loginPage("/login")
-                            .passwordParameter("apiKey")
-                            .defaultSuccessUrl("/", false)
-                            .failureHandler(loginFailure()))
-                    .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                    .requestCache(cache -> cache.requestCache(pagesOnly()))
-                    .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint("/login"))
-                            .accessDeniedHandler(sessionEndedAware(new ConsoleEntryPoint("/login"))));
-            case OIDC -> http
-                    .oauth2Login(login -> login.loginPage(OIDC_LOGIN)
-                            .clientRegistrationRepository(registrations.getObject())
-                            .authorizedClientService(authorizedClients.getObject())
-                            .defaultSuccessUrl("/", false)
-                            .failureUrl("/login?error=oidc")
-                            // The provider's discovery failing on the way out would otherwise be a bare 500.
-                            .withObjectPostProcessor(oidcUnavailableRedirect()))
-                    .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                    .requestCache(cache -> cache.requestCache(pagesOnly()))
-                    .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint(OIDC_LOGIN))
-                            .accessDeniedHandler(sessionEndedAware(new ConsoleEntryPoint(OIDC_LOGIN))));
+            case NONE ->
+                http.logout(logout -> logout.disable())
+                        .addFilterBefore(
+                                new LoopbackHostFilter(environment.getProperty("server.address")),
+                                DisableEncodeUrlFilter.class);
+            case API_KEY ->
+                http.authenticationProvider(new ApiKeyAuthenticationProvider(keyVerifier))
+                        .formLogin(form -> form.loginPage("/login")
+                                .passwordParameter("apiKey")
+                                .defaultSuccessUrl("/", false)
+                                .failureHandler(loginFailure()))
+                        .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                        .requestCache(cache -> cache.requestCache(pagesOnly()))
+                        .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint("/login"))
+                                .accessDeniedHandler(sessionEndedAware(new ConsoleEntryPoint("/login"))));
+            case OIDC ->
+                http.oauth2Login(login -> login.loginPage(OIDC_LOGIN)
+                                .clientRegistrationRepository(registrations.getObject())
+                                .authorizedClientService(authorizedClients.getObject())
+                                .defaultSuccessUrl("/", false)
+                                .failureUrl("/login?error=oidc")
+                                // The provider's discovery failing on the way out would otherwise be a bare 500.
+                                .withObjectPostProcessor(oidcUnavailableRedirect()))
+                        .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                        .requestCache(cache -> cache.requestCache(pagesOnly()))
+                        .exceptionHandling(errors -> errors.authenticationEntryPoint(new ConsoleEntryPoint(OIDC_LOGIN))
+                                .accessDeniedHandler(sessionEndedAware(new ConsoleEntryPoint(OIDC_LOGIN))));
         }
         return http.build();
     }
@@ -107,7 +121,8 @@ class SecurityConfiguration {
      */
     private static RequestCache pagesOnly() {
         HttpSessionRequestCache cache = new HttpSessionRequestCache();
-        cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && request.getHeader("HX-Request") == null
+        cache.setRequestMatcher(request -> "GET".equals(request.getMethod())
+                && request.getHeader("HX-Request") == null
                 && !String.valueOf(request.getHeader(HttpHeaders.ACCEPT)).contains(MediaType.TEXT_EVENT_STREAM_VALUE));
         return cache;
     }
@@ -121,8 +136,8 @@ class SecurityConfiguration {
         return (request, response, denied) -> {
             boolean sessionEnded = request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
             if (denied instanceof CsrfException && sessionEnded) {
-                entryPoint.commence(request, response, new InsufficientAuthenticationException(
-                        "The console session has ended"));
+                entryPoint.commence(
+                        request, response, new InsufficientAuthenticationException("The console session has ended"));
                 return;
             }
             forbidden.handle(request, response, denied);

@@ -3,11 +3,10 @@ package io.agentforge.console.tools;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /** {@link ToolGateway} over the SDK's discovery cache and load-balanced invoker. */
 @Component
@@ -15,6 +14,7 @@ class ClientToolGateway implements ToolGateway {
 
     private final DiscoveryCache discovery;
     private final FunctionInvoker invoker;
+
     ClientToolGateway(DiscoveryCache discovery, FunctionInvoker invoker) {
         this.discovery = discovery;
         this.invoker = invoker;

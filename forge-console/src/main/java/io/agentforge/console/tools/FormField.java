@@ -11,8 +11,16 @@ import java.util.List;
  * @param example     a default or example value to show as a placeholder, or empty
  * @param schemaType  the schema's type as written, for the label ("string", "integer", …)
  */
-public record FormField(String name, Type type, boolean required, String description, List<Option> options,
-                        String example, String schemaType, String minimum, String maximum) {
+public record FormField(
+        String name,
+        Type type,
+        boolean required,
+        String description,
+        List<Option> options,
+        String example,
+        String schemaType,
+        String minimum,
+        String maximum) {
 
     public FormField {
         description = description == null ? "" : description;
@@ -38,12 +46,16 @@ public record FormField(String name, Type type, boolean required, String descrip
      * @param label what the user sees
      * @param json  the value as JSON text, submitted and parsed back so a numeric enum stays a number
      */
-    public record Option(String label, String json) {
-    }
+    public record Option(String label, String json) {}
 
     /** How a field is entered. */
     public enum Type {
-        TEXT, INTEGER, NUMBER, BOOLEAN, ENUM, JSON;
+        TEXT,
+        INTEGER,
+        NUMBER,
+        BOOLEAN,
+        ENUM,
+        JSON;
 
         public boolean is(String name) {
             return name().equals(name);

@@ -1,12 +1,6 @@
 package io.agentforge.console.tools;
 
 import io.agentforge.registry.api.Texts;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -17,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A try-it form generated from a function's JSON input schema, and the binding of submitted form values back to a
@@ -38,7 +37,8 @@ public record SchemaForm(List<FormField> fields) {
             return new SchemaForm(List.of());
         }
         List<String> required = schema.get("required") instanceof Collection<?> names
-                ? names.stream().map(String::valueOf).toList() : List.of();
+                ? names.stream().map(String::valueOf).toList()
+                : List.of();
         List<FormField> fields = new ArrayList<>();
         properties.forEach((name, value) -> {
             Map<?, ?> property = value instanceof Map<?, ?> map ? map : Map.of();
@@ -50,16 +50,26 @@ public record SchemaForm(List<FormField> fields) {
     private static FormField field(String name, Map<?, ?> property, boolean required) {
         String schemaType = schemaType(property.get("type"));
         String description = property.get("description") instanceof String text ? text : "";
-        String example = property.containsKey("default") ? text(property.get("default"))
+        String example = property.containsKey("default")
+                ? text(property.get("default"))
                 : property.get("examples") instanceof List<?> examples && !examples.isEmpty()
-                ? text(examples.getFirst()) : "";
+                        ? text(examples.getFirst())
+                        : "";
         String minimum = property.containsKey("minimum") ? text(property.get("minimum")) : "";
         String maximum = property.containsKey("maximum") ? text(property.get("maximum")) : "";
         if (property.get("enum") instanceof List<?> values && !values.isEmpty()) {
-            return new FormField(name, FormField.Type.ENUM, required, description,
-                    values.stream().map(v -> new FormField.Option(text(v), MAPPER.writeValueAsString(v))).toList(),
+            return new FormField(
+                    name,
+                    FormField.Type.ENUM,
+                    required,
+                    description,
+                    values.stream()
+                            .map(v -> new FormField.Option(text(v), MAPPER.writeValueAsString(v)))
+                            .toList(),
                     example,
-                    schemaType.isEmpty() ? "enum" : schemaType, minimum, maximum);
+                    schemaType.isEmpty() ? "enum" : schemaType,
+                    minimum,
+                    maximum);
         }
         FormField.Type type = switch (schemaType) {
             case "string" -> FormField.Type.TEXT;
@@ -68,8 +78,16 @@ public record SchemaForm(List<FormField> fields) {
             case "boolean" -> FormField.Type.BOOLEAN;
             default -> FormField.Type.JSON;
         };
-        return new FormField(name, type, required, description, List.of(), example,
-                schemaType.isEmpty() ? "any" : schemaType, minimum, maximum);
+        return new FormField(
+                name,
+                type,
+                required,
+                description,
+                List.of(),
+                example,
+                schemaType.isEmpty() ? "any" : schemaType,
+                minimum,
+                maximum);
     }
 
     /** The first non-null type of {@code "type": "x"} or {@code "type": ["x", "null"]}. */
@@ -78,7 +96,11 @@ public record SchemaForm(List<FormField> fields) {
             return text;
         }
         if (type instanceof List<?> types) {
-            return types.stream().map(String::valueOf).filter(t -> !t.equals("null")).findFirst().orElse("");
+            return types.stream()
+                    .map(String::valueOf)
+                    .filter(t -> !t.equals("null"))
+                    .findFirst()
+                    .orElse("");
         }
         return "";
     }
@@ -136,8 +158,8 @@ public record SchemaForm(List<FormField> fields) {
                 try {
                     yield nodes.numberNode(new BigInteger(value));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("must be a whole number, got '"
-                            + Texts.abbreviate(value, 80) + "'");
+                    throw new IllegalArgumentException(
+                            "must be a whole number, got '" + Texts.abbreviate(value, 80) + "'");
                 }
             }
             case NUMBER -> {
@@ -147,15 +169,20 @@ public record SchemaForm(List<FormField> fields) {
                     throw new IllegalArgumentException("must be a number, got '" + Texts.abbreviate(value, 80) + "'");
                 }
             }
-            case BOOLEAN -> switch (value) {
-                case "true" -> nodes.booleanNode(true);
-                case "false" -> nodes.booleanNode(false);
-                default -> throw new IllegalArgumentException("must be true or false");
-            };
+            case BOOLEAN ->
+                switch (value) {
+                    case "true" -> nodes.booleanNode(true);
+                    case "false" -> nodes.booleanNode(false);
+                    default -> throw new IllegalArgumentException("must be true or false");
+                };
             case ENUM -> {
                 if (field.options().stream().noneMatch(option -> option.json().equals(value))) {
-                    throw new IllegalArgumentException("must be one of " + String.join(", ",
-                            field.options().stream().map(FormField.Option::label).toList()));
+                    throw new IllegalArgumentException("must be one of "
+                            + String.join(
+                                    ", ",
+                                    field.options().stream()
+                                            .map(FormField.Option::label)
+                                            .toList()));
                 }
                 yield MAPPER.readTree(value);
             }

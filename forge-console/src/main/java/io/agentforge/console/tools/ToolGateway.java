@@ -1,10 +1,9 @@
 package io.agentforge.console.tools;
 
 import io.agentforge.registry.api.Catalog.CatalogFunction;
-import tools.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The function catalog and calls to it, each with a token the registry issued for the tool's service name on behalf

@@ -1,7 +1,6 @@
 package io.agentforge.console.tools;
 
 import io.agentforge.client.Problem;
-
 import java.util.Map;
 
 /**
@@ -11,8 +10,16 @@ import java.util.Map;
  * @param json    the pretty-printed result, for {@code ok}
  * @param errors  per field, what is wrong, for {@code invalid}
  */
-public record ToolResult(String outcome, String function, String json, int status, String title, String detail,
-                         String type, Map<String, String> errors, long durationMs) {
+public record ToolResult(
+        String outcome,
+        String function,
+        String json,
+        int status,
+        String title,
+        String detail,
+        String type,
+        Map<String, String> errors,
+        long durationMs) {
 
     public ToolResult {
         errors = errors == null ? Map.of() : errors;
@@ -23,8 +30,16 @@ public record ToolResult(String outcome, String function, String json, int statu
     }
 
     static ToolResult problem(String function, Problem problem, long durationMs) {
-        return new ToolResult("problem", function, "", problem.status(), problem.title(), problem.detail(),
-                problem.type().toString(), Map.of(), durationMs);
+        return new ToolResult(
+                "problem",
+                function,
+                "",
+                problem.status(),
+                problem.title(),
+                problem.detail(),
+                problem.type().toString(),
+                Map.of(),
+                durationMs);
     }
 
     static ToolResult invalid(String function, Map<String, String> errors) {

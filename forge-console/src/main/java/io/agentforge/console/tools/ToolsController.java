@@ -1,12 +1,17 @@
 package io.agentforge.console.tools;
 
-import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
 import io.agentforge.client.ToolInvocationException;
-import io.agentforge.console.security.Credentials;
 import io.agentforge.client.ToolUnavailableException;
+import io.agentforge.console.security.Credentials;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.ProblemTypes;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -16,13 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.JsonNode;
-
-import java.net.URI;
-import java.time.Clock;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 @Controller
 class ToolsController {
@@ -55,8 +53,11 @@ class ToolsController {
     }
 
     @PostMapping("/tools/{name}/invoke")
-    String invoke(@PathVariable String name, @RequestParam MultiValueMap<String, String> form,
-                  Authentication authentication, Model model) {
+    String invoke(
+            @PathVariable String name,
+            @RequestParam MultiValueMap<String, String> form,
+            Authentication authentication,
+            Model model) {
         model.addAttribute("result", run(name, form, authentication));
         return "tool-result :: result";
     }
@@ -64,8 +65,14 @@ class ToolsController {
     private ToolResult run(String name, MultiValueMap<String, String> form, Authentication authentication) {
         CatalogFunction function = tools.function(name).orElse(null);
         if (function == null) {
-            return ToolResult.problem(name, new Problem(404, UNKNOWN_FUNCTION, "Unknown function",
-                    "No tool with an UP instance offers '" + name + "' any more; reload the page"), 0);
+            return ToolResult.problem(
+                    name,
+                    new Problem(
+                            404,
+                            UNKNOWN_FUNCTION,
+                            "Unknown function",
+                            "No tool with an UP instance offers '" + name + "' any more; reload the page"),
+                    0);
         }
         SchemaForm.Binding binding = SchemaForm.of(function.inputSchema()).bind(form::getFirst);
         if (!binding.isValid()) {
@@ -75,14 +82,18 @@ class ToolsController {
         try {
             // The tool gets a token for its own name on the person's behalf; their credential goes to the registry.
             JsonNode result = tools.invoke(name, binding.arguments(), credentials.subjectCredential(authentication));
-            return ToolResult.ok(name, SchemaForm.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result),
+            return ToolResult.ok(
+                    name,
+                    SchemaForm.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result),
                     clock.millis() - started);
         } catch (ToolInvocationException e) {
             return ToolResult.problem(name, e.problem(), clock.millis() - started);
         } catch (RegistryException e) {
             return ToolResult.problem(name, e.problem(), clock.millis() - started);
         } catch (ToolUnavailableException e) {
-            return ToolResult.problem(name, new Problem(503, TOOL_UNAVAILABLE, "Tool unavailable", e.getMessage()),
+            return ToolResult.problem(
+                    name,
+                    new Problem(503, TOOL_UNAVAILABLE, "Tool unavailable", e.getMessage()),
                     clock.millis() - started);
         }
     }
@@ -94,6 +105,7 @@ class ToolsController {
         String needle = filter.toLowerCase(Locale.ROOT);
         return function.name().toLowerCase(Locale.ROOT).contains(needle)
                 || function.service().toLowerCase(Locale.ROOT).contains(needle)
-                || (function.description() != null && function.description().toLowerCase(Locale.ROOT).contains(needle));
+                || (function.description() != null
+                        && function.description().toLowerCase(Locale.ROOT).contains(needle));
     }
 }

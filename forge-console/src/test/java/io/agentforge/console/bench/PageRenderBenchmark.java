@@ -13,9 +13,6 @@ import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -23,12 +20,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * How long the console takes to render its pages with 100 registered instances: a real registry and the console
@@ -40,8 +37,7 @@ public final class PageRenderBenchmark {
 
     private static final String ADMIN_KEY = "af_benchadmin1_Console-bench-admin-key-0123456789abcdef";
 
-    private PageRenderBenchmark() {
-    }
+    private PageRenderBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int instances = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -54,44 +50,70 @@ public final class PageRenderBenchmark {
         health.start();
         String endpoint = "http://127.0.0.1:" + health.getAddress().getPort();
 
-        ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                "--spring.config.name=forge-registry-bench", "--spring.threads.virtual.enabled=true",
-                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
-                "--agentforge.registry.allow-loopback-endpoints=true");
+        ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        "--spring.config.name=forge-registry-bench",
+                        "--spring.threads.virtual.enabled=true",
+                        "--logging.level.root=WARN",
+                        "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                        "--agentforge.registry.allow-loopback-endpoints=true");
         String registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getRequiredProperty("local.server.port");
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             String serviceKey = key(http, registryUrl, "bench-services", Role.SERVICE);
             String consoleKey = key(http, registryUrl, "bench-console", Role.CLIENT);
-            try (HttpRegistryClient client = new HttpRegistryClient(new ForgeClientSettings(URI.create(registryUrl),
-                    serviceKey, Duration.ofSeconds(2), Duration.ofSeconds(10)))) {
+            try (HttpRegistryClient client = new HttpRegistryClient(new ForgeClientSettings(
+                    URI.create(registryUrl), serviceKey, Duration.ofSeconds(2), Duration.ofSeconds(10)))) {
                 for (int i = 0; i < instances; i++) {
                     int service = i % 10;
                     List<FunctionDescriptor> functions = List.of(
-                            function("tool" + service + "_add"), function("tool" + service + "_sub"),
+                            function("tool" + service + "_add"),
+                            function("tool" + service + "_sub"),
                             function("tool" + service + "_mul"));
-                    client.register(new ServiceRegistration("tool" + service + "-" + i, "tool" + service,
-                            ServiceKind.TOOL, "1.0." + i, "Benchmark tool " + service, endpoint, List.of("bench"),
-                            Map.of("zone", "z" + (i % 3)), functions, new HealthCheck("/health", Duration.ofMinutes(1)),
+                    client.register(new ServiceRegistration(
+                            "tool" + service + "-" + i,
+                            "tool" + service,
+                            ServiceKind.TOOL,
+                            "1.0." + i,
+                            "Benchmark tool " + service,
+                            endpoint,
+                            List.of("bench"),
+                            Map.of("zone", "z" + (i % 3)),
+                            functions,
+                            new HealthCheck("/health", Duration.ofMinutes(1)),
                             Duration.ofHours(1)));
                 }
             }
-            ConfigurableApplicationContext console = new SpringApplicationBuilder(ConsoleApplication.class).run(
-                    "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                    "--logging.level.root=WARN", "--agentforge.console.auth=none",
-                    "--agentforge.registry-url=" + registryUrl, "--agentforge.api-key=" + consoleKey);
+            ConfigurableApplicationContext console = new SpringApplicationBuilder(ConsoleApplication.class)
+                    .run(
+                            "--server.port=0",
+                            "--server.address=127.0.0.1",
+                            "--spring.main.banner-mode=off",
+                            "--logging.level.root=WARN",
+                            "--agentforge.console.auth=none",
+                            "--agentforge.registry-url=" + registryUrl,
+                            "--agentforge.api-key=" + consoleKey);
             String consoleUrl = "http://127.0.0.1:" + console.getEnvironment().getRequiredProperty("local.server.port");
             Thread.sleep(2000);
-            System.out.printf("%d instances, %d sequential requests per page after %d warm-up requests%n", instances,
-                    requests, requests);
+            System.out.printf(
+                    "%d instances, %d sequential requests per page after %d warm-up requests%n",
+                    instances, requests, requests);
             System.out.printf("%-20s %8s %8s %8s %10s%n", "page", "p50 ms", "p95 ms", "p99 ms", "bytes");
             for (String page : List.of("/registry", "/registry/services", "/tools", "/")) {
                 measure(http, consoleUrl + page, requests);
                 double[] millis = measure(http, consoleUrl + page, requests);
-                long bytes = http.send(HttpRequest.newBuilder(URI.create(consoleUrl + page)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray()).body().length;
-                System.out.printf("%-20s %8.2f %8.2f %8.2f %10d%n", page, percentile(millis, 50),
-                        percentile(millis, 95), percentile(millis, 99), bytes);
+                long bytes = http.send(
+                                HttpRequest.newBuilder(URI.create(consoleUrl + page))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray())
+                        .body()
+                        .length;
+                System.out.printf(
+                        "%-20s %8.2f %8.2f %8.2f %10d%n",
+                        page, percentile(millis, 50), percentile(millis, 95), percentile(millis, 99), bytes);
             }
             console.close();
         } finally {
@@ -102,7 +124,9 @@ public final class PageRenderBenchmark {
 
     private static double[] measure(HttpClient http, String url, int requests) throws Exception {
         double[] millis = new double[requests];
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html").build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "text/html")
+                .build();
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -121,19 +145,30 @@ public final class PageRenderBenchmark {
     }
 
     private static FunctionDescriptor function(String name) {
-        return new FunctionDescriptor(name, "Benchmark function " + name, Map.of("type", "object", "properties",
-                Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")), "required", List.of("a", "b")),
+        return new FunctionDescriptor(
+                name,
+                "Benchmark function " + name,
+                Map.of(
+                        "type",
+                        "object",
+                        "properties",
+                        Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
+                        "required",
+                        List.of("a", "b")),
                 null);
     }
 
     private static String key(HttpClient http, String registryUrl, String name, Role role) throws Exception {
         var mapper = ForgeJacksonModule.mapper();
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/keys"))
-                        .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/keys"))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(
                                 role == Role.SERVICE
                                         ? new ApiKeyRequest(name, EnumSet.of(role), List.of("tool*"), null)
-                                        : new ApiKeyRequest(name, EnumSet.of(role))))).build(),
+                                        : new ApiKeyRequest(name, EnumSet.of(role)))))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return mapper.readValue(response.body(), ApiKeyCreated.class).key();
     }

@@ -1,7 +1,9 @@
 package io.agentforge.console.browser;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
-import io.agentforge.registry.api.ServiceKind;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
@@ -17,16 +19,7 @@ import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Role;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-
+import io.agentforge.registry.api.ServiceKind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,9 +34,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The console in Chromium against a real registry (in this JVM), a stub tool and a stub agent: what a person sees
@@ -75,46 +74,64 @@ class ConsoleBrowserTests {
     @BeforeAll
     static void startTheStack() throws IOException {
         if (!Files.isExecutable(CHROMIUM)) {
-            String why = "Browser tests need Chromium at " + CHROMIUM + "; install it with `apt-get install -y chromium`.";
+            String why =
+                    "Browser tests need Chromium at " + CHROMIUM + "; install it with `apt-get install -y chromium`.";
             if ("true".equals(System.getenv("CI"))) {
                 Assertions.fail(why + " Under CI=true a missing browser is a failure.");
             }
             Assumptions.abort(why + " Skipping the browser tests.");
         }
-        registry = new SpringApplicationBuilder(RegistryApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                // Not the console's application.yml, which comes first on this classpath.
-                "--spring.config.name=forge-registry-browser-tests",
-                "--spring.threads.virtual.enabled=true", "--spring.mvc.problemdetails.enabled=true",
-                "--logging.level.root=WARN", "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
-                "--agentforge.registry.allow-loopback-endpoints=true");
+        registry = new SpringApplicationBuilder(RegistryApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        // Not the console's application.yml, which comes first on this classpath.
+                        "--spring.config.name=forge-registry-browser-tests",
+                        "--spring.threads.virtual.enabled=true",
+                        "--spring.mvc.problemdetails.enabled=true",
+                        "--logging.level.root=WARN",
+                        "--agentforge.registry.security.admin-key=" + ADMIN_KEY,
+                        "--agentforge.registry.allow-loopback-endpoints=true");
         String registryUrl = "http://127.0.0.1:" + registry.getEnvironment().getRequiredProperty("local.server.port");
         String consoleKey = createKey(registryUrl, "console", Role.CLIENT);
         String serviceKey = createKey(registryUrl, "stubs", Role.SERVICE);
 
         tool = (StubTool) new StubTool().start();
         agent = (StubAgent) new StubAgent().start();
-        toolClient = new HttpRegistryClient(new ForgeClientSettings(URI.create(registryUrl), serviceKey,
-                Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        toolClient = new HttpRegistryClient(new ForgeClientSettings(
+                URI.create(registryUrl), serviceKey, Duration.ofSeconds(2), Duration.ofSeconds(5)));
         toolClient.register(tool.registration("text-tool-1"));
         toolClient.register(agent.registration());
 
-        console = new SpringApplicationBuilder(ConsoleApplication.class).run(
-                "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN", "--agentforge.console.auth=none",
-                "--agentforge.registry-url=" + registryUrl, "--agentforge.api-key=" + consoleKey,
-                "--agentforge.console.chart-interval=1s");
+        console = new SpringApplicationBuilder(ConsoleApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.root=WARN",
+                        "--agentforge.console.auth=none",
+                        "--agentforge.registry-url=" + registryUrl,
+                        "--agentforge.api-key=" + consoleKey,
+                        "--agentforge.console.chart-interval=1s");
         consoleUrl = "http://127.0.0.1:" + console.getEnvironment().getRequiredProperty("local.server.port");
 
         Files.createDirectories(SCREENSHOTS);
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-dev-shm-usage",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
     }
 
     @AfterAll
@@ -168,12 +185,16 @@ class ConsoleBrowserTests {
         int port = console.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         // auth=none: a page that rebinds its own name to 127.0.0.1 must not reach the console.
         assertThat(raw(port, "GET / HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nConnection: close\r\n\r\n"))
-                .startsWith("HTTP/1.1 403").contains("application/problem+json");
+                .startsWith("HTTP/1.1 403")
+                .contains("application/problem+json");
         String form = "message=%zz";
-        assertThat(raw(port, "POST /tools/calculator_evaluate/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
-                + "\r\nConnection: close\r\n\r\n" + form))
-                .startsWith("HTTP/1.1 400").contains("urn:agentforge:problem:malformed-request");
+        assertThat(raw(
+                        port,
+                        "POST /tools/calculator_evaluate/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                                + "\r\nConnection: close\r\n\r\n" + form))
+                .startsWith("HTTP/1.1 400")
+                .contains("urn:agentforge:problem:malformed-request");
     }
 
     // Browsers and HTTP clients refuse to send these requests, so they are written by hand.
@@ -215,18 +236,22 @@ class ConsoleBrowserTests {
         Locator card = page.locator("#tool-text_repeat");
 
         assertThat(card).containsText("Repeats a text a number of times");
-        card.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("text")).fill("ab");
-        card.getByRole(AriaRole.SPINBUTTON, new Locator.GetByRoleOptions().setName("times")).fill("3");
-        card.getByRole(AriaRole.COMBOBOX, new Locator.GetByRoleOptions().setName("separator")).selectOption("\"comma\"");
-        card.getByRole(AriaRole.BUTTON,
-                new Locator.GetByRoleOptions().setName("Run")).click();
+        card.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("text"))
+                .fill("ab");
+        card.getByRole(AriaRole.SPINBUTTON, new Locator.GetByRoleOptions().setName("times"))
+                .fill("3");
+        card.getByRole(AriaRole.COMBOBOX, new Locator.GetByRoleOptions().setName("separator"))
+                .selectOption("\"comma\"");
+        card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run"))
+                .click();
 
         assertThat(card.locator(".result")).containsText("\"ab,ab,ab\"");
         screenshot("tools");
 
-        card.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("text")).fill("fail");
-        card.getByRole(AriaRole.BUTTON,
-                new Locator.GetByRoleOptions().setName("Run")).click();
+        card.getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("text"))
+                .fill("fail");
+        card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run"))
+                .click();
         assertThat(card.locator(".result")).containsText("text must not be 'fail'");
         assertThat(card.locator(".result")).containsText("Invalid argument");
         assertThat(consoleErrors).isEmpty();
@@ -240,13 +265,18 @@ class ConsoleBrowserTests {
         assertThat(page.locator("#pick-notice")).containsText("Pick an agent to start");
         assertThat(page.locator("#history")).hasCount(0);
         assertThat(messageBox()).isDisabled();
-        assertThat(agent.authorizations()).as("no request to an agent nobody picked").hasSize(before);
+        assertThat(agent.authorizations())
+                .as("no request to an agent nobody picked")
+                .hasSize(before);
 
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent"))
+                .click();
 
         assertThat(messageBox()).isEnabled();
         assertThat(page.locator("#history")).not().containsText("Loading conversations");
-        assertThat(agent.authorizations()).as("the history, from the picked agent").hasSizeGreaterThan(before);
+        assertThat(agent.authorizations())
+                .as("the history, from the picked agent")
+                .hasSizeGreaterThan(before);
     }
 
     @Test
@@ -273,8 +303,10 @@ class ConsoleBrowserTests {
         assertThat(message).hasValue("");
         screenshot("chat");
         assertThat(dialogs).as("no script from model output ran").isEmpty();
-        assertThat(agent.authorizations()).as("a token the registry issued for the agent, never the console's key")
-                .isNotEmpty().allSatisfy(header -> assertThat(header).startsWith("Bearer ey").doesNotContain("af_"));
+        assertThat(agent.authorizations())
+                .as("a token the registry issued for the agent, never the console's key")
+                .isNotEmpty()
+                .allSatisfy(header -> assertThat(header).startsWith("Bearer ey").doesNotContain("af_"));
 
         // The conversation can be reopened from the history and continued.
         page.navigate(consoleUrl + "/");
@@ -294,8 +326,8 @@ class ConsoleBrowserTests {
         openTheChatWithTheAgent();
 
         assertThat(page.locator("#sidebar")).not().isInViewport();
-        page.getByRole(AriaRole.BUTTON,
-                new Page.GetByRoleOptions().setName("History")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("History"))
+                .click();
         assertThat(page.locator("#sidebar")).isInViewport();
         page.keyboard().press("Escape");
         messageBox().fill("What is six times seven?");
@@ -332,29 +364,39 @@ class ConsoleBrowserTests {
     /** Opens the chat and picks the only agent, as a person must before the console talks to any agent. */
     private void openTheChatWithTheAgent() {
         page.navigate(consoleUrl + "/");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent"))
+                .click();
         assertThat(messageBox()).isEnabled();
     }
 
     private Locator messageBox() {
-        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
+        return page.getByRole(
+                AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
     }
 
     private void screenshot(String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(false));
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SCREENSHOTS.resolve(name + ".png"))
+                .setFullPage(false));
     }
 
     private static String createKey(String registryUrl, String name, Role role) throws IOException {
         var mapper = ForgeJacksonModule.mapper();
-        byte[] body = mapper.writeValueAsBytes(role == Role.SERVICE
-                ? new ApiKeyRequest(name, EnumSet.of(role), List.of("text-tool", "helper"),
-                        Set.of(ServiceKind.TOOL, ServiceKind.AGENT))
-                : new ApiKeyRequest(name, EnumSet.of(role)));
+        byte[] body = mapper.writeValueAsBytes(
+                role == Role.SERVICE
+                        ? new ApiKeyRequest(
+                                name,
+                                EnumSet.of(role),
+                                List.of("text-tool", "helper"),
+                                Set.of(ServiceKind.TOOL, ServiceKind.AGENT))
+                        : new ApiKeyRequest(name, EnumSet.of(role)));
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/keys"))
-                    .header("Authorization", "Bearer " + ADMIN_KEY)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(URI.create(registryUrl + "/api/v1/keys"))
+                            .header("Authorization", "Bearer " + ADMIN_KEY)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(response.statusCode()).as("creating a key").isEqualTo(201);
             return mapper.readValue(response.body(), ApiKeyCreated.class).key();

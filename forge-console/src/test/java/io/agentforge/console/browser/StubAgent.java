@@ -4,9 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An agent speaking the chat API: it "calls" {@code calculator_evaluate}, then streams a Markdown answer that also
@@ -50,10 +49,18 @@ final class StubAgent extends StubServer {
     }
 
     ServiceRegistration registration() {
-        return new ServiceRegistration("helper-1", "helper", ServiceKind.AGENT, "1.0.0", "Answers questions",
-                endpoint(), List.of(), Map.of("chat", endpoint() + "/api/v1/chat",
-                "stream", endpoint() + "/api/v1/chat/stream"), List.of(),
-                new HealthCheck("/actuator/health", Duration.ofSeconds(5)), Duration.ofHours(1));
+        return new ServiceRegistration(
+                "helper-1",
+                "helper",
+                ServiceKind.AGENT,
+                "1.0.0",
+                "Answers questions",
+                endpoint(),
+                List.of(),
+                Map.of("chat", endpoint() + "/api/v1/chat", "stream", endpoint() + "/api/v1/chat/stream"),
+                List.of(),
+                new HealthCheck("/actuator/health", Duration.ofSeconds(5)),
+                Duration.ofHours(1));
     }
 
     private void stream(HttpExchange exchange) throws IOException {
@@ -92,9 +99,22 @@ final class StubAgent extends StubServer {
             @SuppressWarnings("unchecked")
             List<Object> turns = (List<Object>) conversation.get("turns");
             turns.add(Map.of("question", question, "answer", ANSWER, "steps", List.of(step), "at", now.toString()));
-            send(out, "done", Map.of("conversationId", id, "answer", ANSWER, "steps", List.of(step), "model",
-                    "offline", "usage", Map.of("promptTokens", 0, "completionTokens", 0, "totalTokens", 0),
-                    "durationMs", 12));
+            send(
+                    out,
+                    "done",
+                    Map.of(
+                            "conversationId",
+                            id,
+                            "answer",
+                            ANSWER,
+                            "steps",
+                            List.of(step),
+                            "model",
+                            "offline",
+                            "usage",
+                            Map.of("promptTokens", 0, "completionTokens", 0, "totalTokens", 0),
+                            "durationMs",
+                            12));
         }
     }
 
@@ -103,9 +123,19 @@ final class StubAgent extends StubServer {
         String path = exchange.getRequestURI().getPath();
         if (path.equals("/api/v1/conversations")) {
             List<Map<String, Object>> summaries = new ArrayList<>();
-            conversations.values().forEach(c -> summaries.add(Map.of("id", c.get("id"), "title", c.get("title"),
-                    "createdAt", c.get("createdAt"), "updatedAt", c.getOrDefault("updatedAt", c.get("createdAt")),
-                    "turns", ((List<?>) c.get("turns")).size())));
+            conversations
+                    .values()
+                    .forEach(c -> summaries.add(Map.of(
+                            "id",
+                            c.get("id"),
+                            "title",
+                            c.get("title"),
+                            "createdAt",
+                            c.get("createdAt"),
+                            "updatedAt",
+                            c.getOrDefault("updatedAt", c.get("createdAt")),
+                            "turns",
+                            ((List<?>) c.get("turns")).size())));
             respond(exchange, 200, "application/json", MAPPER.writeValueAsString(summaries));
             return;
         }

@@ -2,7 +2,6 @@ package io.agentforge.console.browser;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +21,8 @@ abstract class StubServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/actuator/health", exchange -> respond(exchange, 200, "application/json",
-                "{\"status\":\"UP\"}"));
+        server.createContext(
+                "/actuator/health", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}"));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     }
 

@@ -1,28 +1,5 @@
 package io.agentforge.console.chat;
 
-import io.agentforge.client.Problem;
-import io.agentforge.client.RegistryUnreachableException;
-import io.agentforge.console.support.ConsoleWebTest;
-import io.agentforge.console.support.FakeAccessTokens;
-import io.agentforge.console.support.FakeAgentGateway;
-import io.agentforge.console.support.FakeRegistryGateway;
-import io.agentforge.console.support.Instances;
-import io.agentforge.console.support.WebTestConfiguration;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockHttpSession;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.MvcResult;
-import tools.jackson.databind.json.JsonMapper;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static io.agentforge.console.support.Sessions.picked;
 import static io.agentforge.console.support.Sessions.signedIn;
 import static io.agentforge.console.support.WebTestConfiguration.NOW;
@@ -33,10 +10,32 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.agentforge.client.Problem;
+import io.agentforge.client.RegistryUnreachableException;
+import io.agentforge.console.support.ConsoleWebTest;
+import io.agentforge.console.support.FakeAccessTokens;
+import io.agentforge.console.support.FakeAgentGateway;
+import io.agentforge.console.support.FakeRegistryGateway;
+import io.agentforge.console.support.Instances;
+import io.agentforge.console.support.WebTestConfiguration;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.json.JsonMapper;
 
 @ConsoleWebTest
 class ChatControllerTests {
@@ -45,8 +44,10 @@ class ChatControllerTests {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     FakeRegistryGateway registry;
+
     @Autowired
     FakeAgentGateway agent;
 
@@ -55,8 +56,13 @@ class ChatControllerTests {
         registry.clear();
         agent.clear();
         registry.add(Instances.agent("helper-1", "helper", "http://10.1.1.1:8082", NOW));
-        registry.add(Instances.tool("calc-1", "calculator", "http://10.1.1.2:8083",
-                io.agentforge.registry.api.InstanceStatus.UP, NOW, "calculator_evaluate"));
+        registry.add(Instances.tool(
+                "calc-1",
+                "calculator",
+                "http://10.1.1.2:8083",
+                io.agentforge.registry.api.InstanceStatus.UP,
+                NOW,
+                "calculator_evaluate"));
     }
 
     @Nested
@@ -68,9 +74,12 @@ class ChatControllerTests {
 
             String html = mvc.perform(get("/").with(signedIn()))
                     .andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).contains("value=\"helper-1\"", "value=\"writer-1\"", "helper · v1.2.0")
+            assertThat(html)
+                    .contains("value=\"helper-1\"", "value=\"writer-1\"", "helper · v1.2.0")
                     .doesNotContain("value=\"calc-1\"")
                     .contains("id=\"composer\"", "aria-describedby=\"composer-hint\"", "for=\"message\"");
             assertThat(registry.queries()).anySatisfy(query -> {
@@ -83,10 +92,17 @@ class ChatControllerTests {
         void withOneAgentAndNonePickedThePageOffersItAndCallsNoAgent() throws Exception {
             String html = mvc.perform(get("/").param("c", "conv-1").with(signedIn()))
                     .andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).contains("action=\"/chat/agent\"", "name=\"_csrf\"", "Use this agent",
-                    "Pick an agent to start", "value=\"helper-1\"")
+            assertThat(html)
+                    .contains(
+                            "action=\"/chat/agent\"",
+                            "name=\"_csrf\"",
+                            "Use this agent",
+                            "Pick an agent to start",
+                            "value=\"helper-1\"")
                     .doesNotContain("hx-get=\"/chat/conversations");
             assertThat(html).containsPattern("<textarea[^>]*disabled");
             assertThat(agent.credentials()).isEmpty();
@@ -96,28 +112,39 @@ class ChatControllerTests {
         void aLinkNamingAnAgentOnlyPreselectsItInThePicker() throws Exception {
             registry.add(Instances.agent("writer-1", "writer", "http://10.1.1.3:8082", NOW));
 
-            String html = mvc.perform(get("/").param("agent", "writer-1").param("c", "conv-1").with(signedIn()))
+            String html = mvc.perform(get("/").param("agent", "writer-1")
+                            .param("c", "conv-1")
+                            .with(signedIn()))
                     .andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).containsPattern("value=\"writer-1\"\\s+selected")
+            assertThat(html)
+                    .containsPattern("value=\"writer-1\"\\s+selected")
                     .doesNotContain("hx-get=\"/chat/conversations");
             assertThat(agent.credentials()).isEmpty();
         }
 
         @Test
         void pickingAnAgentIsAFormPostWithItsCsrfTokenAndThenThePageTalksToIt() throws Exception {
-            mvc.perform(post("/chat/agent").with(signedIn()).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            mvc.perform(post("/chat/agent")
+                            .with(signedIn())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                             .param("agent", "helper-1"))
                     .andExpect(status().isForbidden());
             MockHttpSession session = picked(mvc, "helper-1", signedIn());
 
             String html = mvc.perform(get("/").session(session).with(signedIn()))
                     .andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).contains("hx-get=\"/chat/conversations?c=\"", "data-agent=\"helper-1\"")
-                    .doesNotContain("Pick an agent to start").doesNotContainPattern("<textarea[^>]*disabled");
+            assertThat(html)
+                    .contains("hx-get=\"/chat/conversations?c=\"", "data-agent=\"helper-1\"")
+                    .doesNotContain("Pick an agent to start")
+                    .doesNotContainPattern("<textarea[^>]*disabled");
         }
 
         @Test
@@ -125,22 +152,31 @@ class ChatControllerTests {
             registry.add(Instances.agent("writer-1", "writer", "http://10.1.1.3:8082", NOW));
             MockHttpSession session = picked(mvc, "helper-1", signedIn());
 
-            String html = mvc.perform(get("/").param("agent", "writer-1").session(session).with(signedIn()))
-                    .andReturn().getResponse().getContentAsString();
+            String html = mvc.perform(
+                            get("/").param("agent", "writer-1").session(session).with(signedIn()))
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).contains("data-agent=\"helper-1\"", "You are talking to")
+            assertThat(html)
+                    .contains("data-agent=\"helper-1\"", "You are talking to")
                     .containsPattern("value=\"writer-1\"\\s+selected");
         }
 
         @Test
         void pickingAnAgentNotInTheRegistryPicksNothingAndSaysSo() throws Exception {
             MockHttpSession session = new MockHttpSession();
-            mvc.perform(post("/chat/agent").session(session).with(signedIn()).with(csrf())
-                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("agent", "attacker-1"))
+            mvc.perform(post("/chat/agent")
+                            .session(session)
+                            .with(signedIn())
+                            .with(csrf())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                            .param("agent", "attacker-1"))
                     .andExpect(redirectedUrl("/"))
                     .andExpect(flash().attributeExists("pickProblem"));
 
-            assertThat(session.getAttributeNames().asIterator()).toIterable()
+            assertThat(session.getAttributeNames().asIterator())
+                    .toIterable()
                     .noneMatch(name -> name.endsWith(".agent"));
         }
 
@@ -151,7 +187,9 @@ class ChatControllerTests {
             registry.add(Instances.agent("helper-2", "helper", "http://10.1.1.9:8082", NOW));
 
             String html = mvc.perform(get("/").session(session).with(signedIn()))
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
             assertThat(html).contains("data-agent=\"helper-2\"");
         }
@@ -162,8 +200,11 @@ class ChatControllerTests {
             registry.clear();
             registry.add(Instances.agent("writer-1", "writer", "http://10.1.1.3:8082", NOW));
 
-            String html = mvc.perform(get("/").param("c", "conv-1").session(session).with(signedIn()))
-                    .andReturn().getResponse().getContentAsString();
+            String html = mvc.perform(
+                            get("/").param("c", "conv-1").session(session).with(signedIn()))
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
             assertThat(html).contains("The agent you picked is gone.").doesNotContain("data-agent=\"writer-1\"");
             assertThat(agent.credentials()).isEmpty();
@@ -171,49 +212,68 @@ class ChatControllerTests {
 
         @Test
         void anUnreachableRegistryIsSaidPlainly() throws Exception {
-            registry.failWith(new RegistryUnreachableException("GET http://registry/api/v1/services got no answer",
-                    null));
+            registry.failWith(
+                    new RegistryUnreachableException("GET http://registry/api/v1/services got no answer", null));
 
             mvc.perform(get("/").with(signedIn()))
                     .andExpect(status().isOk())
-                    .andExpect(content().string(containsString(
-                            "The registry can't be reached.")));
+                    .andExpect(content().string(containsString("The registry can't be reached.")));
         }
 
         @Test
         void noAgentUpDisablesTheComposerAndSaysWhy() throws Exception {
             registry.clear();
 
-            String html = mvc.perform(get("/").with(signedIn())).andReturn().getResponse().getContentAsString();
+            String html = mvc.perform(get("/").with(signedIn()))
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
             assertThat(html).contains("No agent available").contains("disabled");
         }
 
         @Test
         void aReopenedConversationShowsItsTurnsStepsAndSafelyRenderedAnswers() throws Exception {
-            agent.addConversation(new Conversations.Conversation("conv-1", "Sums", NOW, NOW, List.of(
-                    new Conversations.Turn("What is 2+2?",
+            agent.addConversation(new Conversations.Conversation(
+                    "conv-1",
+                    "Sums",
+                    NOW,
+                    NOW,
+                    List.of(new Conversations.Turn(
+                            "What is 2+2?",
                             "It is **4**.<script>alert('x')</script><img src=x onerror=alert(1)>",
-                            List.of(new Conversations.Step("calculator_evaluate",
-                                    MAPPER.readTree("{\"expression\":\"2+2\"}"), MAPPER.readTree("{\"result\":\"4\"}"),
-                                    null, 3)), NOW))));
+                            List.of(new Conversations.Step(
+                                    "calculator_evaluate",
+                                    MAPPER.readTree("{\"expression\":\"2+2\"}"),
+                                    MAPPER.readTree("{\"result\":\"4\"}"),
+                                    null,
+                                    3)),
+                            NOW))));
 
-            String html = mvc.perform(get("/").param("c", "conv-1").session(picked(mvc, "helper-1", signedIn()))
+            String html = mvc.perform(get("/").param("c", "conv-1")
+                            .session(picked(mvc, "helper-1", signedIn()))
                             .with(signedIn()))
                     .andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).contains("What is 2+2?", "calculator_evaluate", "3 ms", "<strong>4</strong>",
-                    "value=\"conv-1\"");
-            assertThat(html).contains("&lt;script&gt;alert").doesNotContain("<script>alert")
+            assertThat(html)
+                    .contains("What is 2+2?", "calculator_evaluate", "3 ms", "<strong>4</strong>", "value=\"conv-1\"");
+            assertThat(html)
+                    .contains("&lt;script&gt;alert")
+                    .doesNotContain("<script>alert")
                     .doesNotContain("<img src=x");
-            assertThat(agent.credentials()).as("a token for the agent on the user's behalf, never their key")
+            assertThat(agent.credentials())
+                    .as("a token for the agent on the user's behalf, never their key")
                     .containsOnly(FakeAccessTokens.tokenFor("helper", WebTestConfiguration.USER_KEY));
         }
 
         @Test
         void anUnknownConversationIsReportedNotFatal() throws Exception {
-            mvc.perform(get("/").param("c", "gone-1").session(picked(mvc, "helper-1", signedIn())).with(signedIn()))
+            mvc.perform(get("/").param("c", "gone-1")
+                            .session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn()))
                     .andExpect(status().isOk())
                     .andExpect(content().string(containsString("Conversation not found")));
         }
@@ -224,24 +284,35 @@ class ChatControllerTests {
 
         @Test
         void listsTheCallersConversationsAsLinksThatReopenThem() throws Exception {
-            agent.addConversation(new Conversations.Conversation("conv-7", "Compound interest", NOW.minusSeconds(120),
-                    NOW.minusSeconds(120), List.of()));
+            agent.addConversation(new Conversations.Conversation(
+                    "conv-7", "Compound interest", NOW.minusSeconds(120), NOW.minusSeconds(120), List.of()));
 
-            String html = mvc.perform(get("/chat/conversations").param("c", "conv-7")
-                            .header("HX-Request", "true").session(picked(mvc, "helper-1", signedIn())).with(signedIn()))
+            String html = mvc.perform(get("/chat/conversations")
+                            .param("c", "conv-7")
+                            .header("HX-Request", "true")
+                            .session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn()))
                     .andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
 
-            assertThat(html).contains("Compound interest", "2 min ago", "href=\"/?c=conv-7\"",
-                    "aria-current=\"page\"").doesNotContain("<html");
+            assertThat(html)
+                    .contains("Compound interest", "2 min ago", "href=\"/?c=conv-7\"", "aria-current=\"page\"")
+                    .doesNotContain("<html");
         }
 
         @Test
         void anUnreachableAgentIsShownInsteadOfTheList() throws Exception {
-            agent.failWith(new AgentException(new Problem(0, AgentException.UNREACHABLE, "Agent unreachable",
+            agent.failWith(new AgentException(new Problem(
+                    0,
+                    AgentException.UNREACHABLE,
+                    "Agent unreachable",
                     "The agent at http://10.1.1.1:8082 can't be reached")));
 
-            mvc.perform(get("/chat/conversations").session(picked(mvc, "helper-1", signedIn())).with(signedIn()))
+            mvc.perform(get("/chat/conversations")
+                            .session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn()))
                     .andExpect(status().isOk())
                     .andExpect(content().string(containsString("Agent unreachable")));
         }
@@ -260,16 +331,23 @@ class ChatControllerTests {
 
         @Test
         void relaysStepsAndDeltasAndRendersTheFinalAnswerInert() throws Exception {
-            agent.answerWith(List.of(
-                    Map.entry("step", "{\"id\":\"call_1\",\"phase\":\"started\",\"step\":{\"tool\":\"calculator_evaluate\","
-                            + "\"arguments\":{\"expression\":\"6*7\"},\"result\":null,\"error\":null,\"durationMs\":0}}"),
-                    Map.entry("step", "{\"id\":\"call_1\",\"phase\":\"finished\",\"step\":{\"tool\":\"calculator_evaluate\","
-                            + "\"arguments\":{\"expression\":\"6*7\"},\"result\":{\"result\":\"42\"},\"error\":null,"
-                            + "\"durationMs\":3}}"),
-                    Map.entry("delta", "{\"text\":\"It is 42\"}"),
-                    Map.entry("done", "{\"conversationId\":\"c-1\",\"answer\":\"It is **42**"
-                            + "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))\","
-                            + "\"steps\":[],\"model\":\"offline\",\"usage\":{\"totalTokens\":0},\"durationMs\":9}")));
+            agent.answerWith(
+                    List.of(
+                            Map.entry(
+                                    "step",
+                                    "{\"id\":\"call_1\",\"phase\":\"started\",\"step\":{\"tool\":\"calculator_evaluate\","
+                                            + "\"arguments\":{\"expression\":\"6*7\"},\"result\":null,\"error\":null,\"durationMs\":0}}"),
+                            Map.entry(
+                                    "step",
+                                    "{\"id\":\"call_1\",\"phase\":\"finished\",\"step\":{\"tool\":\"calculator_evaluate\","
+                                            + "\"arguments\":{\"expression\":\"6*7\"},\"result\":{\"result\":\"42\"},\"error\":null,"
+                                            + "\"durationMs\":3}}"),
+                            Map.entry("delta", "{\"text\":\"It is 42\"}"),
+                            Map.entry(
+                                    "done",
+                                    "{\"conversationId\":\"c-1\",\"answer\":\"It is **42**"
+                                            + "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))\","
+                                            + "\"steps\":[],\"model\":\"offline\",\"usage\":{\"totalTokens\":0},\"durationMs\":9}")));
 
             String body = stream("{\"agent\":\"helper-1\",\"message\":\"6 times 7?\",\"model\":\"gpt-4o\","
                     + "\"temperature\":0.2,\"maxSteps\":4}");
@@ -277,7 +355,8 @@ class ChatControllerTests {
             assertThat(body).contains("event:step", "\"phase\":\"finished\"", "event:delta", "event:done");
             String done = data(body, "done");
             String html = MAPPER.readTree(done).path("answerHtml").asString();
-            assertThat(html).contains("<strong>42</strong>", "&lt;script&gt;", "&lt;img src=x onerror=alert(1)&gt;")
+            assertThat(html)
+                    .contains("<strong>42</strong>", "&lt;script&gt;", "&lt;img src=x onerror=alert(1)&gt;")
                     .doesNotContain("<script", "<img", "javascript:");
             FakeAgentGateway.Call call = agent.calls().getFirst();
             assertThat(call.agent().baseUrl()).isEqualTo(URI.create("http://10.1.1.1:8082"));
@@ -291,16 +370,16 @@ class ChatControllerTests {
             stream("{\"message\":\"hi\",\"conversationId\":\"c-42\"}");
 
             assertThat(agent.calls()).singleElement().satisfies(call -> {
-                assertThat(call.credential()).isEqualTo(FakeAccessTokens.tokenFor("helper",
-                        WebTestConfiguration.USER_KEY));
+                assertThat(call.credential())
+                        .isEqualTo(FakeAccessTokens.tokenFor("helper", WebTestConfiguration.USER_KEY));
                 assertThat(call.command().conversationId()).isEqualTo("c-42");
             });
         }
 
         @Test
         void aRateLimitedAgentBecomesAnErrorSayingWhenToRetry() throws Exception {
-            agent.failWith(new AgentException(new Problem(429, null, "Too Many Requests", "Slow down"),
-                    Duration.ofSeconds(7), null));
+            agent.failWith(new AgentException(
+                    new Problem(429, null, "Too Many Requests", "Slow down"), Duration.ofSeconds(7), null));
 
             String error = data(stream("{\"message\":\"hi\"}"), "error");
 
@@ -311,7 +390,10 @@ class ChatControllerTests {
 
         @Test
         void anUnreachableAgentBecomesAnErrorSayingSo() throws Exception {
-            agent.failWith(new AgentException(new Problem(0, AgentException.UNREACHABLE, "Agent unreachable",
+            agent.failWith(new AgentException(new Problem(
+                    0,
+                    AgentException.UNREACHABLE,
+                    "Agent unreachable",
                     "The agent at http://10.1.1.1:8082 can't be reached (ConnectException)")));
 
             String error = data(stream("{\"message\":\"hi\"}"), "error");
@@ -322,7 +404,9 @@ class ChatControllerTests {
 
         @Test
         void withoutAPickTheQuestionIsRefusedAndNoAgentCalled() throws Exception {
-            mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+            mvc.perform(post("/chat/stream")
+                            .with(signedIn())
+                            .with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
                             .content("{\"agent\":\"helper-1\",\"message\":\"hi\"}"))
@@ -333,7 +417,10 @@ class ChatControllerTests {
 
         @Test
         void anAgentIdOtherThanThePickedOneIsNeverCalledAndTheProblemSaysToReload() throws Exception {
-            mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", signedIn())).with(signedIn()).with(csrf())
+            mvc.perform(post("/chat/stream")
+                            .session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn())
+                            .with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
                             .content("{\"agent\":\"attacker-1\",\"message\":\"hi\"}"))
@@ -348,7 +435,9 @@ class ChatControllerTests {
         void withNoAgentUpTheQuestionIsRefusedBeforeTheStreamStarts() throws Exception {
             registry.clear();
 
-            mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+            mvc.perform(post("/chat/stream")
+                            .with(signedIn())
+                            .with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
                             .content("{\"message\":\"hi\"}"))
@@ -359,7 +448,9 @@ class ChatControllerTests {
 
         @Test
         void aBlankQuestionIsABadRequestProblem() throws Exception {
-            mvc.perform(post("/chat/stream").with(signedIn()).with(csrf())
+            mvc.perform(post("/chat/stream")
+                            .with(signedIn())
+                            .with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
                             .content("{\"message\":\"   \"}"))
@@ -372,15 +463,18 @@ class ChatControllerTests {
 
         @Test
         void aQuestionWithoutCsrfTokenIsRefused() throws Exception {
-            mvc.perform(post("/chat/stream").with(signedIn())
-                            .contentType(MediaType.APPLICATION_JSON).content("{\"message\":\"hi\"}"))
+            mvc.perform(post("/chat/stream")
+                            .with(signedIn())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"message\":\"hi\"}"))
                     .andExpect(status().isForbidden());
             assertThat(agent.calls()).isEmpty();
         }
 
         @Test
         void aQuestionWithoutSessionGetsAProblemNotTheLoginPage() throws Exception {
-            mvc.perform(post("/chat/stream").with(csrf())
+            mvc.perform(post("/chat/stream")
+                            .with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
                             .content("{\"message\":\"hi\"}"))
@@ -389,8 +483,10 @@ class ChatControllerTests {
         }
 
         private String stream(String json) throws Exception {
-            MvcResult result = mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", signedIn()))
-                            .with(signedIn()).with(csrf())
+            MvcResult result = mvc.perform(post("/chat/stream")
+                            .session(picked(mvc, "helper-1", signedIn()))
+                            .with(signedIn())
+                            .with(csrf())
                             .contentType(MediaType.APPLICATION_JSON)
                             .accept(MediaType.TEXT_EVENT_STREAM)
                             .content(json))

@@ -1,22 +1,25 @@
 package io.agentforge.console.security;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.console.ConsoleApplication;
 import io.agentforge.console.config.ConsoleProperties.AuthMode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class LoopbackGuardTests {
 
     @Test
     void withoutLoginOnlyLoopbackAddressesAreAllowed() {
-        for (String address : new String[]{"127.0.0.1", "::1", "localhost", "127.0.0.2"}) {
-            assertThatCode(() -> LoopbackGuard.check(AuthMode.NONE, address)).as(address).doesNotThrowAnyException();
+        for (String address : new String[] {"127.0.0.1", "::1", "localhost", "127.0.0.2"}) {
+            assertThatCode(() -> LoopbackGuard.check(AuthMode.NONE, address))
+                    .as(address)
+                    .doesNotThrowAnyException();
         }
-        for (String address : new String[]{"0.0.0.0", "::", "192.168.1.20", ""}) {
-            assertThatThrownBy(() -> LoopbackGuard.check(AuthMode.NONE, address)).as(address)
+        for (String address : new String[] {"0.0.0.0", "::", "192.168.1.20", ""}) {
+            assertThatThrownBy(() -> LoopbackGuard.check(AuthMode.NONE, address))
+                    .as(address)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("only allowed on a loopback address");
         }
@@ -35,9 +38,12 @@ class LoopbackGuardTests {
         SpringApplicationBuilder console = new SpringApplicationBuilder(ConsoleApplication.class)
                 .properties("spring.main.banner-mode=off", "logging.level.root=OFF");
 
-        assertThatThrownBy(() -> console.run("--server.port=0", "--server.address=0.0.0.0",
-                "--agentforge.console.auth=none", "--agentforge.registry-url=http://127.0.0.1:9",
-                "--agentforge.api-key=af_console01_Console-secret-0123456789abcdef"))
+        assertThatThrownBy(() -> console.run(
+                        "--server.port=0",
+                        "--server.address=0.0.0.0",
+                        "--agentforge.console.auth=none",
+                        "--agentforge.registry-url=http://127.0.0.1:9",
+                        "--agentforge.api-key=af_console01_Console-secret-0123456789abcdef"))
                 .rootCause()
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("agentforge.console.auth=none")

@@ -1,5 +1,7 @@
 package io.agentforge.console.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -7,14 +9,11 @@ import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class LoopbackHostFilterTests {
 
     private final LoopbackHostFilter filter = new LoopbackHostFilter("127.0.0.2");
 
-    private record Outcome(boolean passed, MockHttpServletResponse response) {
-    }
+    private record Outcome(boolean passed, MockHttpServletResponse response) {}
 
     private Outcome send(String host) throws Exception {
         return send(host, "127.0.0.1", "localhost");
@@ -35,8 +34,20 @@ class LoopbackHostFilterTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"localhost", "LOCALHOST", "127.0.0.1", "[::1]", "127.0.0.2", "console.localhost",
-            "localhost:8080", "127.0.0.1:8080", "[::1]:8080", "[0:0:0:0:0:0:0:1]:8080", "127.0.0.9:8080"})
+    @ValueSource(
+            strings = {
+                "localhost",
+                "LOCALHOST",
+                "127.0.0.1",
+                "[::1]",
+                "127.0.0.2",
+                "console.localhost",
+                "localhost:8080",
+                "127.0.0.1:8080",
+                "[::1]:8080",
+                "[0:0:0:0:0:0:0:1]:8080",
+                "127.0.0.9:8080"
+            })
     void requestsForALoopbackNamePass(String host) throws Exception {
         Outcome outcome = send(host);
 
@@ -45,15 +56,30 @@ class LoopbackHostFilterTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attacker.example", "127.0.0.1.attacker.example", "localhost.attacker.example", "10.0.0.5",
-            "my-laptop", "attacker.example:8080", "localhost:8080:80", "localhost:http", "localhost@x", "[fe80::1]", "0.0.0.0", "1234"})
+    @ValueSource(
+            strings = {
+                "attacker.example",
+                "127.0.0.1.attacker.example",
+                "localhost.attacker.example",
+                "10.0.0.5",
+                "my-laptop",
+                "attacker.example:8080",
+                "localhost:8080:80",
+                "localhost:http",
+                "localhost@x",
+                "[fe80::1]",
+                "0.0.0.0",
+                "1234"
+            })
     void requestsForAnyOtherHostNameAreRefusedWithAProblem(String host) throws Exception {
         Outcome outcome = send(host);
 
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.response().getStatus()).isEqualTo(403);
         assertThat(outcome.response().getContentType()).startsWith("application/problem+json");
-        assertThat(outcome.response().getContentAsString()).contains("auth=none").doesNotContain(host);
+        assertThat(outcome.response().getContentAsString())
+                .contains("auth=none")
+                .doesNotContain(host);
     }
 
     @ParameterizedTest

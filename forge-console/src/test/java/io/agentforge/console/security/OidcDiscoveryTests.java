@@ -1,23 +1,22 @@
 package io.agentforge.console.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.console.support.ConsoleWebTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** OIDC login against a stub provider that publishes its discovery document. */
 @ConsoleWebTest
@@ -31,9 +30,10 @@ class OidcDiscoveryTests {
             server.createContext("/realms/forge/.well-known/openid-configuration", exchange -> {
                 String issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/forge";
                 byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                        + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/certs\","
-                        + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"],"
-                        + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}").getBytes(StandardCharsets.UTF_8);
+                                + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/certs\","
+                                + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"],"
+                                + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -49,7 +49,8 @@ class OidcDiscoveryTests {
     @DynamicPropertySource
     static void oidc(DynamicPropertyRegistry registry) {
         registry.add("agentforge.console.auth", () -> "oidc");
-        registry.add("agentforge.console.oidc.issuer-uri",
+        registry.add(
+                "agentforge.console.oidc.issuer-uri",
                 () -> "http://127.0.0.1:" + PROVIDER.getAddress().getPort() + "/realms/forge");
         registry.add("agentforge.console.oidc.client-id", () -> "console");
     }
@@ -66,9 +67,12 @@ class OidcDiscoveryTests {
     void theLoginRedirectsToTheProvidersAuthorizationEndpointFromItsDiscoveryDocument() throws Exception {
         String location = mvc.perform(get("/oauth2/authorization/oidc"))
                 .andExpect(status().isFound())
-                .andReturn().getResponse().getHeader("Location");
+                .andReturn()
+                .getResponse()
+                .getHeader("Location");
 
-        assertThat(location).startsWith("http://127.0.0.1:" + PROVIDER.getAddress().getPort() + "/realms/forge/auth?")
+        assertThat(location)
+                .startsWith("http://127.0.0.1:" + PROVIDER.getAddress().getPort() + "/realms/forge/auth?")
                 .contains("client_id=console", "response_type=code", "scope=openid");
     }
 }

@@ -1,25 +1,5 @@
 package io.agentforge.console.security;
 
-import io.agentforge.console.support.ConsoleWebTest;
-import io.agentforge.console.support.FakeAccessTokens;
-import io.agentforge.console.support.FakeAgentGateway;
-import io.agentforge.console.support.FakeRegistryGateway;
-import io.agentforge.console.support.Instances;
-import io.agentforge.console.support.WebTestConfiguration;
-import io.agentforge.console.support.WithoutLogin;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockHttpSession;
-import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.MvcResult;
-
-import java.util.List;
-import java.util.Map;
-
 import static io.agentforge.console.support.Sessions.onLocalhost;
 import static io.agentforge.console.support.Sessions.picked;
 import static io.agentforge.console.support.Sessions.signedIn;
@@ -37,13 +17,34 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.agentforge.console.support.ConsoleWebTest;
+import io.agentforge.console.support.FakeAccessTokens;
+import io.agentforge.console.support.FakeAgentGateway;
+import io.agentforge.console.support.FakeRegistryGateway;
+import io.agentforge.console.support.Instances;
+import io.agentforge.console.support.WebTestConfiguration;
+import io.agentforge.console.support.WithoutLogin;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
 @ConsoleWebTest
 class SecurityTests {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     FakeRegistryGateway registry;
+
     @Autowired
     FakeAgentGateway agent;
 
@@ -61,9 +62,17 @@ class SecurityTests {
         void everyPageHasAContentSecurityPolicyThatRunsOnlyTheConsolesOwnScripts() throws Exception {
             for (String page : List.of("/", "/registry", "/tools", "/login")) {
                 String csp = mvc.perform(get(page).with(signedIn()))
-                        .andReturn().getResponse().getHeader("Content-Security-Policy");
-                assertThat(csp).as(page).contains("script-src 'self'", "object-src 'none'", "frame-ancestors 'none'",
-                        "img-src 'self' data:").doesNotContain("unsafe-inline", "unsafe-eval");
+                        .andReturn()
+                        .getResponse()
+                        .getHeader("Content-Security-Policy");
+                assertThat(csp)
+                        .as(page)
+                        .contains(
+                                "script-src 'self'",
+                                "object-src 'none'",
+                                "frame-ancestors 'none'",
+                                "img-src 'self' data:")
+                        .doesNotContain("unsafe-inline", "unsafe-eval");
             }
         }
 
@@ -78,8 +87,13 @@ class SecurityTests {
         @Test
         void pagesCarryNoInlineScript() throws Exception {
             for (String page : List.of("/", "/registry", "/tools", "/login")) {
-                String html = mvc.perform(get(page).with(signedIn())).andReturn().getResponse().getContentAsString();
-                assertThat(html).as(page).doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>")
+                String html = mvc.perform(get(page).with(signedIn()))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString();
+                assertThat(html)
+                        .as(page)
+                        .doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>")
                         .doesNotContainPattern("\\son[a-z]+=\"");
             }
         }
@@ -90,9 +104,7 @@ class SecurityTests {
 
         @Test
         void aPageVisitWithoutSessionGoesToTheLoginForm() throws Exception {
-            mvc.perform(get("/registry"))
-                    .andExpect(status().isFound())
-                    .andExpect(redirectedUrl("/login"));
+            mvc.perform(get("/registry")).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
             mvc.perform(get("/login"))
                     .andExpect(status().isOk())
                     .andExpect(content().string(containsString("name=\"apiKey\"")))
@@ -108,12 +120,15 @@ class SecurityTests {
 
             var session = result.getRequest().getSession(false);
             assertThat(session == null ? null : session.getAttribute("SPRING_SECURITY_SAVED_REQUEST"))
-                    .as("signing in must not land on a fragment").isNull();
+                    .as("signing in must not land on a fragment")
+                    .isNull();
         }
 
         @Test
         void aPageVisitIsTheReturnAddressAfterSigningIn() throws Exception {
-            MvcResult visit = mvc.perform(get("/registry")).andExpect(redirectedUrl("/login")).andReturn();
+            MvcResult visit = mvc.perform(get("/registry"))
+                    .andExpect(redirectedUrl("/login"))
+                    .andReturn();
             MockHttpSession session = (MockHttpSession) visit.getRequest().getSession(false);
 
             mvc.perform(post("/login").session(session).with(csrf()).param("apiKey", WebTestConfiguration.USER_KEY))
@@ -123,7 +138,8 @@ class SecurityTests {
 
         @Test
         void anHtmxFormSentAfterTheSessionEndedIsToldToSignInNotForbidden() throws Exception {
-            mvc.perform(post("/tools/calculator_evaluate/invoke").header("HX-Request", "true")
+            mvc.perform(post("/tools/calculator_evaluate/invoke")
+                            .header("HX-Request", "true")
                             .param("arg.expression", "1+1")
                             .with(request -> {
                                 // The browser still sends the old session's cookie and CSRF token.
@@ -145,19 +161,31 @@ class SecurityTests {
             MockHttpSession session = (MockHttpSession) login.getRequest().getSession(false);
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
-            mvc.perform(post("/chat/agent").session(session).with(csrf())
-                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("agent", "helper-1"))
+            mvc.perform(post("/chat/agent")
+                            .session(session)
+                            .with(csrf())
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                            .param("agent", "helper-1"))
                     .andExpect(redirectedUrl("/"));
-            String page = mvc.perform(get("/").session(session)).andExpect(status().isOk())
-                    .andReturn().getResponse().getContentAsString();
-            MvcResult stream = mvc.perform(post("/chat/stream").session(session).with(csrf())
-                            .contentType(MediaType.APPLICATION_JSON).content("{\"message\":\"hi\"}"))
+            String page = mvc.perform(get("/").session(session))
+                    .andExpect(status().isOk())
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
+            MvcResult stream = mvc.perform(post("/chat/stream")
+                            .session(session)
+                            .with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"message\":\"hi\"}"))
                     .andReturn();
             stream.getAsyncResult(10_000);
 
-            assertThat(page).contains("af_tester001").doesNotContain(WebTestConfiguration.USER_KEY)
+            assertThat(page)
+                    .contains("af_tester001")
+                    .doesNotContain(WebTestConfiguration.USER_KEY)
                     .doesNotContain(WebTestConfiguration.CONSOLE_KEY);
-            assertThat(agent.calls()).singleElement()
+            assertThat(agent.calls())
+                    .singleElement()
                     .satisfies(call -> assertThat(call.credential())
                             .isEqualTo(FakeAccessTokens.tokenFor("helper", WebTestConfiguration.USER_KEY)));
         }
@@ -187,8 +215,7 @@ class SecurityTests {
         @Test
         void signingOutNeedsACsrfTokenAndEndsTheSession() throws Exception {
             mvc.perform(post("/logout").with(signedIn())).andExpect(status().isForbidden());
-            mvc.perform(post("/logout").with(signedIn()).with(csrf()))
-                    .andExpect(redirectedUrl("/login?logout"));
+            mvc.perform(post("/logout").with(signedIn()).with(csrf())).andExpect(redirectedUrl("/login?logout"));
         }
     }
 
@@ -208,7 +235,9 @@ class SecurityTests {
         void formsStillNeedTheirCsrfToken() throws Exception {
             mvc.perform(post("/tools/calculator_add/invoke").with(onLocalhost()).param("arg.a", "1"))
                     .andExpect(status().isForbidden());
-            mvc.perform(post("/chat/stream").with(onLocalhost()).contentType(MediaType.APPLICATION_JSON)
+            mvc.perform(post("/chat/stream")
+                            .with(onLocalhost())
+                            .contentType(MediaType.APPLICATION_JSON)
                             .content("{\"message\":\"hi\"}"))
                     .andExpect(status().isForbidden());
         }
@@ -217,20 +246,29 @@ class SecurityTests {
         void theAgentIsCalledWithATokenForTheConsoleItselfNeverItsKey() throws Exception {
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 
-            mvc.perform(post("/chat/stream").session(picked(mvc, "helper-1", onLocalhost()))
-                    .with(onLocalhost()).with(csrf())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .content("{\"message\":\"hi\"}")).andReturn().getAsyncResult(10_000);
+            mvc.perform(post("/chat/stream")
+                            .session(picked(mvc, "helper-1", onLocalhost()))
+                            .with(onLocalhost())
+                            .with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"message\":\"hi\"}"))
+                    .andReturn()
+                    .getAsyncResult(10_000);
 
-            assertThat(agent.calls()).singleElement()
-                    .satisfies(call -> assertThat(call.credential()).isEqualTo(FakeAccessTokens.tokenFor("helper", null)));
+            assertThat(agent.calls())
+                    .singleElement()
+                    .satisfies(
+                            call -> assertThat(call.credential()).isEqualTo(FakeAccessTokens.tokenFor("helper", null)));
         }
     }
 
     @Nested
-    @TestPropertySource(properties = {"agentforge.console.auth=oidc",
-            "agentforge.console.oidc.issuer-uri=http://127.0.0.1:1/realms/forge",
-            "agentforge.console.oidc.client-id=console"})
+    @TestPropertySource(
+            properties = {
+                "agentforge.console.auth=oidc",
+                "agentforge.console.oidc.issuer-uri=http://127.0.0.1:1/realms/forge",
+                "agentforge.console.oidc.client-id=console"
+            })
     class WithOidc {
 
         @Test

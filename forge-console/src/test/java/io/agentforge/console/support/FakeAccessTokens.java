@@ -17,7 +17,10 @@ public final class FakeAccessTokens implements AccessTokens {
     @Override
     public String token(String audience, String subjectCredential) {
         if (REFUSED_AUDIENCE.equals(audience)) {
-            throw new RegistryException(new Problem(400, TokenExchanger.TOKEN_EXCHANGE_PROBLEM, "invalid_grant",
+            throw new RegistryException(new Problem(
+                    400,
+                    TokenExchanger.TOKEN_EXCHANGE_PROBLEM,
+                    "invalid_grant",
                     "Token exchange for audience 'refused' refused (invalid_grant): the subject key was revoked"));
         }
         return tokenFor(audience, subjectCredential);
@@ -25,8 +28,11 @@ public final class FakeAccessTokens implements AccessTokens {
 
     /** The token the fake hands out for {@code audience} on behalf of {@code subjectCredential} (null: the console). */
     public static String tokenFor(String audience, String subjectCredential) {
-        String subject = subjectCredential == null ? "console"
-                : subjectCredential.startsWith("af_") ? "key:" + subjectCredential.split("_")[1] : "jwt";
+        String subject = subjectCredential == null
+                ? "console"
+                : subjectCredential.startsWith("af_")
+                        ? "key:" + subjectCredential.split("_")[1]
+                        : "jwt";
         return "eyJ.fake." + audience + "." + subject;
     }
 }

@@ -5,15 +5,14 @@ import io.agentforge.console.chat.AgentGateway;
 import io.agentforge.console.chat.AgentTarget;
 import io.agentforge.console.chat.ChatCommand;
 import io.agentforge.console.chat.Conversations;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** An agent that replays scripted events and remembers who asked what, with which credential. */
 public final class FakeAgentGateway implements AgentGateway {
@@ -21,8 +20,7 @@ public final class FakeAgentGateway implements AgentGateway {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     /** One call the console made. */
-    public record Call(AgentTarget agent, ChatCommand command, String credential) {
-    }
+    public record Call(AgentTarget agent, ChatCommand command, String credential) {}
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<String> credentials = new CopyOnWriteArrayList<>();
@@ -80,8 +78,14 @@ public final class FakeAgentGateway implements AgentGateway {
             throw failure;
         }
         List<Conversations.Summary> summaries = new ArrayList<>();
-        conversations.values().forEach(c -> summaries.add(new Conversations.Summary(c.id(), c.title(), c.createdAt(),
-                c.updatedAt(), c.turns().size())));
+        conversations
+                .values()
+                .forEach(c -> summaries.add(new Conversations.Summary(
+                        c.id(),
+                        c.title(),
+                        c.createdAt(),
+                        c.updatedAt(),
+                        c.turns().size())));
         return summaries;
     }
 

@@ -10,7 +10,6 @@ import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceKind;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -61,7 +60,8 @@ public final class FakeRegistryGateway implements RegistryGateway {
             byName.computeIfAbsent(instance.name(), n -> new ArrayList<>()).add(instance);
         }
         return byName.values().stream()
-                .map(list -> new RegisteredService(list.getFirst().name(), list.getFirst().kind(), list))
+                .map(list -> new RegisteredService(
+                        list.getFirst().name(), list.getFirst().kind(), list))
                 .toList();
     }
 

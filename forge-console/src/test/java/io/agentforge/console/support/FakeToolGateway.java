@@ -2,19 +2,17 @@ package io.agentforge.console.support;
 
 import io.agentforge.console.tools.ToolGateway;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
-import tools.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /** A catalog the test fills, with a scripted function body. */
 public final class FakeToolGateway implements ToolGateway {
 
     /** One call: the function and the arguments the console built from the form. */
-    public record Call(String function, JsonNode arguments, String subjectCredential) {
-    }
+    public record Call(String function, JsonNode arguments, String subjectCredential) {}
 
     private final List<CatalogFunction> functions = new CopyOnWriteArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();

@@ -6,6 +6,7 @@ import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.console.registry.RegistryFeed;
 import io.agentforge.console.security.Credentials;
 import io.agentforge.console.security.KeyVerifier;
+import java.time.Instant;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -15,8 +16,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 
-import java.time.Instant;
-
 /**
  * What a {@code @WebMvcTest} slice of the console needs besides the controller: the real security configuration,
  * the real view helpers, and fakes at the seams to the registry, agents, tools and key checks.
@@ -24,9 +23,13 @@ import java.time.Instant;
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsoleProperties.class)
 @Import({Credentials.class, AgentDirectory.class, MarkdownRenderer.class, RegistryFeed.class})
-@ComponentScan(basePackages = "io.agentforge.console.security", useDefaultFilters = false,
-        includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-                pattern = "io\\.agentforge\\.console\\.security\\.(Security|Oidc)Configuration"))
+@ComponentScan(
+        basePackages = "io.agentforge.console.security",
+        useDefaultFilters = false,
+        includeFilters =
+                @ComponentScan.Filter(
+                        type = FilterType.REGEX,
+                        pattern = "io\\.agentforge\\.console\\.security\\.(Security|Oidc)Configuration"))
 public class WebTestConfiguration {
 
     public static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");

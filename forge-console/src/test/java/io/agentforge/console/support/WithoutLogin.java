@@ -1,13 +1,12 @@
 package io.agentforge.console.support;
 
-import org.springframework.test.context.TestPropertySource;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.test.context.TestPropertySource;
 
 /** The console without login ({@code auth=none}), bound to loopback as that mode requires. */
 @Target(ElementType.TYPE)
@@ -15,5 +14,4 @@ import java.lang.annotation.Target;
 @Documented
 @Inherited
 @TestPropertySource(properties = {"agentforge.console.auth=none", "server.address=127.0.0.1"})
-public @interface WithoutLogin {
-}
+public @interface WithoutLogin {}

@@ -1,11 +1,21 @@
 package io.agentforge.console.tools;
 
+import static io.agentforge.console.support.Sessions.signedIn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
 import io.agentforge.client.Problem;
 import io.agentforge.client.ToolInvocationException;
 import io.agentforge.client.ToolUnavailableException;
 import io.agentforge.console.support.ConsoleWebTest;
 import io.agentforge.console.support.FakeToolGateway;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,56 +24,68 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import static io.agentforge.console.support.Sessions.signedIn;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
-
 @ConsoleWebTest
 class ToolsControllerTests {
 
     /** Reads decimals exactly, as the form binder builds them. */
     private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     FakeToolGateway tools;
 
     @BeforeEach
     void theCatalogHasTwoFunctions() {
         tools.clear();
-        tools.add(new CatalogFunction("calculator_round", "Rounds a number", Map.of(
-                "type", "object",
-                "properties", Map.of(
-                        "value", Map.of("type", "number", "description", "The number to round"),
-                        "places", Map.of("type", "integer", "minimum", 0, "maximum", 20, "default", 2),
-                        "mode", Map.of("type", "string", "enum", List.of("HALF_UP", "DOWN")),
-                        "strict", Map.of("type", "boolean"),
-                        "tags", Map.of("type", "array", "items", Map.of("type", "string"))),
-                "required", List.of("value", "mode")), null, "calculator"));
+        tools.add(new CatalogFunction(
+                "calculator_round",
+                "Rounds a number",
+                Map.of(
+                        "type", "object",
+                        "properties",
+                                Map.of(
+                                        "value", Map.of("type", "number", "description", "The number to round"),
+                                        "places", Map.of("type", "integer", "minimum", 0, "maximum", 20, "default", 2),
+                                        "mode", Map.of("type", "string", "enum", List.of("HALF_UP", "DOWN")),
+                                        "strict", Map.of("type", "boolean"),
+                                        "tags", Map.of("type", "array", "items", Map.of("type", "string"))),
+                        "required", List.of("value", "mode")),
+                null,
+                "calculator"));
         tools.add(new CatalogFunction("clock_now", "The current time", null, null, "clock"));
     }
 
     @Test
     void listsEveryCatalogFunctionWithAFormGeneratedFromItsSchema() throws Exception {
-        String html = mvc.perform(get("/tools").with(signedIn())).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
+        String html = mvc.perform(get("/tools").with(signedIn()))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
-        assertThat(html).contains("calculator_round", "Rounds a number", "clock_now", "This function takes no arguments.");
-        assertThat(html).containsPattern(tag("input", "id=\"f-calculator_round-value\"", "name=\"arg.value\"",
-                        "inputmode=\"decimal\"", "required=\"required\"",
+        assertThat(html)
+                .contains("calculator_round", "Rounds a number", "clock_now", "This function takes no arguments.");
+        assertThat(html)
+                .containsPattern(tag(
+                        "input",
+                        "id=\"f-calculator_round-value\"",
+                        "name=\"arg.value\"",
+                        "inputmode=\"decimal\"",
+                        "required=\"required\"",
                         "aria-describedby=\"f-calculator_round-value-desc\""))
                 .contains("id=\"f-calculator_round-value-desc\"", "The number to round")
-                .containsPattern(tag("input", "name=\"arg.places\"", "type=\"number\"", "step=\"1\"",
-                        "placeholder=\"2\"", "min=\"0\"", "max=\"20\""))
+                .containsPattern(tag(
+                        "input",
+                        "name=\"arg.places\"",
+                        "type=\"number\"",
+                        "step=\"1\"",
+                        "placeholder=\"2\"",
+                        "min=\"0\"",
+                        "max=\"20\""))
                 .contains("<option value=\"&quot;HALF_UP&quot;\">HALF_UP</option>")
                 .contains("<option value=\"true\">true</option>")
                 .containsPattern("<textarea[^>]*name=\"arg.tags\"")
@@ -73,7 +95,9 @@ class ToolsControllerTests {
     @Test
     void theFilterKeepsMatchingFunctionsOnly() throws Exception {
         String html = mvc.perform(get("/tools").param("q", "clock").with(signedIn()))
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
         assertThat(html).contains("clock_now").doesNotContain("id=\"tool-calculator_round\"");
     }
@@ -82,22 +106,36 @@ class ToolsControllerTests {
     void runningAFunctionSendsTypedArgumentsAndShowsTheJsonResult() throws Exception {
         tools.answer(arguments -> MAPPER.readTree("{\"result\":\"3.14\"}"));
 
-        String html = mvc.perform(post("/tools/calculator_round/invoke").with(signedIn()).with(csrf())
-                        .param("arg.value", "3.14159").param("arg.places", "2").param("arg.mode", "\"HALF_UP\"")
-                        .param("arg.strict", "true").param("arg.tags", "[\"a\", \"b\"]"))
+        String html = mvc.perform(post("/tools/calculator_round/invoke")
+                        .with(signedIn())
+                        .with(csrf())
+                        .param("arg.value", "3.14159")
+                        .param("arg.places", "2")
+                        .param("arg.mode", "\"HALF_UP\"")
+                        .param("arg.strict", "true")
+                        .param("arg.tags", "[\"a\", \"b\"]"))
                 .andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
-        assertThat(tools.calls()).singleElement().satisfies(call -> assertThat(json(call.arguments())).isEqualTo(
-                MAPPER.readTree("{\"value\":3.14159,\"places\":2,\"mode\":\"HALF_UP\",\"strict\":true,"
-                        + "\"tags\":[\"a\",\"b\"]}")));
+        assertThat(tools.calls())
+                .singleElement()
+                .satisfies(call -> assertThat(json(call.arguments()))
+                        .isEqualTo(
+                                MAPPER.readTree("{\"value\":3.14159,\"places\":2,\"mode\":\"HALF_UP\",\"strict\":true,"
+                                        + "\"tags\":[\"a\",\"b\"]}")));
         assertThat(html).contains("OK", "&quot;result&quot; : &quot;3.14&quot;").doesNotContain("<html");
     }
 
     @Test
     void aBlankOptionalFieldIsLeftOut() throws Exception {
-        mvc.perform(post("/tools/calculator_round/invoke").with(signedIn()).with(csrf())
-                .param("arg.value", "1").param("arg.places", "").param("arg.mode", "\"DOWN\""));
+        mvc.perform(post("/tools/calculator_round/invoke")
+                .with(signedIn())
+                .with(csrf())
+                .param("arg.value", "1")
+                .param("arg.places", "")
+                .param("arg.mode", "\"DOWN\""));
 
         assertThat(json(tools.calls().getFirst().arguments()))
                 .isEqualTo(MAPPER.readTree("{\"value\":1,\"mode\":\"DOWN\"}"));
@@ -105,9 +143,14 @@ class ToolsControllerTests {
 
     @Test
     void aMissingOrMistypedFieldIsReportedWithoutCallingTheTool() throws Exception {
-        String html = mvc.perform(post("/tools/calculator_round/invoke").with(signedIn()).with(csrf())
-                        .param("arg.value", "three").param("arg.tags", "[oops"))
-                .andReturn().getResponse().getContentAsString();
+        String html = mvc.perform(post("/tools/calculator_round/invoke")
+                        .with(signedIn())
+                        .with(csrf())
+                        .param("arg.value", "three")
+                        .param("arg.tags", "[oops"))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
         assertThat(html).contains("Check the form", "must be a number", "is required", "is not valid JSON");
         assertThat(tools.calls()).isEmpty();
@@ -116,17 +159,32 @@ class ToolsControllerTests {
     @Test
     void theToolsProblemDetailIsShownWhenItRefuses() throws Exception {
         tools.answer(arguments -> {
-            throw new ToolInvocationException("calculator_round", "calc-1", new Problem(400,
-                    URI.create("urn:agentforge:problem:invalid-argument"), "Invalid argument",
-                    "places must be at most 20"));
+            throw new ToolInvocationException(
+                    "calculator_round",
+                    "calc-1",
+                    new Problem(
+                            400,
+                            URI.create("urn:agentforge:problem:invalid-argument"),
+                            "Invalid argument",
+                            "places must be at most 20"));
         });
 
-        String html = mvc.perform(post("/tools/calculator_round/invoke").with(signedIn()).with(csrf())
-                        .param("arg.value", "1").param("arg.mode", "\"DOWN\""))
-                .andReturn().getResponse().getContentAsString();
+        String html = mvc.perform(post("/tools/calculator_round/invoke")
+                        .with(signedIn())
+                        .with(csrf())
+                        .param("arg.value", "1")
+                        .param("arg.mode", "\"DOWN\""))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
-        assertThat(html).contains("400", "Invalid argument", "places must be at most 20",
-                "urn:agentforge:problem:invalid-argument", "role=\"alert\"");
+        assertThat(html)
+                .contains(
+                        "400",
+                        "Invalid argument",
+                        "places must be at most 20",
+                        "urn:agentforge:problem:invalid-argument",
+                        "role=\"alert\"");
     }
 
     @Test
@@ -135,8 +193,11 @@ class ToolsControllerTests {
             throw new ToolUnavailableException("clock_now", "No instance of clock could run clock_now", null);
         });
 
-        String html = mvc.perform(post("/tools/clock_now/invoke").with(signedIn()).with(csrf()))
-                .andReturn().getResponse().getContentAsString();
+        String html = mvc.perform(
+                        post("/tools/clock_now/invoke").with(signedIn()).with(csrf()))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
         assertThat(html).contains("503", "Tool unavailable", "No instance of clock could run clock_now");
     }
@@ -144,7 +205,9 @@ class ToolsControllerTests {
     @Test
     void aFunctionThatLeftTheCatalogIsNotCalled() throws Exception {
         String html = mvc.perform(post("/tools/gone_fn/invoke").with(signedIn()).with(csrf()))
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
         assertThat(html).contains("Unknown function");
         assertThat(tools.calls()).isEmpty();
@@ -165,7 +228,9 @@ class ToolsControllerTests {
     private static String tag(String name, String... attributes) {
         StringBuilder pattern = new StringBuilder("<" + name);
         for (String attribute : attributes) {
-            pattern.append("(?=[^>]*\\s").append(java.util.regex.Pattern.quote(attribute)).append(")");
+            pattern.append("(?=[^>]*\\s")
+                    .append(java.util.regex.Pattern.quote(attribute))
+                    .append(")");
         }
         return pattern.append("[^>]*>").toString();
     }

@@ -1,9 +1,5 @@
 package io.agentforge.deploy.compose;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * deploy/compose/docker-compose.yml parsed as Compose parses it: YAML anchors, aliases and {@code <<} merge keys
@@ -145,8 +144,7 @@ final class ComposeFile {
      * @param key      {@code af_<keyId>_<secret>}
      * @param keyId    the part of the key between {@code af_} and the second {@code _}
      */
-    record ServiceKey(String name, String roles, List<String> services, List<String> kinds, String key, String keyId) {
-    }
+    record ServiceKey(String name, String roles, List<String> services, List<String> kinds, String key, String keyId) {}
 
     private static List<String> alternatives(String value) {
         return value == null ? List.of() : List.of(value.split("\\|"));
@@ -164,8 +162,13 @@ final class ComposeFile {
                 throw new IllegalArgumentException(
                         "Not a name:role[+role][:services=…[;kinds=…]]:af_<keyId>_<secret> entry: " + entry);
             }
-            ServiceKey key = new ServiceKey(matcher.group(1), matcher.group(2), alternatives(matcher.group(3)),
-                    alternatives(matcher.group(4)), matcher.group(5), matcher.group(6));
+            ServiceKey key = new ServiceKey(
+                    matcher.group(1),
+                    matcher.group(2),
+                    alternatives(matcher.group(3)),
+                    alternatives(matcher.group(4)),
+                    matcher.group(5),
+                    matcher.group(6));
             if (keys.put(key.name(), key) != null) {
                 throw new IllegalArgumentException("Two entries named " + key.name());
             }
@@ -231,8 +234,9 @@ final class ComposeFile {
             if (value instanceof List<?> list) {
                 list.forEach(name -> conditions.put(String.valueOf(name), "service_started"));
             } else {
-                asMap(value).forEach((name, options) ->
-                        conditions.put(name, String.valueOf(asMap(options).get("condition"))));
+                asMap(value)
+                        .forEach((name, options) -> conditions.put(
+                                name, String.valueOf(asMap(options).get("condition"))));
             }
             return conditions;
         }

@@ -1,12 +1,11 @@
 package io.agentforge.deploy.compose;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docker-compose.yml is a valid Compose file: it validates against the Compose Specification schema as written and
@@ -40,7 +39,8 @@ class ComposeFileSchemaTests {
                         image: example/calculator
                         portz: ["8083:8083"]
                     """).root();
-            assertThat(schema.validate(broken)).anySatisfy(error -> assertThat(error).contains("portz"));
+            assertThat(schema.validate(broken))
+                    .anySatisfy(error -> assertThat(error).contains("portz"));
         }
 
         @Test
@@ -55,7 +55,8 @@ class ComposeFileSchemaTests {
                       registry:
                         image: example/registry
                     """).root();
-            assertThat(schema.validate(broken)).anySatisfy(error -> assertThat(error).contains("condition"));
+            assertThat(schema.validate(broken))
+                    .anySatisfy(error -> assertThat(error).contains("condition"));
         }
     }
 
@@ -69,7 +70,9 @@ class ComposeFileSchemaTests {
 
         @Test
         void validatesOnceItsVariablesAreInterpolated() {
-            assertThat(schema.validate(compose.interpolated(ComposeFile.exampleEnvWithSecrets()).root())).isEmpty();
+            assertThat(schema.validate(compose.interpolated(ComposeFile.exampleEnvWithSecrets())
+                            .root()))
+                    .isEmpty();
         }
 
         @Test

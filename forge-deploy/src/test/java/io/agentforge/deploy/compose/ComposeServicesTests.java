@@ -1,9 +1,10 @@
 package io.agentforge.deploy.compose;
 
-import io.agentforge.deploy.compose.ComposeFile.Service;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static io.agentforge.deploy.compose.ComposeFile.APP_PORTS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agentforge.deploy.compose.ComposeFile.Service;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static io.agentforge.deploy.compose.ComposeFile.APP_PORTS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** What docs/deploy-docker.md promises about the services of docker-compose.yml. */
 class ComposeServicesTests {
@@ -46,8 +45,9 @@ class ComposeServicesTests {
 
     @Test
     void theStackIsTheFourServicesPlusTraefikPostgresAndWatchtower() {
-        assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
-                "traefik", "postgres", "watchtower", "registry", "agent", "calculator", "console");
+        assertThat(COMPOSE.serviceNames())
+                .containsExactlyInAnyOrder(
+                        "traefik", "postgres", "watchtower", "registry", "agent", "calculator", "console");
     }
 
     @Nested
@@ -70,7 +70,8 @@ class ComposeServicesTests {
         @Test
         void noServiceUsesTheHostNetworkOrExtraPrivileges() {
             for (Service service : COMPOSE.services()) {
-                assertThat(service.spec()).as(service.name())
+                assertThat(service.spec())
+                        .as(service.name())
                         .doesNotContainKeys("network_mode", "privileged", "pid", "ipc", "cap_add");
             }
         }
@@ -79,8 +80,10 @@ class ComposeServicesTests {
         void theBackendNetworkIsInternalAndTraefikIsTheOnlyServiceOnTheEdge() {
             assertThat(COMPOSE.networks()).containsOnlyKeys("edge", "backend", "egress");
             assertThat(ComposeFile.asMap(COMPOSE.networks().get("backend"))).containsEntry("internal", true);
-            assertThat(COMPOSE.services()).filteredOn(service -> service.networks().contains("edge"))
-                    .extracting(Service::name).containsExactly("traefik");
+            assertThat(COMPOSE.services())
+                    .filteredOn(service -> service.networks().contains("edge"))
+                    .extracting(Service::name)
+                    .containsExactly("traefik");
             assertThat(COMPOSE.service("traefik").networks()).containsExactlyInAnyOrder("edge", "backend");
         }
 
@@ -96,7 +99,8 @@ class ComposeServicesTests {
             for (String name : List.of("agent", "console")) {
                 Service service = COMPOSE.service(name);
                 assertThat(service.networks()).as(name).containsExactlyInAnyOrder("backend", "egress");
-                assertThat(((Number) service.network("backend").get("priority")).intValue()).as(name)
+                assertThat(((Number) service.network("backend").get("priority")).intValue())
+                        .as(name)
                         .isGreaterThan(priority(service.network("egress")));
             }
         }
@@ -109,7 +113,8 @@ class ComposeServicesTests {
         @Test
         void traefikReachesContainersOverTheBackendNetworkByItsName() {
             assertThat(traefikCommand()).contains("--providers.docker.network=agent-forge-backend");
-            assertThat(ComposeFile.asMap(COMPOSE.networks().get("backend"))).containsEntry("name", "agent-forge-backend");
+            assertThat(ComposeFile.asMap(COMPOSE.networks().get("backend")))
+                    .containsEntry("name", "agent-forge-backend");
         }
     }
 
@@ -118,7 +123,8 @@ class ComposeServicesTests {
 
         @Test
         void traefikRoutesOnlyContainersThatAskForIt() {
-            assertThat(traefikCommand()).contains("--providers.docker.exposedbydefault=false")
+            assertThat(traefikCommand())
+                    .contains("--providers.docker.exposedbydefault=false")
                     .noneMatch(argument -> argument.startsWith("--api.insecure"));
             assertThat(COMPOSE.services())
                     .filteredOn(service -> "true".equals(service.labels().get("traefik.enable")))
@@ -131,9 +137,11 @@ class ComposeServicesTests {
             for (Service service : appServices()) {
                 Map<String, String> labels = RESOLVED.service(service.name()).labels();
                 String router = "traefik.http.routers." + service.name();
-                assertThat(labels.get(router + ".rule")).as(service.name())
+                assertThat(labels.get(router + ".rule"))
+                        .as(service.name())
                         .startsWith("Host(`" + DEFAULT_HOSTS.get(service.name()) + "`)");
-                assertThat(labels).as(service.name())
+                assertThat(labels)
+                        .as(service.name())
                         .containsEntry(router + ".entrypoints", "websecure")
                         .containsEntry(router + ".tls", "true")
                         .containsEntry(router + ".service", service.name())
@@ -145,7 +153,8 @@ class ComposeServicesTests {
         void eachHostComesFromItsOwnVariable() {
             for (Service service : appServices()) {
                 String rule = service.labels().get("traefik.http.routers." + service.name() + ".rule");
-                assertThat(Interpolation.variables(rule)).as(service.name())
+                assertThat(Interpolation.variables(rule))
+                        .as(service.name())
                         .containsExactly("FORGE_" + service.name().toUpperCase() + "_HOST");
             }
         }
@@ -154,7 +163,8 @@ class ComposeServicesTests {
         void everyTraefikServicePortIsThePortTheAppListensOn() {
             for (Service service : appServices()) {
                 Map<String, String> ports = labelsMatching(service, LB_PORT);
-                assertThat(ports).as(service.name())
+                assertThat(ports)
+                        .as(service.name())
                         .containsExactly(Map.entry(service.name(), String.valueOf(APP_PORTS.get(service.name()))));
             }
         }
@@ -162,15 +172,19 @@ class ComposeServicesTests {
         @Test
         void everyRouterPointsAtAServiceDefinedOnTheSameContainerOrAtTraefikItself() {
             List<Service> routed = COMPOSE.services().stream()
-                    .filter(service -> !labelsMatching(service, ROUTER_SERVICE).isEmpty()).toList();
+                    .filter(service -> !labelsMatching(service, ROUTER_SERVICE).isEmpty())
+                    .toList();
             // The four app services and the dashboard: a loop over no router would check nothing.
-            assertThat(routed).extracting(Service::name)
+            assertThat(routed)
+                    .extracting(Service::name)
                     .containsExactlyInAnyOrder("traefik", "registry", "agent", "calculator", "console");
             for (Service service : routed) {
                 Set<String> defined = labelsMatching(service, LB_PORT).keySet();
-                labelsMatching(service, ROUTER_SERVICE).forEach((router, target) ->
-                        assertThat(defined.contains(target) || target.endsWith("@internal"))
-                                .as("%s: router %s -> %s", service.name(), router, target).isTrue());
+                labelsMatching(service, ROUTER_SERVICE)
+                        .forEach(
+                                (router, target) -> assertThat(defined.contains(target) || target.endsWith("@internal"))
+                                        .as("%s: router %s -> %s", service.name(), router, target)
+                                        .isTrue());
             }
         }
 
@@ -178,24 +192,27 @@ class ComposeServicesTests {
         void actuatorEndpointsAreNotRoutedFromOutside() {
             for (Service service : appServices()) {
                 assertThat(service.labels().get("traefik.http.routers." + service.name() + ".rule"))
-                        .as(service.name()).contains("!PathPrefix(`/actuator`)");
+                        .as(service.name())
+                        .contains("!PathPrefix(`/actuator`)");
             }
         }
 
         @Test
         void plainHttpIsRedirectedToHttps() {
-            assertThat(traefikCommand()).contains(
-                    "--entrypoints.web.address=:80",
-                    "--entrypoints.websecure.address=:443",
-                    "--entrypoints.web.http.redirections.entrypoint.to=:443",
-                    "--entrypoints.web.http.redirections.entrypoint.scheme=https");
+            assertThat(traefikCommand())
+                    .contains(
+                            "--entrypoints.web.address=:80",
+                            "--entrypoints.websecure.address=:443",
+                            "--entrypoints.web.http.redirections.entrypoint.to=:443",
+                            "--entrypoints.web.http.redirections.entrypoint.scheme=https");
         }
 
         @Test
         void theDashboardIsServedOnlyBehindBasicAuthFromARequiredSecret() {
             Map<String, String> labels = COMPOSE.service("traefik").labels();
             assertThat(traefikCommand()).contains("--api.dashboard=true");
-            assertThat(labels).containsEntry("traefik.http.routers.dashboard.service", "api@internal")
+            assertThat(labels)
+                    .containsEntry("traefik.http.routers.dashboard.service", "api@internal")
                     .containsEntry("traefik.http.routers.dashboard.middlewares", "dashboard-auth")
                     .containsEntry("traefik.http.routers.dashboard.entrypoints", "websecure");
             assertThat(labels.get("traefik.http.middlewares.dashboard-auth.basicauth.users"))
@@ -223,11 +240,12 @@ class ComposeServicesTests {
 
         @Test
         void theLetsEncryptResolverSolvesHttpChallengesAndKeepsItsAccountInAVolume() {
-            assertThat(traefikCommand()).contains(
-                    "--certificatesresolvers.letsencrypt.acme.httpchallenge=true",
-                    "--certificatesresolvers.letsencrypt.acme.httpchallenge.entrypoint=web",
-                    "--certificatesresolvers.letsencrypt.acme.storage=/letsencrypt/acme.json",
-                    "--certificatesresolvers.letsencrypt.acme.caserver=https://acme-v02.api.letsencrypt.org/directory");
+            assertThat(traefikCommand())
+                    .contains(
+                            "--certificatesresolvers.letsencrypt.acme.httpchallenge=true",
+                            "--certificatesresolvers.letsencrypt.acme.httpchallenge.entrypoint=web",
+                            "--certificatesresolvers.letsencrypt.acme.storage=/letsencrypt/acme.json",
+                            "--certificatesresolvers.letsencrypt.acme.caserver=https://acme-v02.api.letsencrypt.org/directory");
             assertThat(COMPOSE.service("traefik").strings("volumes")).contains("traefik-acme:/letsencrypt");
             assertThat(COMPOSE.volumes()).containsKey("traefik-acme");
         }
@@ -238,7 +256,8 @@ class ComposeServicesTests {
                     .contains("./traefik/dynamic:/etc/traefik/dynamic:ro");
             assertThat(traefikCommand()).contains("--providers.file.directory=/etc/traefik/dynamic");
             assertThat(ComposeFile.DIR.resolve("traefik/dynamic/tls.yml")).isRegularFile();
-            assertThat(ComposeFile.DIR.resolve("traefik/dynamic/middlewares.yml")).content()
+            assertThat(ComposeFile.DIR.resolve("traefik/dynamic/middlewares.yml"))
+                    .content()
                     .contains("security-headers:");
         }
     }
@@ -264,7 +283,8 @@ class ComposeServicesTests {
         void noServiceIsPinnedToAFixedAddress() {
             for (Service service : COMPOSE.services()) {
                 for (String network : service.networks()) {
-                    assertThat(service.network(network)).as(service.name() + " on " + network)
+                    assertThat(service.network(network))
+                            .as(service.name() + " on " + network)
                             .doesNotContainKeys("ipv4_address", "ipv6_address");
                 }
             }
@@ -277,16 +297,22 @@ class ComposeServicesTests {
         @Test
         void everyAppServiceChecksItsOwnReadinessEndpoint() {
             for (Service service : appServices()) {
-                assertThat(service.healthcheckTest()).as(service.name()).containsExactly(
-                        "CMD", "java", "@/opt/healthcheck/java.args", "HealthCheck",
-                        "http://127.0.0.1:" + APP_PORTS.get(service.name()) + "/actuator/health/readiness");
+                assertThat(service.healthcheckTest())
+                        .as(service.name())
+                        .containsExactly(
+                                "CMD",
+                                "java",
+                                "@/opt/healthcheck/java.args",
+                                "HealthCheck",
+                                "http://127.0.0.1:" + APP_PORTS.get(service.name()) + "/actuator/health/readiness");
             }
         }
 
         @Test
         void everyAppServiceGivesTheJvmTimeToStartBeforeFailuresCount() {
             for (Service service : appServices()) {
-                assertThat(service.map("healthcheck")).as(service.name())
+                assertThat(service.map("healthcheck"))
+                        .as(service.name())
                         .containsKeys("interval", "timeout", "retries", "start_period");
             }
         }
@@ -302,21 +328,26 @@ class ComposeServicesTests {
 
         @Test
         void servicesStartOnlyOnceWhatTheyNeedIsHealthy() {
-            assertThat(COMPOSE.service("registry").dependsOn()).containsExactly(Map.entry("postgres", "service_healthy"));
-            assertThat(COMPOSE.service("agent").dependsOn()).containsOnly(
-                    Map.entry("postgres", "service_healthy"), Map.entry("registry", "service_healthy"));
-            assertThat(COMPOSE.service("calculator").dependsOn()).containsExactly(
-                    Map.entry("registry", "service_healthy"));
-            assertThat(COMPOSE.service("console").dependsOn()).containsOnly(
-                    Map.entry("registry", "service_healthy"), Map.entry("agent", "service_healthy"));
+            assertThat(COMPOSE.service("registry").dependsOn())
+                    .containsExactly(Map.entry("postgres", "service_healthy"));
+            assertThat(COMPOSE.service("agent").dependsOn())
+                    .containsOnly(Map.entry("postgres", "service_healthy"), Map.entry("registry", "service_healthy"));
+            assertThat(COMPOSE.service("calculator").dependsOn())
+                    .containsExactly(Map.entry("registry", "service_healthy"));
+            assertThat(COMPOSE.service("console").dependsOn())
+                    .containsOnly(Map.entry("registry", "service_healthy"), Map.entry("agent", "service_healthy"));
         }
 
         @Test
         void everyDependencyIsOnAServiceThatHasAHealthCheck() {
             for (Service service : COMPOSE.services()) {
                 service.dependsOn().forEach((dependency, condition) -> {
-                    assertThat(condition).as(service.name() + " -> " + dependency).isEqualTo("service_healthy");
-                    assertThat(COMPOSE.service(dependency).healthcheckTest()).as(dependency).isNotEmpty();
+                    assertThat(condition)
+                            .as(service.name() + " -> " + dependency)
+                            .isEqualTo("service_healthy");
+                    assertThat(COMPOSE.service(dependency).healthcheckTest())
+                            .as(dependency)
+                            .isNotEmpty();
                 });
             }
         }
@@ -329,17 +360,24 @@ class ComposeServicesTests {
         void eachImageIsBuiltFromTheSharedDockerfileForItsComponentAndPort() {
             for (Service service : appServices()) {
                 Map<String, Object> build = service.map("build");
-                assertThat(build).as(service.name())
+                assertThat(build)
+                        .as(service.name())
                         .containsEntry("context", "../..")
                         .containsEntry("dockerfile", "deploy/docker/Dockerfile");
-                assertThat(ComposeFile.asMap(build.get("args"))).as(service.name())
+                assertThat(ComposeFile.asMap(build.get("args")))
+                        .as(service.name())
                         .containsEntry("COMPONENT", service.name())
                         .containsEntry("PORT", String.valueOf(APP_PORTS.get(service.name())));
-                assertThat(RESOLVED.service(service.name()).string("image")).as(service.name())
+                assertThat(RESOLVED.service(service.name()).string("image"))
+                        .as(service.name())
                         .hasValue("ghcr.io/agent-forge/forge-" + service.name() + ":latest");
             }
-            assertThat(ComposeFile.DIR.resolve("../..").resolve("deploy/docker/Dockerfile").normalize())
-                    .isEqualTo(Dockerfile.FILE).isRegularFile();
+            assertThat(ComposeFile.DIR
+                            .resolve("../..")
+                            .resolve("deploy/docker/Dockerfile")
+                            .normalize())
+                    .isEqualTo(Dockerfile.FILE)
+                    .isRegularFile();
         }
 
         @Test
@@ -347,17 +385,26 @@ class ComposeServicesTests {
             assertThat(COMPOSE.service("registry").environment())
                     .containsEntry("AGENTFORGE_REGISTRY_STORE", "postgres")
                     .containsEntry("AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgres:5432/agentforge")
-                    .containsKeys("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_SERVICE_KEYS", "AGENTFORGE_DATABASE_USER",
-                            "AGENTFORGE_DATABASE_PASSWORD", "AGENTFORGE_LOG_FORMAT");
+                    .containsKeys(
+                            "AGENTFORGE_ADMIN_KEY",
+                            "AGENTFORGE_SERVICE_KEYS",
+                            "AGENTFORGE_DATABASE_USER",
+                            "AGENTFORGE_DATABASE_PASSWORD",
+                            "AGENTFORGE_LOG_FORMAT");
         }
 
         @Test
         void theAgentKeepsConversationsInItsOwnSchemaOfTheSameDatabase() {
             assertThat(COMPOSE.service("agent").environment())
-                    .containsEntry("AGENTFORGE_DATABASE_URL",
-                            "jdbc:postgresql://postgres:5432/agentforge?currentSchema=agent")
-                    .containsKeys("AGENTFORGE_DATABASE_USER", "AGENTFORGE_DATABASE_PASSWORD", "OPENAI_API_KEY",
-                            "AGENTFORGE_LLM_BASE_URL", "AGENTFORGE_LLM_MODEL", "AGENTFORGE_JWT_ISSUER_URI",
+                    .containsEntry(
+                            "AGENTFORGE_DATABASE_URL", "jdbc:postgresql://postgres:5432/agentforge?currentSchema=agent")
+                    .containsKeys(
+                            "AGENTFORGE_DATABASE_USER",
+                            "AGENTFORGE_DATABASE_PASSWORD",
+                            "OPENAI_API_KEY",
+                            "AGENTFORGE_LLM_BASE_URL",
+                            "AGENTFORGE_LLM_MODEL",
+                            "AGENTFORGE_JWT_ISSUER_URI",
                             "AGENTFORGE_AGENT_SECURITY_JWT_AUDIENCE");
             assertThat(COMPOSE.service("postgres").environment()).containsEntry("POSTGRES_DB", "agentforge");
         }
@@ -381,7 +428,8 @@ class ComposeServicesTests {
         @Test
         void theToolAndTheAgentRefuseLongLivedKeysFromCallers() {
             for (String name : List.of("calculator", "agent")) {
-                assertThat(RESOLVED.service(name).environment()).as(name)
+                assertThat(RESOLVED.service(name).environment())
+                        .as(name)
                         .containsEntry("AGENTFORGE_SECURITY_ACCEPT_API_KEYS", "false");
             }
         }
@@ -389,7 +437,8 @@ class ComposeServicesTests {
         @Test
         void everyAppServiceMayCallPrivateAddressesBecauseTheBackendNetworkIsPrivate() {
             for (Service service : appServices()) {
-                assertThat(RESOLVED.service(service.name()).environment()).as(service.name())
+                assertThat(RESOLVED.service(service.name()).environment())
+                        .as(service.name())
                         .containsEntry("AGENTFORGE_OUTBOUND_ALLOW_PRIVATE", "true")
                         .doesNotContainKey("AGENTFORGE_OUTBOUND_ALLOW_LOOPBACK");
             }
@@ -399,7 +448,8 @@ class ComposeServicesTests {
         void clientsFindTheRegistryByServiceNameAndAuthenticateWithAKey() {
             for (String name : List.of("agent", "calculator", "console")) {
                 Map<String, String> env = RESOLVED.service(name).environment();
-                assertThat(env).as(name)
+                assertThat(env)
+                        .as(name)
                         .containsEntry("AGENTFORGE_REGISTRY_URL", "http://registry:8081")
                         .containsKey("AGENTFORGE_LOG_FORMAT");
                 assertThat(env.get("AGENTFORGE_API_KEY")).as(name).matches("af_[a-z0-9]{8,32}_[A-Za-z0-9_-]{16,128}");
@@ -411,14 +461,16 @@ class ComposeServicesTests {
             assertThat(RESOLVED.service("console").environment())
                     .containsEntry("AGENTFORGE_AGENT_URL", "http://agent:8082")
                     .containsEntry("AGENTFORGE_CONSOLE_AUTH", "api-key")
-                    .containsKeys("AGENTFORGE_OIDC_ISSUER_URI", "AGENTFORGE_OIDC_CLIENT_ID",
-                            "AGENTFORGE_OIDC_CLIENT_SECRET");
+                    .containsKeys(
+                            "AGENTFORGE_OIDC_ISSUER_URI", "AGENTFORGE_OIDC_CLIENT_ID", "AGENTFORGE_OIDC_CLIENT_SECRET");
         }
 
         @Test
         void everyAppServiceHasAMemoryLimitForTheJvmToSizeItsHeapFrom() {
             for (Service service : appServices()) {
-                assertThat(service.string("mem_limit").orElse("")).as(service.name()).matches("\\d+[mg]");
+                assertThat(service.string("mem_limit").orElse(""))
+                        .as(service.name())
+                        .matches("\\d+[mg]");
             }
         }
     }
@@ -433,16 +485,21 @@ class ComposeServicesTests {
         }
 
         private static Map<String, ComposeFile.ServiceKey> provisioned(ComposeFile resolved) {
-            return ComposeFile.serviceKeys(resolved.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS"));
+            return ComposeFile.serviceKeys(
+                    resolved.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS"));
         }
 
         @Test
         void eachServicePresentsItsOwnRequiredKeyWithNoFallback() {
             for (String name : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
                 String value = COMPOSE.service(name).environment().get("AGENTFORGE_API_KEY");
-                assertThat(value).as(name).startsWith("${" + keyVariable(name) + ":?").contains("gen-env.sh");
+                assertThat(value)
+                        .as(name)
+                        .startsWith("${" + keyVariable(name) + ":?")
+                        .contains("gen-env.sh");
                 assertThat(Interpolation.variables(value)).as(name).containsExactly(keyVariable(name));
-                assertThat(RESOLVED.service(name).environment()).as(name)
+                assertThat(RESOLVED.service(name).environment())
+                        .as(name)
                         .containsEntry("AGENTFORGE_API_KEY", ENV.get(keyVariable(name)));
             }
         }
@@ -464,7 +521,8 @@ class ComposeServicesTests {
             ComposeFile resolved = COMPOSE.interpolated(env);
             Map<String, ComposeFile.ServiceKey> keys = provisioned(resolved);
             for (String name : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
-                assertThat(resolved.service(name).environment().get("AGENTFORGE_API_KEY")).as(name)
+                assertThat(resolved.service(name).environment().get("AGENTFORGE_API_KEY"))
+                        .as(name)
                         .isEqualTo(keys.get(name).key());
             }
             assertThat(keys.get("calculator").key()).isEqualTo("af_rotated0001_RotatedSecretRotatedSecret01");
@@ -476,11 +534,14 @@ class ComposeServicesTests {
             assertThat(keys).isNotEmpty();
             keys.forEach((name, key) -> {
                 if (key.roles().contains("service")) {
-                    assertThat(key.services()).as(name + ": a service key names the services it may register")
+                    assertThat(key.services())
+                            .as(name + ": a service key names the services it may register")
                             .containsExactly(name);
                 } else {
                     assertThat(key.roles()).as(name).isEqualTo("client");
-                    assertThat(key.services()).as(name + ": a client key registers nothing").isEmpty();
+                    assertThat(key.services())
+                            .as(name + ": a client key registers nothing")
+                            .isEmpty();
                     assertThat(key.kinds()).as(name).isEmpty();
                 }
             });
@@ -499,9 +560,11 @@ class ComposeServicesTests {
                 Map<String, String> env = new HashMap<>(ENV);
                 env.put(keyVariable(name), "");
                 for (String service : List.of("registry", name)) {
-                    assertThatThrownBy(() -> Interpolation.interpolateTree(COMPOSE.service(service).spec(), env))
+                    assertThatThrownBy(() -> Interpolation.interpolateTree(
+                                    COMPOSE.service(service).spec(), env))
                             .as(service + " without " + keyVariable(name))
-                            .isInstanceOfSatisfying(Interpolation.MissingVariableException.class,
+                            .isInstanceOfSatisfying(
+                                    Interpolation.MissingVariableException.class,
                                     e -> assertThat(e.variable()).isEqualTo(keyVariable(name)))
                             .hasMessageContaining("gen-env.sh");
                 }
@@ -511,12 +574,15 @@ class ComposeServicesTests {
         @Test
         void onlyTheRegistrySeesTheAdminKey() {
             assertThat(COMPOSE.services())
-                    .filteredOn(service -> Interpolation.variablesInTree(service.spec()).contains("AGENTFORGE_ADMIN_KEY"))
-                    .extracting(Service::name).containsExactly("registry");
+                    .filteredOn(service ->
+                            Interpolation.variablesInTree(service.spec()).contains("AGENTFORGE_ADMIN_KEY"))
+                    .extracting(Service::name)
+                    .containsExactly("registry");
             String adminKey = ENV.get("AGENTFORGE_ADMIN_KEY");
             for (Service service : RESOLVED.services()) {
                 if (!service.name().equals("registry")) {
-                    assertThat(service.environment().values()).as(service.name())
+                    assertThat(service.environment().values())
+                            .as(service.name())
                             .noneSatisfy(value -> assertThat(value).contains(adminKey));
                 }
             }
@@ -529,16 +595,22 @@ class ComposeServicesTests {
         @Test
         void noAgentForgeServiceRunsAsRoot() {
             // No service sets user:, so each runs as its image's USER: the shared Dockerfile's final stage.
-            String imageUser = Dockerfile.load().finalStage().last("USER")
+            String imageUser = Dockerfile.load()
+                    .finalStage()
+                    .last("USER")
                     .orElseThrow(() -> new AssertionError("the Dockerfile's final stage sets no USER: root"))
                     .arguments();
             List<Service> services = appServices();
             assertThat(services).hasSize(APP_PORTS.size());
             for (Service service : services) {
-                assertThat(service.map("build")).as(service.name())
+                assertThat(service.map("build"))
+                        .as(service.name())
                         .containsEntry("dockerfile", "deploy/docker/Dockerfile");
                 String user = service.string("user").orElse(imageUser);
-                assertThat(user.split(":")[0]).as(service.name()).isNotIn("root", "0", "").matches("[1-9][0-9]*");
+                assertThat(user.split(":")[0])
+                        .as(service.name())
+                        .isNotIn("root", "0", "")
+                        .matches("[1-9][0-9]*");
             }
         }
 
@@ -546,8 +618,10 @@ class ComposeServicesTests {
         void noOtherServiceIsToldToRunAsRoot() {
             // traefik, postgres and watchtower run as their images decide (postgres drops to its own user).
             for (Service service : COMPOSE.services()) {
-                service.string("user").ifPresent(user -> assertThat(user.split(":")[0]).as(service.name())
-                        .isNotIn("root", "0", ""));
+                service.string("user")
+                        .ifPresent(user -> assertThat(user.split(":")[0])
+                                .as(service.name())
+                                .isNotIn("root", "0", ""));
             }
         }
 
@@ -564,9 +638,11 @@ class ComposeServicesTests {
         @Test
         void onlyTraefikAndWatchtowerSeeTheDockerSocketAndOnlyWatchtowerMayWriteToIt() {
             Map<String, List<String>> socketMounts = COMPOSE.services().stream()
-                    .collect(Collectors.toMap(Service::name, service -> service.strings("volumes").stream()
-                            .filter(volume -> volume.startsWith("/var/run/docker.sock"))
-                            .toList()));
+                    .collect(Collectors.toMap(
+                            Service::name,
+                            service -> service.strings("volumes").stream()
+                                    .filter(volume -> volume.startsWith("/var/run/docker.sock"))
+                                    .toList()));
             socketMounts.values().removeIf(List::isEmpty);
             assertThat(socketMounts).containsOnlyKeys("traefik", "watchtower");
             assertThat(socketMounts.get("traefik")).containsExactly("/var/run/docker.sock:/var/run/docker.sock:ro");
@@ -588,15 +664,15 @@ class ComposeServicesTests {
                     .extracting(Service::name)
                     .containsExactlyInAnyOrder("registry", "agent", "calculator", "console");
             for (String name : INFRASTRUCTURE) {
-                assertThat(COMPOSE.service(name).labels()).as(name)
+                assertThat(COMPOSE.service(name).labels())
+                        .as(name)
                         .containsEntry("com.centurylinklabs.watchtower.enable", "false");
             }
         }
 
         @Test
         void watchtowerReplacesOneContainerAtATime() {
-            assertThat(COMPOSE.service("watchtower").environment())
-                    .containsEntry("WATCHTOWER_ROLLING_RESTART", "true");
+            assertThat(COMPOSE.service("watchtower").environment()).containsEntry("WATCHTOWER_ROLLING_RESTART", "true");
         }
     }
 
@@ -607,8 +683,10 @@ class ComposeServicesTests {
         void postgres17KeepsItsDataInANamedVolume() {
             Service postgres = COMPOSE.service("postgres");
             assertThat(postgres.string("image").orElse("")).matches("postgres:17(\\.[0-9]+)*(-.*)?");
-            assertThat(postgres.strings("volumes")).containsExactly("postgres-data:/var/lib/postgresql/data",
-                    "./postgres/initdb:/docker-entrypoint-initdb.d:ro");
+            assertThat(postgres.strings("volumes"))
+                    .containsExactly(
+                            "postgres-data:/var/lib/postgresql/data",
+                            "./postgres/initdb:/docker-entrypoint-initdb.d:ro");
             assertThat(ComposeFile.asMap(COMPOSE.volumes().get("postgres-data")))
                     .containsEntry("name", "agent-forge-postgres-data");
         }
@@ -625,7 +703,8 @@ class ComposeServicesTests {
         void theAgentAndTheRegistryUseDifferentDatabaseUsers() {
             Map<String, String> registry = RESOLVED.service("registry").environment();
             Map<String, String> agent = RESOLVED.service("agent").environment();
-            assertThat(agent.get("AGENTFORGE_DATABASE_USER")).isEqualTo("agent")
+            assertThat(agent.get("AGENTFORGE_DATABASE_USER"))
+                    .isEqualTo("agent")
                     .isNotEqualTo(registry.get("AGENTFORGE_DATABASE_USER"));
             assertThat(agent.get("AGENTFORGE_DATABASE_PASSWORD"))
                     .isNotEqualTo(registry.get("AGENTFORGE_DATABASE_PASSWORD"));
@@ -639,9 +718,12 @@ class ComposeServicesTests {
             assertThat(postgres.strings("volumes")).contains("./postgres/initdb:/docker-entrypoint-initdb.d:ro");
             assertThat(postgres.environment().get("AGENTFORGE_AGENT_DATABASE_PASSWORD"))
                     .isEqualTo(COMPOSE.service("agent").environment().get("AGENTFORGE_DATABASE_PASSWORD"));
-            assertThat(ComposeFile.DIR.resolve("postgres/initdb/10-agent-schema.sql")).isRegularFile();
-            assertThat(ComposeFile.DIR.resolve("postgres/initdb/20-agent-password.sh")).isExecutable()
-                    .content().contains("AGENTFORGE_AGENT_DATABASE_PASSWORD", "ALTER ROLE agent");
+            assertThat(ComposeFile.DIR.resolve("postgres/initdb/10-agent-schema.sql"))
+                    .isRegularFile();
+            assertThat(ComposeFile.DIR.resolve("postgres/initdb/20-agent-password.sh"))
+                    .isExecutable()
+                    .content()
+                    .contains("AGENTFORGE_AGENT_DATABASE_PASSWORD", "ALTER ROLE agent");
         }
     }
 

@@ -19,8 +19,7 @@ record Dockerfile(List<Stage> stages, List<Instruction> global) {
     static final Path FILE = DIR.resolve("Dockerfile");
 
     /** @param keyword upper-case, e.g. {@code RUN}; @param arguments the rest of the instruction, continuations joined */
-    record Instruction(String keyword, String arguments) {
-    }
+    record Instruction(String keyword, String arguments) {}
 
     /**
      * @param name         the {@code AS} name, or the index when there is none
@@ -30,7 +29,9 @@ record Dockerfile(List<Stage> stages, List<Instruction> global) {
     record Stage(String name, String base, List<Instruction> instructions) {
 
         List<Instruction> all(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .toList();
         }
 
         Optional<Instruction> last(String keyword) {
@@ -65,8 +66,9 @@ record Dockerfile(List<Stage> stages, List<Instruction> global) {
             current.setLength(0);
             if (!joined.isEmpty()) {
                 int space = joined.indexOf(' ');
-                instructions.add(new Instruction(joined.substring(0, space < 0 ? joined.length() : space)
-                        .toUpperCase(Locale.ROOT), space < 0 ? "" : joined.substring(space + 1).strip()));
+                instructions.add(new Instruction(
+                        joined.substring(0, space < 0 ? joined.length() : space).toUpperCase(Locale.ROOT),
+                        space < 0 ? "" : joined.substring(space + 1).strip()));
             }
         }
         List<Instruction> global = new ArrayList<>();
@@ -75,10 +77,13 @@ record Dockerfile(List<Stage> stages, List<Instruction> global) {
         for (Instruction instruction : instructions) {
             if (instruction.keyword().equals("FROM")) {
                 String[] words = instruction.arguments().split("\\s+");
-                String base = words[words.length >= 3 && words[words.length - 2].equalsIgnoreCase("AS")
-                        ? words.length - 3 : words.length - 1];
+                String base = words[
+                        words.length >= 3 && words[words.length - 2].equalsIgnoreCase("AS")
+                                ? words.length - 3
+                                : words.length - 1];
                 String name = words.length >= 3 && words[words.length - 2].equalsIgnoreCase("AS")
-                        ? words[words.length - 1] : String.valueOf(stages.size());
+                        ? words[words.length - 1]
+                        : String.valueOf(stages.size());
                 body = new ArrayList<>();
                 stages.add(new Stage(name, base, body));
             } else if (body == null) {
@@ -87,12 +92,17 @@ record Dockerfile(List<Stage> stages, List<Instruction> global) {
                 body.add(instruction);
             }
         }
-        return new Dockerfile(stages.stream().map(s -> new Stage(s.name(), s.base(), List.copyOf(s.instructions())))
-                .toList(), global);
+        return new Dockerfile(
+                stages.stream()
+                        .map(s -> new Stage(s.name(), s.base(), List.copyOf(s.instructions())))
+                        .toList(),
+                global);
     }
 
     Stage stage(String name) {
-        return stages.stream().filter(stage -> stage.name().equals(name)).findFirst()
+        return stages.stream()
+                .filter(stage -> stage.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No stage " + name));
     }
 

@@ -1,15 +1,10 @@
 package io.agentforge.deploy.compose;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.deploy.compose.Dockerfile.Instruction;
 import io.agentforge.deploy.compose.Dockerfile.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,8 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/docker/Dockerfile: one recipe for the four services, non-root, layered, with an actuator health check. */
 class DockerfileTests {
@@ -51,23 +50,27 @@ class DockerfileTests {
             Stage maven = DOCKERFILE.stage("jar-maven");
             assertThat(maven.base()).isEqualTo("maven:3.9-eclipse-temurin-21");
             assertThat(maven.all("ARG")).contains(new Instruction("ARG", "COMPONENT"));
-            assertThat(maven.all("RUN")).singleElement().satisfies(run -> assertThat(words(run))
-                    .contains("-pl \"forge-${COMPONENT}\" -am package")
-                    .contains("-B ")
-                    .contains("--mount=type=cache")
-                    .contains("cp \"forge-${COMPONENT}/target/forge-${COMPONENT}-\"*-exec.jar /app.jar"));
+            assertThat(maven.all("RUN"))
+                    .singleElement()
+                    .satisfies(run -> assertThat(words(run))
+                            .contains("-pl \"forge-${COMPONENT}\" -am package")
+                            .contains("-B ")
+                            .contains("--mount=type=cache")
+                            .contains("cp \"forge-${COMPONENT}/target/forge-${COMPONENT}-\"*-exec.jar /app.jar"));
         }
 
         @Test
         void thePrebuiltStageTakesTheExecJarMavenWritesOnTheHost() {
-            assertThat(DOCKERFILE.stage("jar-prebuilt").all("COPY")).containsExactly(new Instruction("COPY",
-                    "forge-${COMPONENT}/target/forge-${COMPONENT}-*-exec.jar /app.jar"));
+            assertThat(DOCKERFILE.stage("jar-prebuilt").all("COPY"))
+                    .containsExactly(new Instruction(
+                            "COPY", "forge-${COMPONENT}/target/forge-${COMPONENT}-*-exec.jar /app.jar"));
         }
 
         @Test
         void springBootLayersAreExtractedWithTheToolsJarModeAndTheLauncher() {
             Stage layers = DOCKERFILE.stage("layers");
-            assertThat(layers.all("RUN")).extracting(DockerfileTests::words)
+            assertThat(layers.all("RUN"))
+                    .extracting(DockerfileTests::words)
                     .contains("java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted");
         }
     }
@@ -86,52 +89,69 @@ class DockerfileTests {
         void runsAsTheNonRootUserItCreates() {
             String user = runtime.last("USER").orElseThrow().arguments();
             assertThat(user.split(":")[0]).isNotIn("root", "0").matches("[1-9][0-9]*");
-            assertThat(runtime.all("RUN")).extracting(DockerfileTests::words)
+            assertThat(runtime.all("RUN"))
+                    .extracting(DockerfileTests::words)
                     .anyMatch(run -> run.contains("useradd") && run.contains("--uid " + user.split(":")[0]));
-            assertThat(runtime.instructions().getLast().keyword()).as("nothing runs as root after USER")
+            assertThat(runtime.instructions().getLast().keyword())
+                    .as("nothing runs as root after USER")
                     .isIn("ENTRYPOINT", "CMD");
             int userIndex = runtime.instructions().indexOf(runtime.last("USER").orElseThrow());
-            assertThat(runtime.instructions().subList(userIndex, runtime.instructions().size()))
-                    .extracting(Instruction::keyword).doesNotContain("RUN");
+            assertThat(runtime.instructions()
+                            .subList(userIndex, runtime.instructions().size()))
+                    .extracting(Instruction::keyword)
+                    .doesNotContain("RUN");
         }
 
         @Test
         void copiesTheLayersFromTheLeastToTheMostOftenChanged() {
-            assertThat(runtime.all("COPY")).extracting(Instruction::arguments).startsWith(
-                    "--from=layers /layers/extracted/dependencies/ ./",
-                    "--from=layers /layers/extracted/spring-boot-loader/ ./",
-                    "--from=layers /layers/extracted/snapshot-dependencies/ ./",
-                    "--from=layers /layers/extracted/application/ ./");
+            assertThat(runtime.all("COPY"))
+                    .extracting(Instruction::arguments)
+                    .startsWith(
+                            "--from=layers /layers/extracted/dependencies/ ./",
+                            "--from=layers /layers/extracted/spring-boot-loader/ ./",
+                            "--from=layers /layers/extracted/snapshot-dependencies/ ./",
+                            "--from=layers /layers/extracted/application/ ./");
         }
 
         @Test
         void startsTheBootLauncherDirectlySoTheJvmGetsTheStopSignal() {
-            assertThat(runtime.last("ENTRYPOINT")).hasValue(new Instruction("ENTRYPOINT",
-                    "[\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]"));
+            assertThat(runtime.last("ENTRYPOINT"))
+                    .hasValue(new Instruction(
+                            "ENTRYPOINT", "[\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]"));
         }
 
         @Test
         void sizesTheHeapFromTheContainerMemoryLimitAndStopsOnOutOfMemory() {
             String env = runtime.all("ENV").stream().map(DockerfileTests::words).reduce("", String::concat);
-            assertThat(env).contains("JAVA_TOOL_OPTIONS=").contains("-XX:MaxRAMPercentage=")
-                    .contains("-XX:+ExitOnOutOfMemoryError").doesNotContain("-Xmx");
+            assertThat(env)
+                    .contains("JAVA_TOOL_OPTIONS=")
+                    .contains("-XX:MaxRAMPercentage=")
+                    .contains("-XX:+ExitOnOutOfMemoryError")
+                    .doesNotContain("-Xmx");
         }
 
         @Test
         void declaresThePortOfItsComponent() {
-            assertThat(runtime.all("ARG")).contains(new Instruction("ARG", "PORT"), new Instruction("ARG", "COMPONENT"));
-            assertThat(runtime.all("ENV")).extracting(DockerfileTests::words).anyMatch(env -> env.contains("PORT=${PORT}"));
+            assertThat(runtime.all("ARG"))
+                    .contains(new Instruction("ARG", "PORT"), new Instruction("ARG", "COMPONENT"));
+            assertThat(runtime.all("ENV"))
+                    .extracting(DockerfileTests::words)
+                    .anyMatch(env -> env.contains("PORT=${PORT}"));
             assertThat(runtime.all("EXPOSE")).containsExactly(new Instruction("EXPOSE", "${PORT}"));
         }
 
         @Test
         void checksReadinessOnTheActuatorWithTheBundledChecker() {
-            assertThat(runtime.all("HEALTHCHECK")).singleElement().satisfies(check -> assertThat(words(check))
-                    .contains("--start-period=")
-                    .endsWith("CMD [\"java\", \"@/opt/healthcheck/java.args\", \"HealthCheck\"]"));
-            assertThat(runtime.all("COPY")).extracting(Instruction::arguments).contains(
-                    "--from=layers /healthcheck/classes/ /opt/healthcheck/",
-                    "deploy/docker/healthcheck.args /opt/healthcheck/java.args");
+            assertThat(runtime.all("HEALTHCHECK"))
+                    .singleElement()
+                    .satisfies(check -> assertThat(words(check))
+                            .contains("--start-period=")
+                            .endsWith("CMD [\"java\", \"@/opt/healthcheck/java.args\", \"HealthCheck\"]"));
+            assertThat(runtime.all("COPY"))
+                    .extracting(Instruction::arguments)
+                    .contains(
+                            "--from=layers /healthcheck/classes/ /opt/healthcheck/",
+                            "deploy/docker/healthcheck.args /opt/healthcheck/java.args");
         }
 
         @Test
@@ -154,12 +174,22 @@ class DockerfileTests {
         static void compileAndServe(@TempDir Path temp) throws IOException {
             classes = temp.resolve("classes");
             Files.createDirectories(classes);
-            int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "21", "-d",
-                    classes.toString(), Dockerfile.DIR.resolve("HealthCheck.java").toString());
+            int compiled = ToolProvider.getSystemJavaCompiler()
+                    .run(
+                            null,
+                            null,
+                            null,
+                            "--release",
+                            "21",
+                            "-d",
+                            classes.toString(),
+                            Dockerfile.DIR.resolve("HealthCheck.java").toString());
             assertThat(compiled).isZero();
             argfile = temp.resolve("java.args");
-            Files.writeString(argfile, Files.readString(Dockerfile.DIR.resolve("healthcheck.args"))
-                    .replace("/opt/healthcheck", classes.toString()));
+            Files.writeString(
+                    argfile,
+                    Files.readString(Dockerfile.DIR.resolve("healthcheck.args"))
+                            .replace("/opt/healthcheck", classes.toString()));
 
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.createContext("/", exchange -> {
@@ -181,15 +211,17 @@ class DockerfileTests {
         }
 
         private static int check(Map<String, String> env, String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(
-                    ProcessHandle.current().info().command().orElseThrow(), "@" + argfile, "HealthCheck"));
+            List<String> command = new ArrayList<>(
+                    List.of(ProcessHandle.current().info().command().orElseThrow(), "@" + argfile, "HealthCheck"));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().remove("JAVA_TOOL_OPTIONS");
             builder.environment().putAll(env);
             Process process = builder.start();
             process.getInputStream().transferTo(System.out);
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("checker finished").isTrue();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("checker finished")
+                    .isTrue();
             return process.exitValue();
         }
 
@@ -213,20 +245,24 @@ class DockerfileTests {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = socket.getLocalPort();
             }
-            assertThat(check(Map.of(), "http://127.0.0.1:" + port + "/actuator/health/readiness")).isEqualTo(1);
+            assertThat(check(Map.of(), "http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                    .isEqualTo(1);
         }
 
         @Test
         void withoutAUrlChecksReadinessOnThePortTheImageDeclares() throws Exception {
             paths.clear();
-            assertThat(check(Map.of("PORT", String.valueOf(server.getAddress().getPort())))).isZero();
+            assertThat(check(Map.of("PORT", String.valueOf(server.getAddress().getPort()))))
+                    .isZero();
             assertThat(paths).containsExactly("/actuator/health/readiness");
         }
 
         @Test
         void survivesTheApplicationsJavaToolOptions() throws Exception {
-            assertThat(check(Map.of("JAVA_TOOL_OPTIONS", "-XX:InitialRAMPercentage=25.0 -XX:MaxRAMPercentage=65.0"),
-                    url("/actuator/health/readiness"))).isZero();
+            assertThat(check(
+                            Map.of("JAVA_TOOL_OPTIONS", "-XX:InitialRAMPercentage=25.0 -XX:MaxRAMPercentage=65.0"),
+                            url("/actuator/health/readiness")))
+                    .isZero();
         }
     }
 
@@ -239,7 +275,9 @@ class DockerfileTests {
         private static List<String> readPatterns() {
             try {
                 return Files.readAllLines(Dockerfile.DIR.resolve("Dockerfile.dockerignore")).stream()
-                        .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                        .toList();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -290,8 +328,10 @@ class DockerfileTests {
         private static List<String> modules() throws IOException {
             try (Stream<Path> children = Files.list(REPOSITORY)) {
                 return children.filter(path -> Files.isRegularFile(path.resolve("pom.xml")))
-                        .map(path -> path.getFileName().toString()).filter(name -> name.startsWith("forge-"))
-                        .sorted().toList();
+                        .map(path -> path.getFileName().toString())
+                        .filter(name -> name.startsWith("forge-"))
+                        .sorted()
+                        .toList();
             }
         }
 
@@ -306,8 +346,12 @@ class DockerfileTests {
             assertThat(inContext("pom.xml")).isTrue();
             for (String module : modules()) {
                 assertThat(inContext(module + "/pom.xml")).as(module).isTrue();
-                assertThat(inContext(module + "/src/main/java/io/agentforge/App.java")).as(module).isTrue();
-                assertThat(inContext(module + "/src/main/resources/application.yml")).as(module).isTrue();
+                assertThat(inContext(module + "/src/main/java/io/agentforge/App.java"))
+                        .as(module)
+                        .isTrue();
+                assertThat(inContext(module + "/src/main/resources/application.yml"))
+                        .as(module)
+                        .isTrue();
             }
         }
 
@@ -315,20 +359,27 @@ class DockerfileTests {
         void holdsWhatTheDockerfileCopiesFromTheContext() {
             for (Stage stage : DOCKERFILE.stages()) {
                 for (Instruction copy : stage.all("COPY")) {
-                    if (copy.arguments().startsWith("--from=") || copy.arguments().startsWith(". ")) {
+                    if (copy.arguments().startsWith("--from=")
+                            || copy.arguments().startsWith(". ")) {
                         continue;
                     }
-                    String source = copy.arguments().split("\\s+")[0]
-                            .replace("${COMPONENT}", "calculator").replace("-*-", "-0.1.0-SNAPSHOT-");
-                    assertThat(inContext(source)).as(stage.name() + ": " + source).isTrue();
+                    String source = copy.arguments()
+                            .split("\\s+")[0]
+                            .replace("${COMPONENT}", "calculator")
+                            .replace("-*-", "-0.1.0-SNAPSHOT-");
+                    assertThat(inContext(source))
+                            .as(stage.name() + ": " + source)
+                            .isTrue();
                 }
             }
         }
 
         @Test
         void leavesOutTestsBuildOutputGitHistoryAndLocalSecrets() {
-            assertThat(inContext("forge-agent/src/test/java/io/agentforge/AgentTests.java")).isFalse();
-            assertThat(inContext("forge-agent/target/classes/io/agentforge/Agent.class")).isFalse();
+            assertThat(inContext("forge-agent/src/test/java/io/agentforge/AgentTests.java"))
+                    .isFalse();
+            assertThat(inContext("forge-agent/target/classes/io/agentforge/Agent.class"))
+                    .isFalse();
             assertThat(inContext(".git/config")).isFalse();
             assertThat(inContext("deploy/compose/.env")).isFalse();
             assertThat(inContext(".forge/admin-key")).isFalse();

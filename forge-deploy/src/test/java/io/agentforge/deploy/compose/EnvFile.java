@@ -27,8 +27,7 @@ record EnvFile(List<Entry> entries) {
      * @param comment      the comment lines directly above the variable, without {@code #}
      * @param line         1-based line number
      */
-    record Entry(String key, String raw, boolean singleQuoted, List<String> comment, int line) {
-    }
+    record Entry(String key, String raw, boolean singleQuoted, List<String> comment, int line) {}
 
     private static final Pattern LINE = Pattern.compile("^(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$");
 
@@ -85,7 +84,9 @@ record EnvFile(List<Entry> entries) {
     }
 
     Entry entry(String key) {
-        return entries.stream().filter(entry -> entry.key().equals(key)).findFirst()
+        return entries.stream()
+                .filter(entry -> entry.key().equals(key))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No " + key));
     }
 
@@ -93,7 +94,8 @@ record EnvFile(List<Entry> entries) {
     Map<String, String> resolved() {
         Map<String, String> values = new LinkedHashMap<>();
         for (Entry entry : entries) {
-            values.put(entry.key(), entry.singleQuoted() ? entry.raw() : Interpolation.interpolate(entry.raw(), values));
+            values.put(
+                    entry.key(), entry.singleQuoted() ? entry.raw() : Interpolation.interpolate(entry.raw(), values));
         }
         return values;
     }

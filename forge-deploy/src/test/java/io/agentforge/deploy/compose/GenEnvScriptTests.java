@@ -1,8 +1,6 @@
 package io.agentforge.deploy.compose;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/compose/gen-env.sh, run with bash: it turns .env.example into a .env Compose accepts. */
 class GenEnvScriptTests {
@@ -25,20 +24,23 @@ class GenEnvScriptTests {
     private static final String API_KEY = "af_[a-z0-9]{12}_[A-Za-z0-9]{40}";
 
     /** The API keys ./gen-env.sh generates: the admin key and one key per service. */
-    private static final List<String> KEYS = List.of("AGENTFORGE_ADMIN_KEY", "AGENTFORGE_AGENT_API_KEY",
-            "AGENTFORGE_CALCULATOR_API_KEY", "AGENTFORGE_CONSOLE_API_KEY");
+    private static final List<String> KEYS = List.of(
+            "AGENTFORGE_ADMIN_KEY",
+            "AGENTFORGE_AGENT_API_KEY",
+            "AGENTFORGE_CALCULATOR_API_KEY",
+            "AGENTFORGE_CONSOLE_API_KEY");
 
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 
     private static Run run(String... args) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
-                Stream.concat(Stream.of("bash", SCRIPT.toString()),
-                        java.util.Arrays.stream(args)).toList())
-                .redirectErrorStream(true).start();
+                        Stream.concat(Stream.of("bash", SCRIPT.toString()), java.util.Arrays.stream(args))
+                                .toList())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), output);
@@ -54,7 +56,8 @@ class GenEnvScriptTests {
             Map<String, String> values = EnvFile.read(env).resolved();
             assertThat(values.get("AGENTFORGE_ADMIN_KEY")).matches(API_KEY);
             assertThat(values.get("AGENTFORGE_DATABASE_PASSWORD")).matches("[A-Za-z0-9]{32}");
-            assertThat(values.get("AGENTFORGE_AGENT_DATABASE_PASSWORD")).matches("[A-Za-z0-9]{32}")
+            assertThat(values.get("AGENTFORGE_AGENT_DATABASE_PASSWORD"))
+                    .matches("[A-Za-z0-9]{32}")
                     .isNotEqualTo(values.get("AGENTFORGE_DATABASE_PASSWORD"));
         }
 
@@ -74,7 +77,9 @@ class GenEnvScriptTests {
             Run run = run(env.toString());
             EnvFile file = EnvFile.read(env);
             EnvFile.Entry users = file.entry("TRAEFIK_DASHBOARD_USERS");
-            assertThat(users.singleQuoted()).as("single-quoted, or Compose interpolates the $ of the hash").isTrue();
+            assertThat(users.singleQuoted())
+                    .as("single-quoted, or Compose interpolates the $ of the hash")
+                    .isTrue();
             assertThat(users.raw()).matches("admin:\\$apr1\\$[./0-9A-Za-z]{1,8}\\$[./0-9A-Za-z]{22}");
             String password = run.output().replaceAll("(?s).*password ([A-Za-z0-9]{24}) .*", "$1");
             assertThat(password).hasSize(24);
@@ -85,13 +90,19 @@ class GenEnvScriptTests {
         void keepsEveryOtherLineOfTheExample() throws Exception {
             Path env = temp.resolve(".env");
             run(env.toString());
-            List<String> generated = Stream.concat(KEYS.stream(),
-                            Stream.of("AGENTFORGE_DATABASE_PASSWORD", "AGENTFORGE_AGENT_DATABASE_PASSWORD",
+            List<String> generated = Stream.concat(
+                            KEYS.stream(),
+                            Stream.of(
+                                    "AGENTFORGE_DATABASE_PASSWORD",
+                                    "AGENTFORGE_AGENT_DATABASE_PASSWORD",
                                     "TRAEFIK_DASHBOARD_USERS"))
-                    .map(key -> key + "=").toList();
-            assertThat(Files.readAllLines(env)).filteredOn(line -> generated.stream().noneMatch(line::startsWith))
+                    .map(key -> key + "=")
+                    .toList();
+            assertThat(Files.readAllLines(env))
+                    .filteredOn(line -> generated.stream().noneMatch(line::startsWith))
                     .containsExactlyElementsOf(Files.readAllLines(ComposeFile.ENV_EXAMPLE).stream()
-                            .filter(line -> generated.stream().noneMatch(line::startsWith)).toList());
+                            .filter(line -> generated.stream().noneMatch(line::startsWith))
+                            .toList());
         }
 
         @Test
@@ -101,11 +112,13 @@ class GenEnvScriptTests {
             Map<String, String> values = EnvFile.read(env).resolved();
             ComposeFile resolved = ComposeFile.load().interpolated(values);
             assertThat(ComposeSchema.load().validate(resolved.root())).isEmpty();
-            Map<String, ComposeFile.ServiceKey> provisioned =
-                    ComposeFile.serviceKeys(resolved.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS"));
+            Map<String, ComposeFile.ServiceKey> provisioned = ComposeFile.serviceKeys(
+                    resolved.service("registry").environment().get("AGENTFORGE_SERVICE_KEYS"));
             for (String service : ComposeFile.SERVICE_KEY_ROLES.keySet()) {
                 String key = values.get("AGENTFORGE_" + service.toUpperCase() + "_API_KEY");
-                assertThat(resolved.service(service).environment()).as(service).containsEntry("AGENTFORGE_API_KEY", key);
+                assertThat(resolved.service(service).environment())
+                        .as(service)
+                        .containsEntry("AGENTFORGE_API_KEY", key);
                 assertThat(provisioned.get(service).key()).as(service).isEqualTo(key);
             }
         }
@@ -123,8 +136,10 @@ class GenEnvScriptTests {
             run(temp.resolve("a.env").toString());
             run(temp.resolve("b.env").toString());
             for (String key : KEYS) {
-                assertThat(EnvFile.read(temp.resolve("a.env")).resolved().get(key)).as(key)
-                        .isNotEqualTo(EnvFile.read(temp.resolve("b.env")).resolved().get(key));
+                assertThat(EnvFile.read(temp.resolve("a.env")).resolved().get(key))
+                        .as(key)
+                        .isNotEqualTo(
+                                EnvFile.read(temp.resolve("b.env")).resolved().get(key));
             }
         }
     }
@@ -147,7 +162,8 @@ class GenEnvScriptTests {
             Path env = temp.resolve(".env");
             Files.writeString(env, "AGENTFORGE_ADMIN_KEY=af_keepthis1_keepthiskeepthiskeep\n");
             assertThat(run("--force", env.toString()).exitCode()).isZero();
-            assertThat(Files.readString(env)).doesNotContain("af_keepthis1_keepthiskeepthiskeep")
+            assertThat(Files.readString(env))
+                    .doesNotContain("af_keepthis1_keepthiskeepthiskeep")
                     .contains("FORGE_CONSOLE_HOST=");
         }
     }

@@ -30,16 +30,18 @@ final class Interpolation {
         }
     }
 
-    private Interpolation() {
-    }
+    private Interpolation() {}
 
     /** Every variable name the text refers to, including those inside defaults, errors and replacements. */
     static Set<String> variables(String text) {
         Set<String> names = new LinkedHashSet<>();
-        scan(text, name -> {
-            names.add(name);
-            return null;
-        }, true);
+        scan(
+                text,
+                name -> {
+                    names.add(name);
+                    return null;
+                },
+                true);
         return names;
     }
 

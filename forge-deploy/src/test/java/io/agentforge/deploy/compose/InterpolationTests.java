@@ -1,13 +1,12 @@
 package io.agentforge.deploy.compose;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The test helpers read variables as Compose does; the Compose tests are only as good as these. */
 class InterpolationTests {
@@ -23,7 +22,8 @@ class InterpolationTests {
 
         @Test
         void aDoubledDollarIsNoReference() {
-            assertThat(Interpolation.variables("pg_isready -U \"$${POSTGRES_USER}\" $$HOME")).isEmpty();
+            assertThat(Interpolation.variables("pg_isready -U \"$${POSTGRES_USER}\" $$HOME"))
+                    .isEmpty();
         }
 
         @Test
@@ -40,7 +40,8 @@ class InterpolationTests {
 
         @Test
         void aColonDefaultReplacesUnsetAndEmptyVariables() {
-            assertThat(Interpolation.interpolate("${SET:-d} ${EMPTY:-d} ${UNSET:-d}", env)).isEqualTo("value d d");
+            assertThat(Interpolation.interpolate("${SET:-d} ${EMPTY:-d} ${UNSET:-d}", env))
+                    .isEqualTo("value d d");
         }
 
         @Test
@@ -51,20 +52,23 @@ class InterpolationTests {
         @Test
         void aRequiredVariableThatIsEmptyFailsWithItsMessage() {
             assertThatThrownBy(() -> Interpolation.interpolate("${EMPTY:?set EMPTY in .env}", env))
-                    .isInstanceOfSatisfying(Interpolation.MissingVariableException.class,
+                    .isInstanceOfSatisfying(
+                            Interpolation.MissingVariableException.class,
                             e -> assertThat(e.variable()).isEqualTo("EMPTY"))
                     .hasMessageContaining("set EMPTY in .env");
         }
 
         @Test
         void nestedDefaultsAreEvaluatedOnlyWhenNeeded() {
-            assertThat(Interpolation.interpolate("${SET:-${MISSING:?boom}}", env)).isEqualTo("value");
+            assertThat(Interpolation.interpolate("${SET:-${MISSING:?boom}}", env))
+                    .isEqualTo("value");
             assertThat(Interpolation.interpolate("${UNSET:-${SET}}", env)).isEqualTo("value");
         }
 
         @Test
         void aReplacementAppliesOnlyToSetVariables() {
-            assertThat(Interpolation.interpolate("${SET:+r}|${EMPTY:+r}|${EMPTY+r}", env)).isEqualTo("r||r");
+            assertThat(Interpolation.interpolate("${SET:+r}|${EMPTY:+r}|${EMPTY+r}", env))
+                    .isEqualTo("r||r");
         }
 
         @Test
@@ -84,11 +88,12 @@ class InterpolationTests {
                     "HASH='admin:$apr1$x$y'",
                     "GREETING=\"hello ${USER}\"",
                     "PLAIN=${USER}-1 # trailing comment"));
-            assertThat(file.resolved()).containsExactly(
-                    Map.entry("USER", "admin"),
-                    Map.entry("HASH", "admin:$apr1$x$y"),
-                    Map.entry("GREETING", "hello admin"),
-                    Map.entry("PLAIN", "admin-1"));
+            assertThat(file.resolved())
+                    .containsExactly(
+                            Map.entry("USER", "admin"),
+                            Map.entry("HASH", "admin:$apr1$x$y"),
+                            Map.entry("GREETING", "hello admin"),
+                            Map.entry("PLAIN", "admin-1"));
             assertThat(file.entry("USER").comment()).containsExactly("the user");
             assertThat(file.entry("HASH").comment()).isEmpty();
         }

@@ -1,18 +1,29 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** A newly created API key; {@code key} is the full secret and is never shown again. */
-public record ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key,
-                            List<String> services, Set<ServiceKind> kinds) {
+public record ApiKeyCreated(
+        String keyId,
+        String name,
+        Set<Role> roles,
+        Instant createdAt,
+        String key,
+        List<String> services,
+        Set<ServiceKind> kinds) {
 
     /** Absent {@code services} or {@code kinds}: none. */
-    public ApiKeyCreated(String keyId, String name, Set<Role> roles, Instant createdAt, String key,
-                         @Nullable List<String> services, @Nullable Set<ServiceKind> kinds) {
+    public ApiKeyCreated(
+            String keyId,
+            String name,
+            Set<Role> roles,
+            Instant createdAt,
+            String key,
+            @Nullable List<String> services,
+            @Nullable Set<ServiceKind> kinds) {
         roles = Set.copyOf(roles);
         services = services == null ? List.of() : List.copyOf(services);
         kinds = kinds == null ? Set.of() : Set.copyOf(kinds);

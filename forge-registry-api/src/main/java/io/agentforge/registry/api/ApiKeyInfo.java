@@ -1,10 +1,9 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An API key without its secret.
@@ -14,12 +13,24 @@ import java.util.Set;
  * @param kinds    the service kinds it may register
  * @param revokedAt when the key was revoked, null while it is valid
  */
-public record ApiKeyInfo(String keyId, String name, Set<Role> roles, Instant createdAt, @Nullable Instant revokedAt,
-                         List<String> services, Set<ServiceKind> kinds) {
+public record ApiKeyInfo(
+        String keyId,
+        String name,
+        Set<Role> roles,
+        Instant createdAt,
+        @Nullable Instant revokedAt,
+        List<String> services,
+        Set<ServiceKind> kinds) {
 
     /** Absent {@code services} or {@code kinds}: none. */
-    public ApiKeyInfo(String keyId, String name, Set<Role> roles, Instant createdAt, @Nullable Instant revokedAt,
-                      @Nullable List<String> services, @Nullable Set<ServiceKind> kinds) {
+    public ApiKeyInfo(
+            String keyId,
+            String name,
+            Set<Role> roles,
+            Instant createdAt,
+            @Nullable Instant revokedAt,
+            @Nullable List<String> services,
+            @Nullable Set<ServiceKind> kinds) {
         roles = Set.copyOf(roles);
         services = services == null ? List.of() : List.copyOf(services);
         kinds = kinds == null ? Set.of() : Set.copyOf(kinds);

@@ -1,13 +1,12 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks the registry for a new API key with the given name and roles.
@@ -21,12 +20,13 @@ public record ApiKeyRequest(String name, Set<Role> roles, List<String> services,
 
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
     /** A service name, or a prefix of one followed by {@code *}. */
-    public static final Pattern SERVICE_PATTERN = Pattern.compile("[a-z][a-z0-9-]{0,61}\\*|"
-            + ServiceRegistration.SERVICE_NAME.pattern());
+    public static final Pattern SERVICE_PATTERN =
+            Pattern.compile("[a-z][a-z0-9-]{0,61}\\*|" + ServiceRegistration.SERVICE_NAME.pattern());
+
     public static final int MAX_SERVICES = 32;
 
-    public ApiKeyRequest(String name, Set<Role> roles, @Nullable List<String> services,
-                         @Nullable Set<ServiceKind> kinds) {
+    public ApiKeyRequest(
+            String name, Set<Role> roles, @Nullable List<String> services, @Nullable Set<ServiceKind> kinds) {
         Checks.matches("name", name, NAME);
         if (roles == null || roles.isEmpty()) {
             throw new InvalidFieldException("roles", "at least one of admin, service, client is required");
@@ -37,14 +37,18 @@ public record ApiKeyRequest(String name, Set<Role> roles, List<String> services,
         kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
         if (!scoped) {
             if (!services.isEmpty() || !kinds.isEmpty()) {
-                throw new InvalidFieldException(services.isEmpty() ? "kinds" : "services", "only a service key that"
-                        + " is not admin is scoped to service names; an admin key may register any name, a client"
-                        + " key none");
+                throw new InvalidFieldException(
+                        services.isEmpty() ? "kinds" : "services",
+                        "only a service key that"
+                                + " is not admin is scoped to service names; an admin key may register any name, a client"
+                                + " key none");
             }
         } else {
             if (services.isEmpty()) {
-                throw new InvalidFieldException("services", "is required for a service key: the service names it"
-                        + " may register, e.g. [\"calculator\"] or [\"calc-*\"]");
+                throw new InvalidFieldException(
+                        "services",
+                        "is required for a service key: the service names it"
+                                + " may register, e.g. [\"calculator\"] or [\"calc-*\"]");
             }
             List<String> distinct = new ArrayList<>(new LinkedHashSet<>(services));
             for (int i = 0; i < distinct.size(); i++) {

@@ -1,9 +1,8 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The function catalog: every function of a tool with at least one {@code UP} instance, those tools' {@code UP}
@@ -11,8 +10,8 @@ import java.util.Map;
  *
  * @param eventId the id of the last change-feed event this snapshot reflects; resume the feed from it
  */
-public record Catalog(long eventId, List<CatalogFunction> functions, List<CatalogService> services,
-                      Map<String, String> index) {
+public record Catalog(
+        long eventId, List<CatalogFunction> functions, List<CatalogService> services, Map<String, String> index) {
 
     public Catalog {
         functions = List.copyOf(functions);
@@ -21,13 +20,16 @@ public record Catalog(long eventId, List<CatalogFunction> functions, List<Catalo
     }
 
     /** One callable function and the service that serves it. */
-    public record CatalogFunction(String name, String description, Map<String, @Nullable Object> inputSchema,
-                                  @Nullable Map<String, @Nullable Object> outputSchema, String service) {
-    }
+    public record CatalogFunction(
+            String name,
+            String description,
+            Map<String, @Nullable Object> inputSchema,
+            @Nullable Map<String, @Nullable Object> outputSchema,
+            String service) {}
 
     /** A tool with its healthy instances. */
-    public record CatalogService(String name, @Nullable String version, @Nullable String description,
-                                 List<CatalogEndpoint> instances) {
+    public record CatalogService(
+            String name, @Nullable String version, @Nullable String description, List<CatalogEndpoint> instances) {
 
         public CatalogService {
             instances = List.copyOf(instances);
@@ -35,6 +37,5 @@ public record Catalog(long eventId, List<CatalogFunction> functions, List<Catalo
     }
 
     /** One healthy instance of a tool. */
-    public record CatalogEndpoint(String instanceId, String endpoint, Map<String, String> metadata) {
-    }
+    public record CatalogEndpoint(String instanceId, String endpoint, Map<String, String> metadata) {}
 }

@@ -1,8 +1,7 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answer of {@code GET /api/v1/catalog/search}: the functions of tools with an {@code UP} instance that best fit the
@@ -13,15 +12,15 @@ import java.util.List;
  * @param pendingEmbeddings functions of the searched catalog still waiting for their embedding; they are found by
  *                          their words only until it exists
  */
-public record CatalogSearchResult(long eventId, String query, SearchMode mode, int pendingEmbeddings,
-                                  List<FunctionMatch> matches) {
+public record CatalogSearchResult(
+        long eventId, String query, SearchMode mode, int pendingEmbeddings, List<FunctionMatch> matches) {
 
     public static final int MAX_QUERY = 1000;
     public static final int MAX_K = 100;
 
     /** Absent {@code matches}: none. */
-    public CatalogSearchResult(long eventId, String query, SearchMode mode, int pendingEmbeddings,
-                               @Nullable List<FunctionMatch> matches) {
+    public CatalogSearchResult(
+            long eventId, String query, SearchMode mode, int pendingEmbeddings, @Nullable List<FunctionMatch> matches) {
         Checks.required("query", query);
         Checks.maxLength("query", query, MAX_QUERY);
         Checks.required("mode", mode);

@@ -1,9 +1,8 @@
 package io.agentforge.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.jspecify.annotations.Nullable;
-
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of the registry's change feed.
@@ -13,7 +12,12 @@ import java.time.Instant;
  * @param keyId    the revoked key for {@code key-revoked}, otherwise null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChangeEvent(long id, ChangeType type, Instant at, @Nullable Instance instance, @Nullable String keyId) {
+public record ChangeEvent(
+        long id,
+        ChangeType type,
+        Instant at,
+        @Nullable Instance instance,
+        @Nullable String keyId) {
 
     /** An event about an instance. */
     public ChangeEvent(long id, ChangeType type, Instant at, Instance instance) {

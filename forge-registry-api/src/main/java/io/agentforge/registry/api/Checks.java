@@ -1,17 +1,15 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Validation helpers shared by the records' compact constructors. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static String required(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
@@ -47,7 +45,8 @@ final class Checks {
             return List.of();
         }
         if (values.size() > max) {
-            throw new InvalidFieldException(field, "has " + values.size() + " entries, at most " + max + " are allowed");
+            throw new InvalidFieldException(
+                    field, "has " + values.size() + " entries, at most " + max + " are allowed");
         }
         for (int i = 0; i < values.size(); i++) {
             required(field + "[" + i + "]", values.get(i));
@@ -56,8 +55,8 @@ final class Checks {
     }
 
     /** Schemas arrive as untyped JSON; bound their nesting so a hostile document can't exhaust the stack later. */
-    static @Nullable Map<String, @Nullable Object> jsonObject(String field,
-            @Nullable Map<String, @Nullable Object> value, int maxDepth) {
+    static @Nullable Map<String, @Nullable Object> jsonObject(
+            String field, @Nullable Map<String, @Nullable Object> value, int maxDepth) {
         if (value == null) {
             return null;
         }
@@ -80,11 +79,12 @@ final class Checks {
         }
     }
 
-    static Duration between(String field, Duration value, Duration min,
-            Duration max) {
+    static Duration between(String field, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new InvalidFieldException(field, ForgeDurations.format(value) + " is outside "
-                    + ForgeDurations.format(min) + ".." + ForgeDurations.format(max));
+            throw new InvalidFieldException(
+                    field,
+                    ForgeDurations.format(value) + " is outside " + ForgeDurations.format(min) + ".."
+                            + ForgeDurations.format(max));
         }
         return value;
     }

@@ -10,8 +10,7 @@ public final class ForgeDurations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
-    private ForgeDurations() {
-    }
+    private ForgeDurations() {}
 
     /** @throws IllegalArgumentException when the text is neither form */
     public static Duration parse(String text) {

@@ -12,8 +12,7 @@ public final class ForgeHeaders {
     /** The challenge sent with 401 answers. */
     public static final String BEARER_CHALLENGE = "Bearer realm=\"agent-forge\"";
 
-    private ForgeHeaders() {
-    }
+    private ForgeHeaders() {}
 
     /** Whether a presented credential is an Agent Forge API key (as opposed to a JWT). */
     public static boolean isApiKey(@Nullable String credential) {

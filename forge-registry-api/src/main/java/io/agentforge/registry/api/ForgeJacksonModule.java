@@ -1,5 +1,6 @@
 package io.agentforge.registry.api;
 
+import java.time.Duration;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -9,8 +10,6 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
-
-import java.time.Duration;
 
 /** Jackson mapping of the wire contract: durations as {@code "30s"} (ISO-8601 accepted on input). */
 public final class ForgeJacksonModule extends SimpleModule {

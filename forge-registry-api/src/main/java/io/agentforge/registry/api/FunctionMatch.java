@@ -1,10 +1,9 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One function found by a catalog search, with what it is needed to offer it to a model, and why it ranked.
@@ -14,22 +13,31 @@ import java.util.Map;
  * @param semanticScore cosine similarity of query and function embeddings, -1..1; null when the function has no
  *                      embedding yet or the search did not use embeddings
  */
-public record FunctionMatch(String name, String service, String description,
-                            Map<String, @Nullable Object> inputSchema,
-                            @Nullable Map<String, @Nullable Object> outputSchema, double score, double lexicalScore,
-                            @Nullable Double semanticScore) {
+public record FunctionMatch(
+        String name,
+        String service,
+        String description,
+        Map<String, @Nullable Object> inputSchema,
+        @Nullable Map<String, @Nullable Object> outputSchema,
+        double score,
+        double lexicalScore,
+        @Nullable Double semanticScore) {
 
     /** An absent {@code inputSchema} becomes an empty one. */
-    public FunctionMatch(String name, String service, String description,
-                         @Nullable Map<String, @Nullable Object> inputSchema,
-                         @Nullable Map<String, @Nullable Object> outputSchema, double score, double lexicalScore,
-                         @Nullable Double semanticScore) {
+    public FunctionMatch(
+            String name,
+            String service,
+            String description,
+            @Nullable Map<String, @Nullable Object> inputSchema,
+            @Nullable Map<String, @Nullable Object> outputSchema,
+            double score,
+            double lexicalScore,
+            @Nullable Double semanticScore) {
         Checks.matches("name", name, FunctionDescriptor.NAME);
         Checks.matches("service", service, ServiceRegistration.SERVICE_NAME);
         Checks.required("description", description);
         inputSchema = inputSchema == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(inputSchema));
-        outputSchema = outputSchema == null ? null
-                : Collections.unmodifiableMap(new LinkedHashMap<>(outputSchema));
+        outputSchema = outputSchema == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(outputSchema));
         finite("score", score);
         finite("lexicalScore", lexicalScore);
         if (lexicalScore < 0) {

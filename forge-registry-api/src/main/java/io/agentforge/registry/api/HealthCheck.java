@@ -1,9 +1,8 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Active health probe of an instance: the registry GETs {@code path} on the instance's endpoint every {@code interval}.
@@ -23,8 +22,11 @@ public record HealthCheck(String path, Duration interval) {
         if (path.contains("/../") || path.endsWith("/..") || path.contains("%")) {
             throw new InvalidFieldException("healthCheck.path", "must not contain dot segments or percent-escapes");
         }
-        interval = Checks.between("healthCheck.interval", interval == null ? DEFAULT_INTERVAL : interval,
-                Duration.ofSeconds(1), Duration.ofMinutes(10));
+        interval = Checks.between(
+                "healthCheck.interval",
+                interval == null ? DEFAULT_INTERVAL : interval,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
         this.path = path;
         this.interval = interval;
     }

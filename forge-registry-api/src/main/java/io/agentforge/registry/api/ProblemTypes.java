@@ -21,10 +21,10 @@ public final class ProblemTypes {
     public static final URI RATE_LIMITED = of("rate-limited");
     /** The service or something it depends on can't answer now; retry later. */
     public static final URI UNAVAILABLE = of("unavailable");
+
     public static final URI INTERNAL = of("internal");
 
-    private ProblemTypes() {
-    }
+    private ProblemTypes() {}
 
     /** {@code urn:agentforge:problem:<kind>}. */
     public static URI of(String kind) {

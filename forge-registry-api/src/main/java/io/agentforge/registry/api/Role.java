@@ -2,12 +2,13 @@ package io.agentforge.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /** Role of an API key. Each role includes the ones below it: admin ⊃ service ⊃ client. */
 public enum Role {
-    ADMIN, SERVICE, CLIENT;
+    ADMIN,
+    SERVICE,
+    CLIENT;
 
     @JsonValue
     public String wireName() {
@@ -21,7 +22,8 @@ public enum Role {
                 return role;
             }
         }
-        throw new InvalidFieldException("roles", "unknown role '" + value + "', expected one of admin, service, client");
+        throw new InvalidFieldException(
+                "roles", "unknown role '" + value + "', expected one of admin, service, client");
     }
 
     /** Whether a key with this role may act as {@code required}. */

@@ -2,12 +2,13 @@ package io.agentforge.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /** How a catalog search ranks: words (BM25), meaning (embeddings), or both fused. */
 public enum SearchMode {
-    HYBRID, LEXICAL, SEMANTIC;
+    HYBRID,
+    LEXICAL,
+    SEMANTIC;
 
     @JsonValue
     public String wireName() {
@@ -21,7 +22,9 @@ public enum SearchMode {
                 return mode;
             }
         }
-        throw new InvalidFieldException("mode", "unknown mode '" + Checks.abbreviate(String.valueOf(value))
-                + "', expected one of hybrid, lexical, semantic");
+        throw new InvalidFieldException(
+                "mode",
+                "unknown mode '" + Checks.abbreviate(String.valueOf(value))
+                        + "', expected one of hybrid, lexical, semantic");
     }
 }

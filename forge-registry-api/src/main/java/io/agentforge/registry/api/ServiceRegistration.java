@@ -1,7 +1,5 @@
 package io.agentforge.registry.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -12,12 +10,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** What an instance tells the registry about itself; registering the same {@code instanceId} again updates it. */
-public record ServiceRegistration(@Nullable String instanceId, String name, ServiceKind kind, @Nullable String version,
-                                  @Nullable String description, String endpoint, List<String> capabilities,
-                                  Map<String, String> metadata, List<FunctionDescriptor> functions,
-                                  @Nullable HealthCheck healthCheck, Duration leaseDuration) {
+public record ServiceRegistration(
+        @Nullable String instanceId,
+        String name,
+        ServiceKind kind,
+        @Nullable String version,
+        @Nullable String description,
+        String endpoint,
+        List<String> capabilities,
+        Map<String, String> metadata,
+        List<FunctionDescriptor> functions,
+        @Nullable HealthCheck healthCheck,
+        Duration leaseDuration) {
 
     public static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     public static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,62}");
@@ -36,10 +43,18 @@ public record ServiceRegistration(@Nullable String instanceId, String name, Serv
      * Absent {@code capabilities}, {@code metadata} or {@code functions}: none; absent {@code leaseDuration}:
      * {@link #DEFAULT_LEASE}.
      */
-    public ServiceRegistration(@Nullable String instanceId, String name, ServiceKind kind, @Nullable String version,
-                               @Nullable String description, String endpoint, @Nullable List<String> capabilities,
-                               @Nullable Map<String, String> metadata, @Nullable List<FunctionDescriptor> functions,
-                               @Nullable HealthCheck healthCheck, @Nullable Duration leaseDuration) {
+    public ServiceRegistration(
+            @Nullable String instanceId,
+            String name,
+            ServiceKind kind,
+            @Nullable String version,
+            @Nullable String description,
+            String endpoint,
+            @Nullable List<String> capabilities,
+            @Nullable Map<String, String> metadata,
+            @Nullable List<FunctionDescriptor> functions,
+            @Nullable HealthCheck healthCheck,
+            @Nullable Duration leaseDuration) {
         if (instanceId != null) {
             Checks.matches("instanceId", instanceId, INSTANCE_ID);
         }
@@ -60,12 +75,12 @@ public record ServiceRegistration(@Nullable String instanceId, String name, Serv
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < functions.size(); i++) {
             if (!seen.add(functions.get(i).name())) {
-                throw new InvalidFieldException("functions[" + i + "].name",
-                        "'" + functions.get(i).name() + "' is declared twice");
+                throw new InvalidFieldException(
+                        "functions[" + i + "].name", "'" + functions.get(i).name() + "' is declared twice");
             }
         }
-        leaseDuration = Checks.between("leaseDuration", leaseDuration == null ? DEFAULT_LEASE : leaseDuration,
-                MIN_LEASE, MAX_LEASE);
+        leaseDuration = Checks.between(
+                "leaseDuration", leaseDuration == null ? DEFAULT_LEASE : leaseDuration, MIN_LEASE, MAX_LEASE);
         this.instanceId = instanceId;
         this.name = name;
         this.kind = kind;
@@ -81,8 +96,18 @@ public record ServiceRegistration(@Nullable String instanceId, String name, Serv
 
     /** A copy carrying the given instance id (the registry assigns one when the caller sent none). */
     public ServiceRegistration withInstanceId(String id) {
-        return new ServiceRegistration(id, name, kind, version, description, endpoint, capabilities, metadata,
-                functions, healthCheck, leaseDuration);
+        return new ServiceRegistration(
+                id,
+                name,
+                kind,
+                version,
+                description,
+                endpoint,
+                capabilities,
+                metadata,
+                functions,
+                healthCheck,
+                leaseDuration);
     }
 
     private static String normalizedEndpoint(String endpoint) {
@@ -92,12 +117,13 @@ public record ServiceRegistration(@Nullable String instanceId, String name, Serv
         try {
             uri = new URI(endpoint);
         } catch (URISyntaxException e) {
-            throw new InvalidFieldException("endpoint", "'" + Checks.abbreviate(endpoint) + "' is not a URL: "
-                    + e.getReason());
+            throw new InvalidFieldException(
+                    "endpoint", "'" + Checks.abbreviate(endpoint) + "' is not a URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new InvalidFieldException("endpoint", "must be an absolute http(s) URL with a host, e.g. http://10.0.0.5:8083");
+            throw new InvalidFieldException(
+                    "endpoint", "must be an absolute http(s) URL with a host, e.g. http://10.0.0.5:8083");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new InvalidFieldException("endpoint", "must not carry user info, a query or a fragment");
@@ -114,8 +140,8 @@ public record ServiceRegistration(@Nullable String instanceId, String name, Serv
             return Map.of();
         }
         if (metadata.size() > MAX_METADATA) {
-            throw new InvalidFieldException("metadata", "has " + metadata.size() + " entries, at most "
-                    + MAX_METADATA + " are allowed");
+            throw new InvalidFieldException(
+                    "metadata", "has " + metadata.size() + " entries, at most " + MAX_METADATA + " are allowed");
         }
         Map<String, String> copy = new LinkedHashMap<>();
         metadata.forEach((key, value) -> {

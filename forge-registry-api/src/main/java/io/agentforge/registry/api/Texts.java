@@ -5,8 +5,7 @@ import org.jspecify.annotations.Nullable;
 /** Text helpers for messages that quote what a caller sent. */
 public final class Texts {
 
-    private Texts() {
-    }
+    private Texts() {}
 
     /**
      * {@code text} cut to at most {@code max} characters, ending in {@code ...} when cut; null stays null. Problem

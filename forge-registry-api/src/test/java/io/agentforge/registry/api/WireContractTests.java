@@ -1,18 +1,17 @@
 package io.agentforge.registry.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WireContractTests {
 
@@ -54,8 +53,8 @@ class WireContractTests {
     class Registrations {
 
         private ServiceRegistration registration(String endpoint) {
-            return new ServiceRegistration(null, "calculator", ServiceKind.TOOL, null, null, endpoint, null, null,
-                    null, null, null);
+            return new ServiceRegistration(
+                    null, "calculator", ServiceKind.TOOL, null, null, endpoint, null, null, null, null, null);
         }
 
         @Test
@@ -66,22 +65,36 @@ class WireContractTests {
             assertThat(registration.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
             assertThat(registration.capabilities()).isEmpty();
             assertThat(registration.functions()).isEmpty();
-            assertThat(registration.healthCheck()).as("no probe unless asked for").isNull();
+            assertThat(registration.healthCheck())
+                    .as("no probe unless asked for")
+                    .isNull();
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"10.0.0.5:8083", "ftp://host", "http://", "http://u:p@host", "http://h/?q=1",
-                "http://h/#f", "http://bad host", "http://h:99999", "http://h:0"})
+        @ValueSource(
+                strings = {
+                    "10.0.0.5:8083",
+                    "ftp://host",
+                    "http://",
+                    "http://u:p@host",
+                    "http://h/?q=1",
+                    "http://h/#f",
+                    "http://bad host",
+                    "http://h:99999",
+                    "http://h:0"
+                })
         void endpointsMustBePlainAbsoluteHttpUrls(String endpoint) {
-            assertThatThrownBy(() -> registration(endpoint)).isInstanceOf(InvalidFieldException.class)
-                    .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("endpoint"));
+            assertThatThrownBy(() -> registration(endpoint))
+                    .isInstanceOf(InvalidFieldException.class)
+                    .satisfies(
+                            e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("endpoint"));
         }
 
         @Test
         void collectionsAreCopiedSoCallersCannotChangeThemLater() {
             List<String> capabilities = new java.util.ArrayList<>(List.of("math"));
-            ServiceRegistration registration = new ServiceRegistration(null, "calculator", ServiceKind.TOOL, null,
-                    null, "http://h", capabilities, null, null, null, null);
+            ServiceRegistration registration = new ServiceRegistration(
+                    null, "calculator", ServiceKind.TOOL, null, null, "http://h", capabilities, null, null, null, null);
 
             capabilities.add("other");
 
@@ -92,8 +105,18 @@ class WireContractTests {
         void functionNamesMustBeUniqueWithinARegistration() {
             FunctionDescriptor add = new FunctionDescriptor("calc_add", "Adds", null, null);
 
-            assertThatThrownBy(() -> new ServiceRegistration(null, "calc", ServiceKind.TOOL, null, null, "http://h",
-                    null, null, List.of(add, add), null, null))
+            assertThatThrownBy(() -> new ServiceRegistration(
+                            null,
+                            "calc",
+                            ServiceKind.TOOL,
+                            null,
+                            null,
+                            "http://h",
+                            null,
+                            null,
+                            List.of(add, add),
+                            null,
+                            null))
                     .hasMessageContaining("declared twice");
         }
 
@@ -133,8 +156,8 @@ class WireContractTests {
 
         @Test
         void secretsNeverAppearInToString() {
-            ApiKeyCreated created = new ApiKeyCreated("abc12345", "x", java.util.Set.of(Role.CLIENT), null,
-                    "af_abc12345_supersecretsupersecret");
+            ApiKeyCreated created = new ApiKeyCreated(
+                    "abc12345", "x", java.util.Set.of(Role.CLIENT), null, "af_abc12345_supersecretsupersecret");
 
             assertThat(created.toString()).doesNotContain("supersecret");
             assertThat(new IntrospectionRequest("af_abc12345_supersecretsupersecret").toString())
@@ -148,42 +171,47 @@ class WireContractTests {
         @Test
         void aServiceKeyNeedsTheNamesItMayRegisterAndDefaultsToTools() {
             ApiKeyRequest request = json.readValue("""
-                    {"name":"calculator","roles":["service"],"services":["calculator","calc-*"]}""",
-                    ApiKeyRequest.class);
+                    {"name":"calculator","roles":["service"],"services":["calculator","calc-*"]}""", ApiKeyRequest.class);
 
             assertThat(request.services()).containsExactly("calculator", "calc-*");
             assertThat(request.kinds()).containsExactly(ServiceKind.TOOL);
             assertThatThrownBy(() -> new ApiKeyRequest("calculator", java.util.Set.of(Role.SERVICE)))
-                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("services")
+                    .isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("services")
                     .hasMessageContaining("required");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"*", "Calc", "calc*x", "calc-**", "-calc", "c"})
         void servicePatternsAreNamesOrTrailingGlobs(String pattern) {
-            assertThatThrownBy(() -> new ApiKeyRequest("k", java.util.Set.of(Role.SERVICE), List.of(pattern),
-                    null)).isInstanceOf(InvalidFieldException.class).hasMessageContaining("services[0]");
+            assertThatThrownBy(() -> new ApiKeyRequest("k", java.util.Set.of(Role.SERVICE), List.of(pattern), null))
+                    .isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("services[0]");
         }
 
         @Test
         void adminAndClientKeysCarryNoScope() {
-            assertThat(new ApiKeyRequest("root", java.util.Set.of(Role.ADMIN, Role.SERVICE)).kinds()).isEmpty();
+            assertThat(new ApiKeyRequest("root", java.util.Set.of(Role.ADMIN, Role.SERVICE)).kinds())
+                    .isEmpty();
             assertThatThrownBy(() -> new ApiKeyRequest("ui", java.util.Set.of(Role.CLIENT), List.of("x1"), null))
-                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("services");
-            assertThatThrownBy(() -> new ApiKeyRequest("ui", java.util.Set.of(Role.CLIENT), null,
-                    java.util.Set.of(ServiceKind.AGENT)))
-                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("kinds");
+                    .isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("services");
+            assertThatThrownBy(() -> new ApiKeyRequest(
+                            "ui", java.util.Set.of(Role.CLIENT), null, java.util.Set.of(ServiceKind.AGENT)))
+                    .isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("kinds");
         }
 
         @Test
         void aKeyRevokedEventCarriesTheKeyIdAndNoInstance() {
-            ChangeEvent event = new ChangeEvent(7, ChangeType.KEY_REVOKED,
-                    java.time.Instant.parse("2026-01-01T00:00:00Z"), null, "abc12345");
+            ChangeEvent event = new ChangeEvent(
+                    7, ChangeType.KEY_REVOKED, java.time.Instant.parse("2026-01-01T00:00:00Z"), null, "abc12345");
 
             String text = json.writeValueAsString(event);
 
-            assertThat(text).isEqualTo("{\"id\":7,\"type\":\"key-revoked\",\"at\":\"2026-01-01T00:00:00Z\","
-                    + "\"keyId\":\"abc12345\"}");
+            assertThat(text)
+                    .isEqualTo("{\"id\":7,\"type\":\"key-revoked\",\"at\":\"2026-01-01T00:00:00Z\","
+                            + "\"keyId\":\"abc12345\"}");
             assertThat(json.readValue(text, ChangeEvent.class)).isEqualTo(event);
             assertThat(ChangeType.KEY_REVOKED.concernsInstance()).isFalse();
         }
@@ -193,14 +221,14 @@ class WireContractTests {
     class CatalogSearch {
 
         private FunctionMatch match(Double semantic) {
-            return new FunctionMatch("calculator_add", "calculator", "Adds", Map.of("type", "object"), null, 0.5, 1.2,
-                    semantic);
+            return new FunctionMatch(
+                    "calculator_add", "calculator", "Adds", Map.of("type", "object"), null, 0.5, 1.2, semantic);
         }
 
         @Test
         void aSearchResultRoundTripsWithItsModeAsAWireName() {
-            CatalogSearchResult result = new CatalogSearchResult(3, "add", SearchMode.HYBRID, 0,
-                    List.of(match(0.4), match(null)));
+            CatalogSearchResult result =
+                    new CatalogSearchResult(3, "add", SearchMode.HYBRID, 0, List.of(match(0.4), match(null)));
 
             String text = json.writeValueAsString(result);
 
@@ -211,10 +239,12 @@ class WireContractTests {
 
         @Test
         void scoresMustBeFiniteAndCosinesWithinMinusOneToOne() {
-            assertThatThrownBy(() -> match(1.5)).isInstanceOf(InvalidFieldException.class)
+            assertThatThrownBy(() -> match(1.5))
+                    .isInstanceOf(InvalidFieldException.class)
                     .hasMessageContaining("semanticScore");
-            assertThatThrownBy(() -> new FunctionMatch("calculator_add", "calculator", "Adds", null, null,
-                    Double.NaN, 0, null)).hasMessageContaining("score");
+            assertThatThrownBy(() ->
+                            new FunctionMatch("calculator_add", "calculator", "Adds", null, null, Double.NaN, 0, null))
+                    .hasMessageContaining("score");
             assertThatThrownBy(() -> new FunctionMatch("Not A Name", "calculator", "Adds", null, null, 0, 0, null))
                     .hasMessageContaining("name");
         }

@@ -14,9 +14,6 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.StoredInstance;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -30,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Read side of the registry: an immutable snapshot of all instances, grouped and indexed, with the catalog already
@@ -48,8 +47,13 @@ public class RegistryView {
         this.mapper = mapper;
         for (ServiceKind kind : ServiceKind.values()) {
             for (InstanceStatus status : InstanceStatus.values()) {
-                Gauge.builder("agentforge.registry.instances", this, view -> view.current().count(kind, status))
-                        .description("Registered instances").tag("kind", kind.name()).tag("status", status.name())
+                Gauge.builder(
+                                "agentforge.registry.instances",
+                                this,
+                                view -> view.current().count(kind, status))
+                        .description("Registered instances")
+                        .tag("kind", kind.name())
+                        .tag("status", status.name())
                         .register(meters);
             }
         }
@@ -75,9 +79,11 @@ public class RegistryView {
     /** Services matching every given filter (null means any), holding only their matching instances. */
     public List<RegisteredService> services(String name, ServiceKind kind, String capability, InstanceStatus status) {
         Snapshot current = current();
-        Iterable<String> candidates = name != null ? List.of(name)
-                : capability != null ? current.byCapability().getOrDefault(capability, Set.of())
-                : current.services().keySet();
+        Iterable<String> candidates = name != null
+                ? List.of(name)
+                : capability != null
+                        ? current.byCapability().getOrDefault(capability, Set.of())
+                        : current.services().keySet();
         List<RegisteredService> result = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (String candidate : candidates) {
@@ -103,14 +109,17 @@ public class RegistryView {
             return services;
         }
         Map<String, Lease> leases = store.leases(ids);
-        return services.stream().map(service -> new RegisteredService(service.name(), service.kind(),
-                service.instances().stream()
-                        .filter(i -> leases.containsKey(i.instanceId()))
-                        .map(i -> {
-                            Lease lease = leases.get(i.instanceId());
-                            return i.withLease(lease.lastRenewal(), lease.expiresAt());
-                        })
-                        .toList()))
+        return services.stream()
+                .map(service -> new RegisteredService(
+                        service.name(),
+                        service.kind(),
+                        service.instances().stream()
+                                .filter(i -> leases.containsKey(i.instanceId()))
+                                .map(i -> {
+                                    Lease lease = leases.get(i.instanceId());
+                                    return i.withLease(lease.lastRenewal(), lease.expiresAt());
+                                })
+                                .toList()))
                 .filter(service -> !service.instances().isEmpty())
                 .toList();
     }
@@ -131,8 +140,8 @@ public class RegistryView {
         services.values().forEach(list -> list.sort(Comparator.comparing(Instance::instanceId)));
         Catalog catalog = catalog(version, services);
         byte[] json = mapper.writeValueAsBytes(catalog);
-        String etag = "W/\"" + digest(mapper.writeValueAsBytes(List.of(catalog.functions(), catalog.services())))
-                + "\"";
+        String etag =
+                "W/\"" + digest(mapper.writeValueAsBytes(List.of(catalog.functions(), catalog.services()))) + "\"";
         return new Snapshot(version, services, byCapability, counts, catalog, json, etag, new Gzipped(json));
     }
 
@@ -142,21 +151,31 @@ public class RegistryView {
         Map<String, String> index = new LinkedHashMap<>();
         services.forEach((name, instances) -> {
             List<Instance> up = instances.stream()
-                    .filter(i -> i.kind() == ServiceKind.TOOL && i.status() == InstanceStatus.UP).toList();
+                    .filter(i -> i.kind() == ServiceKind.TOOL && i.status() == InstanceStatus.UP)
+                    .toList();
             if (up.isEmpty()) {
                 return;
             }
             // Instances of one service share its functions; the most recently registered one describes them.
             Map<String, FunctionDescriptor> declared = new TreeMap<>();
-            up.stream().sorted(Comparator.comparing(Instance::registeredAt).reversed())
+            up.stream()
+                    .sorted(Comparator.comparing(Instance::registeredAt).reversed())
                     .flatMap(i -> i.functions().stream())
                     .forEach(f -> declared.putIfAbsent(f.name(), f));
-            Instance newest = up.stream().max(Comparator.comparing(Instance::registeredAt)).orElseThrow();
-            declared.values().forEach(f -> functions.add(new CatalogFunction(f.name(), f.description(),
-                    f.inputSchema(), f.outputSchema(), name)));
+            Instance newest = up.stream()
+                    .max(Comparator.comparing(Instance::registeredAt))
+                    .orElseThrow();
+            declared.values()
+                    .forEach(f -> functions.add(
+                            new CatalogFunction(f.name(), f.description(), f.inputSchema(), f.outputSchema(), name)));
             declared.keySet().forEach(f -> index.put(f, name));
-            tools.add(new CatalogService(name, newest.version(), newest.description(), up.stream()
-                    .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata())).toList()));
+            tools.add(new CatalogService(
+                    name,
+                    newest.version(),
+                    newest.description(),
+                    up.stream()
+                            .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata()))
+                            .toList()));
         });
         functions.sort(Comparator.comparing(CatalogFunction::name));
         return new Catalog(version, functions, tools, index);
@@ -198,16 +217,25 @@ public class RegistryView {
     }
 
     /** One consistent state of the registry, as of event {@code version}. */
-    public record Snapshot(long version, Map<String, List<Instance>> services, Map<String, Set<String>> byCapability,
-                           Map<ServiceKind, Map<InstanceStatus, Long>> counts, Catalog catalog, byte[] catalogJson,
-                           String catalogEtag, Gzipped catalogGzip) {
+    public record Snapshot(
+            long version,
+            Map<String, List<Instance>> services,
+            Map<String, Set<String>> byCapability,
+            Map<ServiceKind, Map<InstanceStatus, Long>> counts,
+            Catalog catalog,
+            byte[] catalogJson,
+            String catalogEtag,
+            Gzipped catalogGzip) {
 
         public long count(ServiceKind kind, InstanceStatus status) {
             return counts.getOrDefault(kind, Map.of()).getOrDefault(status, 0L);
         }
 
         public long total() {
-            return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+            return counts.values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 }

@@ -6,19 +6,18 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.JdbcInstanceStore;
 import io.agentforge.registry.security.ApiKeyStore;
 import io.agentforge.registry.security.InMemoryApiKeyStore;
-import io.agentforge.registry.security.KeyRevocations;
 import io.agentforge.registry.security.JdbcApiKeyStore;
+import io.agentforge.registry.security.KeyRevocations;
 import io.agentforge.registry.token.InMemorySigningKeyStore;
 import io.agentforge.registry.token.JdbcSigningKeyStore;
 import io.agentforge.registry.token.SigningKeyStore;
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
-
-import javax.sql.DataSource;
 
 /** Chooses the store by {@code agentforge.registry.store}: {@code memory} (default) or {@code postgres}. */
 @Configuration(proxyBeanMethods = false)
@@ -38,8 +37,8 @@ class StoreConfiguration {
         @Bean(destroyMethod = "close")
         @DependsOnDatabaseInitialization
         InstanceStore instanceStore(DataSource dataSource, JsonMapper mapper, InstanceProperties properties) {
-            return new JdbcInstanceStore(dataSource, mapper, properties.renewalFlushInterval(),
-                    properties.eventRetention());
+            return new JdbcInstanceStore(
+                    dataSource, mapper, properties.renewalFlushInterval(), properties.eventRetention());
         }
 
         @Bean

@@ -1,11 +1,10 @@
 package io.agentforge.registry.config;
 
+import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-
-import java.util.Map;
 
 /**
  * With the default {@code memory} store there is no database: switch off the JDBC and Flyway auto-configuration
@@ -25,7 +24,8 @@ class StoreSelection implements EnvironmentPostProcessor {
         String excludes = (existing.isBlank() ? "" : existing + ",")
                 + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
                 + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
-        environment.getPropertySources().addFirst(new MapPropertySource("agentforge-memory-store",
-                Map.of(EXCLUDE, excludes)));
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource("agentforge-memory-store", Map.of(EXCLUDE, excludes)));
     }
 }

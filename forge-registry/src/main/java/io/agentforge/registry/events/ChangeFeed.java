@@ -2,11 +2,6 @@ package io.agentforge.registry.events;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.instance.InstanceStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
 
 /**
  * Follows the store's event log and wakes the subscribers. One poller reads new events into a short in-memory tail,
@@ -75,8 +74,11 @@ public class ChangeFeed implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        return afterId >= cursor ? List.of() : store.eventsAfter(afterId, Math.min(limit, 1000)).stream()
-                .filter(e -> e.id() <= cursor).toList();
+        return afterId >= cursor
+                ? List.of()
+                : store.eventsAfter(afterId, Math.min(limit, 1000)).stream()
+                        .filter(e -> e.id() <= cursor)
+                        .toList();
     }
 
     /** Blocks until an event newer than {@code afterId} is seen, the timeout passes, or the feed stops. */

@@ -10,6 +10,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -21,13 +27,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 @RestController
 @RequestMapping("/api/v1/events")
@@ -47,18 +46,21 @@ class EventsController {
         this.feed = feed;
         this.limits = limits;
         Gauge.builder("agentforge.registry.feed.subscribers", subscribers, AtomicInteger::get)
-                .description("Open change-feed connections").register(meters);
+                .description("Open change-feed connections")
+                .register(meters);
     }
 
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Change feed: events registered, updated, status-changed, deregistered, expired with"
-            + " increasing ids. Send Last-Event-ID (or ?after=) to resume; a 'reset' event means the gap can't be"
-            + " replayed and the client must reload the catalog. 'key-revoked' carries the id of a revoked key; a"
-            + " subscriber whose own key is revoked gets it and then the stream ends. 429 when too many streams are"
-            + " open (per key or in total).")
-    SseEmitter events(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
-                      @RequestParam(value = "after", required = false) String after,
-                      @AuthenticationPrincipal ApiKeyPrincipal caller) {
+    @Operation(
+            summary = "Change feed: events registered, updated, status-changed, deregistered, expired with"
+                    + " increasing ids. Send Last-Event-ID (or ?after=) to resume; a 'reset' event means the gap can't be"
+                    + " replayed and the client must reload the catalog. 'key-revoked' carries the id of a revoked key; a"
+                    + " subscriber whose own key is revoked gets it and then the stream ends. 429 when too many streams are"
+                    + " open (per key or in total).")
+    SseEmitter events(
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(value = "after", required = false) String after,
+            @AuthenticationPrincipal ApiKeyPrincipal caller) {
         long start = resumePoint(lastEventId != null ? lastEventId : after);
         String keyId = caller == null ? null : caller.keyId();
         acquire(keyId);
@@ -85,7 +87,10 @@ class EventsController {
                 return count + 1;
             });
             if (!admitted[0]) {
-                throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, Problems.LIMIT_EXCEEDED, "Too many subscribers",
+                throw new ApiException(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        Problems.LIMIT_EXCEEDED,
+                        "Too many subscribers",
                         "This API key already has " + limits.subscribersPerKey() + " change-feed connections open"
                                 + " (agentforge.registry.limits.subscribers-per-key); close one first, one per"
                                 + " process is enough");
@@ -93,7 +98,10 @@ class EventsController {
         }
         if (subscribers.incrementAndGet() > limits.subscribers()) {
             release(keyId);
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, Problems.LIMIT_EXCEEDED, "Too many subscribers",
+            throw new ApiException(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    Problems.LIMIT_EXCEEDED,
+                    "Too many subscribers",
                     "This registry already serves " + limits.subscribers() + " change-feed connections"
                             + " (agentforge.registry.limits.subscribers); try again later or another replica");
         }
@@ -111,26 +119,39 @@ class EventsController {
             long cursor = start < 0 ? feed.latestId() : start;
             if (start >= 0 && (start > feed.latestId() || start + 1 < feed.oldestAvailableId())) {
                 cursor = feed.latestId();
-                emitter.send(SseEmitter.event().name("reset").id(Long.toString(cursor)).data(Map.of(
-                        "reason", "events after " + start + " are no longer available; reload the catalog",
-                        "lastEventId", cursor)));
+                emitter.send(SseEmitter.event()
+                        .name("reset")
+                        .id(Long.toString(cursor))
+                        .data(Map.of(
+                                "reason",
+                                "events after " + start + " are no longer available; reload the catalog",
+                                "lastEventId",
+                                cursor)));
             } else {
                 emitter.send(SseEmitter.event().comment("subscribed after event " + cursor));
             }
             while (true) {
                 List<ChangeEvent> events = feed.after(cursor, 256);
                 // A subscriber that fell behind the retained history would skip events without knowing it.
-                if (!events.isEmpty() && events.getFirst().id() != cursor + 1
+                if (!events.isEmpty()
+                        && events.getFirst().id() != cursor + 1
                         && cursor + 1 < feed.oldestAvailableId()) {
                     cursor = feed.latestId();
-                    emitter.send(SseEmitter.event().name("reset").id(Long.toString(cursor)).data(Map.of(
-                            "reason", "this subscriber fell behind the retained events; reload the catalog",
-                            "lastEventId", cursor)));
+                    emitter.send(SseEmitter.event()
+                            .name("reset")
+                            .id(Long.toString(cursor))
+                            .data(Map.of(
+                                    "reason",
+                                    "this subscriber fell behind the retained events; reload the catalog",
+                                    "lastEventId",
+                                    cursor)));
                     continue;
                 }
                 boolean ownKeyRevoked = false;
                 for (ChangeEvent event : events) {
-                    emitter.send(SseEmitter.event().id(Long.toString(event.id())).name(event.type().wireName())
+                    emitter.send(SseEmitter.event()
+                            .id(Long.toString(event.id()))
+                            .name(event.type().wireName())
                             .data(event, MediaType.APPLICATION_JSON));
                     cursor = event.id();
                     if (event.type() == ChangeType.KEY_REVOKED && keyId != null && keyId.equals(event.keyId())) {

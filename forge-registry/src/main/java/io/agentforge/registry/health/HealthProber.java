@@ -8,12 +8,6 @@ import io.agentforge.registry.instance.EndpointPolicy;
 import io.agentforge.registry.instance.InstanceStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -24,15 +18,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
 
 /**
  * Active health probes. One tick a second starts the probes that are due as asynchronous requests on one shared
@@ -49,16 +48,21 @@ public class HealthProber implements DisposableBean {
     private final InstanceStore store;
     private final HealthProperties properties;
     private final Clock clock;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon()
-            .name("health-probe-", 0).factory());
+    private final ExecutorService executor = Executors.newFixedThreadPool(
+            2, Thread.ofPlatform().daemon().name("health-probe-", 0).factory());
     private final HttpClient http;
     private final Semaphore inFlight;
     private final Counter failures;
     private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
     private final EndpointPolicy endpointPolicy;
 
-    HealthProber(RegistryView view, InstanceStore store, HealthProperties properties,
-                 EndpointPolicy endpointPolicy, Clock clock, MeterRegistry meters) {
+    HealthProber(
+            RegistryView view,
+            InstanceStore store,
+            HealthProperties properties,
+            EndpointPolicy endpointPolicy,
+            Clock clock,
+            MeterRegistry meters) {
         this.endpointPolicy = endpointPolicy;
         this.view = view;
         this.store = store;
@@ -71,7 +75,8 @@ public class HealthProber implements DisposableBean {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        this.failures = Counter.builder("agentforge.registry.probe.failures").description("Failed health probes")
+        this.failures = Counter.builder("agentforge.registry.probe.failures")
+                .description("Failed health probes")
                 .register(meters);
     }
 
@@ -117,23 +122,39 @@ public class HealthProber implements DisposableBean {
             URI target = URI.create(instance.endpoint() + check.path());
             if (!endpoint.getHost().equalsIgnoreCase(target.getHost()) || endpoint.getPort() != target.getPort()) {
                 // Validation makes this unreachable; refuse rather than probe another host if it ever is not.
-                return CompletableFuture.runAsync(() -> judge(instance, state, false,
-                        "probe target left the endpoint host"), executor);
+                return CompletableFuture.runAsync(
+                        () -> judge(instance, state, false, "probe target left the endpoint host"), executor);
             }
-            HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.timeout()).GET()
-                    .header("User-Agent", "agent-forge-registry-probe").build();
+            HttpRequest request = HttpRequest.newBuilder(target)
+                    .timeout(properties.timeout())
+                    .GET()
+                    .header("User-Agent", "agent-forge-registry-probe")
+                    .build();
             // A host name is resolved and checked before each probe: it may point at a metadata service today
             // even if it did not at registration.
-            return CompletableFuture.supplyAsync(() -> resolvedRefusal(endpoint.getHost(), endpoint.getPort() != -1 ? endpoint.getPort()
-                            : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80), executor)
+            return CompletableFuture.supplyAsync(
+                            () -> resolvedRefusal(
+                                    endpoint.getHost(),
+                                    endpoint.getPort() != -1
+                                            ? endpoint.getPort()
+                                            : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80),
+                            executor)
                     .thenCompose(refusal -> refusal.isPresent()
                             ? CompletableFuture.completedFuture(refusal.get())
                             : http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                            .orTimeout(properties.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
-                            .handle((response, error) -> error != null ? error.getClass().getSimpleName()
-                                    : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()))
+                                    .orTimeout(
+                                            properties.timeout().toMillis() * 2,
+                                            java.util.concurrent.TimeUnit.MILLISECONDS)
+                                    .handle((response, error) -> error != null
+                                            ? error.getClass().getSimpleName()
+                                            : response.statusCode() / 100 == 2
+                                                    ? null
+                                                    : "HTTP " + response.statusCode()))
                     .handle((failure, error) -> {
-                        judge(instance, state, error == null && failure == null,
+                        judge(
+                                instance,
+                                state,
+                                error == null && failure == null,
                                 error != null ? error.getClass().getSimpleName() : failure);
                         return null;
                     });
@@ -171,8 +192,11 @@ public class HealthProber implements DisposableBean {
                 state.consecutiveFailures++;
                 if (state.consecutiveFailures >= properties.failureThreshold()
                         && store.changeStatus(instance.instanceId(), InstanceStatus.DOWN, clock.instant())) {
-                    log.warn("Instance {} is DOWN after {} failed probes (last: {})", instance.instanceId(),
-                            state.consecutiveFailures, outcome);
+                    log.warn(
+                            "Instance {} is DOWN after {} failed probes (last: {})",
+                            instance.instanceId(),
+                            state.consecutiveFailures,
+                            outcome);
                 }
             }
         } catch (RuntimeException e) {

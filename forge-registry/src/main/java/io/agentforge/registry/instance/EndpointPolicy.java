@@ -22,10 +22,14 @@ import java.util.function.IntPredicate;
  */
 public final class EndpointPolicy {
 
-    private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog",
-            "metadata.azure.internal", "instance-data", "instance-data.ec2.internal");
-    private static final Set<String> METADATA_ADDRESSES = Set.of("169.254.169.254", "100.100.100.200",
-            "fd00:ec2:0:0:0:0:0:254", "169.254.170.2");
+    private static final Set<String> METADATA_HOSTS = Set.of(
+            "metadata.google.internal",
+            "metadata.goog",
+            "metadata.azure.internal",
+            "instance-data",
+            "instance-data.ec2.internal");
+    private static final Set<String> METADATA_ADDRESSES =
+            Set.of("169.254.169.254", "100.100.100.200", "fd00:ec2:0:0:0:0:0:254", "169.254.170.2");
 
     private final boolean allowLinkLocal;
     private final boolean allowLoopback;
@@ -60,7 +64,8 @@ public final class EndpointPolicy {
         if (!isIpLiteral(host)) {
             if (host.equals("localhost") || host.endsWith(".localhost")) {
                 // RFC 6761: these names are loopback wherever they are resolved.
-                return ownPort.test(port) ? Optional.of(self(host, port))
+                return ownPort.test(port)
+                        ? Optional.of(self(host, port))
                         : allowLoopback ? Optional.empty() : Optional.of(loopback(host));
             }
             if (ownPort.test(port)) {
@@ -100,7 +105,10 @@ public final class EndpointPolicy {
         if (address instanceof Inet6Address six) {
             byte[] bytes = six.getAddress();
             boolean compatible = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[12]);
-            boolean nat64 = bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b
+            boolean nat64 = bytes[0] == 0
+                    && bytes[1] == 0x64
+                    && bytes[2] == (byte) 0xff
+                    && bytes[3] == (byte) 0x9b
                     && Arrays.equals(Arrays.copyOfRange(bytes, 4, 12), new byte[8]);
             if ((compatible || nat64) && !six.isLoopbackAddress() && !six.isAnyLocalAddress()) {
                 try {

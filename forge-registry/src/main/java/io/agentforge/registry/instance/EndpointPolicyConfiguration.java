@@ -14,7 +14,7 @@ class EndpointPolicyConfiguration {
 
     @Bean
     EndpointPolicy endpointPolicy(InstanceProperties properties, RegistryPorts ports) {
-        return new EndpointPolicy(properties.allowLinkLocalEndpoints(), properties.allowLoopbackEndpoints(),
-                ports::contains);
+        return new EndpointPolicy(
+                properties.allowLinkLocalEndpoints(), properties.allowLoopbackEndpoints(), ports::contains);
     }
 }

@@ -7,7 +7,6 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
-
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,7 +66,12 @@ public final class InMemoryInstanceStore implements InstanceStore {
             Entry previous = instances.get(registration.instanceId());
             InstanceStatus status = previous == null ? InstanceStatus.UP : previous.status;
             Instant registeredAt = previous == null ? now : previous.registeredAt;
-            Entry entry = new Entry(registration, registrant.keyId(), registeredAt, status, now,
+            Entry entry = new Entry(
+                    registration,
+                    registrant.keyId(),
+                    registeredAt,
+                    status,
+                    now,
                     now.plus(registration.leaseDuration()));
             instances.put(registration.instanceId(), entry);
             if (owner == null) {
@@ -87,7 +91,8 @@ public final class InMemoryInstanceStore implements InstanceStore {
             return;
         }
         long held = instances.values().stream()
-                .filter(e -> registrant.keyId().equals(e.owner) && !e.registration.instanceId().equals(instanceId))
+                .filter(e -> registrant.keyId().equals(e.owner)
+                        && !e.registration.instanceId().equals(instanceId))
                 .count();
         if (held >= registrant.maxInstances()) {
             throw new InstanceLimitException(registrant.maxInstances());
@@ -285,8 +290,13 @@ public final class InMemoryInstanceStore implements InstanceStore {
         // One immutable pair so a reader never sees the renewal time of one renewal with the expiry of another.
         volatile Lease lease;
 
-        Entry(ServiceRegistration registration, String owner, Instant registeredAt, InstanceStatus status,
-              Instant renewedAt, Instant expiresAt) {
+        Entry(
+                ServiceRegistration registration,
+                String owner,
+                Instant registeredAt,
+                InstanceStatus status,
+                Instant renewedAt,
+                Instant expiresAt) {
             this.registration = registration;
             this.owner = owner;
             this.registeredAt = registeredAt;
@@ -295,7 +305,10 @@ public final class InMemoryInstanceStore implements InstanceStore {
         }
 
         Lease renew(Instant now) {
-            Lease renewed = new Lease(registration.instanceId(), registration.leaseDuration(), now,
+            Lease renewed = new Lease(
+                    registration.instanceId(),
+                    registration.leaseDuration(),
+                    now,
                     now.plus(registration.leaseDuration()));
             lease = renewed;
             return renewed;

@@ -7,6 +7,7 @@ import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -17,8 +18,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.net.URI;
 
 @RestController
 @RequestMapping("/api/v1/instances")
@@ -35,11 +34,12 @@ class InstanceController {
 
     @PostMapping
     @Operation(summary = "Register an instance, or update it when its instanceId is known (201 new, 200 updated)")
-    ResponseEntity<Instance> register(@RequestBody ServiceRegistration registration,
-                                      @AuthenticationPrincipal ApiKeyPrincipal caller) {
+    ResponseEntity<Instance> register(
+            @RequestBody ServiceRegistration registration, @AuthenticationPrincipal ApiKeyPrincipal caller) {
         Registered registered = registrations.register(registration, caller);
         if (registered.created()) {
-            return ResponseEntity.created(URI.create("/api/v1/instances/" + registered.instance().instanceId()))
+            return ResponseEntity.created(URI.create(
+                            "/api/v1/instances/" + registered.instance().instanceId()))
                     .body(registered.instance());
         }
         return ResponseEntity.ok(registered.instance());
@@ -61,14 +61,16 @@ class InstanceController {
     @GetMapping("/{instanceId}")
     @Operation(summary = "One instance with its status and lease")
     Instance get(@PathVariable String instanceId) {
-        return store.find(validId(instanceId)).map(StoredInstance::instance)
+        return store.find(validId(instanceId))
+                .map(StoredInstance::instance)
                 .orElseThrow(() -> ApiException.notFound("No instance '" + instanceId + "' is registered"));
     }
 
     private static String validId(String instanceId) {
         if (!ServiceRegistration.INSTANCE_ID.matcher(instanceId).matches()) {
-            throw ApiException.invalid("instanceId '" + (instanceId.length() > 80 ? instanceId.substring(0, 77) + "..."
-                    : instanceId) + "' does not match " + ServiceRegistration.INSTANCE_ID.pattern());
+            throw ApiException.invalid(
+                    "instanceId '" + (instanceId.length() > 80 ? instanceId.substring(0, 77) + "..." : instanceId)
+                            + "' does not match " + ServiceRegistration.INSTANCE_ID.pattern());
         }
         return instanceId;
     }

@@ -1,9 +1,8 @@
 package io.agentforge.registry.instance;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.time.Duration;
 
 /**
  * @param store                  {@code memory} (default, one process) or {@code postgres} (shared, durable)
@@ -14,8 +13,9 @@ import java.time.Duration;
  *                                for a stack on one machine; the registry's own ports are refused even then
  */
 @ConfigurationProperties("agentforge.registry")
-public record InstanceProperties(@DefaultValue("memory") String store, @DefaultValue("10000") int eventRetention,
-                                 @DefaultValue("200ms") Duration renewalFlushInterval,
-                                 @DefaultValue("false") boolean allowLinkLocalEndpoints,
-                                 @DefaultValue("false") boolean allowLoopbackEndpoints) {
-}
+public record InstanceProperties(
+        @DefaultValue("memory") String store,
+        @DefaultValue("10000") int eventRetention,
+        @DefaultValue("200ms") Duration renewalFlushInterval,
+        @DefaultValue("false") boolean allowLinkLocalEndpoints,
+        @DefaultValue("false") boolean allowLoopbackEndpoints) {}

@@ -4,14 +4,12 @@ import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where instances, their leases and the change feed live. Every change that alters what discovery returns appends
@@ -94,8 +92,7 @@ public interface InstanceStore {
     }
 
     /** Registers a callback for changes written by another replica, so the change feed can poll at once. */
-    default void onExternalChange(Runnable listener) {
-    }
+    default void onExternalChange(Runnable listener) {}
 
     /** Id of the oldest event still retained, or {@code lastEventId() + 1} when none is. */
     long oldestEventId();

@@ -1,8 +1,18 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.instance.JdbcValues.instant;
+import static io.agentforge.registry.instance.JdbcValues.utc;
+
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.Instance;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -11,17 +21,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
-
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static io.agentforge.registry.instance.JdbcValues.instant;
-import static io.agentforge.registry.instance.JdbcValues.utc;
 
 /**
  * The change feed of {@link JdbcInstanceStore}: the {@code change_events} table, its pruning, and the
@@ -37,7 +36,7 @@ final class JdbcChangeLog implements AutoCloseable {
     private final JsonMapper mapper;
     private final int retention;
     private final AtomicLong lastEventId = new AtomicLong();
-    private volatile Runnable externalChangeListener = () -> { };
+    private volatile Runnable externalChangeListener = () -> {};
     private volatile boolean closed;
     private volatile Thread notificationListener;
 
@@ -51,7 +50,8 @@ final class JdbcChangeLog implements AutoCloseable {
 
     /** Starts the thread that runs the external change listener whenever another replica announces a write. */
     void startListening() {
-        this.notificationListener = Thread.ofPlatform().daemon().name("pg-listen").start(this::listen);
+        this.notificationListener =
+                Thread.ofPlatform().daemon().name("pg-listen").start(this::listen);
     }
 
     void onExternalChange(Runnable listener) {
@@ -60,9 +60,13 @@ final class JdbcChangeLog implements AutoCloseable {
 
     /** Appends an event; must run inside the store's write lock so event ids commit in order. */
     void append(ChangeType type, Instant at, Instance instance, String keyId) {
-        Long id = jdbc.queryForObject("insert into change_events (type, at, instance, key_id) values (?, ?, ?::jsonb,"
-                + " ?) returning id", Long.class, type.wireName(), utc(at),
-                instance == null ? null : mapper.writeValueAsString(instance), keyId);
+        Long id = jdbc.queryForObject(
+                "insert into change_events (type, at, instance, key_id) values (?, ?, ?::jsonb," + " ?) returning id",
+                Long.class,
+                type.wireName(),
+                utc(at),
+                instance == null ? null : mapper.writeValueAsString(instance),
+                keyId);
         jdbc.execute("select pg_notify('" + CHANNEL + "', '" + id + "')");
         // Readers of this replica may see the event only once it is committed.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -74,13 +78,19 @@ final class JdbcChangeLog implements AutoCloseable {
     }
 
     List<ChangeEvent> after(long afterId, int limit) {
-        return jdbc.query("select * from change_events where id > ? order by id limit ?",
+        return jdbc.query(
+                "select * from change_events where id > ? order by id limit ?",
                 (rs, n) -> {
                     String instance = rs.getString("instance");
-                    return new ChangeEvent(rs.getLong("id"), ChangeType.fromWire(rs.getString("type")),
-                            instant(rs, "at"), instance == null ? null : mapper.readValue(instance, Instance.class),
+                    return new ChangeEvent(
+                            rs.getLong("id"),
+                            ChangeType.fromWire(rs.getString("type")),
+                            instant(rs, "at"),
+                            instance == null ? null : mapper.readValue(instance, Instance.class),
                             rs.getString("key_id"));
-                }, afterId, limit);
+                },
+                afterId,
+                limit);
     }
 
     /** Records that this replica has read the event with that id. */

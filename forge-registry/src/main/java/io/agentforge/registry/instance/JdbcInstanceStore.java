@@ -1,5 +1,11 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.instance.JdbcValues.instant;
+import static io.agentforge.registry.instance.JdbcValues.micros;
+import static io.agentforge.registry.instance.JdbcValues.textArray;
+import static io.agentforge.registry.instance.JdbcValues.toInstant;
+import static io.agentforge.registry.instance.JdbcValues.utc;
+
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.FunctionDescriptor;
@@ -7,14 +13,6 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
-
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,12 +27,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import static io.agentforge.registry.instance.JdbcValues.instant;
-import static io.agentforge.registry.instance.JdbcValues.micros;
-import static io.agentforge.registry.instance.JdbcValues.textArray;
-import static io.agentforge.registry.instance.JdbcValues.toInstant;
-import static io.agentforge.registry.instance.JdbcValues.utc;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * PostgreSQL store shared by any number of registry replicas.
@@ -70,8 +69,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         this.names = new JdbcNameOwnership(jdbc);
         this.changeLog = new JdbcChangeLog(dataSource, jdbc, mapper, eventRetention);
         this.renewals = new JdbcRenewals(jdbc);
-        this.flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("renewal-flusher").factory());
+        this.flusher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("renewal-flusher").factory());
         long intervalMs = Math.max(1, flushInterval.toMillis());
         flusher.scheduleWithFixedDelay(this::flushSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(changeLog::pruneSafely, 10, 10, TimeUnit.SECONDS);
@@ -92,11 +91,14 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
             names.claim(registration, registrant, now);
             List<Map<String, Object>> previous = jdbc.queryForList(
                     "select status, registered_at from instances where instance_id = ? for update", id);
-            InstanceStatus status = previous.isEmpty() ? InstanceStatus.UP
+            InstanceStatus status = previous.isEmpty()
+                    ? InstanceStatus.UP
                     : InstanceStatus.valueOf((String) previous.getFirst().get("status"));
-            Instant registeredAt = previous.isEmpty() ? now : toInstant(previous.getFirst().get("registered_at"));
+            Instant registeredAt =
+                    previous.isEmpty() ? now : toInstant(previous.getFirst().get("registered_at"));
             Instant expiresAt = now.plus(registration.leaseDuration());
-            jdbc.update("""
+            jdbc.update(
+                    """
                     insert into instances (instance_id, service, kind, owner_key_id, registration, status, lease_ms,
                         registered_at, last_renewal, expires_at)
                     values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
@@ -104,13 +106,24 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                         owner_key_id = excluded.owner_key_id, registration = excluded.registration,
                         lease_ms = excluded.lease_ms, last_renewal = excluded.last_renewal,
                         expires_at = excluded.expires_at
-                    """, id, registration.name(), registration.kind().name(), ownerKeyId,
-                    mapper.writeValueAsString(registration), status.name(), registration.leaseDuration().toMillis(),
-                    utc(registeredAt), utc(now), utc(expiresAt));
+                    """,
+                    id,
+                    registration.name(),
+                    registration.kind().name(),
+                    ownerKeyId,
+                    mapper.writeValueAsString(registration),
+                    status.name(),
+                    registration.leaseDuration().toMillis(),
+                    utc(registeredAt),
+                    utc(now),
+                    utc(expiresAt));
             jdbc.update("delete from instance_functions where instance_id = ?", id);
-            jdbc.batchUpdate("insert into instance_functions (instance_id, function_name) values (?, ?)",
-                    registration.functions().stream().map(FunctionDescriptor::name)
-                            .map(name -> new Object[] {id, name}).toList());
+            jdbc.batchUpdate(
+                    "insert into instance_functions (instance_id, function_name) values (?, ?)",
+                    registration.functions().stream()
+                            .map(FunctionDescriptor::name)
+                            .map(name -> new Object[] {id, name})
+                            .toList());
             Instance instance = Instance.of(registration, status, registeredAt, now, expiresAt);
             changeLog.append(previous.isEmpty() ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
             return new Registered(instance, previous.isEmpty());
@@ -166,8 +179,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     public Optional<StoredInstance> deregister(String instanceId, Instant at) {
         Instant now = micros(at);
         Optional<StoredInstance> removed = inWriteLock(() -> {
-            List<StoredInstance> rows = jdbc.query("delete from instances where instance_id = ? returning *",
-                    this::stored, instanceId);
+            List<StoredInstance> rows =
+                    jdbc.query("delete from instances where instance_id = ? returning *", this::stored, instanceId);
             rows.forEach(row -> changeLog.append(ChangeType.DEREGISTERED, now, row.instance(), null));
             return rows.stream().findFirst();
         });
@@ -195,13 +208,17 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public Map<String, Lease> leases(Collection<String> instanceIds) {
         Map<String, Lease> leases = new HashMap<>();
-        jdbc.query("select instance_id, lease_ms, last_renewal, expires_at from instances where instance_id = any(?)",
+        jdbc.query(
+                "select instance_id, lease_ms, last_renewal, expires_at from instances where instance_id = any(?)",
                 rs -> {
                     String id = rs.getString("instance_id");
                     Duration lease = Duration.ofMillis(rs.getLong("lease_ms"));
-                    leases.put(id, renewals.withPending(new Lease(id, lease, instant(rs, "last_renewal"),
-                            instant(rs, "expires_at"))));
-                }, (Object) textArray(instanceIds));
+                    leases.put(
+                            id,
+                            renewals.withPending(
+                                    new Lease(id, lease, instant(rs, "last_renewal"), instant(rs, "expires_at"))));
+                },
+                (Object) textArray(instanceIds));
         return leases;
     }
 
@@ -212,8 +229,11 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     @Override
     public List<String> expiredBefore(Instant cutoff) {
-        return jdbc.queryForList("select instance_id from instances where expires_at < ?", String.class, utc(cutoff))
-                .stream().filter(id -> !renewals.isPending(id)).toList();
+        return jdbc
+                .queryForList("select instance_id from instances where expires_at < ?", String.class, utc(cutoff))
+                .stream()
+                .filter(id -> !renewals.isPending(id))
+                .toList();
     }
 
     @Override
@@ -284,7 +304,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         if (cached != null) {
             return Optional.of(cached);
         }
-        List<Known> rows = jdbc.query("select owner_key_id, lease_ms from instances where instance_id = ?",
+        List<Known> rows = jdbc.query(
+                "select owner_key_id, lease_ms from instances where instance_id = ?",
                 (rs, n) -> new Known(rs.getString("owner_key_id"), Duration.ofMillis(rs.getLong("lease_ms"))),
                 instanceId);
         rows.stream().findFirst().ifPresent(k -> known.put(instanceId, k));
@@ -305,10 +326,17 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     private StoredInstance stored(ResultSet rs, int row) throws SQLException {
         ServiceRegistration registration = mapper.readValue(rs.getString("registration"), ServiceRegistration.class);
-        Lease lease = renewals.withPending(new Lease(registration.instanceId(), registration.leaseDuration(),
-                instant(rs, "last_renewal"), instant(rs, "expires_at")));
-        Instance instance = Instance.of(registration, InstanceStatus.valueOf(rs.getString("status")),
-                instant(rs, "registered_at"), lease.lastRenewal(), lease.expiresAt());
+        Lease lease = renewals.withPending(new Lease(
+                registration.instanceId(),
+                registration.leaseDuration(),
+                instant(rs, "last_renewal"),
+                instant(rs, "expires_at")));
+        Instance instance = Instance.of(
+                registration,
+                InstanceStatus.valueOf(rs.getString("status")),
+                instant(rs, "registered_at"),
+                lease.lastRenewal(),
+                lease.expiresAt());
         return new StoredInstance(instance, rs.getString("owner_key_id"));
     }
 
@@ -319,6 +347,5 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         flusher.shutdownNow();
     }
 
-    private record Known(String owner, Duration leaseDuration) {
-    }
+    private record Known(String owner, Duration leaseDuration) {}
 }

@@ -1,10 +1,12 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.instance.JdbcValues.instant;
+import static io.agentforge.registry.instance.JdbcValues.textArray;
+import static io.agentforge.registry.instance.JdbcValues.utc;
+
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-
-import static io.agentforge.registry.instance.JdbcValues.instant;
-import static io.agentforge.registry.instance.JdbcValues.textArray;
-import static io.agentforge.registry.instance.JdbcValues.utc;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The owned service and function names of {@link JdbcInstanceStore}. Every method that checks or changes ownership
@@ -42,8 +41,10 @@ final class JdbcNameOwnership {
         String id = registration.instanceId();
         String service = registration.name();
         String ownerKeyId = registrant.keyId();
-        Optional<ServiceOwner> owner = jdbc.query("select * from service_owners where service = ? for update",
-                JdbcNameOwnership::owner, service).stream().findFirst();
+        Optional<ServiceOwner> owner = jdbc
+                .query("select * from service_owners where service = ? for update", JdbcNameOwnership::owner, service)
+                .stream()
+                .findFirst();
         if (owner.isPresent()) {
             if (!registrant.admin() && !Objects.equals(owner.get().keyId(), ownerKeyId)) {
                 throw new NameOwnedException(service);
@@ -52,10 +53,12 @@ final class JdbcNameOwnership {
                 throw new KindConflictException(service, owner.get().kind(), registration.kind());
             }
         }
-        List<String> names = registration.functions().stream().map(FunctionDescriptor::name).toList();
+        List<String> names =
+                registration.functions().stream().map(FunctionDescriptor::name).toList();
         if (!names.isEmpty()) {
             // Owned function names, and (for instances registered before names were owned) live ones.
-            List<Map<String, Object>> conflicts = jdbc.queryForList("""
+            List<Map<String, Object>> conflicts =
+                    jdbc.queryForList("""
                     select function_name, service from function_owners
                     where function_name = any(?) and service <> ?
                     union all
@@ -65,21 +68,28 @@ final class JdbcNameOwnership {
                     limit 1
                     """, textArray(names), service, textArray(names), service);
             if (!conflicts.isEmpty()) {
-                throw new FunctionConflictException((String) conflicts.getFirst().get("function_name"),
+                throw new FunctionConflictException(
+                        (String) conflicts.getFirst().get("function_name"),
                         (String) conflicts.getFirst().get("service"));
             }
         }
         if (!registrant.admin() && ownerKeyId != null) {
             Long held = jdbc.queryForObject(
-                    "select count(*) from instances where owner_key_id = ? and instance_id <> ?", Long.class,
-                    ownerKeyId, id);
+                    "select count(*) from instances where owner_key_id = ? and instance_id <> ?",
+                    Long.class,
+                    ownerKeyId,
+                    id);
             if (held != null && held >= registrant.maxInstances()) {
                 throw new InstanceLimitException(registrant.maxInstances());
             }
         }
         if (owner.isEmpty()) {
-            jdbc.update("insert into service_owners (service, kind, owner_key_id, claimed_at) values (?, ?, ?, ?)",
-                    service, registration.kind().name(), ownerKeyId, utc(now));
+            jdbc.update(
+                    "insert into service_owners (service, kind, owner_key_id, claimed_at) values (?, ?, ?, ?)",
+                    service,
+                    registration.kind().name(),
+                    ownerKeyId,
+                    utc(now));
         }
         if (!names.isEmpty()) {
             jdbc.update("""
@@ -90,17 +100,17 @@ final class JdbcNameOwnership {
     }
 
     Optional<ServiceOwner> ownerOf(String service) {
-        return jdbc.query("select * from service_owners where service = ?", JdbcNameOwnership::owner, service)
-                .stream().findFirst();
+        return jdbc.query("select * from service_owners where service = ?", JdbcNameOwnership::owner, service).stream()
+                .findFirst();
     }
 
     OwnerRelease release(String service) {
-        if (jdbc.queryForList("select service from service_owners where service = ? for update", String.class,
-                service).isEmpty()) {
+        if (jdbc.queryForList("select service from service_owners where service = ? for update", String.class, service)
+                .isEmpty()) {
             return OwnerRelease.NOT_OWNED;
         }
-        Boolean live = jdbc.queryForObject("select exists (select 1 from instances where service = ?)",
-                Boolean.class, service);
+        Boolean live = jdbc.queryForObject(
+                "select exists (select 1 from instances where service = ?)", Boolean.class, service);
         if (Boolean.TRUE.equals(live)) {
             return OwnerRelease.IN_USE;
         }
@@ -110,7 +120,10 @@ final class JdbcNameOwnership {
     }
 
     private static ServiceOwner owner(ResultSet rs, int row) throws SQLException {
-        return new ServiceOwner(rs.getString("service"), ServiceKind.valueOf(rs.getString("kind")),
-                rs.getString("owner_key_id"), instant(rs, "claimed_at"));
+        return new ServiceOwner(
+                rs.getString("service"),
+                ServiceKind.valueOf(rs.getString("kind")),
+                rs.getString("owner_key_id"),
+                instant(rs, "claimed_at"));
     }
 }

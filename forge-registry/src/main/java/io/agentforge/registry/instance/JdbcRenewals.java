@@ -1,8 +1,6 @@
 package io.agentforge.registry.instance;
 
 import io.agentforge.registry.api.Lease;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Renewals {@link JdbcInstanceStore} has acknowledged but not yet written: one pending renewal time per instance,
@@ -61,13 +60,16 @@ final class JdbcRenewals {
             ids.add(id);
             micros.add(ChronoUnit.MICROS.between(Instant.EPOCH, at));
         });
-        int updated = jdbc.update("""
+        int updated = jdbc.update(
+                """
                 update instances i
                 set last_renewal = v.renewed, expires_at = v.renewed + i.lease_ms * interval '1 millisecond'
                 from (select id, timestamptz 'epoch' + us * interval '1 microsecond' as renewed
                       from unnest(?::text[], ?::bigint[]) as t(id, us)) v
                 where i.instance_id = v.id and v.renewed > i.last_renewal
-                """, ids.toArray(String[]::new), micros.stream().mapToLong(Long::longValue).toArray());
+                """,
+                ids.toArray(String[]::new),
+                micros.stream().mapToLong(Long::longValue).toArray());
         batch.forEach(pending::remove);
         return updated;
     }

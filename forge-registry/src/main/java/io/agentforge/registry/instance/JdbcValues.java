@@ -12,8 +12,7 @@ import java.util.Collection;
 /** Conversions between Java values and the PostgreSQL columns of the instance store. */
 final class JdbcValues {
 
-    private JdbcValues() {
-    }
+    private JdbcValues() {}
 
     static String[] textArray(Collection<String> values) {
         return values.toArray(String[]::new);

@@ -22,8 +22,9 @@ class OwnersController {
     }
 
     @DeleteMapping("/{name}/owner")
-    @Operation(summary = "Release a service name (admin): the next registration claims it and its function names;"
-            + " 404 when nobody owns it, 409 while instances of it are live")
+    @Operation(
+            summary = "Release a service name (admin): the next registration claims it and its function names;"
+                    + " 404 when nobody owns it, 409 while instances of it are live")
     ResponseEntity<Void> release(@PathVariable String name) {
         if (!ServiceRegistration.SERVICE_NAME.matcher(name).matches()) {
             throw ApiException.invalid("name '" + (name.length() > 80 ? name.substring(0, 77) + "..." : name)

@@ -9,13 +9,12 @@ import io.agentforge.registry.web.ApiException;
 import io.agentforge.registry.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Service;
-
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
 
 /** Registration, renewal and removal of instances, with the ownership rules of the security model. */
 @Service
@@ -28,45 +27,72 @@ public class Registrations {
     private final Counter renewals;
     private final Counter unknownRenewals;
 
-    Registrations(InstanceStore store, EndpointPolicy endpointPolicy, LimitsProperties limits, Clock clock,
-                  MeterRegistry meters) {
+    Registrations(
+            InstanceStore store,
+            EndpointPolicy endpointPolicy,
+            LimitsProperties limits,
+            Clock clock,
+            MeterRegistry meters) {
         this.store = store;
         this.limits = limits;
         this.endpointPolicy = endpointPolicy;
         this.clock = clock;
-        this.renewals = Counter.builder("agentforge.registry.renewals").description("Lease renewals")
-                .tag("outcome", "renewed").register(meters);
-        this.unknownRenewals = Counter.builder("agentforge.registry.renewals").description("Lease renewals")
-                .tag("outcome", "unknown").register(meters);
+        this.renewals = Counter.builder("agentforge.registry.renewals")
+                .description("Lease renewals")
+                .tag("outcome", "renewed")
+                .register(meters);
+        this.unknownRenewals = Counter.builder("agentforge.registry.renewals")
+                .description("Lease renewals")
+                .tag("outcome", "unknown")
+                .register(meters);
     }
 
     public Registered register(ServiceRegistration registration, ApiKeyPrincipal caller) {
         endpointPolicy.refusal(registration.endpoint()).ifPresent(reason -> {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, Problems.ENDPOINT_REFUSED, "Endpoint refused",
+            throw new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    Problems.ENDPOINT_REFUSED,
+                    "Endpoint refused",
                     "endpoint: " + reason + "; the registry does not accept it (see agentforge.registry"
                             + ".allow-loopback-endpoints and .allow-link-local-endpoints)");
         });
-        ServiceRegistration withId = registration.instanceId() != null ? registration
-                : registration.withInstanceId(registration.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        ServiceRegistration withId = registration.instanceId() != null
+                ? registration
+                : registration.withInstanceId(
+                        registration.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
         requireScope(withId, caller);
         store.ownerOf(withId.instanceId()).ifPresent(owner -> requireOwner(withId.instanceId(), owner, caller));
         try {
-            return store.register(withId, new Registrant(caller.keyId(), caller.has(Role.ADMIN),
-                    limits.instancesPerKey()), clock.instant());
+            return store.register(
+                    withId,
+                    new Registrant(caller.keyId(), caller.has(Role.ADMIN), limits.instancesPerKey()),
+                    clock.instant());
         } catch (FunctionConflictException e) {
-            throw new ApiException(HttpStatus.CONFLICT, Problems.FUNCTION_CONFLICT, "Function name taken",
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    Problems.FUNCTION_CONFLICT,
+                    "Function name taken",
                     e.getMessage() + "; function names are unique across the catalog, prefix them with your service"
                             + " name (e.g. " + withId.name().replace('-', '_') + "_" + e.function() + ")");
         } catch (NameOwnedException e) {
-            throw new ApiException(HttpStatus.FORBIDDEN, Problems.NAME_OWNED, "Service name owned",
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    Problems.NAME_OWNED,
+                    "Service name owned",
                     e.getMessage() + " (it owns the name from its first registration on, also while no instance is"
                             + " live); register with that key, or have an admin release the name with DELETE"
                             + " /api/v1/services/" + e.service() + "/owner once its instances are gone");
         } catch (KindConflictException e) {
-            throw new ApiException(HttpStatus.CONFLICT, Problems.KIND_CONFLICT, "Service kind conflict",
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    Problems.KIND_CONFLICT,
+                    "Service kind conflict",
                     e.getMessage() + "; a service name has one kind until an admin releases it");
         } catch (InstanceLimitException e) {
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, Problems.LIMIT_EXCEEDED, "Too many instances",
+            throw new ApiException(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    Problems.LIMIT_EXCEEDED,
+                    "Too many instances",
                     e.getMessage() + " (agentforge.registry.limits.instances-per-key); deregister instances you no"
                             + " longer run or let their leases expire");
         }
@@ -75,11 +101,15 @@ public class Registrations {
     /** Frees a service name (admin); see {@link InstanceStore#releaseOwner}. */
     public void releaseOwner(String service) {
         switch (store.releaseOwner(service)) {
-            case RELEASED -> { }
+            case RELEASED -> {}
             case NOT_OWNED -> throw ApiException.notFound("Service name '" + service + "' is not owned by any key");
-            case IN_USE -> throw new ApiException(HttpStatus.CONFLICT, Problems.NAME_IN_USE, "Service name in use",
-                    "Service '" + service + "' still has live instances; deregister them (or let their leases"
-                            + " expire) before releasing the name");
+            case IN_USE ->
+                throw new ApiException(
+                        HttpStatus.CONFLICT,
+                        Problems.NAME_IN_USE,
+                        "Service name in use",
+                        "Service '" + service + "' still has live instances; deregister them (or let their leases"
+                                + " expire) before releasing the name");
         }
     }
 
@@ -92,15 +122,22 @@ public class Registrations {
     }
 
     public void deregister(String instanceId, ApiKeyPrincipal caller) {
-        String owner = store.ownerOf(instanceId).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                Problems.NOT_FOUND, "Unknown instance", "No instance '" + instanceId + "' is registered"));
+        String owner = store.ownerOf(instanceId)
+                .orElseThrow(() -> new ApiException(
+                        HttpStatus.NOT_FOUND,
+                        Problems.NOT_FOUND,
+                        "Unknown instance",
+                        "No instance '" + instanceId + "' is registered"));
         requireOwner(instanceId, owner, caller);
         store.deregister(instanceId, clock.instant());
     }
 
     private ApiException unknown(String instanceId) {
         unknownRenewals.increment();
-        return new ApiException(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Unknown instance",
+        return new ApiException(
+                HttpStatus.NOT_FOUND,
+                Problems.NOT_FOUND,
+                "Unknown instance",
                 "No instance '" + instanceId + "' is registered (its lease may have expired); register it again");
     }
 
@@ -111,15 +148,21 @@ public class Registrations {
             return;
         }
         if (!caller.mayUse(registration.name())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, Problems.OUT_OF_SCOPE, "Service name out of scope",
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    Problems.OUT_OF_SCOPE,
+                    "Service name out of scope",
                     caller.services().isEmpty()
                             ? "This API key may register no service names: it was created before keys were scoped"
-                            + " to services; replace it with a key that has 'services' (see docs/operations.md)"
+                                    + " to services; replace it with a key that has 'services' (see docs/operations.md)"
                             : "This API key may not register service '" + registration.name() + "'; the names it may"
-                            + " use are " + String.join(", ", caller.services()));
+                                    + " use are " + String.join(", ", caller.services()));
         }
         if (!caller.mayRegister(registration.kind())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, Problems.OUT_OF_SCOPE, "Service kind out of scope",
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    Problems.OUT_OF_SCOPE,
+                    "Service kind out of scope",
                     "This API key may not register a " + registration.kind() + "; it may register "
                             + caller.kinds().stream().map(Enum::name).sorted().collect(Collectors.joining(", "))
                             + " (an admin creates keys with \"kinds\":[\"AGENT\"] for agents)");

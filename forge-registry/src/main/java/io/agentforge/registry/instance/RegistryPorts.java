@@ -1,10 +1,9 @@
 package io.agentforge.registry.instance;
 
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.ApplicationListener;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 
 /**
  * The ports this registry listens on (its server and, when separate, its management server), as bound — also when

@@ -1,7 +1,6 @@
 package io.agentforge.registry.instance;
 
 import io.agentforge.registry.api.ServiceKind;
-
 import java.time.Instant;
 
 /**
@@ -9,5 +8,4 @@ import java.time.Instant;
  *
  * @param keyId null when the name was claimed with security off
  */
-public record ServiceOwner(String service, ServiceKind kind, String keyId, Instant claimedAt) {
-}
+public record ServiceOwner(String service, ServiceKind kind, String keyId, Instant claimedAt) {}

@@ -1,17 +1,17 @@
 package io.agentforge.registry.lease;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.time.Duration;
 
 /**
  * @param sweepInterval how often expired leases are looked for
  * @param selfPreservation when to pause expirations because too many leases end at once
  */
 @ConfigurationProperties("agentforge.registry.lease")
-public record LeaseProperties(@DefaultValue("1s") Duration sweepInterval,
-                              @DefaultValue SelfPreservation selfPreservation) {
+public record LeaseProperties(
+        @DefaultValue("1s") Duration sweepInterval,
+        @DefaultValue SelfPreservation selfPreservation) {
 
     /**
      * @param threshold    pause when more than this share of live instances would expire in one sweep
@@ -19,7 +19,9 @@ public record LeaseProperties(@DefaultValue("1s") Duration sweepInterval,
      * @param maxDuration  the longest a pause lasts: instances that have not renewed by then are taken as gone and
      *                     expire, so a real mass failure does not keep dead endpoints in discovery for ever
      */
-    public record SelfPreservation(@DefaultValue("true") boolean enabled, @DefaultValue("0.5") double threshold,
-                                   @DefaultValue("5") int minInstances, @DefaultValue("15m") Duration maxDuration) {
-    }
+    public record SelfPreservation(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("0.5") double threshold,
+            @DefaultValue("5") int minInstances,
+            @DefaultValue("15m") Duration maxDuration) {}
 }

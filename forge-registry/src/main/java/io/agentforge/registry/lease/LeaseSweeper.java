@@ -5,14 +5,13 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.StoredInstance;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * Expires instances whose lease ended. Like Eureka's self-preservation it pauses when an unusually large share of
@@ -34,10 +33,11 @@ public class LeaseSweeper {
         this.store = store;
         this.selfPreservation = properties.selfPreservation();
         this.clock = clock;
-        this.expirations = Counter.builder("agentforge.registry.expirations").description("Leases expired")
+        this.expirations = Counter.builder("agentforge.registry.expirations")
+                .description("Leases expired")
                 .register(meters);
-        this.state = new RegistryStatus.SelfPreservation(selfPreservation.enabled(), false,
-                selfPreservation.threshold(), null, 0, 0);
+        this.state = new RegistryStatus.SelfPreservation(
+                selfPreservation.enabled(), false, selfPreservation.threshold(), null, 0, 0);
     }
 
     @Scheduled(fixedDelayString = "${agentforge.registry.lease.sweep-interval:1s}")
@@ -59,17 +59,26 @@ public class LeaseSweeper {
             return List.of();
         }
         long live = store.count();
-        boolean heldTooLong = state.active() && state.since() != null
+        boolean heldTooLong = state.active()
+                && state.since() != null
                 && !now.isBefore(state.since().plus(selfPreservation.maxDuration()));
         if (heldTooLong) {
-            log.warn("Self-preservation has held for {}; expiring the {} leases that never came back",
-                    selfPreservation.maxDuration(), expiring.size());
+            log.warn(
+                    "Self-preservation has held for {}; expiring the {} leases that never came back",
+                    selfPreservation.maxDuration(),
+                    expiring.size());
         }
-        if (!heldTooLong && selfPreservation.enabled() && live >= selfPreservation.minInstances()
+        if (!heldTooLong
+                && selfPreservation.enabled()
+                && live >= selfPreservation.minInstances()
                 && expiring.size() > selfPreservation.threshold() * live) {
             if (!state.active()) {
-                log.warn("Self-preservation ON: {} of {} leases would expire at once (threshold {}); expirations"
-                        + " paused until renewals recover", expiring.size(), live, selfPreservation.threshold());
+                log.warn(
+                        "Self-preservation ON: {} of {} leases would expire at once (threshold {}); expirations"
+                                + " paused until renewals recover",
+                        expiring.size(),
+                        live,
+                        selfPreservation.threshold());
             }
             record(true, now, expiring.size(), live);
             return List.of();
@@ -80,7 +89,10 @@ public class LeaseSweeper {
         record(false, now, expiring.size(), live);
         List<StoredInstance> expired = store.expire(expiring, cutoff, now);
         expirations.increment(expired.size());
-        expired.forEach(s -> log.info("Lease of {} ({}) expired", s.instance().instanceId(), s.instance().name()));
+        expired.forEach(s -> log.info(
+                "Lease of {} ({}) expired",
+                s.instance().instanceId(),
+                s.instance().name()));
         return expired;
     }
 
@@ -91,7 +103,7 @@ public class LeaseSweeper {
     private void record(boolean active, Instant now, long expiring, long live) {
         RegistryStatus.SelfPreservation previous = state;
         Instant since = active ? (previous.active() ? previous.since() : now) : null;
-        state = new RegistryStatus.SelfPreservation(selfPreservation.enabled(), active, selfPreservation.threshold(),
-                since, expiring, live);
+        state = new RegistryStatus.SelfPreservation(
+                selfPreservation.enabled(), active, selfPreservation.threshold(), since, expiring, live);
     }
 }

@@ -15,8 +15,7 @@ final class Bm25 {
     private final float[] lengthNorm;
     private final int documents;
 
-    private record Postings(int[] docs, int[] frequencies, double idf) {
-    }
+    private record Postings(int[] docs, int[] frequencies, double idf) {}
 
     Bm25(List<List<String>> documents) {
         this.documents = documents.size();

@@ -6,7 +6,6 @@ import io.agentforge.registry.api.FunctionMatch;
 import io.agentforge.registry.api.SearchMode;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.catalog.RegistryView;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -65,18 +64,26 @@ public final class CatalogSearch {
         double[] score = switch (used) {
             case LEXICAL -> only(lexical, candidate, s -> s > 0);
             case SEMANTIC -> only(semantic, candidate, s -> !Double.isNaN(s));
-            case HYBRID -> fusion.method() == SearchProperties.Fusion.Method.RRF
-                    ? reciprocalRank(lexical, semantic, candidate)
-                    : weighted(lexical, ideal, semantic, candidate);
+            case HYBRID ->
+                fusion.method() == SearchProperties.Fusion.Method.RRF
+                        ? reciprocalRank(lexical, semantic, candidate)
+                        : weighted(lexical, ideal, semantic, candidate);
         };
         List<FunctionMatch> matches = new ArrayList<>();
         for (int i : top(score, k, current.functions)) {
             CatalogFunction f = current.functions[i];
-            matches.add(new FunctionMatch(f.name(), f.service(), f.description(), f.inputSchema(), f.outputSchema(),
-                    round(score[i]), round(lexical[i]), Double.isNaN(semantic[i]) ? null : round(semantic[i])));
+            matches.add(new FunctionMatch(
+                    f.name(),
+                    f.service(),
+                    f.description(),
+                    f.inputSchema(),
+                    f.outputSchema(),
+                    round(score[i]),
+                    round(lexical[i]),
+                    Double.isNaN(semantic[i]) ? null : round(semantic[i])));
         }
-        return new CatalogSearchResult(current.version, query, used, embeddings.enabled() ? vectors.pending() : 0,
-                matches);
+        return new CatalogSearchResult(
+                current.version, query, used, embeddings.enabled() ? vectors.pending() : 0, matches);
     }
 
     private SearchIndex index() {
@@ -139,8 +146,10 @@ public final class CatalogSearch {
     }
 
     private void addRanks(double[] score, double[] part) {
-        Integer[] order = java.util.stream.IntStream.range(0, part.length).filter(i -> !Double.isNaN(part[i]))
-                .boxed().toArray(Integer[]::new);
+        Integer[] order = java.util.stream.IntStream.range(0, part.length)
+                .filter(i -> !Double.isNaN(part[i]))
+                .boxed()
+                .toArray(Integer[]::new);
         Arrays.sort(order, (a, b) -> Double.compare(part[b], part[a]));
         for (int rank = 0; rank < order.length; rank++) {
             int i = order[rank];
@@ -150,8 +159,8 @@ public final class CatalogSearch {
 
     /** Indexes of the k highest scores, best first; NaN means "not a result"; ties go to the smaller name. */
     private static int[] top(double[] score, int k, CatalogFunction[] functions) {
-        Comparator<Integer> better = Comparator.<Integer>comparingDouble(i -> score[i]).reversed()
-                .thenComparing(i -> functions[i].name());
+        Comparator<Integer> better =
+                Comparator.<Integer>comparingDouble(i -> score[i]).reversed().thenComparing(i -> functions[i].name());
         PriorityQueue<Integer> worstFirst = new PriorityQueue<>(k + 1, better.reversed());
         for (int i = 0; i < score.length; i++) {
             if (Double.isNaN(score[i])) {

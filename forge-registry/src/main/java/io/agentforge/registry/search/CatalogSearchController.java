@@ -25,16 +25,18 @@ class CatalogSearchController {
     }
 
     @GetMapping("/search")
-    @Operation(summary = "The k functions of tools with an UP instance that best fit a text, best first, with their"
-            + " fused, lexical (BM25) and semantic (cosine) scores")
+    @Operation(
+            summary = "The k functions of tools with an UP instance that best fit a text, best first, with their"
+                    + " fused, lexical (BM25) and semantic (cosine) scores")
     CatalogSearchResult search(
             @Parameter(description = "What the function should do, in words; 1 to 1000 characters")
-            @RequestParam(required = false) String q,
+                    @RequestParam(required = false)
+                    String q,
             @Parameter(description = "How many functions to return, 1 to 100") @RequestParam(defaultValue = "10") int k,
             @RequestParam(required = false) ServiceKind kind,
             @RequestParam(required = false) String capability,
-            @Parameter(description = "hybrid (default), lexical or semantic")
-            @RequestParam(defaultValue = "hybrid") String mode) {
+            @Parameter(description = "hybrid (default), lexical or semantic") @RequestParam(defaultValue = "hybrid")
+                    String mode) {
         if (q == null || q.isBlank()) {
             throw ApiException.invalid("q is required: the text to search the catalog for");
         }
@@ -45,7 +47,8 @@ class CatalogSearchController {
         if (k < 1 || k > CatalogSearchResult.MAX_K) {
             throw ApiException.invalid("k must be between 1 and " + CatalogSearchResult.MAX_K + ", was " + k);
         }
-        if (capability != null && !ServiceRegistration.CAPABILITY.matcher(capability).matches()) {
+        if (capability != null
+                && !ServiceRegistration.CAPABILITY.matcher(capability).matches()) {
             throw ApiException.invalid("capability must match " + ServiceRegistration.CAPABILITY.pattern());
         }
         return search.search(q.strip(), k, kind, capability, SearchMode.fromWire(mode));

@@ -3,11 +3,6 @@ package io.agentforge.registry.search;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.events.ChangeFeed;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The embeddings of the catalog's functions, kept current off the request path: one worker thread loads the model
@@ -43,8 +42,13 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
     /**
      * @param modelFactory loads the model on the worker thread (seconds); null when embeddings are switched off
      */
-    FunctionEmbeddings(RegistryView view, ChangeFeed feed, EmbeddingStore store, String modelId,
-                       Supplier<TextEmbedder> modelFactory, Clock clock) {
+    FunctionEmbeddings(
+            RegistryView view,
+            ChangeFeed feed,
+            EmbeddingStore store,
+            String modelId,
+            Supplier<TextEmbedder> modelFactory,
+            Clock clock) {
         this.view = view;
         this.feed = feed;
         this.store = store;
@@ -96,8 +100,11 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
             store.loadAll().forEach(e -> vectors.put(e.function(), e));
             model = modelFactory.get();
             generation.incrementAndGet();
-            log.info("Embedding model {} loaded in {} ms; {} stored function embeddings", modelId,
-                    (System.nanoTime() - started) / 1_000_000, vectors.size());
+            log.info(
+                    "Embedding model {} loaded in {} ms; {} stored function embeddings",
+                    modelId,
+                    (System.nanoTime() - started) / 1_000_000,
+                    vectors.size());
         } catch (RuntimeException | LinkageError e) {
             log.error("Cannot load the embedding model {}; catalog search is lexical only", modelId, e);
             return;
@@ -145,8 +152,8 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
                     .filter(stored -> stored.textHash().equals(text.hash()))
                     .orElse(null);
             if (embedding == null) {
-                embedding = new StoredEmbedding(function.name(), text.hash(), current.embed(text.semantic()),
-                        clock.instant());
+                embedding = new StoredEmbedding(
+                        function.name(), text.hash(), current.embed(text.semantic()), clock.instant());
                 store.save(embedding);
             }
             vectors.put(function.name(), embedding);

@@ -1,7 +1,6 @@
 package io.agentforge.registry.search;
 
 import io.agentforge.registry.api.Catalog.CatalogFunction;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,13 +28,16 @@ record FunctionText(String lexical, List<String> terms, String semantic, String 
         String name = function.name().replace('_', ' ');
         List<String> parameters = new ArrayList<>();
         parameters(function.inputSchema(), parameters, 0);
-        StringBuilder lexical = new StringBuilder(name).append(". ").append(name).append(". ")
-                .append(function.description());
+        StringBuilder lexical =
+                new StringBuilder(name).append(". ").append(name).append(". ").append(function.description());
         for (String parameter : parameters) {
             lexical.append(' ').append(parameter);
         }
         String sentence = name + ": " + function.description();
-        return new FunctionText(lexical.toString(), List.copyOf(Words.terms(lexical.toString())), sentence,
+        return new FunctionText(
+                lexical.toString(),
+                List.copyOf(Words.terms(lexical.toString())),
+                sentence,
                 sha256(modelId + "\n" + sentence));
     }
 
@@ -47,7 +49,8 @@ record FunctionText(String lexical, List<String> terms, String semantic, String 
         if (map.get("properties") instanceof Map<?, ?> properties) {
             properties.forEach((key, value) -> {
                 String text = String.valueOf(key).replace('_', ' ');
-                if (value instanceof Map<?, ?> property && property.get("description") instanceof String description
+                if (value instanceof Map<?, ?> property
+                        && property.get("description") instanceof String description
                         && !description.isBlank()) {
                     text = text + " (" + description.strip() + ")";
                 }
@@ -62,8 +65,8 @@ record FunctionText(String lexical, List<String> terms, String semantic, String 
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

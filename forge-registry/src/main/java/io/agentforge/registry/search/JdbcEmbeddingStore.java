@@ -1,9 +1,5 @@
 package io.agentforge.registry.search;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
-
-import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +7,9 @@ import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * Embeddings in PostgreSQL's {@code function_embeddings} table as plain {@code real[]} (no extension needed), so
@@ -33,8 +32,13 @@ public final class JdbcEmbeddingStore implements EmbeddingStore {
 
     @Override
     public Optional<StoredEmbedding> find(String function) {
-        return jdbc.query("select function, text_hash, vector, updated_at from function_embeddings where function = ?",
-                ROW, function).stream().findFirst();
+        return jdbc
+                .query(
+                        "select function, text_hash, vector, updated_at from function_embeddings where function = ?",
+                        ROW,
+                        function)
+                .stream()
+                .findFirst();
     }
 
     @Override
@@ -65,7 +69,10 @@ public final class JdbcEmbeddingStore implements EmbeddingStore {
             vector[i] = ((Number) values[i]).floatValue();
         }
         array.free();
-        return new StoredEmbedding(rs.getString("function"), rs.getString("text_hash"), vector,
+        return new StoredEmbedding(
+                rs.getString("function"),
+                rs.getString("text_hash"),
+                vector,
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 }

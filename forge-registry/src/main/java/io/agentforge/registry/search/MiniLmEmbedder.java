@@ -7,7 +7,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +22,7 @@ final class MiniLmEmbedder implements TextEmbedder {
 
     /** Part of every embedded text's hash, so vectors of another model are never compared with this one's. */
     static final String MODEL_ID = "all-minilm-l6-v2";
+
     private static final String MODEL = "all-minilm-l6-v2.onnx";
     private static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
@@ -31,8 +31,9 @@ final class MiniLmEmbedder implements TextEmbedder {
 
     MiniLmEmbedder(int threads) {
         ClassLoader loader = MiniLmEmbedder.class.getClassLoader();
-        try (InputStream onnx = resource(loader, MODEL); InputStream tokenizer = resource(loader, TOKENIZER);
-             OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (InputStream onnx = resource(loader, MODEL);
+                InputStream tokenizer = resource(loader, TOKENIZER);
+                OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
@@ -66,7 +67,10 @@ final class MiniLmEmbedder implements TextEmbedder {
 
     @Override
     public float[] embed(String text) {
-        float[] vector = model.embedAll(List.of(TextSegment.from(text))).content().getFirst().vector();
+        float[] vector = model.embedAll(List.of(TextSegment.from(text)))
+                .content()
+                .getFirst()
+                .vector();
         double norm = 0;
         for (float v : vector) {
             norm += v * v;

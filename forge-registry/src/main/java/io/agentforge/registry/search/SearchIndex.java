@@ -4,7 +4,6 @@ import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,8 +25,7 @@ final class SearchIndex {
     private volatile Vectors vectors;
 
     /** The vectors known at one {@link FunctionEmbeddings#generation()}; null entries are still pending. */
-    record Vectors(long generation, float[][] byFunction, int pending) {
-    }
+    record Vectors(long generation, float[][] byFunction, int pending) {}
 
     SearchIndex(RegistryView.Snapshot snapshot, FunctionEmbeddings embeddings) {
         version = snapshot.version();
@@ -41,7 +39,8 @@ final class SearchIndex {
             FunctionText text = embeddings.text(functions[i]);
             hashes[i] = text.hash();
             documents.add(text.terms());
-            capabilities.add(byService.computeIfAbsent(functions[i].service(),
+            capabilities.add(byService.computeIfAbsent(
+                    functions[i].service(),
                     service -> upCapabilities(snapshot.services().getOrDefault(service, List.of()))));
         }
         bm25 = new Bm25(documents);

@@ -8,13 +8,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fusion     how lexical and semantic scores combine into one ranking
  */
 @ConfigurationProperties("agentforge.registry.search")
-public record SearchProperties(@DefaultValue Embeddings embeddings, @DefaultValue Fusion fusion) {
+public record SearchProperties(
+        @DefaultValue Embeddings embeddings, @DefaultValue Fusion fusion) {
 
     /**
      * @param enabled off: search is lexical only, the model is never loaded (saves its memory and start-up time)
      * @param threads ONNX Runtime threads per embedding; one keeps embedding from taking every core
      */
-    public record Embeddings(@DefaultValue("true") boolean enabled, @DefaultValue("1") int threads) {
+    public record Embeddings(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1") int threads) {
 
         public Embeddings {
             if (threads < 1) {
@@ -28,8 +31,10 @@ public record SearchProperties(@DefaultValue Embeddings embeddings, @DefaultValu
      * @param semanticWeight weighted: share of the semantic score, 0..1; the lexical score gets the rest
      * @param rrfK           rrf: the constant k in 1 / (k + rank)
      */
-    public record Fusion(@DefaultValue("weighted") Method method, @DefaultValue("0.6") double semanticWeight,
-                         @DefaultValue("60") int rrfK) {
+    public record Fusion(
+            @DefaultValue("weighted") Method method,
+            @DefaultValue("0.6") double semanticWeight,
+            @DefaultValue("60") int rrfK) {
 
         public Fusion {
             if (semanticWeight < 0 || semanticWeight > 1) {
@@ -41,7 +46,8 @@ public record SearchProperties(@DefaultValue Embeddings embeddings, @DefaultValu
         }
 
         public enum Method {
-            WEIGHTED, RRF
+            WEIGHTED,
+            RRF
         }
     }
 }

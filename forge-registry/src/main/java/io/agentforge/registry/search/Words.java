@@ -14,13 +14,13 @@ final class Words {
 
     private static final Pattern CAMEL = Pattern.compile("(?<=\\p{Ll})(?=\\p{Lu})");
     private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
-    private static final Set<String> STOP = Set.of("a", "an", "and", "are", "as", "at", "be", "by", "can", "do",
-            "does", "for", "from", "give", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on",
-            "or", "please", "should", "so", "that", "the", "their", "them", "then", "there", "this", "to", "us",
-            "was", "we", "what", "when", "where", "which", "who", "will", "with", "would", "you", "your", "e", "g");
+    private static final Set<String> STOP = Set.of(
+            "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "give", "how", "i",
+            "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "please", "should", "so", "that",
+            "the", "their", "them", "then", "there", "this", "to", "us", "was", "we", "what", "when", "where", "which",
+            "who", "will", "with", "would", "you", "your", "e", "g");
 
-    private Words() {
-    }
+    private Words() {}
 
     static List<String> terms(String text) {
         List<String> terms = new ArrayList<>();

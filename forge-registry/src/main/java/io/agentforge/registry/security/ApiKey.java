@@ -3,7 +3,6 @@ package io.agentforge.registry.security;
 import io.agentforge.registry.api.ApiKeyInfo;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +13,15 @@ import java.util.Set;
  * @param services names or trailing-{@code *} globs a service key may register (empty: none, unless admin)
  * @param kinds    kinds of service it may register
  */
-public record ApiKey(String keyId, String name, Set<Role> roles, List<String> services, Set<ServiceKind> kinds,
-                     String secretHash, Instant createdAt, Instant revokedAt) {
+public record ApiKey(
+        String keyId,
+        String name,
+        Set<Role> roles,
+        List<String> services,
+        Set<ServiceKind> kinds,
+        String secretHash,
+        Instant createdAt,
+        Instant revokedAt) {
 
     public ApiKey {
         roles = Set.copyOf(roles);
@@ -41,7 +47,7 @@ public record ApiKey(String keyId, String name, Set<Role> roles, List<String> se
 
     @Override
     public String toString() {
-        return "ApiKey[keyId=" + keyId + ", name=" + name + ", roles=" + roles + ", services=" + services
-                + ", kinds=" + kinds + ", revokedAt=" + revokedAt + "]";
+        return "ApiKey[keyId=" + keyId + ", name=" + name + ", roles=" + roles + ", services=" + services + ", kinds="
+                + kinds + ", revokedAt=" + revokedAt + "]";
     }
 }

@@ -5,15 +5,14 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import java.io.IOException;
-import java.util.Optional;
 
 /**
  * Authenticates {@code Authorization: Bearer af_…} or {@code X-API-Key: af_…}. A request without a key stays
@@ -44,8 +43,8 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             Optional<ApiKeyPrincipal> principal = keys.authenticate(presented.get());
             if (principal.isEmpty()) {
                 SecurityContextHolder.clearContext();
-                entryPoint.commence(request, response,
-                        new BadCredentialsException("The API key is malformed, unknown or revoked"));
+                entryPoint.commence(
+                        request, response, new BadCredentialsException("The API key is malformed, unknown or revoked"));
                 return;
             }
             authenticate(principal.get());

@@ -2,7 +2,6 @@ package io.agentforge.registry.security;
 
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
-
 import java.util.List;
 import java.util.Set;
 
@@ -12,8 +11,8 @@ import java.util.Set;
  * @param services the service names (or trailing-{@code *} globs) it may register; admins may register any
  * @param kinds    the service kinds it may register
  */
-public record ApiKeyPrincipal(String keyId, String name, Set<Role> roles, List<String> services,
-                              Set<ServiceKind> kinds) {
+public record ApiKeyPrincipal(
+        String keyId, String name, Set<Role> roles, List<String> services, Set<ServiceKind> kinds) {
 
     /** The principal used when security is switched off for development. */
     public static final ApiKeyPrincipal ANONYMOUS_ADMIN = new ApiKeyPrincipal(null, "anonymous", Set.of(Role.ADMIN));

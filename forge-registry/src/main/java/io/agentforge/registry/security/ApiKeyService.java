@@ -1,6 +1,5 @@
 package io.agentforge.registry.security;
 
-import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyInfo;
 import io.agentforge.registry.api.ApiKeyRequest;
@@ -8,9 +7,7 @@ import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.InvalidFieldException;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.agentforge.registry.api.Texts;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issues, checks and revokes API keys {@code af_<keyId>_<secret>}. Secrets are 256 random bits, so a single
@@ -76,8 +75,11 @@ public class ApiKeyService {
                 throw new IllegalStateException("AGENTFORGE_ADMIN_KEY must look like af_<keyId>_<secret>: keyId of 8-32"
                         + " lower-case letters or digits, secret of 16-128 characters [A-Za-z0-9_-]");
             }
-            admin = new ConfiguredKey("bootstrap-admin", new ApiKeyRequest("bootstrap-admin", Set.of(Role.ADMIN)),
-                    matcher.group(1), matcher.group(2));
+            admin = new ConfiguredKey(
+                    "bootstrap-admin",
+                    new ApiKeyRequest("bootstrap-admin", Set.of(Role.ADMIN)),
+                    matcher.group(1),
+                    matcher.group(2));
         }
         // Everything is checked before anything is stored: a bad entry leaves the store as it was.
         List<ConfiguredKey> keys = new ArrayList<>();
@@ -97,17 +99,25 @@ public class ApiKeyService {
         boolean adminActive = false;
         for (ConfiguredKey key : keys) {
             if (adopt(key)) {
-                log.info("Key {} ({}, {}) taken from configuration", key.keyId(), key.name(), key.request().roles());
+                log.info(
+                        "Key {} ({}, {}) taken from configuration",
+                        key.keyId(),
+                        key.name(),
+                        key.request().roles());
                 adminActive |= key == admin;
             } else {
-                log.warn("Key {} ({}) from configuration was revoked through the API and stays revoked; give it a new"
-                        + " secret in the configuration to use it again", key.keyId(), key.name());
+                log.warn(
+                        "Key {} ({}) from configuration was revoked through the API and stays revoked; give it a new"
+                                + " secret in the configuration to use it again",
+                        key.keyId(),
+                        key.name());
             }
         }
         if (adminActive) {
             return;
         }
-        boolean hasAdmin = store.list().stream().anyMatch(key -> key.active() && key.roles().contains(Role.ADMIN));
+        boolean hasAdmin = store.list().stream()
+                .anyMatch(key -> key.active() && key.roles().contains(Role.ADMIN));
         if (hasAdmin) {
             return;
         }
@@ -133,13 +143,22 @@ public class ApiKeyService {
             if (!stored.active()) {
                 return false;
             }
-            if (stored.name().equals(wanted.name()) && stored.roles().equals(wanted.roles())
-                    && stored.services().equals(wanted.services()) && stored.kinds().equals(wanted.kinds())) {
+            if (stored.name().equals(wanted.name())
+                    && stored.roles().equals(wanted.roles())
+                    && stored.services().equals(wanted.services())
+                    && stored.kinds().equals(wanted.kinds())) {
                 return true;
             }
         }
-        store.save(new ApiKey(key.keyId(), wanted.name(), wanted.roles(), wanted.services(), wanted.kinds(), hash,
-                clock.instant(), null));
+        store.save(new ApiKey(
+                key.keyId(),
+                wanted.name(),
+                wanted.roles(),
+                wanted.services(),
+                wanted.kinds(),
+                hash,
+                clock.instant(),
+                null));
         cache.remove(key.keyId());
         return true;
     }
@@ -173,8 +192,10 @@ public class ApiKeyService {
                 try {
                     roles.add(Role.fromWire(role.strip()));
                 } catch (InvalidFieldException e) {
-                    throw new IllegalStateException(where + " has an unknown role '" + redact(Texts.abbreviate(role.strip(), 20))
-                            + "': use admin, service or client", e);
+                    throw new IllegalStateException(
+                            where + " has an unknown role '" + redact(Texts.abbreviate(role.strip(), 20))
+                                    + "': use admin, service or client",
+                            e);
                 }
             }
             List<String> services = null;
@@ -184,11 +205,13 @@ public class ApiKeyService {
                     String[] pair = setting.split("=", 2);
                     String field = pair[0].strip();
                     if (pair.length != 2 || !(field.equals("services") || field.equals("kinds"))) {
-                        throw new IllegalStateException(where + " has a scope part that is not services=…[;kinds=…]: "
-                                + FORM);
+                        throw new IllegalStateException(
+                                where + " has a scope part that is not services=…[;kinds=…]: " + FORM);
                     }
-                    List<String> values = Arrays.stream(pair[1].split("\\|")).map(String::strip)
-                            .filter(v -> !v.isEmpty()).toList();
+                    List<String> values = Arrays.stream(pair[1].split("\\|"))
+                            .map(String::strip)
+                            .filter(v -> !v.isEmpty())
+                            .toList();
                     if (field.equals("services")) {
                         if (services != null) {
                             throw new IllegalStateException(where + " names services twice");
@@ -211,7 +234,8 @@ public class ApiKeyService {
             } catch (InvalidFieldException e) {
                 String hint = e.field().equals("services") && services == null
                         ? "; a service key needs the names it may register: " + name + ":service:services=" + name
-                        + ":af_…" : "";
+                                + ":af_…"
+                        : "";
                 throw new IllegalStateException(where + ": " + redact(e.getMessage()) + hint, e);
             }
             Matcher matcher = KEY.matcher(parts[parts.length - 1].strip());
@@ -229,8 +253,8 @@ public class ApiKeyService {
                     return kind;
                 }
             }
-            throw new IllegalStateException(where + " has an unknown kind '" + redact(Texts.abbreviate(value, 20))
-                    + "': use tool or agent");
+            throw new IllegalStateException(
+                    where + " has an unknown kind '" + redact(Texts.abbreviate(value, 20)) + "': use tool or agent");
         }
 
         // Whatever was misplaced into another part of the entry may be a key: never echo one.
@@ -250,10 +274,16 @@ public class ApiKeyService {
         random.nextBytes(secretBytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         Instant now = clock.instant();
-        store.save(new ApiKey(keyId, request.name(), request.roles(), request.services(), request.kinds(),
-                hash(secret), now, null));
-        return new ApiKeyCreated(keyId, request.name(), request.roles(), now, "af_" + keyId + "_" + secret,
-                request.services(), request.kinds());
+        store.save(new ApiKey(
+                keyId, request.name(), request.roles(), request.services(), request.kinds(), hash(secret), now, null));
+        return new ApiKeyCreated(
+                keyId,
+                request.name(),
+                request.roles(),
+                now,
+                "af_" + keyId + "_" + secret,
+                request.services(),
+                request.kinds());
     }
 
     public List<ApiKeyInfo> list() {
@@ -305,7 +335,8 @@ public class ApiKeyService {
         if (keyId == null || keyId.isEmpty()) {
             return Optional.empty();
         }
-        return lookup(keyId).filter(ApiKey::active)
+        return lookup(keyId)
+                .filter(ApiKey::active)
                 .map(key -> new ApiKeyPrincipal(key.keyId(), key.name(), key.roles()));
     }
 
@@ -346,6 +377,5 @@ public class ApiKeyService {
         }
     }
 
-    private record Cached(Optional<ApiKey> key, Instant validUntil) {
-    }
+    private record Cached(Optional<ApiKey> key, Instant validUntil) {}
 }

@@ -23,7 +23,9 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public List<ApiKey> list() {
-        return keys.values().stream().sorted(Comparator.comparing(ApiKey::createdAt)).toList();
+        return keys.values().stream()
+                .sorted(Comparator.comparing(ApiKey::createdAt))
+                .toList();
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.time.Instant;
 @FunctionalInterface
 public interface KeyRevocations {
 
-    KeyRevocations NONE = (keyId, at) -> { };
+    KeyRevocations NONE = (keyId, at) -> {};
 
     void revoked(String keyId, Instant at);
 }

@@ -8,6 +8,8 @@ import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,9 +20,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
-import java.util.regex.Pattern;
 
 @RestController
 @RequestMapping("/api/v1")
@@ -38,7 +37,8 @@ class KeysController {
     @PostMapping("/keys")
     @Operation(summary = "Create an API key; the secret is in the response and never shown again")
     ResponseEntity<ApiKeyCreated> create(@RequestBody ApiKeyRequest request) {
-        return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .cacheControl(CacheControl.noStore())
                 .body(keys.create(request));
     }
 

@@ -11,8 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param subscribers       open change-feed connections in total, per replica
  */
 @ConfigurationProperties("agentforge.registry.limits")
-public record LimitsProperties(@DefaultValue("100") int instancesPerKey, @DefaultValue("8") int subscribersPerKey,
-                               @DefaultValue("512") int subscribers) {
+public record LimitsProperties(
+        @DefaultValue("100") int instancesPerKey,
+        @DefaultValue("8") int subscribersPerKey,
+        @DefaultValue("512") int subscribers) {
 
     public LimitsProperties {
         if (instancesPerKey < 1 || subscribersPerKey < 1 || subscribers < 1) {

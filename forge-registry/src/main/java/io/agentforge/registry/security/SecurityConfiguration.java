@@ -3,6 +3,8 @@ package io.agentforge.registry.security;
 import io.agentforge.registry.web.Problems;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -23,9 +25,6 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.time.Clock;
-
 /** API-key security: stateless, no sessions or cookies, so no CSRF; 401/403 answered as problem details. */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -34,8 +33,8 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    ApiKeyService apiKeyService(ApiKeyStore store, Clock clock, SecurityProperties properties,
-            KeyRevocations revocations) {
+    ApiKeyService apiKeyService(
+            ApiKeyStore store, Clock clock, SecurityProperties properties, KeyRevocations revocations) {
         return new ApiKeyService(store, clock, properties, revocations);
     }
 
@@ -54,21 +53,33 @@ class SecurityConfiguration {
     @Bean
     RoleHierarchy roleHierarchy() {
         return RoleHierarchyImpl.withDefaultRolePrefix()
-                .role("ADMIN").implies("SERVICE")
-                .role("SERVICE").implies("CLIENT")
+                .role("ADMIN")
+                .implies("SERVICE")
+                .role("SERVICE")
+                .implies("CLIENT")
                 .build();
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeyService keys, SecurityProperties properties,
-            JsonMapper mapper) throws Exception {
-        AuthenticationEntryPoint entryPoint = (request, response, ex) -> write(mapper, response,
-                Problems.of(HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized",
+    SecurityFilterChain securityFilterChain(
+            HttpSecurity http, ApiKeyService keys, SecurityProperties properties, JsonMapper mapper) throws Exception {
+        AuthenticationEntryPoint entryPoint = (request, response, ex) -> write(
+                mapper,
+                response,
+                Problems.of(
+                        HttpStatus.UNAUTHORIZED,
+                        Problems.UNAUTHORIZED,
+                        "Unauthorized",
                         ApiKeyAuthenticationFilter.presentedKey(request).isPresent()
                                 ? "The API key is malformed, unknown or revoked"
                                 : "An API key is required: send 'Authorization: Bearer af_…' or 'X-API-Key: af_…'"));
-        AccessDeniedHandler deniedHandler = (request, response, ex) -> write(mapper, response,
-                Problems.of(HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden",
+        AccessDeniedHandler deniedHandler = (request, response, ex) -> write(
+                mapper,
+                response,
+                Problems.of(
+                        HttpStatus.FORBIDDEN,
+                        Problems.FORBIDDEN,
+                        "Forbidden",
                         "This API key's roles do not allow " + request.getMethod() + " " + request.getRequestURI()));
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -77,23 +88,41 @@ class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(deniedHandler))
-                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, entryPoint, properties.enabled()),
+                .addFilterBefore(
+                        new ApiKeyAuthenticationFilter(keys, entryPoint, properties.enabled()),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         // An SSE stream's async and error dispatches belong to a request already authorized.
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
-                                "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error")
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                         .permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/instances").hasRole("SERVICE")
-                        .requestMatchers(HttpMethod.PUT, "/api/v1/instances/*/lease").hasRole("SERVICE")
-                        .requestMatchers(HttpMethod.DELETE, "/api/v1/instances/*").hasRole("SERVICE")
-                        .requestMatchers("/api/v1/auth/introspect").hasRole("SERVICE")
-                        .requestMatchers("/api/v1/keys", "/api/v1/keys/**").hasRole("ADMIN")
-                        .requestMatchers("/api/v1/signing-keys/**").hasRole("ADMIN")
-                        .requestMatchers(HttpMethod.DELETE, "/api/v1/services/*/owner").hasRole("ADMIN")
-                        .requestMatchers("/api/v1/**").hasRole("CLIENT")
-                        .anyRequest().hasRole("ADMIN"));
+                        .requestMatchers(
+                                "/actuator/health",
+                                "/actuator/health/**",
+                                "/actuator/prometheus",
+                                "/v3/api-docs",
+                                "/v3/api-docs/**",
+                                "/swagger-ui.html",
+                                "/swagger-ui/**",
+                                "/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/instances")
+                        .hasRole("SERVICE")
+                        .requestMatchers(HttpMethod.PUT, "/api/v1/instances/*/lease")
+                        .hasRole("SERVICE")
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/instances/*")
+                        .hasRole("SERVICE")
+                        .requestMatchers("/api/v1/auth/introspect")
+                        .hasRole("SERVICE")
+                        .requestMatchers("/api/v1/keys", "/api/v1/keys/**")
+                        .hasRole("ADMIN")
+                        .requestMatchers("/api/v1/signing-keys/**")
+                        .hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/services/*/owner")
+                        .hasRole("ADMIN")
+                        .requestMatchers("/api/v1/**")
+                        .hasRole("CLIENT")
+                        .anyRequest()
+                        .hasRole("ADMIN"));
         return http.build();
     }
 

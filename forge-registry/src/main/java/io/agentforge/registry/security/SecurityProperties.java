@@ -1,10 +1,9 @@
 package io.agentforge.registry.security;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param enabled     {@code false} only for local development: every request then acts as admin
@@ -15,12 +14,16 @@ import java.util.List;
  * @param keyCacheTtl how long a looked-up key is trusted before the store is asked again
  */
 @ConfigurationProperties("agentforge.registry.security")
-public record SecurityProperties(@DefaultValue("true") boolean enabled, String adminKey, List<String> serviceKeys,
-                                 Duration keyCacheTtl) {
+public record SecurityProperties(
+        @DefaultValue("true") boolean enabled, String adminKey, List<String> serviceKeys, Duration keyCacheTtl) {
 
     public SecurityProperties {
-        serviceKeys = serviceKeys == null ? List.of()
-                : serviceKeys.stream().map(String::strip).filter(entry -> !entry.isEmpty()).toList();
+        serviceKeys = serviceKeys == null
+                ? List.of()
+                : serviceKeys.stream()
+                        .map(String::strip)
+                        .filter(entry -> !entry.isEmpty())
+                        .toList();
         keyCacheTtl = keyCacheTtl == null ? Duration.ofSeconds(5) : keyCacheTtl;
     }
 

@@ -5,8 +5,7 @@ import java.util.Collection;
 /** Matches service names against a key's scope: exact names, or a prefix followed by {@code *}. */
 public final class ServicePatterns {
 
-    private ServicePatterns() {
-    }
+    private ServicePatterns() {}
 
     public static boolean matches(String pattern, String service) {
         if (pattern.endsWith("*")) {

@@ -8,15 +8,14 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.lease.LeaseSweeper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @Tag(name = "Status")
@@ -49,8 +48,13 @@ class StatusController {
             counts.put(kind, byStatus);
         }
         Instant now = clock.instant();
-        return new RegistryStatus(store.name(), startedAt,
-                Duration.between(startedAt, now).truncatedTo(ChronoUnit.SECONDS), snapshot.total(), counts,
-                snapshot.version(), sweeper.selfPreservation());
+        return new RegistryStatus(
+                store.name(),
+                startedAt,
+                Duration.between(startedAt, now).truncatedTo(ChronoUnit.SECONDS),
+                snapshot.total(),
+                counts,
+                snapshot.version(),
+                sweeper.selfPreservation());
     }
 }

@@ -3,6 +3,7 @@ package io.agentforge.registry.token;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.security.ApiKeyService;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -11,16 +12,13 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
-import java.util.Locale;
-
 /**
  * Client authentication at the token endpoint with the caller's own API key: {@code Authorization: Bearer af_…},
  * {@code X-API-Key: af_…}, or {@code client_secret_basic} with client_id = key id and client_secret = the whole key.
  */
 final class ApiKeyClientAuthentication {
 
-    private ApiKeyClientAuthentication() {
-    }
+    private ApiKeyClientAuthentication() {}
 
     /** Reads a key sent as a bearer token or {@code X-API-Key}; anything else is left to the next converter. */
     static final class Converter implements AuthenticationConverter {
@@ -29,8 +27,9 @@ final class ApiKeyClientAuthentication {
         public Authentication convert(HttpServletRequest request) {
             String key = null;
             String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-            if (header != null && header.length() > 7 && header.substring(0, 7).toLowerCase(Locale.ROOT)
-                    .equals("bearer ")) {
+            if (header != null
+                    && header.length() > 7
+                    && header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
                 key = header.substring(7).strip();
             } else if (header == null) {
                 String apiKey = request.getHeader("X-API-Key");
@@ -41,8 +40,8 @@ final class ApiKeyClientAuthentication {
             }
             String keyId = keyId(key);
             if (keyId == null) {
-                throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_CLIENT,
-                        "The client credential is not an API key af_<keyId>_<secret>");
+                throw OAuthErrors.error(
+                        OAuth2ErrorCodes.INVALID_CLIENT, "The client credential is not an API key af_<keyId>_<secret>");
             }
             return new OAuth2ClientAuthenticationToken(keyId, ApiKeyRegisteredClients.API_KEY, key, null);
         }
@@ -68,10 +67,12 @@ final class ApiKeyClientAuthentication {
                 return null;
             }
             String secret = presented.getCredentials() instanceof String s ? s : null;
-            ApiKeyPrincipal key = keys.authenticate(secret).orElseThrow(() -> OAuthErrors.error(
-                    OAuth2ErrorCodes.INVALID_CLIENT, "The client's API key is malformed, unknown or revoked"));
+            ApiKeyPrincipal key = keys.authenticate(secret)
+                    .orElseThrow(() -> OAuthErrors.error(
+                            OAuth2ErrorCodes.INVALID_CLIENT, "The client's API key is malformed, unknown or revoked"));
             if (!key.keyId().equals(presented.getPrincipal())) {
-                throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_CLIENT,
+                throw OAuthErrors.error(
+                        OAuth2ErrorCodes.INVALID_CLIENT,
                         "client_id must be the key id of the API key sent as client_secret");
             }
             return new OAuth2ClientAuthenticationToken(clients.client(key), method, null);

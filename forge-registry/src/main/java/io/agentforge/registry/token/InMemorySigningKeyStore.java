@@ -14,12 +14,15 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
 
     @Override
     public synchronized List<SigningKey> all() {
-        return keys.stream().sorted(Comparator.comparing(SigningKey::createdAt).reversed()).toList();
+        return keys.stream()
+                .sorted(Comparator.comparing(SigningKey::createdAt).reversed())
+                .toList();
     }
 
     @Override
     public synchronized boolean rotateIf(Predicate<SigningKey> due, Supplier<SigningKey> fresh, Instant now) {
-        SigningKey active = all().stream().filter(SigningKey::active).findFirst().orElse(null);
+        SigningKey active =
+                all().stream().filter(SigningKey::active).findFirst().orElse(null);
         if (!due.test(active)) {
             return false;
         }

@@ -1,9 +1,8 @@
 package io.agentforge.registry.token;
 
-import org.springframework.security.authentication.AbstractAuthenticationToken;
-
 import java.util.List;
 import java.util.Map;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 
 /**
  * The identity an issued token carries, handed through Spring Authorization Server's token context to

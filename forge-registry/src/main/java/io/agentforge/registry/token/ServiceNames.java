@@ -26,7 +26,9 @@ class ServiceNames {
         if (caller.has(Role.ADMIN)) {
             return true;
         }
-        return caller.keyId() != null && store.ownerOfService(name)
-                .map(owner -> caller.keyId().equals(owner.keyId())).orElse(false);
+        return caller.keyId() != null
+                && store.ownerOfService(name)
+                        .map(owner -> caller.keyId().equals(owner.keyId()))
+                        .orElse(false);
     }
 }

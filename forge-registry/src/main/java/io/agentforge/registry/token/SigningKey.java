@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
-
 import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -39,9 +38,13 @@ public record SigningKey(String kid, ECKey jwk, Instant createdAt, Instant retir
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             KeyPair pair = generator.generateKeyPair();
             ECKey withoutId = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
-                    .privateKey((ECPrivateKey) pair.getPrivate()).build();
+                    .privateKey((ECPrivateKey) pair.getPrivate())
+                    .build();
             String kid = withoutId.computeThumbprint().toString();
-            ECKey jwk = new ECKey.Builder(withoutId).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+            ECKey jwk = new ECKey.Builder(withoutId)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
                     .build();
             return new SigningKey(kid, jwk, now, null);
         } catch (NoSuchAlgorithmException | InvalidAlgorithmParameterException | JOSEException e) {
@@ -73,7 +76,10 @@ public record SigningKey(String kid, ECKey jwk, Instant createdAt, Instant retir
     /** Whether tokens it signed may still be valid at {@code now}, so verifiers must still find it. */
     boolean published(Instant now) {
         return retiredAt == null
-                || retiredAt.plus(TokenProperties.MAX_TTL).plus(TokenProperties.PUBLISH_MARGIN).isAfter(now);
+                || retiredAt
+                        .plus(TokenProperties.MAX_TTL)
+                        .plus(TokenProperties.PUBLISH_MARGIN)
+                        .isAfter(now);
     }
 
     @Override

@@ -11,7 +11,8 @@ class SigningKeyMaintenance {
         this.keys = keys;
     }
 
-    @Scheduled(fixedDelayString = "${agentforge.registry.token.key-refresh-interval:30s}",
+    @Scheduled(
+            fixedDelayString = "${agentforge.registry.token.key-refresh-interval:30s}",
             initialDelayString = "${agentforge.registry.token.key-refresh-interval:30s}")
     void maintain() {
         keys.maintain();

@@ -5,13 +5,12 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The signing keys this replica knows, as the {@link JWKSource} that Spring Authorization Server signs with and
@@ -47,7 +46,9 @@ public class SigningKeys implements JWKSource<SecurityContext> {
     /** The key new tokens are signed with. */
     public SigningKey active() {
         Snapshot current = snapshot();
-        return current.keys().stream().filter(SigningKey::active).findFirst()
+        return current.keys().stream()
+                .filter(SigningKey::active)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No active signing key; the store was emptied"));
     }
 
@@ -64,9 +65,13 @@ public class SigningKeys implements JWKSource<SecurityContext> {
     /** Scheduled: rotates when the active key is older than the rotation interval, forgets expired keys, reloads. */
     public void maintain() {
         Instant now = clock.instant();
-        if (store.rotateIf(active -> active == null
-                || !active.createdAt().plus(properties.rotationInterval()).isAfter(now),
-                () -> SigningKey.generate(random, now), now)) {
+        if (store.rotateIf(
+                active -> active == null
+                        || !active.createdAt()
+                                .plus(properties.rotationInterval())
+                                .isAfter(now),
+                () -> SigningKey.generate(random, now),
+                now)) {
             log.info("Rotated the token signing key (older than {})", properties.rotationInterval());
         }
         store.deleteRetiredBefore(now.minus(TokenProperties.MAX_TTL).minus(TokenProperties.PUBLISH_MARGIN));
@@ -81,7 +86,8 @@ public class SigningKeys implements JWKSource<SecurityContext> {
 
     @Override
     public List<JWK> get(JWKSelector selector, SecurityContext context) {
-        boolean byKeyId = selector.getMatcher().getKeyIDs() != null && !selector.getMatcher().getKeyIDs().isEmpty();
+        boolean byKeyId = selector.getMatcher().getKeyIDs() != null
+                && !selector.getMatcher().getKeyIDs().isEmpty();
         if (!byKeyId) {
             // A JWKS request: make a rotation on another replica visible quickly.
             reloadIfStale();
@@ -109,7 +115,8 @@ public class SigningKeys implements JWKSource<SecurityContext> {
 
     private boolean reloadIfStale() {
         Snapshot current = snapshot;
-        if (current != null && current.loadedAt().plus(properties.keyReloadMinGap()).isAfter(clock.instant())) {
+        if (current != null
+                && current.loadedAt().plus(properties.keyReloadMinGap()).isAfter(clock.instant())) {
             return false;
         }
         reload();
@@ -120,6 +127,5 @@ public class SigningKeys implements JWKSource<SecurityContext> {
         snapshot = new Snapshot(store.all(), clock.instant());
     }
 
-    private record Snapshot(List<SigningKey> keys, Instant loadedAt) {
-    }
+    private record Snapshot(List<SigningKey> keys, Instant loadedAt) {}
 }

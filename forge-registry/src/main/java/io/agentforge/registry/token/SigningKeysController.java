@@ -2,13 +2,12 @@ package io.agentforge.registry.token;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.Map;
 
 @RestController
 @RequestMapping("/api/v1/signing-keys")
@@ -22,9 +21,12 @@ class SigningKeysController {
     }
 
     @PostMapping("/rotate")
-    @Operation(summary = "Retire the active token signing key and make a new one; tokens of the old key stay"
-            + " verifiable until they expire")
+    @Operation(
+            summary = "Retire the active token signing key and make a new one; tokens of the old key stay"
+                    + " verifiable until they expire")
     ResponseEntity<Map<String, String>> rotate() {
-        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("kid", keys.rotate().kid()));
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noStore())
+                .body(Map.of("kid", keys.rotate().kid()));
     }
 }

@@ -4,18 +4,17 @@ import com.nimbusds.jwt.JWTParser;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.security.ApiKeyService;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtException;
-
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
  * Recognises a {@code subject_token} by its content and verifies it: an API key {@code af_…}, a JWT this registry
@@ -30,8 +29,12 @@ class SubjectTokens {
     private final ServiceNames names;
 
     /** @param externalTokens null when no external issuer is configured */
-    SubjectTokens(ApiKeyService keys, JwtDecoder registryTokens, JwtDecoder externalTokens, String externalIssuer,
-                  ServiceNames names) {
+    SubjectTokens(
+            ApiKeyService keys,
+            JwtDecoder registryTokens,
+            JwtDecoder externalTokens,
+            String externalIssuer,
+            ServiceNames names) {
         this.keys = keys;
         this.registryTokens = registryTokens;
         this.externalTokens = externalTokens;
@@ -41,8 +44,8 @@ class SubjectTokens {
 
     Subject verify(String token, ApiKeyPrincipal caller) {
         if (token.startsWith("af_")) {
-            ApiKeyPrincipal key = keys.authenticate(token).orElseThrow(() ->
-                    invalidGrant("The subject_token API key is malformed, unknown or revoked"));
+            ApiKeyPrincipal key = keys.authenticate(token)
+                    .orElseThrow(() -> invalidGrant("The subject_token API key is malformed, unknown or revoked"));
             return new Subject("key:" + key.keyId(), key.name(), wire(key.roles()), null);
         }
         String issuer = unverifiedIssuer(token);
@@ -73,8 +76,8 @@ class SubjectTokens {
         try {
             jwt = registryTokens.decode(token);
         } catch (JwtException e) {
-            throw invalidGrant("The subject_token is neither an API key nor a valid, unexpired token of this"
-                    + " registry");
+            throw invalidGrant(
+                    "The subject_token is neither an API key nor a valid, unexpired token of this" + " registry");
         }
         List<String> audiences = jwt.getAudience() == null ? List.of() : jwt.getAudience();
         if (audiences.stream().noneMatch(audience -> names.mayUse(caller, audience))) {
@@ -88,8 +91,8 @@ class SubjectTokens {
         Map<String, Object> act = jwt.getClaimAsMap("act");
         requireActiveKeys(subject, act);
         List<String> roles = jwt.getClaimAsStringList("roles");
-        return new Subject(subject, firstText(jwt.getClaimAsString("name"), subject),
-                roles == null ? List.of() : roles, act);
+        return new Subject(
+                subject, firstText(jwt.getClaimAsString("name"), subject), roles == null ? List.of() : roles, act);
     }
 
     // A token outlives the revocation of a key in its chain by at most its TTL elsewhere; here it ends at once.
@@ -104,7 +107,8 @@ class SubjectTokens {
             actor = map.get("act");
         }
         for (String principal : principals) {
-            if (principal.startsWith("key:") && keys.active(principal.substring(4)).isEmpty()) {
+            if (principal.startsWith("key:")
+                    && keys.active(principal.substring(4)).isEmpty()) {
                 throw invalidGrant("The subject_token names a revoked or unknown key (" + principal + ")");
             }
         }

@@ -1,10 +1,9 @@
 package io.agentforge.registry.token;
 
+import java.util.List;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
-
-import java.util.List;
 
 /** Turns the JWT that Spring Authorization Server's JwtGenerator prepares into the platform's token. */
 class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
@@ -21,7 +20,9 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             throw new IllegalStateException("Tokens are only issued for an exchanged identity");
         }
         // The kid pins the active key: the JWK source also holds retired keys that are still published.
-        context.getJwsHeader().algorithm(SignatureAlgorithm.ES256).keyId(signingKeys.active().kid());
+        context.getJwsHeader()
+                .algorithm(SignatureAlgorithm.ES256)
+                .keyId(signingKeys.active().kid());
         context.getClaims()
                 .subject(identity.subject().principal())
                 .audience(List.of(identity.audience()))

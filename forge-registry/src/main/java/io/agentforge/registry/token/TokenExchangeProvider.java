@@ -3,6 +3,9 @@ package io.agentforge.registry.token;
 import io.agentforge.registry.api.Texts;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.security.ApiKeyService;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -18,10 +21,6 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
 import org.springframework.security.oauth2.server.authorization.token.DefaultOAuth2TokenContext;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.util.StringUtils;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * RFC 8693 token exchange for the platform. Spring Authorization Server's own provider only exchanges tokens it has
@@ -49,31 +48,36 @@ class TokenExchangeProvider implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication authentication) {
         OAuth2TokenExchangeAuthenticationToken request = (OAuth2TokenExchangeAuthenticationToken) authentication;
-        if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()
+        if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client)
+                || !client.isAuthenticated()
                 || client.getRegisteredClient() == null) {
             throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_CLIENT, "The client is not authenticated");
         }
         // Looked up again: a key revoked since client authentication is refused here too.
-        ApiKeyPrincipal caller = keys.active(client.getRegisteredClient().getClientId()).orElseThrow(() ->
-                OAuthErrors.error(OAuth2ErrorCodes.INVALID_CLIENT, "The client's API key is revoked"));
+        ApiKeyPrincipal caller = keys.active(client.getRegisteredClient().getClientId())
+                .orElseThrow(
+                        () -> OAuthErrors.error(OAuth2ErrorCodes.INVALID_CLIENT, "The client's API key is revoked"));
         if (!request.getResources().isEmpty()) {
-            throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_REQUEST,
-                    "resource is not supported: name the target service as audience");
+            throw OAuthErrors.error(
+                    OAuth2ErrorCodes.INVALID_REQUEST, "resource is not supported: name the target service as audience");
         }
         if (StringUtils.hasText(request.getActorToken())) {
-            throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_REQUEST,
+            throw OAuthErrors.error(
+                    OAuth2ErrorCodes.INVALID_REQUEST,
                     "actor_token is not supported: the authenticated client is the actor");
         }
         if (request.getScopes() != null && !request.getScopes().isEmpty()) {
             throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_SCOPE, "No scopes are issued; leave scope out");
         }
         if (request.getAudiences().size() != 1) {
-            throw OAuthErrors.error(OAuth2ErrorCodes.INVALID_REQUEST, "audience is required exactly once: the name of"
-                    + " the service the token is for");
+            throw OAuthErrors.error(
+                    OAuth2ErrorCodes.INVALID_REQUEST,
+                    "audience is required exactly once: the name of" + " the service the token is for");
         }
         String audience = request.getAudiences().iterator().next();
         if (!names.isRegistered(audience)) {
-            throw OAuthErrors.error(INVALID_TARGET,
+            throw OAuthErrors.error(
+                    INVALID_TARGET,
                     "audience '" + Texts.abbreviate(audience, 64) + "' is not a registered service name");
         }
         Subject subject = subjects.verify(request.getSubjectToken(), caller);
@@ -102,9 +106,13 @@ class TokenExchangeProvider implements AuthenticationProvider {
         if (jwt == null) {
             throw new IllegalStateException("The JWT generator issued no token for a self-contained client");
         }
-        OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
-                jwt.getTokenValue(), jwt.getIssuedAt(), jwt.getExpiresAt());
-        return new OAuth2AccessTokenAuthenticationToken(client.getRegisteredClient(), client, accessToken, null,
+        OAuth2AccessToken accessToken = new OAuth2AccessToken(
+                OAuth2AccessToken.TokenType.BEARER, jwt.getTokenValue(), jwt.getIssuedAt(), jwt.getExpiresAt());
+        return new OAuth2AccessTokenAuthenticationToken(
+                client.getRegisteredClient(),
+                client,
+                accessToken,
+                null,
                 Map.of(OAuth2ParameterNames.ISSUED_TOKEN_TYPE, JWT_TOKEN_TYPE));
     }
 
@@ -112,5 +120,4 @@ class TokenExchangeProvider implements AuthenticationProvider {
     public boolean supports(Class<?> authentication) {
         return OAuth2TokenExchangeAuthenticationToken.class.isAssignableFrom(authentication);
     }
-
 }

@@ -1,9 +1,8 @@
 package io.agentforge.registry.token;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.time.Duration;
 
 /**
  * @param issuer             the {@code iss} of issued tokens; empty = the base URL of the token request
@@ -13,10 +12,12 @@ import java.time.Duration;
  * @param keyReloadMinGap    the shortest gap between two reloads caused by requests (JWKS, an unknown {@code kid})
  */
 @ConfigurationProperties("agentforge.registry.token")
-public record TokenProperties(String issuer, @DefaultValue("5m") Duration ttl,
-                              @DefaultValue("30d") Duration rotationInterval,
-                              @DefaultValue("30s") Duration keyRefreshInterval,
-                              @DefaultValue("1s") Duration keyReloadMinGap) {
+public record TokenProperties(
+        String issuer,
+        @DefaultValue("5m") Duration ttl,
+        @DefaultValue("30d") Duration rotationInterval,
+        @DefaultValue("30s") Duration keyRefreshInterval,
+        @DefaultValue("1s") Duration keyReloadMinGap) {
 
     /** The longest token lifetime; retired keys stay published this long plus {@link #PUBLISH_MARGIN}. */
     public static final Duration MAX_TTL = Duration.ofMinutes(5);
@@ -26,12 +27,12 @@ public record TokenProperties(String issuer, @DefaultValue("5m") Duration ttl,
     public TokenProperties {
         issuer = issuer == null || issuer.isBlank() ? null : issuer.strip();
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
-            throw new IllegalStateException("agentforge.registry.token.ttl must be more than 0 and at most 5m, was "
-                    + ttl);
+            throw new IllegalStateException(
+                    "agentforge.registry.token.ttl must be more than 0 and at most 5m, was " + ttl);
         }
         if (rotationInterval.compareTo(MAX_TTL) <= 0) {
-            throw new IllegalStateException("agentforge.registry.token.rotation-interval must be longer than 5m, was "
-                    + rotationInterval);
+            throw new IllegalStateException(
+                    "agentforge.registry.token.rotation-interval must be longer than 5m, was " + rotationInterval);
         }
         if (keyRefreshInterval.isNegative() || keyRefreshInterval.isZero()) {
             throw new IllegalStateException("agentforge.registry.token.key-refresh-interval must be positive");

@@ -1,9 +1,8 @@
 package io.agentforge.registry.web;
 
+import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
-
-import java.net.URI;
 
 /** A request the registry refuses, carried to the client as a problem detail. */
 public class ApiException extends ErrorResponseException {

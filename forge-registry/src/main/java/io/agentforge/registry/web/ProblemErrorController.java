@@ -22,10 +22,13 @@ class ProblemErrorController implements ErrorController {
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-                ? HttpStatus.valueOf(value) : HttpStatus.NOT_FOUND;
-        String detail = status.is5xxServerError() ? "An unexpected error occurred; it has been logged"
+                ? HttpStatus.valueOf(value)
+                : HttpStatus.NOT_FOUND;
+        String detail = status.is5xxServerError()
+                ? "An unexpected error occurred; it has been logged"
                 : "The request was refused: " + status.getReasonPhrase();
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(status, Problems.forStatus(status), status.getReasonPhrase(), detail));
     }
 }

@@ -1,16 +1,15 @@
 package io.agentforge.registry.web;
 
-import io.agentforge.web.PayloadTooLargeException;
-
 import io.agentforge.registry.api.InvalidFieldException;
+import io.agentforge.web.PayloadTooLargeException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import jakarta.servlet.http.HttpServletResponse;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -22,8 +21,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 
-import java.net.URI;
-
 /** Turns every failure into an RFC 9457 problem with a stable type; only real bugs become a 500. */
 @RestControllerAdvice
 class ProblemHandling extends ResponseEntityExceptionHandler {
@@ -31,11 +28,14 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         PayloadTooLargeException tooLarge = find(ex, PayloadTooLargeException.class);
         if (tooLarge != null) {
-            return problem(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, "Payload too large",
+            return problem(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    Problems.PAYLOAD_TOO_LARGE,
+                    "Payload too large",
                     tooLarge.getMessage());
         }
         InvalidFieldException invalid = find(ex, InvalidFieldException.class);
@@ -43,20 +43,30 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         String path = jackson == null ? "" : path(jackson);
         if (invalid != null) {
             String field = path.isEmpty() || path.endsWith(invalid.field()) ? "" : path + ": ";
-            return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request", field + invalid.getMessage());
+            return problem(
+                    HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request", field + invalid.getMessage());
         }
         IllegalArgumentException illegal = find(ex, IllegalArgumentException.class);
         if (jackson != null && !(jackson instanceof StreamReadException) && illegal != null) {
-            return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request",
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    Problems.VALIDATION,
+                    "Invalid request",
                     (path.isEmpty() ? "" : path + ": ") + illegal.getMessage());
         }
         if (jackson != null) {
             String where = path.isEmpty() ? "" : " at '" + path + "'";
             String kind = jackson instanceof StreamReadException ? "Malformed JSON" : "Wrong JSON value";
-            return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST, "Malformed request",
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    Problems.MALFORMED_REQUEST,
+                    "Malformed request",
                     kind + where + ": " + firstLine(jackson.getOriginalMessage()));
         }
-        return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST, "Malformed request",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                Problems.MALFORMED_REQUEST,
+                "Malformed request",
                 "The request body is missing or unreadable");
     }
 
@@ -68,16 +78,21 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
         String value = String.valueOf(ex.getValue());
-        return problem(HttpStatus.BAD_REQUEST, Problems.VALIDATION, "Invalid request",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                Problems.VALIDATION,
+                "Invalid request",
                 "Parameter '" + ex.getName() + "' has an invalid value '"
                         + (value.length() > 80 ? value.substring(0, 77) + "..." : value) + "'");
     }
 
-
     // Tomcat parses the query string lazily and throws this for a broken escape or too many parameters.
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<Object> invalidParameters(InvalidParameterException ex) {
-        return problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST, "Malformed request",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                Problems.MALFORMED_REQUEST,
+                "Malformed request",
                 "The query string can't be read: check its %-escapes and the number of parameters");
     }
 
@@ -89,16 +104,21 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             return null;
         }
         log.error("Unhandled error", ex);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Internal error",
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                Problems.INTERNAL,
+                "Internal error",
                 "An unexpected error occurred; it has been logged");
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
-        if (response != null && response.getBody() instanceof ProblemDetail problem
-                && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+        if (response != null
+                && response.getBody() instanceof ProblemDetail problem
+                && (problem.getType() == null
+                        || "about:blank".equals(problem.getType().toString()))) {
             problem.setType(Problems.forStatus(statusCode));
         }
         return response;

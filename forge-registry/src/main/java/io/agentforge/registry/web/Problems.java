@@ -2,11 +2,10 @@ package io.agentforge.registry.web;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.web.ProblemWriter;
+import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
-
-import java.net.URI;
 
 /** Stable problem {@code type} URIs of the registry API; clients may switch on them. */
 public final class Problems {
@@ -27,6 +26,7 @@ public final class Problems {
     public static final URI NAME_IN_USE = ProblemTypes.of("name-in-use");
     /** 429: a per-key or total limit is reached. */
     public static final URI LIMIT_EXCEEDED = ProblemTypes.of("limit-exceeded");
+
     public static final URI UNAUTHORIZED = ProblemTypes.UNAUTHORIZED;
     public static final URI FORBIDDEN = ProblemTypes.FORBIDDEN;
     public static final URI METHOD_NOT_ALLOWED = ProblemTypes.METHOD_NOT_ALLOWED;
@@ -35,8 +35,7 @@ public final class Problems {
     public static final URI UNAVAILABLE = ProblemTypes.UNAVAILABLE;
     public static final URI INTERNAL = ProblemTypes.INTERNAL;
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static ProblemDetail of(HttpStatusCode status, URI type, String title, String detail) {
         return ProblemWriter.problem(status, type, title, detail);

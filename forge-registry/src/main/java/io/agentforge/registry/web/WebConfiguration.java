@@ -2,22 +2,20 @@ package io.agentforge.registry.web;
 
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.web.BodyLimitFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.io.IOException;
-import java.time.Clock;
-import java.util.Map;
 
 /** Clock, JSON mapping of the wire contract, and request limits. */
 @Configuration(proxyBeanMethods = false)
@@ -48,7 +46,8 @@ class WebConfiguration {
                         response.setStatus(HttpStatus.BAD_REQUEST.value());
                         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
                         response.setHeader("Cache-Control", "no-store");
-                        mapper.writeValue(response.getOutputStream(),
+                        mapper.writeValue(
+                                response.getOutputStream(),
                                 Map.of("error", "invalid_request", "error_description", detail));
                     }
                 });

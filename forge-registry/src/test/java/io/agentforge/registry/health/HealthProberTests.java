@@ -1,17 +1,16 @@
 package io.agentforge.registry.health;
 
+import static io.agentforge.registry.support.Registrations.probed;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
-import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.EndpointPolicy;
+import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,9 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.agentforge.registry.support.Registrations.probed;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Probes a real HTTP server whose health answer the test switches. */
 class HealthProberTests {
@@ -50,9 +49,19 @@ class HealthProberTests {
         server.start();
         RegistryView view = new RegistryView(store, ForgeJacksonModule.mapper(), meters);
         // The test's server is on loopback: allowed here, as ./forge up allows it.
-        prober = new HealthProber(view, store, new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
-                new EndpointPolicy(false, true, port -> false), clock, meters);
-        store.register(probed("tool-1", "tool", "http://127.0.0.1:" + server.getAddress().getPort()), "key",
+        prober = new HealthProber(
+                view,
+                store,
+                new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
+                new EndpointPolicy(false, true, port -> false),
+                clock,
+                meters);
+        store.register(
+                probed(
+                        "tool-1",
+                        "tool",
+                        "http://127.0.0.1:" + server.getAddress().getPort()),
+                "key",
                 clock.instant());
     }
 
@@ -79,7 +88,8 @@ class HealthProberTests {
         assertThat(status()).as("two failures are not enough").isEqualTo(InstanceStatus.UP);
         round();
         assertThat(status()).isEqualTo(InstanceStatus.DOWN);
-        assertThat(meters.get("agentforge.registry.probe.failures").counter().count()).isEqualTo(3);
+        assertThat(meters.get("agentforge.registry.probe.failures").counter().count())
+                .isEqualTo(3);
 
         healthStatus.set(200);
         round();
@@ -126,10 +136,20 @@ class HealthProberTests {
 
     @Test
     void redirectsAreNotFollowedSoAProbeNeverLeavesTheEndpointHost() throws Exception {
-        store.register(new io.agentforge.registry.api.ServiceRegistration("tool-1", "tool",
-                io.agentforge.registry.api.ServiceKind.TOOL, null, null,
-                "http://127.0.0.1:" + server.getAddress().getPort(), null, null, null,
-                new io.agentforge.registry.api.HealthCheck("/redirect", Duration.ofSeconds(10)), null), "key",
+        store.register(
+                new io.agentforge.registry.api.ServiceRegistration(
+                        "tool-1",
+                        "tool",
+                        io.agentforge.registry.api.ServiceKind.TOOL,
+                        null,
+                        null,
+                        "http://127.0.0.1:" + server.getAddress().getPort(),
+                        null,
+                        null,
+                        null,
+                        new io.agentforge.registry.api.HealthCheck("/redirect", Duration.ofSeconds(10)),
+                        null),
+                "key",
                 clock.instant());
         round();
         round();
@@ -143,9 +163,13 @@ class HealthProberTests {
         int port = server.getAddress().getPort();
         prober.destroy();
         // As if the test's server were the registry: the endpoint points back at it.
-        prober = new HealthProber(new RegistryView(store, ForgeJacksonModule.mapper(), meters), store,
-                new HealthProperties(true, Duration.ofSeconds(2), 3, 16), new EndpointPolicy(false, true,
-                p -> p == port), clock, meters);
+        prober = new HealthProber(
+                new RegistryView(store, ForgeJacksonModule.mapper(), meters),
+                store,
+                new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
+                new EndpointPolicy(false, true, p -> p == port),
+                clock,
+                meters);
         round();
         round();
         round();

@@ -1,9 +1,9 @@
 package io.agentforge.registry.instance;
 
-import org.junit.jupiter.api.Test;
-
 import static io.agentforge.registry.support.Registrations.agent;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class InMemoryInstanceStoreTests extends InstanceStoreContract {
 

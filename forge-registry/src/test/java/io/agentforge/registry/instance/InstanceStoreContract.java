@@ -1,24 +1,23 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.support.Registrations.agent;
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.support.MutableClock;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static io.agentforge.registry.support.Registrations.agent;
-import static io.agentforge.registry.support.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The behaviour every {@link InstanceStore} must have; run against each implementation. */
 abstract class InstanceStoreContract {
@@ -29,8 +28,7 @@ abstract class InstanceStoreContract {
     protected abstract InstanceStore createStore();
 
     /** Makes acknowledged renewals durable where the store batches them. */
-    protected void settle() {
-    }
+    protected void settle() {}
 
     @BeforeEach
     void setUpStore() {
@@ -42,12 +40,13 @@ abstract class InstanceStoreContract {
 
         @Test
         void newInstanceIsCreatedUpWithALeaseAndAnEvent() {
-            Registered registered = store.register(tool("calc-1", "calculator", "calculator_add"), "key1",
-                    clock.instant());
+            Registered registered =
+                    store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
 
             assertThat(registered.created()).isTrue();
             assertThat(registered.instance().status()).isEqualTo(InstanceStatus.UP);
-            assertThat(registered.instance().expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+            assertThat(registered.instance().expiresAt())
+                    .isEqualTo(clock.instant().plusSeconds(30));
             assertThat(store.find("calc-1")).get().satisfies(s -> {
                 assertThat(s.ownerKeyId()).isEqualTo("key1");
                 assertThat(s.instance().functions()).extracting(f -> f.name()).containsExactly("calculator_add");
@@ -56,7 +55,8 @@ abstract class InstanceStoreContract {
                 assertThat(e.type()).isEqualTo(ChangeType.REGISTERED);
                 assertThat(e.instance().instanceId()).isEqualTo("calc-1");
             });
-            assertThat(store.lastEventId()).isEqualTo(store.eventsAfter(0, 10).getFirst().id());
+            assertThat(store.lastEventId())
+                    .isEqualTo(store.eventsAfter(0, 10).getFirst().id());
         }
 
         @Test
@@ -66,15 +66,16 @@ abstract class InstanceStoreContract {
             store.changeStatus("calc-1", InstanceStatus.DOWN, first);
             clock.advance(Duration.ofSeconds(5));
 
-            Registered again = store.register(tool("calc-1", "calculator", "calculator_add", "calculator_sub"),
-                    "key1", clock.instant());
+            Registered again = store.register(
+                    tool("calc-1", "calculator", "calculator_add", "calculator_sub"), "key1", clock.instant());
 
             assertThat(again.created()).isFalse();
             assertThat(again.instance().status()).isEqualTo(InstanceStatus.DOWN);
             assertThat(again.instance().registeredAt()).isEqualTo(first);
             assertThat(again.instance().functions()).hasSize(2);
             assertThat(store.count()).isEqualTo(1);
-            assertThat(store.eventsAfter(0, 10)).extracting(ChangeEvent::type)
+            assertThat(store.eventsAfter(0, 10))
+                    .extracting(ChangeEvent::type)
                     .containsExactly(ChangeType.REGISTERED, ChangeType.STATUS_CHANGED, ChangeType.UPDATED);
         }
 
@@ -82,10 +83,10 @@ abstract class InstanceStoreContract {
         void aFunctionNameOwnedByAnotherServiceIsAConflict() {
             store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
 
-            assertThatThrownBy(() -> store.register(tool("evil-1", "evil", "calculator_add"), "key2",
-                    clock.instant()))
+            assertThatThrownBy(() -> store.register(tool("evil-1", "evil", "calculator_add"), "key2", clock.instant()))
                     .isInstanceOf(FunctionConflictException.class)
-                    .hasMessageContaining("calculator_add").hasMessageContaining("calculator");
+                    .hasMessageContaining("calculator_add")
+                    .hasMessageContaining("calculator");
             assertThat(store.find("evil-1")).isEmpty();
             assertThat(store.eventsAfter(0, 10)).hasSize(1);
         }
@@ -104,11 +105,13 @@ abstract class InstanceStoreContract {
             store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
             store.deregister("calc-1", clock.instant());
 
-            assertThatThrownBy(() -> store.register(tool("other-1", "other", "calculator_add"), "key2",
-                    clock.instant())).isInstanceOf(FunctionConflictException.class);
+            assertThatThrownBy(
+                            () -> store.register(tool("other-1", "other", "calculator_add"), "key2", clock.instant()))
+                    .isInstanceOf(FunctionConflictException.class);
             assertThat(store.releaseOwner("calculator")).isEqualTo(OwnerRelease.RELEASED);
 
-            assertThat(store.register(tool("other-1", "other", "calculator_add"), "key2", clock.instant()).created())
+            assertThat(store.register(tool("other-1", "other", "calculator_add"), "key2", clock.instant())
+                            .created())
                     .isTrue();
         }
     }
@@ -135,11 +138,14 @@ abstract class InstanceStoreContract {
             long events = store.lastEventId();
 
             assertThatThrownBy(() -> store.register(tool("squat-1", "calculator"), "key2", clock.instant()))
-                    .isInstanceOf(NameOwnedException.class).hasMessageContaining("calculator")
+                    .isInstanceOf(NameOwnedException.class)
+                    .hasMessageContaining("calculator")
                     .hasMessageNotContaining("key1");
             assertThat(store.find("squat-1")).isEmpty();
             assertThat(store.lastEventId()).isEqualTo(events);
-            assertThat(store.register(tool("calc-2", "calculator"), "key1", clock.instant()).created()).isTrue();
+            assertThat(store.register(tool("calc-2", "calculator"), "key1", clock.instant())
+                            .created())
+                    .isTrue();
         }
 
         @Test
@@ -149,7 +155,8 @@ abstract class InstanceStoreContract {
             store.register(tool("calc-2", "calculator"), new Registrant("admin1", true, 1), clock.instant());
 
             assertThat(store.ownerOf("calc-2")).contains("admin1");
-            assertThat(store.ownerOfService("calculator")).get()
+            assertThat(store.ownerOfService("calculator"))
+                    .get()
                     .satisfies(owner -> assertThat(owner.keyId()).isEqualTo("key1"));
         }
 
@@ -158,9 +165,11 @@ abstract class InstanceStoreContract {
             store.register(tool("helper-1", "helper"), "key1", clock.instant());
 
             assertThatThrownBy(() -> store.register(agent("helper-2", "helper"), "key1", clock.instant()))
-                    .isInstanceOf(KindConflictException.class).hasMessageContaining("TOOL");
-            assertThatThrownBy(() -> store.register(agent("helper-3", "helper"), new Registrant("admin1", true, 1),
-                    clock.instant())).isInstanceOf(KindConflictException.class);
+                    .isInstanceOf(KindConflictException.class)
+                    .hasMessageContaining("TOOL");
+            assertThatThrownBy(() -> store.register(
+                            agent("helper-3", "helper"), new Registrant("admin1", true, 1), clock.instant()))
+                    .isInstanceOf(KindConflictException.class);
         }
 
         @Test
@@ -187,12 +196,19 @@ abstract class InstanceStoreContract {
             store.register(tool("calc-2", "calculator"), limited, clock.instant());
 
             assertThatThrownBy(() -> store.register(tool("calc-3", "calculator"), limited, clock.instant()))
-                    .isInstanceOf(InstanceLimitException.class).hasMessageContaining("2");
-            assertThat(store.register(tool("calc-2", "calculator"), limited, clock.instant()).created()).isFalse();
-            assertThat(store.register(tool("calc-3", "calculator"), new Registrant("admin1", true, 2),
-                    clock.instant()).created()).as("admins are not limited").isTrue();
+                    .isInstanceOf(InstanceLimitException.class)
+                    .hasMessageContaining("2");
+            assertThat(store.register(tool("calc-2", "calculator"), limited, clock.instant())
+                            .created())
+                    .isFalse();
+            assertThat(store.register(tool("calc-3", "calculator"), new Registrant("admin1", true, 2), clock.instant())
+                            .created())
+                    .as("admins are not limited")
+                    .isTrue();
             store.deregister("calc-1", clock.instant());
-            assertThat(store.register(tool("calc-4", "calculator"), limited, clock.instant()).created()).isTrue();
+            assertThat(store.register(tool("calc-4", "calculator"), limited, clock.instant())
+                            .created())
+                    .isTrue();
         }
     }
 
@@ -208,7 +224,8 @@ abstract class InstanceStoreContract {
             settle();
 
             assertThat(lease.expiresAt()).isEqualTo(clock.instant().plusSeconds(30));
-            assertThat(store.find("calc-1")).get()
+            assertThat(store.find("calc-1"))
+                    .get()
                     .satisfies(s -> assertThat(s.instance().expiresAt()).isEqualTo(lease.expiresAt()));
             assertThat(store.leases(List.of("calc-1", "ghost"))).containsOnlyKeys("calc-1");
             assertThat(store.eventsAfter(0, 10)).as("renewals append no event").hasSize(1);
@@ -265,7 +282,8 @@ abstract class InstanceStoreContract {
 
             assertThat(store.deregister("calc-1", clock.instant())).isEmpty();
             assertThat(store.find("calc-1")).isEmpty();
-            assertThat(store.eventsAfter(0, 10)).extracting(ChangeEvent::type)
+            assertThat(store.eventsAfter(0, 10))
+                    .extracting(ChangeEvent::type)
                     .containsExactly(ChangeType.REGISTERED, ChangeType.DEREGISTERED);
         }
 
@@ -273,14 +291,20 @@ abstract class InstanceStoreContract {
         void statusChangesOnlyRecordAnEventWhenTheStatusDiffers() {
             store.register(tool("calc-1", "calculator"), "key1", clock.instant());
 
-            assertThat(store.changeStatus("calc-1", InstanceStatus.UP, clock.instant())).isFalse();
-            assertThat(store.changeStatus("calc-1", InstanceStatus.DOWN, clock.instant())).isTrue();
-            assertThat(store.changeStatus("calc-1", InstanceStatus.DOWN, clock.instant())).isFalse();
-            assertThat(store.changeStatus("ghost", InstanceStatus.DOWN, clock.instant())).isFalse();
+            assertThat(store.changeStatus("calc-1", InstanceStatus.UP, clock.instant()))
+                    .isFalse();
+            assertThat(store.changeStatus("calc-1", InstanceStatus.DOWN, clock.instant()))
+                    .isTrue();
+            assertThat(store.changeStatus("calc-1", InstanceStatus.DOWN, clock.instant()))
+                    .isFalse();
+            assertThat(store.changeStatus("ghost", InstanceStatus.DOWN, clock.instant()))
+                    .isFalse();
 
-            assertThat(store.find("calc-1")).get()
+            assertThat(store.find("calc-1"))
+                    .get()
                     .satisfies(s -> assertThat(s.instance().status()).isEqualTo(InstanceStatus.DOWN));
-            assertThat(store.eventsAfter(0, 10)).extracting(ChangeEvent::type)
+            assertThat(store.eventsAfter(0, 10))
+                    .extracting(ChangeEvent::type)
                     .containsExactly(ChangeType.REGISTERED, ChangeType.STATUS_CHANGED);
         }
 
@@ -291,8 +315,13 @@ abstract class InstanceStoreContract {
             }
             List<ChangeEvent> all = store.eventsAfter(0, 100);
 
-            assertThat(all).extracting(ChangeEvent::id).isSorted().doesNotHaveDuplicates().hasSize(5);
-            assertThat(store.eventsAfter(all.get(1).id(), 2)).extracting(ChangeEvent::id)
+            assertThat(all)
+                    .extracting(ChangeEvent::id)
+                    .isSorted()
+                    .doesNotHaveDuplicates()
+                    .hasSize(5);
+            assertThat(store.eventsAfter(all.get(1).id(), 2))
+                    .extracting(ChangeEvent::id)
                     .containsExactly(all.get(2).id(), all.get(3).id());
             assertThat(store.eventsAfter(all.getLast().id(), 10)).isEmpty();
             assertThat(store.oldestEventId()).isLessThanOrEqualTo(all.getFirst().id());

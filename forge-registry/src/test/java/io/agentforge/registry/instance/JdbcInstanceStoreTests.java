@@ -1,18 +1,17 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.support.TestPostgres;
+import java.time.Duration;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import javax.sql.DataSource;
-import java.time.Duration;
-
-import static io.agentforge.registry.support.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class JdbcInstanceStoreTests extends InstanceStoreContract {
 
@@ -26,8 +25,9 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
 
     @Override
     protected InstanceStore createStore() {
-        new JdbcTemplate(dataSource).execute(
-                "truncate instances, instance_functions, change_events, service_owners, function_owners restart identity");
+        new JdbcTemplate(dataSource)
+                .execute(
+                        "truncate instances, instance_functions, change_events, service_owners, function_owners restart identity");
         // A long flush interval: the tests decide when renewals reach the database.
         return new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
     }
@@ -49,15 +49,23 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
 
         var lease = store.renew("calc-1", clock.instant()).orElseThrow();
 
-        assertThat(store.find("calc-1")).get()
+        assertThat(store.find("calc-1"))
+                .get()
                 .satisfies(s -> assertThat(s.instance().expiresAt()).isEqualTo(lease.expiresAt()));
-        assertThat(new JdbcTemplate(dataSource).queryForObject(
-                "select expires_at < ? from instances where instance_id = 'calc-1'", Boolean.class,
-                lease.expiresAt().atOffset(java.time.ZoneOffset.UTC))).as("not yet written").isTrue();
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject(
+                                "select expires_at < ? from instances where instance_id = 'calc-1'",
+                                Boolean.class,
+                                lease.expiresAt().atOffset(java.time.ZoneOffset.UTC)))
+                .as("not yet written")
+                .isTrue();
         assertThat(((JdbcInstanceStore) store).flush()).isEqualTo(1);
-        assertThat(new JdbcTemplate(dataSource).queryForObject(
-                "select expires_at = ? from instances where instance_id = 'calc-1'", Boolean.class,
-                lease.expiresAt().atOffset(java.time.ZoneOffset.UTC))).isTrue();
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject(
+                                "select expires_at = ? from instances where instance_id = 'calc-1'",
+                                Boolean.class,
+                                lease.expiresAt().atOffset(java.time.ZoneOffset.UTC)))
+                .isTrue();
     }
 
     @Test
@@ -72,7 +80,9 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
             other.deregister("calc-1", clock.instant());
 
             assertThat(store.eventsAfter(0, 10)).hasSize(2);
-            assertThat(store.renew("calc-1", clock.instant())).as("the first store learned of the removal").isEmpty();
+            assertThat(store.renew("calc-1", clock.instant()))
+                    .as("the first store learned of the removal")
+                    .isEmpty();
         } finally {
             other.close();
         }

@@ -1,24 +1,27 @@
 package io.agentforge.registry.lease;
 
+import static io.agentforge.registry.support.Registrations.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
-
-import static io.agentforge.registry.support.Registrations.tool;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class LeaseSweeperTests {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final InMemoryInstanceStore store = new InMemoryInstanceStore(1000);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final LeaseSweeper sweeper = new LeaseSweeper(store, new LeaseProperties(Duration.ofSeconds(1),
-            new LeaseProperties.SelfPreservation(true, 0.5, 5, Duration.ofMinutes(15))), clock, meters);
+    private final LeaseSweeper sweeper = new LeaseSweeper(
+            store,
+            new LeaseProperties(
+                    Duration.ofSeconds(1), new LeaseProperties.SelfPreservation(true, 0.5, 5, Duration.ofMinutes(15))),
+            clock,
+            meters);
 
     private void register(int count, String prefix) {
         for (int i = 0; i < count; i++) {
@@ -36,7 +39,8 @@ class LeaseSweeperTests {
 
         assertThat(sweeper.sweep()).extracting(s -> s.instance().instanceId()).containsExactly("calc-0");
         assertThat(store.count()).isZero();
-        assertThat(meters.get("agentforge.registry.expirations").counter().count()).isEqualTo(1);
+        assertThat(meters.get("agentforge.registry.expirations").counter().count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -118,8 +122,12 @@ class LeaseSweeperTests {
 
         @Test
         void canBeSwitchedOff() {
-            LeaseSweeper unprotected = new LeaseSweeper(store, new LeaseProperties(Duration.ofSeconds(1),
-                    new LeaseProperties.SelfPreservation(false, 0.5, 5, Duration.ofMinutes(15))), clock,
+            LeaseSweeper unprotected = new LeaseSweeper(
+                    store,
+                    new LeaseProperties(
+                            Duration.ofSeconds(1),
+                            new LeaseProperties.SelfPreservation(false, 0.5, 5, Duration.ofMinutes(15))),
+                    clock,
                     meters);
             register(10, "calc");
             clock.advance(Duration.ofSeconds(31));

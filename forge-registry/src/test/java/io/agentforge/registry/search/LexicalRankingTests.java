@@ -1,25 +1,26 @@
 package io.agentforge.registry.search;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class LexicalRankingTests {
 
     @Test
     void wordsSplitNamesDropCommonWordsAndMeetAcrossSuffixes() {
-        assertThat(Words.terms("calculator_evaluate the fromCurrency")).containsExactly("calculator", "evaluat",
-                "currency");
+        assertThat(Words.terms("calculator_evaluate the fromCurrency"))
+                .containsExactly("calculator", "evaluat", "currency");
         assertThat(Words.terms("converts converted converting")).containsOnly(Words.stem("convert"));
         assertThat(Words.terms("invoices")).containsExactly(Words.stem("invoice"));
     }
 
     @Test
     void aDocumentHoldingMoreOfTheRareQueryWordsRanksHigher() {
-        Bm25 bm25 = new Bm25(List.of(Words.terms("convert currency amount"), Words.terms("convert units of length"),
+        Bm25 bm25 = new Bm25(List.of(
+                Words.terms("convert currency amount"),
+                Words.terms("convert units of length"),
                 Words.terms("send an email")));
 
         double[] scores = bm25.scores(Words.terms("convert a currency"));

@@ -1,13 +1,13 @@
 package io.agentforge.registry.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.support.MutableClock;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class ApiKeyServiceTests {
 
@@ -29,8 +28,8 @@ class ApiKeyServiceTests {
     }
 
     private ApiKeyService service(String adminKey, List<String> serviceKeys) {
-        return new ApiKeyService(store, clock, new SecurityProperties(true, adminKey, serviceKeys,
-                Duration.ofSeconds(5)));
+        return new ApiKeyService(
+                store, clock, new SecurityProperties(true, adminKey, serviceKeys, Duration.ofSeconds(5)));
     }
 
     private static String bootstrap(ApiKeyService service) {
@@ -51,7 +50,9 @@ class ApiKeyServiceTests {
 
             String key = first.replaceAll("(?s).*(af_[a-z0-9]+_[A-Za-z0-9_-]+).*", "$1");
             assertThat(key).startsWith("af_");
-            assertThat(keys.authenticate(key)).get().satisfies(p -> assertThat(p.roles()).containsExactly(Role.ADMIN));
+            assertThat(keys.authenticate(key))
+                    .get()
+                    .satisfies(p -> assertThat(p.roles()).containsExactly(Role.ADMIN));
             assertThat(second).isEmpty();
             assertThat(store.list()).hasSize(1);
             assertThat(store.list().getFirst().secretHash()).as("stored hashed").doesNotContain(key.substring(16));
@@ -65,7 +66,8 @@ class ApiKeyServiceTests {
             assertThat(bootstrap(keys)).isEmpty();
 
             assertThat(keys.authenticate(configured)).isPresent();
-            assertThat(keys.authenticate("af_configured1_abcdefghijklmnopqrstuvwxyZ")).isEmpty();
+            assertThat(keys.authenticate("af_configured1_abcdefghijklmnopqrstuvwxyZ"))
+                    .isEmpty();
         }
 
         @Test
@@ -73,8 +75,11 @@ class ApiKeyServiceTests {
             String admin = "af_configured1_abcdefghijklmnopqrstuvwxyz";
             String calculator = "af_calculator01_calculator-secret-0123456789";
             String console = "af_console0001_console-secret-0123456789";
-            ApiKeyService keys = service(admin, List.of("calculator:service:services=calculator:" + calculator,
-                    " console:client:" + console + " "));
+            ApiKeyService keys = service(
+                    admin,
+                    List.of(
+                            "calculator:service:services=calculator:" + calculator,
+                            " console:client:" + console + " "));
 
             assertThat(bootstrap(keys)).isEmpty();
             assertThat(bootstrap(keys)).as("idempotent across restarts").isEmpty();
@@ -83,11 +88,13 @@ class ApiKeyServiceTests {
                 assertThat(p.roles()).containsExactly(Role.SERVICE);
                 assertThat(p.has(Role.ADMIN)).isFalse();
             });
-            assertThat(keys.authenticate(console)).get().satisfies(p -> assertThat(p.roles())
-                    .containsExactly(Role.CLIENT));
+            assertThat(keys.authenticate(console))
+                    .get()
+                    .satisfies(p -> assertThat(p.roles()).containsExactly(Role.CLIENT));
             assertThat(keys.authenticate(admin)).isPresent();
-            assertThat(store.list()).hasSize(3).allSatisfy(key -> assertThat(key.secretHash())
-                    .doesNotContain("secret"));
+            assertThat(store.list())
+                    .hasSize(3)
+                    .allSatisfy(key -> assertThat(key.secretHash()).doesNotContain("secret"));
         }
 
         @Test
@@ -103,13 +110,17 @@ class ApiKeyServiceTests {
             bootstrap(restarted);
 
             assertThat(restarted.authenticate(calculator)).isEmpty();
-            assertThat(store.find("calculator01")).get().satisfies(key -> assertThat(key.active()).isFalse());
+            assertThat(store.find("calculator01"))
+                    .get()
+                    .satisfies(key -> assertThat(key.active()).isFalse());
         }
 
         @Test
         void aConfiguredKeyRevokedThroughTheApiIsAdoptedAgainWithANewSecret() {
-            ApiKeyService keys = service(null, List.of("calculator:service:services=calculator:"
-                    + "af_calculator01_calculator-secret-0123456789"));
+            ApiKeyService keys = service(
+                    null,
+                    List.of("calculator:service:services=calculator:"
+                            + "af_calculator01_calculator-secret-0123456789"));
             bootstrap(keys);
             keys.revoke("calculator01");
             String renewed = "af_calculator01_a-new-calculator-secret-0123";
@@ -118,7 +129,8 @@ class ApiKeyServiceTests {
             bootstrap(restarted);
 
             assertThat(restarted.authenticate(renewed)).isPresent();
-            assertThat(restarted.authenticate("af_calculator01_calculator-secret-0123456789")).isEmpty();
+            assertThat(restarted.authenticate("af_calculator01_calculator-secret-0123456789"))
+                    .isEmpty();
         }
 
         @Test
@@ -138,8 +150,11 @@ class ApiKeyServiceTests {
         void theScopeOfAConfiguredKeyIsParsedAndFollowsTheConfiguration() {
             String agent = "af_agent000001_agent-secret-0123456789";
             String tools = "af_tools000001_tools-secret-0123456789";
-            bootstrap(service(null, List.of("agent:service:services=agent;kinds=agent:" + agent,
-                    "tools:service:services=calculator| calc-* ;kinds=tool|AGENT:" + tools)));
+            bootstrap(service(
+                    null,
+                    List.of(
+                            "agent:service:services=agent;kinds=agent:" + agent,
+                            "tools:service:services=calculator| calc-* ;kinds=tool|AGENT:" + tools)));
 
             assertThat(service(null).authenticate(agent)).get().satisfies(p -> {
                 assertThat(p.services()).containsExactly("agent");
@@ -155,7 +170,8 @@ class ApiKeyServiceTests {
 
             bootstrap(service(null, List.of("agent:service:services=agent-*;kinds=agent:" + agent)));
 
-            assertThat(store.find("agent000001")).get()
+            assertThat(store.find("agent000001"))
+                    .get()
                     .satisfies(key -> assertThat(key.services()).containsExactly("agent-*"));
         }
 
@@ -163,8 +179,8 @@ class ApiKeyServiceTests {
         void aServiceKeyWithoutServicesStopsTheStartWithTheSyntax() {
             String secret = "a-very-secret-value-0123456789";
 
-            assertThatThrownBy(() -> bootstrap(service(null, List.of("calculator:service:af_calculator01_"
-                    + secret)))).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> bootstrap(service(null, List.of("calculator:service:af_calculator01_" + secret))))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("entry 1 (calculator)")
                     .hasMessageContaining("services=calculator")
                     .hasMessageNotContaining(secret);
@@ -174,7 +190,9 @@ class ApiKeyServiceTests {
         @Test
         void malformedServiceKeysStopTheStartWithoutRevealingTheirSecret() {
             String secret = "a-very-secret-value-0123456789";
-            for (String entry : List.of("calculator:service", "calculator:root:af_calculator01_" + secret,
+            for (String entry : List.of(
+                    "calculator:service",
+                    "calculator:root:af_calculator01_" + secret,
                     "bad name!:service:af_calculator01_" + secret,
                     "calculator:service:services=calculator:af_X_" + secret,
                     "calculator:service:services=af_calculator01_" + secret + ":af_calculator01_" + secret,
@@ -184,11 +202,13 @@ class ApiKeyServiceTests {
                     "af_calculator01_" + secret + ":service:services=x:af_calculator01_" + secret)) {
                 assertThatThrownBy(() -> bootstrap(service(null, List.of(entry))))
                         .isInstanceOf(IllegalStateException.class)
-                        .as(entry).hasMessageContaining("AGENTFORGE_SERVICE_KEYS entry 1")
+                        .as(entry)
+                        .hasMessageContaining("AGENTFORGE_SERVICE_KEYS entry 1")
                         .hasMessageNotContaining(secret);
             }
-            assertThatThrownBy(() -> bootstrap(service("af_calculator01_" + secret,
-                    List.of("calculator:service:services=calculator:af_calculator01_other-secret-0123456789"))))
+            assertThatThrownBy(() -> bootstrap(service(
+                            "af_calculator01_" + secret,
+                            List.of("calculator:service:services=calculator:af_calculator01_other-secret-0123456789"))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("reuses the key id calculator01");
         }
@@ -197,7 +217,8 @@ class ApiKeyServiceTests {
         void aMalformedConfiguredKeyStopsTheStartWithAnExplanation() {
             assertThatThrownBy(() -> bootstrap(service("secret")))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("AGENTFORGE_ADMIN_KEY").hasMessageNotContaining("secret'");
+                    .hasMessageContaining("AGENTFORGE_ADMIN_KEY")
+                    .hasMessageNotContaining("secret'");
         }
     }
 
@@ -207,8 +228,11 @@ class ApiKeyServiceTests {
         @Test
         void aRevocationIsAnnouncedOnceAndOnlyForAnActiveKey() {
             List<String> announced = new java.util.ArrayList<>();
-            ApiKeyService keys = new ApiKeyService(store, clock, new SecurityProperties(true, null, List.of(),
-                    Duration.ofSeconds(5)), (keyId, at) -> announced.add(keyId + "@" + at));
+            ApiKeyService keys = new ApiKeyService(
+                    store,
+                    clock,
+                    new SecurityProperties(true, null, List.of(), Duration.ofSeconds(5)),
+                    (keyId, at) -> announced.add(keyId + "@" + at));
             ApiKeyCreated created = keys.create(new ApiKeyRequest("ui", Set.of(Role.CLIENT)));
 
             assertThat(keys.revoke(created.keyId())).isTrue();
@@ -225,17 +249,23 @@ class ApiKeyServiceTests {
             org.flywaydb.core.Flyway.configure().dataSource(dataSource).load().migrate();
             JdbcApiKeyStore jdbc = new JdbcApiKeyStore(dataSource);
             String agent = "af_agent000001_agent-secret-0123456789";
-            SecurityProperties configured = new SecurityProperties(true, "af_configured1_abcdefghijklmnopqrstuvwxyz",
-                    List.of("agent:service:services=agent;kinds=agent:" + agent), Duration.ofSeconds(5));
+            SecurityProperties configured = new SecurityProperties(
+                    true,
+                    "af_configured1_abcdefghijklmnopqrstuvwxyz",
+                    List.of("agent:service:services=agent;kinds=agent:" + agent),
+                    Duration.ofSeconds(5));
             ApiKeyService keys = new ApiKeyService(jdbc, clock, configured);
             bootstrap(keys);
             ApiKeyCreated tool = keys.create(new ApiKeyRequest("calc", Set.of(Role.SERVICE), List.of("calc-*"), null));
 
-            assertThat(new ApiKeyService(jdbc, clock, configured).authenticate(tool.key())).get().satisfies(p -> {
-                assertThat(p.services()).containsExactly("calc-*");
-                assertThat(p.kinds()).containsExactly(ServiceKind.TOOL);
-            });
-            assertThat(keys.authenticate(agent)).get()
+            assertThat(new ApiKeyService(jdbc, clock, configured).authenticate(tool.key()))
+                    .get()
+                    .satisfies(p -> {
+                        assertThat(p.services()).containsExactly("calc-*");
+                        assertThat(p.kinds()).containsExactly(ServiceKind.TOOL);
+                    });
+            assertThat(keys.authenticate(agent))
+                    .get()
                     .satisfies(p -> assertThat(p.kinds()).containsExactly(ServiceKind.AGENT));
             keys.revoke("agent000001");
 
@@ -243,7 +273,9 @@ class ApiKeyServiceTests {
             bootstrap(restarted);
 
             assertThat(restarted.authenticate(agent)).isEmpty();
-            assertThat(restarted.list()).filteredOn(k -> k.keyId().equals("agent000001")).singleElement()
+            assertThat(restarted.list())
+                    .filteredOn(k -> k.keyId().equals("agent000001"))
+                    .singleElement()
                     .satisfies(k -> {
                         assertThat(k.revokedAt()).isNotNull();
                         assertThat(k.services()).containsExactly("agent");
@@ -257,10 +289,10 @@ class ApiKeyServiceTests {
         @Test
         void aCreatedKeyAuthenticatesWithItsRolesUntilRevoked() {
             ApiKeyService keys = service(null);
-            ApiKeyCreated created = keys.create(new ApiKeyRequest("tool", Set.of(Role.SERVICE), List.of("tool"),
-                    null));
+            ApiKeyCreated created = keys.create(new ApiKeyRequest("tool", Set.of(Role.SERVICE), List.of("tool"), null));
 
-            assertThat(keys.authenticate(created.key())).get()
+            assertThat(keys.authenticate(created.key()))
+                    .get()
                     .satisfies(p -> assertThat(p.has(Role.CLIENT)).isTrue())
                     .satisfies(p -> assertThat(p.has(Role.ADMIN)).isFalse());
             assertThat(keys.revoke(created.keyId())).isTrue();
@@ -277,7 +309,8 @@ class ApiKeyServiceTests {
             assertThat(keys.authenticate("")).isEmpty();
             assertThat(keys.authenticate("Bearer " + created.key())).isEmpty();
             assertThat(keys.authenticate(created.key() + "x")).isEmpty();
-            assertThat(keys.authenticate("af_" + created.keyId() + "_" + "A".repeat(43))).isEmpty();
+            assertThat(keys.authenticate("af_" + created.keyId() + "_" + "A".repeat(43)))
+                    .isEmpty();
         }
     }
 }

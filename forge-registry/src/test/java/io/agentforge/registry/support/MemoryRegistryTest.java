@@ -1,16 +1,15 @@
 package io.agentforge.registry.support;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
+import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
+import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURED_CLIENT_KEY;
+import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURED_SERVICE_KEY;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
-import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
-import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURED_CLIENT_KEY;
-import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURED_SERVICE_KEY;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 /**
  * A registry on a random port with the memory store and a hand-moved clock. Background sweeps and probes are
@@ -18,14 +17,16 @@ import static io.agentforge.registry.support.TestRegistryConfiguration.CONFIGURE
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "agentforge.registry.security.admin-key=" + ADMIN_KEY,
-        // One comma-separated value, as the AGENTFORGE_SERVICE_KEYS environment variable gives it.
-        "agentforge.registry.security.service-keys=configured-tool:service:services=cfg|cfg-*:" + CONFIGURED_SERVICE_KEY
-                + ",configured-ui:client:" + CONFIGURED_CLIENT_KEY,
-        "agentforge.registry.lease.sweep-interval=1h",
-        "agentforge.registry.lease.self-preservation.enabled=false",
-        "agentforge.registry.health.tick=1h"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "agentforge.registry.security.admin-key=" + ADMIN_KEY,
+            // One comma-separated value, as the AGENTFORGE_SERVICE_KEYS environment variable gives it.
+            "agentforge.registry.security.service-keys=configured-tool:service:services=cfg|cfg-*:"
+                    + CONFIGURED_SERVICE_KEY + ",configured-ui:client:" + CONFIGURED_CLIENT_KEY,
+            "agentforge.registry.lease.sweep-interval=1h",
+            "agentforge.registry.lease.self-preservation.enabled=false",
+            "agentforge.registry.health.tick=1h"
+        })
 @Import(TestRegistryConfiguration.class)
-public @interface MemoryRegistryTest {
-}
+public @interface MemoryRegistryTest {}

@@ -87,6 +87,5 @@ public final class SseSubscription implements AutoCloseable {
         response.cancel(true);
     }
 
-    public record Event(String id, String type, String data) {
-    }
+    public record Event(String id, String type, String data) {}
 }

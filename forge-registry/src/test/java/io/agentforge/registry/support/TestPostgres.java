@@ -1,15 +1,14 @@
 package io.agentforge.registry.support;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.ds.PGSimpleDataSource;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** One embedded PostgreSQL 17 per test JVM; each caller gets a fresh database of its own in it. */
 public final class TestPostgres {
@@ -17,8 +16,7 @@ public final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres postgres;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     /** JDBC URL of a new, empty database. */
     public static synchronized String newDatabaseUrl() {
@@ -35,7 +33,7 @@ public final class TestPostgres {
             }
             String name = "registry_" + DATABASES.incrementAndGet();
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 statement.execute("create database " + name);
             }
             return postgres.getJdbcUrl("postgres", name);
