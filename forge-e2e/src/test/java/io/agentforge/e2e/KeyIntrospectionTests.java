@@ -10,6 +10,7 @@ import io.agentforge.client.RegistryException;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
+import io.agentforge.testsupport.MutableClock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class KeyIntrospectionTests {
     private static RegistryServer registry;
     private static HttpRegistryClient service;
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = MutableClock.startingNow();
     private final AtomicInteger registryCalls = new AtomicInteger();
 
     @BeforeAll

@@ -10,6 +10,7 @@ import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.LeaseKeeper;
 import io.agentforge.client.LeaseState;
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -22,7 +23,7 @@ class RegistryOutageTests {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Backoff FAST = new Backoff(Duration.ofMillis(50), Duration.ofMillis(500), 0.1);
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = MutableClock.startingNow();
     private RegistryServer registry = RegistryServer.start();
     // The admin key is configuration, so it survives the restart of the in-memory registry; created keys do not.
     private final HttpRegistryClient client = registry.client(RegistryServer.ADMIN_KEY);

@@ -16,7 +16,7 @@ import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.support.BenchCatalog;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MemoryRegistryTest;
-import io.agentforge.registry.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MemoryRegistryTest;
-import io.agentforge.registry.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Role;
+import io.agentforge.testsupport.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,7 @@ class TokenVerificationTests {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> CLIENT = List.of("client");
 
-    private static final MutableClock clock = new MutableClock();
+    private static final MutableClock clock = MutableClock.startingNow();
     private static TestRegistryStub registry;
     private static ConfigurableApplicationContext tool;
     private static ConfigurableApplicationContext keyTool;

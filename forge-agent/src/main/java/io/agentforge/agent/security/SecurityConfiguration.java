@@ -7,6 +7,7 @@ import io.agentforge.client.KeyIntrospector;
 import io.agentforge.registry.api.ForgeHeaders;
 import io.agentforge.starter.ForgeTokenVerifier;
 import io.agentforge.web.BearerCredentials;
+import io.agentforge.web.PublicPaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -114,15 +115,7 @@ class SecurityConfiguration {
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                         .permitAll()
-                        .requestMatchers(
-                                "/actuator/health",
-                                "/actuator/health/**",
-                                "/actuator/prometheus",
-                                "/v3/api-docs",
-                                "/v3/api-docs/**",
-                                "/swagger-ui.html",
-                                "/swagger-ui/**",
-                                "/error")
+                        .requestMatchers(PublicPaths.operations())
                         .permitAll()
                         .anyRequest()
                         .authenticated());

@@ -2,7 +2,7 @@ package io.agentforge.agent.conversation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agentforge.agent.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

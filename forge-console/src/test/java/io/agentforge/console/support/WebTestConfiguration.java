@@ -6,6 +6,7 @@ import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.console.registry.RegistryFeed;
 import io.agentforge.console.security.Credentials;
 import io.agentforge.console.security.KeyVerifier;
+import io.agentforge.testsupport.MutableClock;
 import java.time.Instant;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;

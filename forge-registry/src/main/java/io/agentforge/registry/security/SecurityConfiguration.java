@@ -1,6 +1,7 @@
 package io.agentforge.registry.security;
 
 import io.agentforge.registry.web.Problems;
+import io.agentforge.web.PublicPaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -95,15 +96,7 @@ class SecurityConfiguration {
                         // An SSE stream's async and error dispatches belong to a request already authorized.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                         .permitAll()
-                        .requestMatchers(
-                                "/actuator/health",
-                                "/actuator/health/**",
-                                "/actuator/prometheus",
-                                "/v3/api-docs",
-                                "/v3/api-docs/**",
-                                "/swagger-ui.html",
-                                "/swagger-ui/**",
-                                "/error")
+                        .requestMatchers(PublicPaths.operations())
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/instances")
                         .hasRole("SERVICE")

@@ -9,7 +9,7 @@ import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.EndpointPolicy;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
-import io.agentforge.registry.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;

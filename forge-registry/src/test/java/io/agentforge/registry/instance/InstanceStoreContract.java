@@ -10,7 +10,7 @@ import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceKind;
-import io.agentforge.registry.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,7 +4,7 @@ import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentforge.registry.instance.InMemoryInstanceStore;
-import io.agentforge.registry.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

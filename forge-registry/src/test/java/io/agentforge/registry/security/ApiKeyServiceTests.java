@@ -7,7 +7,7 @@ import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
-import io.agentforge.registry.support.MutableClock;
+import io.agentforge.testsupport.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.agentforge.registry.support;
 
+import io.agentforge.testsupport.MutableClock;
 import java.time.Instant;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
