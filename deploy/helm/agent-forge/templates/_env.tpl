@@ -42,8 +42,10 @@ secrets and pod-specific values are container env entries (secretKeyRef, downwar
 {{- $_ := set $cfg "AGENTFORGE_SECURITY_ACCEPT_API_KEYS" "false" }}
 {{- end }}
 {{- /* Every endpoint is a pod or Service address on the cluster's private network. Loopback, link-local and cloud
-metadata addresses stay refused. */}}
+metadata addresses stay refused. The registry has its own endpoint policy and does not read this setting. */}}
+{{- if ne .component "registry" }}
 {{- $_ := set $cfg "AGENTFORGE_OUTBOUND_ALLOW_PRIVATE" "true" }}
+{{- end }}
 {{- if eq .component "console" }}
 {{- $_ := set $cfg "AGENTFORGE_CONSOLE_AUTH" $c.auth }}
 {{- if eq $c.auth "oidc" }}
