@@ -2,6 +2,11 @@ package io.agentforge.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentforge.client.DiscoveryCache;
+import io.agentforge.client.FunctionInvoker;
+import io.agentforge.client.TokenExchanger;
+import io.agentforge.starter.ForgeServiceRegistrar;
+import io.agentforge.starter.PublishedFunctions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ClassUtils;
 
 /** The packaged application as a browser meets it: cookies, headers, static assets, health. */
 class ConsoleServerTests {
@@ -70,5 +76,17 @@ class ConsoleServerTests {
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(page.headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+    }
+
+    @Test
+    void theConsoleUsesTheStartersClientWiringWithoutRegisteringItselfOrServingFunctions() throws Exception {
+        assertThat(console.getBeansOfType(DiscoveryCache.class)).hasSize(1);
+        assertThat(console.getBeansOfType(FunctionInvoker.class)).hasSize(1);
+        assertThat(console.getBeansOfType(TokenExchanger.class)).hasSize(1);
+        assertThat(console.getBeansOfType(ForgeServiceRegistrar.class)).isEmpty();
+        assertThat(console.getBeansOfType(PublishedFunctions.class)).isEmpty();
+        assertThat(ClassUtils.isPresent("org.springframework.ai.tool.annotation.Tool", null))
+                .as("no Spring AI on the console's class path")
+                .isFalse();
     }
 }

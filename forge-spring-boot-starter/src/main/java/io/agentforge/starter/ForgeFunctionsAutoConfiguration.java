@@ -23,12 +23,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes the application's Spring AI {@code @Tool} methods (for a {@code TOOL} service) and serves them at
- * {@code POST /forge/functions/{name}}; documents each one in the OpenAPI document when springdoc is present.
+ * {@code POST /forge/functions/{name}}; documents each one in the OpenAPI document when springdoc is present. Only
+ * with Spring AI on the class path (an optional dependency of the starter): a service that only calls the registry,
+ * like the console, does without it.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(name = ForgeFunctionsAutoConfiguration.TOOL_ANNOTATION)
 @EnableConfigurationProperties(ForgeProperties.class)
 public class ForgeFunctionsAutoConfiguration {
+
+    static final String TOOL_ANNOTATION = "org.springframework.ai.tool.annotation.Tool";
 
     @Bean
     @ConditionalOnMissingBean

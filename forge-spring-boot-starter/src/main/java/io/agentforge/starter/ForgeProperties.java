@@ -1,5 +1,6 @@
 package io.agentforge.starter;
 
+import io.agentforge.client.InvokerSettings;
 import io.agentforge.registry.api.ServiceKind;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param security      Inbound checks of the tokens (and, if allowed, API keys) callers present
  * @param functions     The HTTP endpoint serving the published {@code @Tool} methods
  * @param outbound      Which endpoints this service may call (tools found in the registry)
+ * @param discovery     The catalog cache that follows the registry's change feed
+ * @param invoker       How functions of the catalog are called
  */
 @ConfigurationProperties("agentforge")
 public record ForgeProperties(
@@ -30,7 +33,9 @@ public record ForgeProperties(
         @DefaultValue("30s") Duration leaseDuration,
         @DefaultValue Security security,
         @DefaultValue Functions functions,
-        @DefaultValue Outbound outbound) {
+        @DefaultValue Outbound outbound,
+        @DefaultValue Discovery discovery,
+        @DefaultValue Invoker invoker) {
 
     public ForgeProperties {
         registryUrl = blankToNull(registryUrl);
@@ -124,6 +129,88 @@ public record ForgeProperties(
     }
 
     /**
+     * The discovery cache ({@code DiscoveryCache}), made for services that call tools.
+     *
+     * @param idleTimeout A change feed silent this long (no event, no heartbeat; the registry beats every 15 s) is
+     *                    taken as broken and reopened
+     */
+    public record Discovery(@DefaultValue("45s") Duration idleTimeout) {}
+
+    /**
+     * How the {@code FunctionInvoker} calls tools: failover across healthy instances and a circuit breaker per
+     * instance.
+     *
+     * @param connectTimeout      Time to connect to one instance before trying the next
+     * @param callTimeout         Time one instance may take to answer; a timed-out call is not retried (it may have run)
+     * @param maxAttempts         Instances tried per call at most (connect failures and 5xx move on)
+     * @param breakerWindow       Calls per instance the circuit breaker judges
+     * @param breakerMinimumCalls Calls an instance must have had before its circuit may open
+     * @param breakerFailureRate  Percentage of failed calls in the window that opens the circuit
+     * @param breakerOpenDuration How long an open circuit skips its instance
+     * @param maxResponseSize     Largest tool answer read; larger ones are refused
+     */
+    public record Invoker(
+            @DefaultValue("1s") Duration connectTimeout,
+            @DefaultValue("30s") Duration callTimeout,
+            @DefaultValue("3") int maxAttempts,
+            @DefaultValue("10") int breakerWindow,
+            @DefaultValue("5") int breakerMinimumCalls,
+            @DefaultValue("50") float breakerFailureRate,
+            @DefaultValue("30s") Duration breakerOpenDuration,
+            @DefaultValue("1MB") DataSize maxResponseSize) {
+
+        public Invoker {
+            // Checked by forge-client when the properties bind, so a bad value fails at startup, not at the first call.
+            settings(
+                    connectTimeout,
+                    callTimeout,
+                    maxAttempts,
+                    breakerWindow,
+                    breakerMinimumCalls,
+                    breakerFailureRate,
+                    breakerOpenDuration,
+                    maxResponseSize);
+        }
+
+        /** These settings for forge-client. */
+        public InvokerSettings settings() {
+            return settings(
+                    connectTimeout,
+                    callTimeout,
+                    maxAttempts,
+                    breakerWindow,
+                    breakerMinimumCalls,
+                    breakerFailureRate,
+                    breakerOpenDuration,
+                    maxResponseSize);
+        }
+
+        private static InvokerSettings settings(
+                Duration connectTimeout,
+                Duration callTimeout,
+                int maxAttempts,
+                int breakerWindow,
+                int breakerMinimumCalls,
+                float breakerFailureRate,
+                Duration breakerOpenDuration,
+                DataSize maxResponseSize) {
+            try {
+                return new InvokerSettings(
+                        connectTimeout,
+                        callTimeout,
+                        maxAttempts,
+                        breakerWindow,
+                        breakerMinimumCalls,
+                        breakerFailureRate,
+                        breakerOpenDuration,
+                        (int) Math.min(maxResponseSize.toBytes(), Integer.MAX_VALUE));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid agentforge.invoker.*: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * The function endpoint {@code POST /forge/functions/{name}}.
      *
      * @param maxRequestSize Largest accepted arguments document; larger ones get 413
@@ -138,6 +225,7 @@ public record ForgeProperties(
     public String toString() {
         return "ForgeProperties[enabled=" + enabled + ", registryUrl=" + registryUrl + ", apiKey="
                 + (apiKey == null ? null : "***") + ", service=" + service + ", leaseDuration=" + leaseDuration
-                + ", security=" + security + ", functions=" + functions + ", outbound=" + outbound + "]";
+                + ", security=" + security + ", functions=" + functions + ", outbound=" + outbound + ", discovery="
+                + discovery + ", invoker=" + invoker + "]";
     }
 }

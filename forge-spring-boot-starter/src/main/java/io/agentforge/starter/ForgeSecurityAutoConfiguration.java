@@ -1,10 +1,7 @@
 package io.agentforge.starter;
 
-import io.agentforge.client.Backoff;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.RegistryClient;
-import io.agentforge.client.RevocationFollower;
-import io.agentforge.client.TokenExchanger;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -22,9 +20,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Inbound checks on {@code /forge/functions/**}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
- * (opt-in) API-key path through a {@link KeyIntrospector}, and the servlet filter; plus a {@link RevocationFollower}
- * that drops whatever derives from a key the registry revokes. {@code agentforge.security.enabled=false} switches
- * the inbound checks off.
+ * (opt-in) API-key path through a {@link KeyIntrospector}, and the servlet filter on the functions (served only with
+ * Spring AI present); the {@link RevokedKeys} that {@link ForgeClientAutoConfiguration}'s revocation follower fills.
+ * {@code agentforge.security.enabled=false} switches the inbound checks off.
  */
 @AutoConfiguration(after = ForgeClientAutoConfiguration.class)
 public class ForgeSecurityAutoConfiguration {
@@ -42,26 +40,6 @@ public class ForgeSecurityAutoConfiguration {
     @ConditionalOnMissingBean
     RevokedKeys forgeRevokedKeys() {
         return new RevokedKeys();
-    }
-
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
-    @ConditionalOnBean(RegistryClient.class)
-    RevocationFollower forgeRevocationFollower(
-            RegistryClient client,
-            RevokedKeys revoked,
-            ObjectProvider<KeyIntrospector> introspector,
-            ObjectProvider<TokenExchanger> tokens) {
-        return new RevocationFollower(
-                        client,
-                        keyId -> {
-                            revoked.add(keyId);
-                            introspector.ifAvailable(i -> i.forget(keyId));
-                            tokens.ifAvailable(t -> t.forget(keyId));
-                            log.info("Key {} was revoked: tokens naming it are refused from now on", keyId);
-                        },
-                        Backoff.DEFAULT)
-                .start();
     }
 
     /**
@@ -107,8 +85,10 @@ public class ForgeSecurityAutoConfiguration {
         }
     }
 
+    /** Guards the functions endpoint, which exists only where Spring AI's {@code @Tool} does. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = ForgeFunctionsAutoConfiguration.TOOL_ANNOTATION)
     @ConditionalOnBooleanProperty(name = "agentforge.security.enabled", matchIfMissing = true)
     static class InboundKeyChecks {
 

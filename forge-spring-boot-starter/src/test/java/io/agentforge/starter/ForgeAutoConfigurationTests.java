@@ -3,7 +3,10 @@ package io.agentforge.starter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.agentforge.client.DiscoveryCache;
+import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
+import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
@@ -62,7 +65,22 @@ class ForgeAutoConfigurationTests {
                             .hasSingleBean(ForgeTokenVerifier.class)
                             .hasSingleBean(RevocationFollower.class)
                             .hasSingleBean(RevokedKeys.class)
+                            .hasSingleBean(DiscoveryCache.class)
+                            .hasSingleBean(FunctionInvoker.class)
                             .hasBean("forgeInboundKeyFilter"));
+        }
+
+        @Test
+        void theDiscoveryCacheIsMadeOnFirstUseSoAToolThatCallsNoneFollowsNoFeed() {
+            withRegistry().run(context -> {
+                assertThat(context.getBeanFactory().containsSingleton("forgeDiscoveryCache"))
+                        .isFalse();
+                assertThat(context.getBeanFactory().containsSingleton("forgeFunctionInvoker"))
+                        .isFalse();
+                assertThat(context.getBean(FunctionInvoker.class)).isNotNull();
+                assertThat(context.getBeanFactory().containsSingleton("forgeDiscoveryCache"))
+                        .isTrue();
+            });
         }
 
         @Test
@@ -142,6 +160,9 @@ class ForgeAutoConfigurationTests {
                     .doesNotHaveBean(RegistryClient.class)
                     .doesNotHaveBean(KeyIntrospector.class)
                     .doesNotHaveBean(ForgeServiceRegistrar.class)
+                    .doesNotHaveBean(DiscoveryCache.class)
+                    .doesNotHaveBean(FunctionInvoker.class)
+                    .doesNotHaveBean(RevocationFollower.class)
                     .hasSingleBean(ForgeRegistrationAutoConfiguration.RegistrationSkipped.class)
                     .hasSingleBean(FunctionInvocationController.class));
         }
@@ -162,6 +183,43 @@ class ForgeAutoConfigurationTests {
                         .isThrownBy(() -> verifier.verify(SERVICE_KEY))
                         .satisfies(e -> assertThat(e.status()).isEqualTo(503));
             });
+        }
+    }
+
+    /** A caller of the registry that is no service itself (the console): no Spring AI, no registration. */
+    @Nested
+    class ClientOnly {
+
+        @Test
+        void withoutSpringAiAndWithRegistrationOffOnlyTheClientWiringIsMade() {
+            withRegistry()
+                    .withPropertyValues("agentforge.enabled=false")
+                    .withClassLoader(new FilteredClassLoader("org.springframework.ai"))
+                    .run(context -> assertThat(context)
+                            .hasNotFailed()
+                            .hasSingleBean(HttpRegistryClient.class)
+                            .hasSingleBean(TokenExchanger.class)
+                            .hasSingleBean(OutboundPolicy.class)
+                            .hasSingleBean(DiscoveryCache.class)
+                            .hasSingleBean(FunctionInvoker.class)
+                            .hasSingleBean(RevocationFollower.class)
+                            .doesNotHaveBean(ForgeServiceRegistrar.class)
+                            .doesNotHaveBean(PublishedFunctions.class)
+                            .doesNotHaveBean(FunctionInvocationController.class)
+                            .doesNotHaveBean("forgeFunctionsBodyLimitFilter")
+                            .doesNotHaveBean("forgeInboundKeyFilter"));
+        }
+
+        @Test
+        void anApplicationsOwnRegistryClientGetsADiscoveryCacheButNoInvokerWithoutTokens() {
+            RegistryClient own = (RegistryClient) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {RegistryClient.class}, (proxy, method, args) -> {
+                        throw new UnsupportedOperationException();
+                    });
+            runner.withBean(RegistryClient.class, () -> own)
+                    .run(context -> assertThat(context)
+                            .hasSingleBean(DiscoveryCache.class)
+                            .doesNotHaveBean(FunctionInvoker.class));
         }
     }
 
@@ -301,7 +359,16 @@ class ForgeAutoConfigurationTests {
                             "agentforge.outbound.allow-loopback=true",
                             "agentforge.outbound.allow-private=true",
                             "agentforge.outbound.allowed-cidrs=10.1.0.0/16,192.0.2.0/24",
-                            "agentforge.functions.max-request-size=8KB")
+                            "agentforge.functions.max-request-size=8KB",
+                            "agentforge.discovery.idle-timeout=20s",
+                            "agentforge.invoker.connect-timeout=500ms",
+                            "agentforge.invoker.call-timeout=5s",
+                            "agentforge.invoker.max-attempts=2",
+                            "agentforge.invoker.breaker-window=20",
+                            "agentforge.invoker.breaker-minimum-calls=4",
+                            "agentforge.invoker.breaker-failure-rate=25",
+                            "agentforge.invoker.breaker-open-duration=1m",
+                            "agentforge.invoker.max-response-size=64KB")
                     .run(context -> {
                         ForgeProperties properties = context.getBean(ForgeProperties.class);
                         assertThat(properties.registryUrl()).isEqualTo("http://registry:8081");
@@ -325,6 +392,17 @@ class ForgeAutoConfigurationTests {
                         assertThat(properties.outbound().allowPrivate()).isTrue();
                         assertThat(properties.outbound().allowedCidrs()).containsExactly("10.1.0.0/16", "192.0.2.0/24");
                         assertThat(properties.functions().maxRequestSize()).isEqualTo(DataSize.ofKilobytes(8));
+                        assertThat(properties.discovery().idleTimeout()).isEqualTo(Duration.ofSeconds(20));
+                        assertThat(properties.invoker().settings())
+                                .isEqualTo(new InvokerSettings(
+                                        Duration.ofMillis(500),
+                                        Duration.ofSeconds(5),
+                                        2,
+                                        20,
+                                        4,
+                                        25,
+                                        Duration.ofMinutes(1),
+                                        64 * 1024));
                         assertThat(properties.toString()).doesNotContain("secret");
                     });
         }
@@ -346,7 +424,20 @@ class ForgeAutoConfigurationTests {
                 assertThat(properties.outbound().allowLoopback()).isFalse();
                 assertThat(properties.outbound().allowPrivate()).isFalse();
                 assertThat(properties.functions().maxRequestSize()).isEqualTo(DataSize.ofKilobytes(64));
+                assertThat(properties.discovery().idleTimeout()).isEqualTo(DiscoveryCache.DEFAULT_IDLE_TIMEOUT);
+                assertThat(properties.invoker().settings()).isEqualTo(InvokerSettings.defaults());
             });
+        }
+
+        @Test
+        void anInvalidInvokerSettingFailsAtStartupNamingTheProperties() {
+            withRegistry()
+                    .withPropertyValues("agentforge.invoker.breaker-minimum-calls=50")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("breakerMinimumCalls");
+                        assertThat(context.getStartupFailure()).hasStackTraceContaining("agentforge.invoker");
+                    });
         }
     }
 }

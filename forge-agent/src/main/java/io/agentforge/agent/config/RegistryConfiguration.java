@@ -1,48 +1,32 @@
 package io.agentforge.agent.config;
 
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
-import io.agentforge.client.AccessTokens;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
-import io.agentforge.client.InvokerSettings;
-import io.agentforge.client.OutboundPolicy;
-import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.ForgeJacksonModule;
-import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The agent's side of the registry beyond what the starter gives every service (client, key introspection, its own
- * registration): the discovery cache, tool invocation, and the catalog as Spring AI tools.
+ * The catalog as Spring AI tools. The registry client, discovery cache, function invoker (tools get a token for
+ * their own name, exchanged with the agent's key for the end user the chat loop names) and the agent's own
+ * registration all come from forge-spring-boot-starter.
  */
 @Configuration(proxyBeanMethods = false)
 class RegistryConfiguration {
 
-    @Bean(destroyMethod = "close")
-    DiscoveryCache discoveryCache(ObjectProvider<RegistryClient> client, Clock clock) {
-        RegistryClient available = client.getIfAvailable();
-        if (available == null) {
-            // The starter creates the client only with both settings; an agent without tools is no use.
+    @Bean
+    RegistryToolCallbackProvider registryToolCallbackProvider(
+            ObjectProvider<DiscoveryCache> discovery, ObjectProvider<FunctionInvoker> invoker) {
+        DiscoveryCache cache = discovery.getIfAvailable();
+        FunctionInvoker calls = invoker.getIfAvailable();
+        if (cache == null || calls == null) {
+            // The starter makes them only with both settings; an agent without tools is no use.
             throw new IllegalStateException("The agent needs the registry to discover and call tools: set "
                     + "AGENTFORGE_REGISTRY_URL (agentforge.registry-url) and AGENTFORGE_API_KEY (agentforge.api-key) to"
                     + " a registry API key with the 'service' role");
         }
-        return new DiscoveryCache(available, clock).start();
-    }
-
-    /**
-     * Tools get a token for their own name from the starter's TokenExchanger (exchanged with the agent's key, for the
-     * end user the chat loop names), never the agent's key.
-     */
-    @Bean(destroyMethod = "close")
-    FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy, Clock clock) {
-        return new FunctionInvoker(discovery, InvokerSettings.defaults(), tokens, policy, clock);
-    }
-
-    @Bean
-    RegistryToolCallbackProvider registryToolCallbackProvider(DiscoveryCache discovery, FunctionInvoker invoker) {
-        return new RegistryToolCallbackProvider(discovery, invoker, ForgeJacksonModule.mapper());
+        return new RegistryToolCallbackProvider(cache, calls, ForgeJacksonModule.mapper());
     }
 }

@@ -1,49 +1,20 @@
 package io.agentforge.console.config;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The console's settings.
+ * The console's own settings. The registry URL, the console's key ({@code agentforge.api-key}: it reads the registry
+ * and exchanges tokens there, for the signed-in person or for itself in {@code none} mode, and never goes to an
+ * agent, a tool or a browser) and the outbound policy of the Tools page ({@code agentforge.outbound.*}) are the
+ * starter's {@code ForgeProperties}.
  *
- * @param registryUrl base URL of the Service Registry
- * @param apiKey      the console's own key: it reads the registry and exchanges tokens there (for the signed-in
- *                    person, or for itself in {@code none} mode); it never goes to an agent, a tool or a browser
- * @param console     the console's own behaviour
- * @param outbound    which tool endpoints the console may call
+ * @param console the console's own behaviour
  */
 @ConfigurationProperties("agentforge")
-public record ConsoleProperties(
-        URI registryUrl,
-        String apiKey,
-        @DefaultValue Console console,
-        @DefaultValue Outbound outbound) {
-
-    /**
-     * The outbound endpoint policy of the Tools page; link-local and cloud metadata addresses are always refused.
-     *
-     * @param allowLoopback allow loopback addresses (the local stack runs on them)
-     * @param allowPrivate  allow private ranges (container networks)
-     * @param allowedCidrs  further ranges to allow
-     */
-    public record Outbound(
-            @DefaultValue("true") boolean allowLoopback,
-            @DefaultValue("true") boolean allowPrivate,
-            List<String> allowedCidrs) {
-
-        public Outbound {
-            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
-        }
-    }
-
-    public ConsoleProperties {
-        outbound = outbound == null ? new Outbound(true, true, List.of()) : outbound;
-        registryUrl = registryUrl == null ? URI.create("http://localhost:8081") : registryUrl;
-        apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
-    }
+public record ConsoleProperties(@DefaultValue Console console) {
 
     /**
      * @param auth         who may use the console: {@code none}, {@code api-key} or {@code oidc}
@@ -114,11 +85,5 @@ public record ConsoleProperties(
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    @Override
-    public String toString() {
-        return "ConsoleProperties[registryUrl=" + registryUrl + ", apiKey=" + (apiKey == null ? "none" : "***")
-                + ", console=" + console + "]";
     }
 }

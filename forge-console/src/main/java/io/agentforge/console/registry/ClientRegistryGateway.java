@@ -8,6 +8,7 @@ import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import java.util.List;
 import java.util.OptionalLong;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** {@link RegistryGateway} over the forge-client SDK. */
@@ -16,8 +17,13 @@ class ClientRegistryGateway implements RegistryGateway {
 
     private final RegistryClient client;
 
-    ClientRegistryGateway(RegistryClient client) {
-        this.client = client;
+    ClientRegistryGateway(ObjectProvider<RegistryClient> client) {
+        // The starter makes the client only with both settings; fail at startup naming them.
+        this.client = client.getIfAvailable();
+        if (this.client == null) {
+            throw new IllegalStateException("agentforge.api-key (AGENTFORGE_API_KEY) is not set: the console needs"
+                    + " its own client key to read the registry and call tools");
+        }
     }
 
     @Override

@@ -3,7 +3,8 @@ package io.agentforge.console.security;
 import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.RegistryException;
-import io.agentforge.console.config.ConsoleProperties;
+import io.agentforge.starter.ForgeProperties;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -17,23 +18,26 @@ import org.springframework.stereotype.Component;
 @Component
 class RegistryKeyVerifier implements KeyVerifier {
 
-    private final ConsoleProperties properties;
+    private final URI registryUrl;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    RegistryKeyVerifier(ConsoleProperties properties) {
-        this.properties = properties;
+    RegistryKeyVerifier(ForgeProperties properties) {
+        if (properties.registryUrl() == null) {
+            throw new IllegalStateException("agentforge.registry-url (AGENTFORGE_REGISTRY_URL) is not set: the console"
+                    + " checks sign-in keys with the registry");
+        }
+        this.registryUrl = URI.create(properties.registryUrl());
     }
 
     @Override
     public String verify(String apiKey) {
         ForgeClientSettings settings;
         try {
-            settings = new ForgeClientSettings(
-                    properties.registryUrl(), apiKey, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            settings = new ForgeClientSettings(registryUrl, apiKey, Duration.ofSeconds(2), Duration.ofSeconds(5));
         } catch (IllegalArgumentException e) {
             throw new BadCredentialsException("That is not an Agent Forge key (af_<keyId>_<secret>)");
         }

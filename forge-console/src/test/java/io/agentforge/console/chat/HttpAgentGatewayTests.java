@@ -35,19 +35,15 @@ class HttpAgentGatewayTests {
     private HttpServer server;
     private final AtomicReference<String> requestBody = new AtomicReference<>();
     private final AtomicReference<String> authorization = new AtomicReference<>();
-    private final HttpAgentGateway gateway = new HttpAgentGateway(new ConsoleProperties(
+    private final HttpAgentGateway gateway = new HttpAgentGateway(new ConsoleProperties(new ConsoleProperties.Console(
+            ConsoleProperties.AuthMode.API_KEY,
             null,
             null,
-            new ConsoleProperties.Console(
-                    ConsoleProperties.AuthMode.API_KEY,
-                    null,
-                    null,
-                    null,
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(10),
-                    60,
-                    new ConsoleProperties.Oidc(null, null, null, null)),
-            null));
+            null,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            60,
+            new ConsoleProperties.Oidc(null, null, null, null))));
 
     @BeforeEach
     void startStubAgent() throws IOException {
