@@ -11,7 +11,7 @@ import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
-import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.registry.api.Registrations;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
@@ -48,18 +48,11 @@ class DiscoveryCacheTests {
     }
 
     static ChangeEvent change(long id) {
-        ServiceRegistration registration = new ServiceRegistration(
-                "calc-1",
-                "calculator",
-                ServiceKind.TOOL,
-                "1.0.0",
-                null,
-                "http://127.0.0.1:1",
-                List.of(),
-                Map.of(),
-                List.of(),
-                null,
-                null);
+        ServiceRegistration registration = Registrations.tool("calculator")
+                .instanceId("calc-1")
+                .endpoint("http://127.0.0.1:1")
+                .leaseDuration(null)
+                .build();
         Instant at = Instant.parse("2030-01-01T00:00:00Z");
         return new ChangeEvent(
                 id,

@@ -22,41 +22,48 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** An in-memory registry a test scripts: it records calls and can be made to fail. */
-final class FakeRegistryClient implements RegistryClient {
+/**
+ * The one fake {@link RegistryClient}: an in-memory registry a test scripts; it records calls and can be made to
+ * fail. Other modules' tests get it from forge-client's test jar ({@code <type>test-jar</type>}); it cannot live in
+ * forge-test-support, which every module's tests use, forge-client's own included.
+ */
+public final class FakeRegistryClient implements RegistryClient {
 
-    final AtomicInteger registrations = new AtomicInteger();
-    final AtomicInteger renewals = new AtomicInteger();
-    final AtomicInteger introspections = new AtomicInteger();
+    public final AtomicInteger registrations = new AtomicInteger();
+    public final AtomicInteger renewals = new AtomicInteger();
+    public final AtomicInteger introspections = new AtomicInteger();
     /** Also counts the calls that failed. */
-    final AtomicInteger introspectionAttempts = new AtomicInteger();
+    public final AtomicInteger introspectionAttempts = new AtomicInteger();
 
-    final List<String> registeredIds = new CopyOnWriteArrayList<>();
-    final List<String> deregistered = new CopyOnWriteArrayList<>();
-    final List<String> catalogEtags = new CopyOnWriteArrayList<>();
-    final List<OptionalLong> subscriptions = new CopyOnWriteArrayList<>();
-    final Set<String> known = ConcurrentHashMap.newKeySet();
+    public final List<String> registeredIds = new CopyOnWriteArrayList<>();
+    /** What was registered, with the instance id the fake assigned when there was none. */
+    public final List<ServiceRegistration> registered = new CopyOnWriteArrayList<>();
+
+    public final List<String> deregistered = new CopyOnWriteArrayList<>();
+    public final List<String> catalogEtags = new CopyOnWriteArrayList<>();
+    public final List<OptionalLong> subscriptions = new CopyOnWriteArrayList<>();
+    public final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Map<String, Duration> leases = new ConcurrentHashMap<>();
     private final Clock clock;
     private final AtomicInteger ids = new AtomicInteger();
-    volatile RuntimeException failure;
-    volatile Catalog catalog = new Catalog(0, List.of(), List.of(), Map.of());
-    volatile Function<String, IntrospectionResult> introspection = key -> IntrospectionResult.inactive();
-    volatile Feed feed;
+    public volatile RuntimeException failure;
+    public volatile Catalog catalog = new Catalog(0, List.of(), List.of(), Map.of());
+    public volatile Function<String, IntrospectionResult> introspection = key -> IntrospectionResult.inactive();
+    public volatile Feed feed;
 
-    FakeRegistryClient(Clock clock) {
+    public FakeRegistryClient(Clock clock) {
         this.clock = clock;
     }
 
     /** The ETag the fake gives the current catalog. */
-    String etag() {
+    public String etag() {
         return "W/\""
                 + Integer.toHexString(
                         catalog.functions().hashCode() * 31 + catalog.services().hashCode()) + "\"";
     }
 
     /** Makes the registry forget an instance, as a restart or an expired lease would. */
-    void forget(String instanceId) {
+    public void forget(String instanceId) {
         known.remove(instanceId);
     }
 
@@ -70,6 +77,7 @@ final class FakeRegistryClient implements RegistryClient {
         known.add(withId.instanceId());
         leases.put(withId.instanceId(), withId.leaseDuration());
         registeredIds.add(withId.instanceId());
+        registered.add(withId);
         var now = clock.instant();
         return Instance.of(withId, InstanceStatus.UP, now, now, now.plus(withId.leaseDuration()));
     }
@@ -151,7 +159,7 @@ final class FakeRegistryClient implements RegistryClient {
     }
 
     /** An open fake feed: the test pushes what the registry would send. */
-    static final class Feed implements FeedSubscription {
+    public static final class Feed implements FeedSubscription {
 
         private final ChangeFeedListener listener;
         private volatile boolean open = true;
@@ -160,23 +168,23 @@ final class FakeRegistryClient implements RegistryClient {
             this.listener = listener;
         }
 
-        void event(ChangeEvent event) {
+        public void event(ChangeEvent event) {
             listener.onEvent(event);
         }
 
-        void keyRevoked(long eventId, String keyId) {
+        public void keyRevoked(long eventId, String keyId) {
             listener.onEvent(new ChangeEvent(eventId, ChangeType.KEY_REVOKED, java.time.Instant.EPOCH, null, keyId));
         }
 
-        void reset(long lastEventId) {
+        public void reset(long lastEventId) {
             listener.onReset(lastEventId);
         }
 
-        void heartbeat() {
+        public void heartbeat() {
             listener.onHeartbeat();
         }
 
-        void breakWith(Throwable error) {
+        public void breakWith(Throwable error) {
             if (open) {
                 open = false;
                 listener.onClosed(error);

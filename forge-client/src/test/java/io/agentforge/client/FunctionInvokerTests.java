@@ -8,6 +8,7 @@ import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
 import io.agentforge.testsupport.MutableClock;
+import io.agentforge.testsupport.ToolStub;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;

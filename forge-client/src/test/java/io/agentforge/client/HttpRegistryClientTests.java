@@ -9,6 +9,7 @@ import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.testsupport.ToolStub;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

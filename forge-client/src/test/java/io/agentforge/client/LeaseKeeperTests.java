@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
-import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.registry.api.Registrations;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -24,18 +22,11 @@ class LeaseKeeperTests {
     private LeaseKeeper keeper;
 
     private static ServiceRegistration registration(String instanceId, Duration lease) {
-        return new ServiceRegistration(
-                instanceId,
-                "calculator",
-                ServiceKind.TOOL,
-                "1.0.0",
-                null,
-                "http://127.0.0.1:8083",
-                List.of(),
-                Map.of(),
-                List.of(),
-                null,
-                lease);
+        return Registrations.tool("calculator")
+                .instanceId(instanceId)
+                .endpoint("http://127.0.0.1:8083")
+                .leaseDuration(lease)
+                .build();
     }
 
     private LeaseKeeper keeper(ServiceRegistration registration) {

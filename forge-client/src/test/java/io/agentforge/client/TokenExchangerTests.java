@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.agentforge.testsupport.MutableClock;
+import io.agentforge.testsupport.ToolStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

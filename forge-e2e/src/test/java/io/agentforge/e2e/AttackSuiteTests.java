@@ -11,9 +11,11 @@ import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.Registrations;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.testsupport.ToolStub;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -328,7 +330,7 @@ class AttackSuiteTests {
             // A malicious tool, "abacus", receives a token meant for it and replays it at the calculator.
             ApiKeyCreated abacusKey = registry.createServiceKey("abacus", List.of("abacus"), ServiceKind.TOOL);
             String userKey = registry.createKey("replay-victim", Role.CLIENT).key();
-            try (ToolStub abacus = new ToolStub((name, body, auth) -> ToolStub.Answer.json("{}"));
+            try (ToolStub abacus = ToolStub.calling((name, body, auth) -> ToolStub.Answer.json("{}"));
                     HttpRegistryClient abacusClient = registry.client(abacusKey.key())) {
                 abacusClient.register(Registrations.tool("abacus", "abacus-1", abacus.endpoint(), "abacus_sum"));
                 String forAbacus = RegistryTokens.token(registry, userKey, "abacus");

@@ -3,12 +3,8 @@ package io.agentforge.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
@@ -19,6 +15,7 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.Role;
+import io.agentforge.testsupport.Chromium;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,6 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +55,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FullStackBrowserTests {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Path DOCS_IMAGES = Path.of("..", "docs", "images");
     private static final Duration START = Duration.ofSeconds(120);
@@ -73,19 +68,17 @@ class FullStackBrowserTests {
     private ServiceProcess agent;
     private ServiceProcess console;
     private HttpRegistryClient registryClient;
-    private Playwright playwright;
-    private Browser browser;
+    private Chromium chromium;
 
     /** Why the browser tests are skipped here, or null when Chromium is installed. */
     private String skipReason;
 
-    private BrowserContext context;
     private Page page;
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void startTheStackAndTheBrowser() throws Exception {
-        skipReason = missingChromium();
+        skipReason = Chromium.missing();
         if (skipReason != null) {
             // Surefire reports skipped tests without their reason: say it in the build output too.
             System.err.println(skipReason);
@@ -135,31 +128,14 @@ class FullStackBrowserTests {
                         && !upInstances("agent").isEmpty());
 
         Files.createDirectories(SCREENSHOTS);
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-dev-shm-usage",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")));
+        chromium = Chromium.launch();
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
     }
 
     @AfterAll
     void stopEverything() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
         if (registryClient != null) {
             registryClient.close();
@@ -174,20 +150,13 @@ class FullStackBrowserTests {
     @BeforeEach
     void openABrowserWindow() {
         Assumptions.assumeTrue(skipReason == null, skipReason);
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
-        page = context.newPage();
-        page.setDefaultTimeout(30_000);
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                consoleErrors.add(message.text());
-            }
-        });
+        page = chromium.newPage(Duration.ofSeconds(30), consoleErrors);
     }
 
     @AfterEach
     void closeTheBrowserWindow() {
-        if (context != null) {
-            context.close();
+        if (page != null) {
+            page.context().close();
         }
         consoleErrors.clear();
     }
@@ -197,7 +166,7 @@ class FullStackBrowserTests {
     void anArithmeticQuestionStreamsTheOfflineAnswerWithTheCalculatorStep() throws IOException {
         page.navigate(console.url() + "/");
         assertThat(page.locator("#agent")).containsText("agent");
-        useTheAgent();
+        Chromium.useTheAgent(page);
 
         Locator message = page.getByRole(
                 AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
@@ -233,7 +202,7 @@ class FullStackBrowserTests {
     @Order(2)
     void theConversationReopensFromTheHistoryWithItsQuestionAndAnswer() throws IOException {
         page.navigate(console.url() + "/");
-        useTheAgent();
+        Chromium.useTheAgent(page);
 
         page.locator("#history a")
                 .filter(new Locator.FilterOptions().setHasText(QUESTION))
@@ -319,13 +288,6 @@ class FullStackBrowserTests {
         assertThat(consoleErrors).isEmpty();
     }
 
-    /** The console talks to no agent until the person picks one (a new browser context is a new session). */
-    private void useTheAgent() {
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent"))
-                .click();
-        assertThat(page.locator("#history")).isAttached();
-    }
-
     /** Counts the text pieces appended to answers as they stream in (the final answer replaces them). */
     private void countStreamedPieces() {
         page.evaluate("""
@@ -361,17 +323,5 @@ class FullStackBrowserTests {
 
     private static boolean updateDocsImages() {
         return "1".equals(System.getenv("FORGE_UPDATE_DOCS_IMAGES")) || Boolean.getBoolean("forge.update-docs-images");
-    }
-
-    /** Null when Chromium is there; otherwise why the tests are skipped, or a failure under {@code CI=true}. */
-    private static String missingChromium() {
-        if (Files.isExecutable(CHROMIUM)) {
-            return null;
-        }
-        String why = "Browser tests need Chromium at " + CHROMIUM + "; install it with `apt-get install -y chromium`.";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(why + " Under CI=true a missing browser is a failure.");
-        }
-        return why + " Skipping the browser tests.";
     }
 }

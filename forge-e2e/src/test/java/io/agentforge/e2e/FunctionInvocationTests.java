@@ -1,6 +1,6 @@
 package io.agentforge.e2e;
 
-import static io.agentforge.e2e.Registrations.tool;
+import static io.agentforge.registry.api.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +18,7 @@ import io.agentforge.client.ToolInvocationException;
 import io.agentforge.client.ToolUnavailableException;
 import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.Role;
+import io.agentforge.testsupport.ToolStub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,8 +62,8 @@ class FunctionInvocationTests {
         callerKey = registry.createKey("agent", Role.CLIENT);
         callerClient = registry.client(callerKey.key());
         JwtDecoder verifier = RegistryTokens.verifier(registry, "echo");
-        first = new ToolStub((name, body, auth) -> echo("first", verifier, name, body, auth));
-        second = new ToolStub((name, body, auth) -> echo("second", verifier, name, body, auth));
+        first = ToolStub.calling((name, body, auth) -> echo("first", verifier, name, body, auth));
+        second = ToolStub.calling((name, body, auth) -> echo("second", verifier, name, body, auth));
         firstKeeper = new LeaseKeeper(
                         toolClient,
                         tool("echo", "echo-1", first.endpoint(), "echo_say"),
@@ -160,17 +161,17 @@ class FunctionInvocationTests {
 
     @Test
     void aKeyTheRegistryDoesNotVouchForGetsNoTokenAndNeverReachesTheTool() {
-        int calls = first.calls() + second.calls();
+        int calls = first.hits() + second.hits();
 
         assertThatThrownBy(() -> invoker.invoke("echo_say", Map.of("text", "hi"), "af_forged000_" + "f".repeat(32)))
                 .isInstanceOf(ToolUnavailableException.class)
                 .hasMessageContaining("invalid_grant");
-        assertThat(first.calls() + second.calls()).isEqualTo(calls);
+        assertThat(first.hits() + second.hits()).isEqualTo(calls);
     }
 
     @Test
     void anInstanceThatStoppedAnsweringIsFailedOver() {
-        ToolStub third = new ToolStub((name, body, auth) -> ToolStub.Answer.json("{\"instance\":\"third\"}"));
+        ToolStub third = ToolStub.calling((name, body, auth) -> ToolStub.Answer.json("{\"instance\":\"third\"}"));
         String endpoint = third.endpoint();
         try (LeaseKeeper keeper = new LeaseKeeper(
                         toolClient,

@@ -1,7 +1,7 @@
 package io.agentforge.e2e;
 
-import static io.agentforge.e2e.Registrations.probedEverySecond;
-import static io.agentforge.e2e.Registrations.tool;
+import static io.agentforge.registry.api.Registrations.probedEverySecond;
+import static io.agentforge.registry.api.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +13,7 @@ import io.agentforge.client.LeaseState;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.testsupport.ToolStub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class LeaseAndDiscoveryTests {
         assertThat(state.instanceId()).isEqualTo("kilo-1");
         assertThat(state.consecutiveFailures()).isZero();
         assertThat(cache.function("kilo_weigh"))
-                .hasValueSatisfying(f -> assertThat(f.description()).isEqualTo("Test function kilo_weigh"));
+                .hasValueSatisfying(f -> assertThat(f.description()).isEqualTo("Does kilo_weigh"));
     }
 
     @Test
@@ -120,7 +121,7 @@ class LeaseAndDiscoveryTests {
 
     @Test
     void anInstanceFailingItsHealthProbesLeavesTheCacheAndComesBack() {
-        ToolStub stub = closeLater(new ToolStub((name, body, auth) -> ToolStub.Answer.json("{}")));
+        ToolStub stub = closeLater(ToolStub.calling((name, body, auth) -> ToolStub.Answer.json("{}")));
         keep(tool("mike", "mike-1", stub.endpoint(), probedEverySecond(), "mike_check"));
         await().atMost(WAIT).until(() -> cache.serviceOf("mike_check").isPresent());
 

@@ -1,6 +1,6 @@
 package io.agentforge.e2e;
 
-import static io.agentforge.e2e.Registrations.tool;
+import static io.agentforge.registry.api.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

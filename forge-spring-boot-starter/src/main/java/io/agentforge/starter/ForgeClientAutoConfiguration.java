@@ -6,6 +6,7 @@ import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.HttpRegistryClient;
+import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
@@ -64,6 +65,17 @@ public class ForgeClientAutoConfiguration {
         }
     }
 
+    /** How tools are called ({@code agentforge.invoker.*}); made eagerly, so a bad value fails at startup. */
+    @Bean
+    @ConditionalOnMissingBean
+    InvokerSettings forgeInvokerSettings(ForgeProperties properties) {
+        try {
+            return properties.invoker().settings();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid agentforge.invoker.*: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The catalog, followed on the change feed. Lazy: made on first use, so a service that never calls tools (a
      * plain tool) opens no feed subscription.
@@ -88,12 +100,11 @@ public class ForgeClientAutoConfiguration {
     @ConditionalOnBean({DiscoveryCache.class, AccessTokens.class})
     FunctionInvoker forgeFunctionInvoker(
             DiscoveryCache discovery,
+            InvokerSettings settings,
             AccessTokens tokens,
             OutboundPolicy policy,
-            ForgeProperties properties,
             ObjectProvider<Clock> clock) {
-        return new FunctionInvoker(
-                discovery, properties.invoker().settings(), tokens, policy, clock.getIfAvailable(Clock::systemUTC));
+        return new FunctionInvoker(discovery, settings, tokens, policy, clock.getIfAvailable(Clock::systemUTC));
     }
 
     /**

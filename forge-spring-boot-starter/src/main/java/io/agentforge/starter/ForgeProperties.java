@@ -159,22 +159,9 @@ public record ForgeProperties(
             @DefaultValue("30s") Duration breakerOpenDuration,
             @DefaultValue("1MB") DataSize maxResponseSize) {
 
-        public Invoker {
-            // Checked by forge-client when the properties bind, so a bad value fails at startup, not at the first call.
-            settings(
-                    connectTimeout,
-                    callTimeout,
-                    maxAttempts,
-                    breakerWindow,
-                    breakerMinimumCalls,
-                    breakerFailureRate,
-                    breakerOpenDuration,
-                    maxResponseSize);
-        }
-
-        /** These settings for forge-client. */
+        /** These settings for forge-client, which checks them. */
         public InvokerSettings settings() {
-            return settings(
+            return new InvokerSettings(
                     connectTimeout,
                     callTimeout,
                     maxAttempts,
@@ -182,31 +169,7 @@ public record ForgeProperties(
                     breakerMinimumCalls,
                     breakerFailureRate,
                     breakerOpenDuration,
-                    maxResponseSize);
-        }
-
-        private static InvokerSettings settings(
-                Duration connectTimeout,
-                Duration callTimeout,
-                int maxAttempts,
-                int breakerWindow,
-                int breakerMinimumCalls,
-                float breakerFailureRate,
-                Duration breakerOpenDuration,
-                DataSize maxResponseSize) {
-            try {
-                return new InvokerSettings(
-                        connectTimeout,
-                        callTimeout,
-                        maxAttempts,
-                        breakerWindow,
-                        breakerMinimumCalls,
-                        breakerFailureRate,
-                        breakerOpenDuration,
-                        (int) Math.min(maxResponseSize.toBytes(), Integer.MAX_VALUE));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid agentforge.invoker.*: " + e.getMessage(), e);
-            }
+                    (int) Math.min(maxResponseSize.toBytes(), Integer.MAX_VALUE));
         }
     }
 

@@ -4,28 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
-import io.agentforge.client.CatalogResult;
-import io.agentforge.client.ChangeFeedListener;
-import io.agentforge.client.FeedSubscription;
-import io.agentforge.client.RegistryClient;
-import io.agentforge.client.ServiceQuery;
-import io.agentforge.registry.api.Instance;
-import io.agentforge.registry.api.InstanceStatus;
-import io.agentforge.registry.api.IntrospectionResult;
-import io.agentforge.registry.api.Lease;
-import io.agentforge.registry.api.RegisteredService;
-import io.agentforge.registry.api.RegistryStatus;
+import io.agentforge.client.FakeRegistryClient;
 import io.agentforge.registry.api.ServiceRegistration;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -38,71 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ForgeServiceRegistrarTests {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-
-    /** Records what the registrar asks of the registry. */
-    static final class RecordingRegistry implements RegistryClient {
-
-        final List<ServiceRegistration> registered = new CopyOnWriteArrayList<>();
-        final List<String> deregistered = new CopyOnWriteArrayList<>();
-
-        @Override
-        public Instance register(ServiceRegistration registration) {
-            ServiceRegistration stored =
-                    registration.instanceId() == null ? registration.withInstanceId("assigned-1") : registration;
-            registered.add(stored);
-            return Instance.of(
-                    stored,
-                    InstanceStatus.UP,
-                    CLOCK.instant(),
-                    CLOCK.instant(),
-                    CLOCK.instant().plus(stored.leaseDuration()));
-        }
-
-        @Override
-        public Lease renew(String instanceId) {
-            return new Lease(
-                    instanceId,
-                    Duration.ofSeconds(30),
-                    CLOCK.instant(),
-                    CLOCK.instant().plusSeconds(30));
-        }
-
-        @Override
-        public boolean deregister(String instanceId) {
-            deregistered.add(instanceId);
-            return true;
-        }
-
-        @Override
-        public Optional<Instance> instance(String instanceId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<RegisteredService> services(ServiceQuery query) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CatalogResult catalog(String etag) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RegistryStatus status() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public IntrospectionResult introspect(String key) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public FeedSubscription subscribe(OptionalLong after, ChangeFeedListener listener) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     private static ForgeProperties properties(Map<String, String> values) {
         return new Binder(new MapConfigurationPropertySource(values))
@@ -124,7 +45,7 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void registersTheConfiguredServiceWithItsFunctionsAndDeregistersOnStop() {
-            RecordingRegistry registry = new RecordingRegistry();
+            FakeRegistryClient registry = new FakeRegistryClient(CLOCK);
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
                     registry,
                     properties(Map.of(
@@ -153,12 +74,12 @@ class ForgeServiceRegistrarTests {
 
             registrar.stop();
             assertThat(registrar.isRunning()).isFalse();
-            assertThat(registry.deregistered).containsExactly("assigned-1");
+            assertThat(registry.deregistered).containsExactly(sent.instanceId());
         }
 
         @Test
         void anAgentRegistersWithoutFunctions() {
-            RecordingRegistry registry = new RecordingRegistry();
+            FakeRegistryClient registry = new FakeRegistryClient(CLOCK);
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
                     registry,
                     properties(Map.of(
@@ -179,7 +100,7 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void withoutAPortOrEndpointNothingIsRegistered() {
-            RecordingRegistry registry = new RecordingRegistry();
+            FakeRegistryClient registry = new FakeRegistryClient(CLOCK);
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
                     registry,
                     properties(Map.of("agentforge.service.name", "sample")),
@@ -195,7 +116,7 @@ class ForgeServiceRegistrarTests {
 
         @Test
         void nothingRegistersAfterShutdown() {
-            RecordingRegistry registry = new RecordingRegistry();
+            FakeRegistryClient registry = new FakeRegistryClient(CLOCK);
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
                     registry,
                     properties(Map.of(
@@ -211,7 +132,7 @@ class ForgeServiceRegistrarTests {
         @Test
         void theApplicationNameIsTheDefaultServiceName() {
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
-                    new RecordingRegistry(),
+                    new FakeRegistryClient(CLOCK),
                     properties(Map.of("agentforge.service.endpoint", "http://x:1")),
                     PublishedFunctions.none(),
                     new MockEnvironment().withProperty("spring.application.name", "calculator"),
@@ -225,7 +146,7 @@ class ForgeServiceRegistrarTests {
         void invalidSettingsFailAtConstruction() {
             assertThatIllegalStateException()
                     .isThrownBy(() -> new ForgeServiceRegistrar(
-                            new RecordingRegistry(),
+                            new FakeRegistryClient(CLOCK),
                             properties(Map.of("agentforge.service.name", "sample", "agentforge.lease-duration", "2h")),
                             PublishedFunctions.none(),
                             new MockEnvironment(),
@@ -233,7 +154,7 @@ class ForgeServiceRegistrarTests {
                     .withMessage("Invalid agentforge.lease-duration: 2h is outside 1s..1h");
             assertThatIllegalStateException()
                     .isThrownBy(() -> new ForgeServiceRegistrar(
-                            new RecordingRegistry(),
+                            new FakeRegistryClient(CLOCK),
                             properties(Map.of(
                                     "agentforge.service.name",
                                     "sample",
@@ -268,7 +189,7 @@ class ForgeServiceRegistrarTests {
                     .withProperty("server.address", "127.0.0.1")
                     .withProperty("server.servlet.context-path", "/tools/");
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
-                    new RecordingRegistry(),
+                    new FakeRegistryClient(CLOCK),
                     properties(Map.of("agentforge.service.name", "sample")),
                     PublishedFunctions.none(),
                     environment,
@@ -285,7 +206,7 @@ class ForgeServiceRegistrarTests {
                     .withProperty("server.address", "10.1.2.3")
                     .withProperty("server.ssl.bundle", "web");
             ForgeServiceRegistrar registrar = new ForgeServiceRegistrar(
-                    new RecordingRegistry(),
+                    new FakeRegistryClient(CLOCK),
                     properties(Map.of("agentforge.service.name", "sample")),
                     PublishedFunctions.none(),
                     environment,

@@ -3,12 +3,8 @@ package io.agentforge.console.browser;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import io.agentforge.client.ForgeClientSettings;
@@ -20,6 +16,8 @@ import io.agentforge.registry.api.ApiKeyRequest;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.testsupport.Chromium;
+import io.agentforge.testsupport.ToolStub;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,12 +29,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,33 +49,26 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ConsoleBrowserTests {
 
-    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     static final Path SCREENSHOTS = Paths.get("target", "screenshots");
     private static final String ADMIN_KEY = "af_consoletest1_Console-browser-tests-admin-key_0123456789";
 
     private static ConfigurableApplicationContext registry;
     private static ConfigurableApplicationContext console;
-    private static StubTool tool;
+    private static ToolStub tool;
     private static StubAgent agent;
     private static HttpRegistryClient toolClient;
     private static String consoleUrl;
-    private static Playwright playwright;
-    private static Browser browser;
+    private static Chromium chromium;
 
-    private BrowserContext context;
     private Page page;
     private final List<String> dialogs = new CopyOnWriteArrayList<>();
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startTheStack() throws IOException {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String why =
-                    "Browser tests need Chromium at " + CHROMIUM + "; install it with `apt-get install -y chromium`.";
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(why + " Under CI=true a missing browser is a failure.");
-            }
-            Assumptions.abort(why + " Skipping the browser tests.");
+        String missing = Chromium.missing();
+        if (missing != null) {
+            Assumptions.abort(missing);
         }
         registry = new SpringApplicationBuilder(RegistryApplication.class)
                 .run(
@@ -97,11 +86,11 @@ class ConsoleBrowserTests {
         String consoleKey = createKey(registryUrl, "console", Role.CLIENT);
         String serviceKey = createKey(registryUrl, "stubs", Role.SERVICE);
 
-        tool = (StubTool) new StubTool().start();
+        tool = StubTool.start();
         agent = (StubAgent) new StubAgent().start();
         toolClient = new HttpRegistryClient(new ForgeClientSettings(
                 URI.create(registryUrl), serviceKey, Duration.ofSeconds(2), Duration.ofSeconds(5)));
-        toolClient.register(tool.registration("text-tool-1"));
+        toolClient.register(StubTool.registration("text-tool-1", tool.endpoint()));
         toolClient.register(agent.registration());
 
         console = new SpringApplicationBuilder(ConsoleApplication.class)
@@ -117,30 +106,13 @@ class ConsoleBrowserTests {
         consoleUrl = "http://127.0.0.1:" + console.getEnvironment().getRequiredProperty("local.server.port");
 
         Files.createDirectories(SCREENSHOTS);
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-dev-shm-usage",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")));
+        chromium = Chromium.launch();
     }
 
     @AfterAll
     static void stopTheStack() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
         if (console != null) {
             console.close();
@@ -161,23 +133,16 @@ class ConsoleBrowserTests {
 
     @BeforeEach
     void openABrowser() {
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
-        page = context.newPage();
-        page.setDefaultTimeout(15_000);
+        page = chromium.newPage(Duration.ofSeconds(15), consoleErrors);
         page.onDialog(dialog -> {
             dialogs.add(dialog.message());
             dialog.dismiss();
-        });
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                consoleErrors.add(message.text());
-            }
         });
     }
 
     @AfterEach
     void closeTheBrowser() {
-        context.close();
+        page.context().close();
     }
 
     @Test
@@ -218,7 +183,7 @@ class ConsoleBrowserTests {
         assertThat(page.locator("#service-helper")).containsText("AGENT");
         assertThat(page.locator("#feed-status")).hasText("Live");
 
-        toolClient.register(tool.registration("text-tool-2"));
+        toolClient.register(StubTool.registration("text-tool-2", tool.endpoint()));
 
         // No reload: the change feed brings the new instance in.
         assertThat(textTool.locator("text=text-tool-2")).isVisible();
@@ -364,9 +329,7 @@ class ConsoleBrowserTests {
     /** Opens the chat and picks the only agent, as a person must before the console talks to any agent. */
     private void openTheChatWithTheAgent() {
         page.navigate(consoleUrl + "/");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this agent"))
-                .click();
-        assertThat(messageBox()).isEnabled();
+        Chromium.useTheAgent(page);
     }
 
     private Locator messageBox() {
