@@ -21,7 +21,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Inbound checks on {@code /forge/functions/**}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
+ * Inbound checks on {@code /forge/functions/**} and {@code /mcp}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
  * (opt-in) API-key path through a {@link KeyIntrospector}, and the servlet filter; plus a {@link RevocationFollower}
  * that drops whatever derives from a key the registry revokes. {@code agentforge.security.enabled=false} switches
  * the inbound checks off.
@@ -135,7 +135,9 @@ public class ForgeSecurityAutoConfiguration {
                 ForgeProperties properties) {
             FilterRegistrationBean<InboundKeyFilter> registration = new FilterRegistrationBean<>(new InboundKeyFilter(
                     tokens.getIfAvailable(), keys, properties.security().acceptApiKeys(), revoked));
-            registration.addUrlPatterns(FunctionInvocationController.PATH, FunctionInvocationController.PATH + "/*");
+            // The functions and their MCP face: one check for both ways in.
+            registration.addUrlPatterns(
+                    FunctionInvocationController.PATH, FunctionInvocationController.PATH + "/*", McpToolServer.PATH);
             registration.setName("forgeInboundKeyFilter");
             // After the observation and encoding filters, before anything that reads the body.
             registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);

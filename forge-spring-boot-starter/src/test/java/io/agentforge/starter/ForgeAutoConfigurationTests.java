@@ -94,11 +94,12 @@ class ForgeAutoConfigurationTests {
         }
 
         @Test
-        void theInboundFilterGuardsOnlyTheFunctionEndpoint() {
+        void theInboundFilterGuardsOnlyTheFunctionEndpointAndItsMcpFace() {
             withRegistry().run(context -> {
                 FilterRegistrationBean<?> filter =
                         context.getBean("forgeInboundKeyFilter", FilterRegistrationBean.class);
-                assertThat(filter.getUrlPatterns()).containsExactlyInAnyOrder("/forge/functions", "/forge/functions/*");
+                assertThat(filter.getUrlPatterns())
+                        .containsExactlyInAnyOrder("/forge/functions", "/forge/functions/*", "/mcp");
                 assertThat(filter.getFilter()).isInstanceOf(InboundKeyFilter.class);
             });
         }
