@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * JSON-RPC error instead of the SDK's HTTP 500 (the SDK answers an unknown method, for one, with 500): malformed JSON
  * (-32700), batches and malformed envelopes (-32600), unknown methods (-32601), {@code tools/call} without a tool name
  * or with non-object arguments (-32602), and an {@code MCP-Protocol-Version} header naming a version this server does
- * not speak (HTTP 400, -32022 with the supported versions). Only POST is served: a stateless server has no stream to
+ * not speak (HTTP 400, -32022 with the supported versions). Notifications are acknowledged (202) here: a stateless
+ * server keeps nothing they could change. Only POST is served: a stateless server has no stream to
  * offer on GET and no session to end on DELETE (405).
  *
  * <p>The body, already capped by a {@code BodyLimitFilter}, is read once here and replayed to the servlet. An
@@ -56,7 +57,7 @@ public class McpRequestGuard extends OncePerRequestFilter {
     private final JsonMapper mapper;
 
     /**
-     * @param methods  the request methods the server answers (notifications are always passed on)
+     * @param methods  the request methods the server answers
      * @param versions the protocol versions the server speaks
      */
     public McpRequestGuard(Set<String> methods, List<String> versions) {
@@ -114,22 +115,25 @@ public class McpRequestGuard extends OncePerRequestFilter {
         }
         String method = message.get("method").asString();
         JsonNode id = message.get("id");
-        if (id != null) {
-            if (!methods.contains(method)) {
-                write(
-                        response,
-                        HttpServletResponse.SC_OK,
-                        id,
-                        METHOD_NOT_FOUND,
-                        "Method not found: " + Texts.abbreviate(method, 80),
-                        null);
-                return;
-            }
-            String invalid = invalidParams(method, message.get("params"));
-            if (invalid != null) {
-                write(response, HttpServletResponse.SC_OK, id, INVALID_PARAMS, invalid, null);
-                return;
-            }
+        if (id == null) {
+            // A notification (initialized, cancelled, ...): a stateless server has nothing to do with any of them.
+            response.setStatus(HttpServletResponse.SC_ACCEPTED);
+            return;
+        }
+        if (!methods.contains(method)) {
+            write(
+                    response,
+                    HttpServletResponse.SC_OK,
+                    id,
+                    METHOD_NOT_FOUND,
+                    "Method not found: " + Texts.abbreviate(method, 80),
+                    null);
+            return;
+        }
+        String invalid = invalidParams(method, message.get("params"));
+        if (invalid != null) {
+            write(response, HttpServletResponse.SC_OK, id, INVALID_PARAMS, invalid, null);
+            return;
         }
         chain.doFilter(new ReplayedRequest(request, body), response);
     }
