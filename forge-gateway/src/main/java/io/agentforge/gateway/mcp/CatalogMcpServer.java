@@ -98,21 +98,24 @@ public final class CatalogMcpServer implements AutoCloseable {
         Map<String, CatalogFunction> wanted = new HashMap<>();
         catalog.functions().forEach(function -> wanted.put(function.name(), function));
         for (String name : List.copyOf(offered.keySet())) {
-            CatalogFunction now = wanted.get(name);
-            if (now == null || !now.equals(offered.get(name))) {
+            if (!wanted.containsKey(name)) {
                 server.removeTool(name);
                 offered.remove(name);
             }
         }
         for (CatalogFunction function : wanted.values()) {
-            if (offered.containsKey(function.name())) {
+            if (function.equals(offered.get(function.name()))) {
                 continue;
             }
             try {
+                // Adding a name the server has replaces that tool in place: a changed schema never leaves a gap.
                 server.addTool(specification(function));
                 offered.put(function.name(), function);
             } catch (RuntimeException e) {
                 // One tool with a schema MCP can't carry must not take the others down.
+                if (offered.remove(function.name()) != null) {
+                    server.removeTool(function.name());
+                }
                 log.warn(
                         "Function {} of {} is not offered over MCP: {}",
                         function.name(),
