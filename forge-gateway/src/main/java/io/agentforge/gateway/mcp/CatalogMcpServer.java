@@ -126,6 +126,11 @@ public final class CatalogMcpServer implements AutoCloseable {
         synced = catalog;
     }
 
+    /** The tools offered right now, as {@code tools/list} answers them. */
+    List<McpSchema.Tool> tools() {
+        return server.listTools();
+    }
+
     /** How many functions are offered right now. */
     public synchronized int size() {
         return offered.size();
