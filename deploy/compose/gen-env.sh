@@ -2,8 +2,9 @@
 # Writes a .env for docker-compose.yml from .env.example, with generated secrets:
 #   AGENTFORGE_ADMIN_KEY           af_<12 of [a-z0-9]>_<40 of [A-Za-z0-9]>
 #   AGENTFORGE_AGENT_API_KEY       the same format, each key with its own keyId: the registry provisions these
-#   AGENTFORGE_CALCULATOR_API_KEY  three with roles service, service and client (AGENTFORGE_SERVICE_KEYS) and
-#   AGENTFORGE_CONSOLE_API_KEY     refuses to start if two keys share a keyId
+#   AGENTFORGE_CALCULATOR_API_KEY  four with roles service, service, client and service (AGENTFORGE_SERVICE_KEYS)
+#   AGENTFORGE_CONSOLE_API_KEY     and refuses to start if two keys share a keyId
+#   AGENTFORGE_GATEWAY_API_KEY
 #   AGENTFORGE_DATABASE_PASSWORD   32 of [A-Za-z0-9]
 #   AGENTFORGE_AGENT_DATABASE_PASSWORD  the same, for the agent's own database user
 #   TRAEFIK_DASHBOARD_USERS        admin:<apr1 hash> of a generated password, printed once
@@ -53,9 +54,10 @@ while :; do
   agent_key=$(api_key)
   calculator_key=$(api_key)
   console_key=$(api_key)
+  gateway_key=$(api_key)
   ids=$(printf '%s\n' "$(key_id "$admin_key")" "$(key_id "$agent_key")" "$(key_id "$calculator_key")" \
-    "$(key_id "$console_key")" | sort -u | wc -l)
-  [ "$ids" -eq 4 ] && break
+    "$(key_id "$console_key")" "$(key_id "$gateway_key")" | sort -u | wc -l)
+  [ "$ids" -eq 5 ] && break
 done
 db_password=$(random_chars 'A-Za-z0-9' 32)
 agent_db_password=$(random_chars 'A-Za-z0-9' 32)
@@ -68,11 +70,13 @@ chmod 600 "$tmp"
 # Values travel through the environment, not awk -v, so that nothing in them is unescaped. The dashboard line is
 # single-quoted: Compose would otherwise interpolate the $ signs of the hash.
 ADMIN_KEY="$admin_key" AGENT_KEY="$agent_key" CALCULATOR_KEY="$calculator_key" CONSOLE_KEY="$console_key" \
+  GATEWAY_KEY="$gateway_key" \
   DB_PASSWORD="$db_password" AGENT_DB_PASSWORD="$agent_db_password" DASHBOARD_USERS="$dashboard_users" awk '
   /^AGENTFORGE_ADMIN_KEY=/          { print "AGENTFORGE_ADMIN_KEY=" ENVIRON["ADMIN_KEY"]; next }
   /^AGENTFORGE_AGENT_API_KEY=/      { print "AGENTFORGE_AGENT_API_KEY=" ENVIRON["AGENT_KEY"]; next }
   /^AGENTFORGE_CALCULATOR_API_KEY=/ { print "AGENTFORGE_CALCULATOR_API_KEY=" ENVIRON["CALCULATOR_KEY"]; next }
   /^AGENTFORGE_CONSOLE_API_KEY=/    { print "AGENTFORGE_CONSOLE_API_KEY=" ENVIRON["CONSOLE_KEY"]; next }
+  /^AGENTFORGE_GATEWAY_API_KEY=/    { print "AGENTFORGE_GATEWAY_API_KEY=" ENVIRON["GATEWAY_KEY"]; next }
   /^AGENTFORGE_DATABASE_PASSWORD=/  { print "AGENTFORGE_DATABASE_PASSWORD=" ENVIRON["DB_PASSWORD"]; next }
   /^AGENTFORGE_AGENT_DATABASE_PASSWORD=/ { print "AGENTFORGE_AGENT_DATABASE_PASSWORD=" ENVIRON["AGENT_DB_PASSWORD"]; next }
   /^TRAEFIK_DASHBOARD_USERS=/       { print "TRAEFIK_DASHBOARD_USERS=\047" ENVIRON["DASHBOARD_USERS"] "\047"; next }

@@ -109,7 +109,7 @@ present one key, which the registry refuses (one keyId, two names): that fails h
 {{- $keys := .Values.keys }}
 {{- $components := list }}
 {{- $entries := dict }}
-{{- range $component := list "agent" "calculator" "console" }}
+{{- range $component := list "agent" "calculator" "console" "gateway" }}
 {{- $entry := index $keys.secretKeys $component }}
 {{- if and (index $.Values $component).enabled (ne $entry $keys.secretKeys.admin) }}
 {{- if hasKey $entries $entry }}
@@ -124,7 +124,7 @@ present one key, which the registry refuses (one keyId, two names): that fails h
 
 {{/* The least privilege each component's key needs: services register themselves, the console only reads. */}}
 {{- define "agent-forge.keys.role" -}}
-{{- get (dict "agent" "service" "calculator" "service" "console" "client") . }}
+{{- get (dict "agent" "service" "calculator" "service" "console" "client" "gateway" "service") . }}
 {{- end }}
 
 {{/*
@@ -132,7 +132,7 @@ The scope of each component's key: the service names it may register (the names 
 for the agent alone, the kind AGENT. The console's client key registers nothing and carries no scope.
 */}}
 {{- define "agent-forge.keys.scope" -}}
-{{- get (dict "agent" "services=agent;kinds=agent" "calculator" "services=calculator" "console" "") . }}
+{{- get (dict "agent" "services=agent;kinds=agent" "calculator" "services=calculator" "console" "" "gateway" "services=gateway") . }}
 {{- end }}
 
 {{/* One AGENTFORGE_SERVICE_KEYS entry, name:role[:scope]:$(VAR). Arguments: component, var. */}}

@@ -62,17 +62,19 @@ abstract class ChartContractTests {
 
     /** Who may open connections to each component (NetworkPolicy ingress), as in docs/architecture. */
     static final Map<String, Set<String>> CALLERS = Map.of(
-            "registry", Set.of("console", "agent", "calculator"),
+            "registry", Set.of("console", "agent", "calculator", "gateway"),
             "agent", Set.of("console", "registry"),
-            "calculator", Set.of("agent", "console", "registry"),
-            "console", Set.of("registry"));
+            "calculator", Set.of("agent", "console", "registry", "gateway"),
+            "console", Set.of("registry"),
+            "gateway", Set.of("registry"));
 
     /** Which components each component may call (NetworkPolicy egress). */
     static final Map<String, Set<String>> CALLEES = Map.of(
-            "registry", Set.of("agent", "calculator", "console"),
+            "registry", Set.of("agent", "calculator", "console", "gateway"),
             "agent", Set.of("registry", "calculator"),
             "calculator", Set.of("registry"),
-            "console", Set.of("agent", "registry", "calculator"));
+            "console", Set.of("agent", "registry", "calculator"),
+            "gateway", Set.of("registry", "calculator"));
 
     abstract RenderedChart chart();
 
@@ -197,7 +199,8 @@ abstract class ChartContractTests {
 
         @Test
         void everyComponentListensOnItsArchitecturePortThroughServerPort() {
-            Map<String, Integer> ports = Map.of("console", 8080, "registry", 8081, "agent", 8082, "calculator", 8083);
+            Map<String, Integer> ports =
+                    Map.of("console", 8080, "registry", 8081, "agent", 8082, "calculator", 8083, "gateway", 8084);
             for (Deployment deployment : deployments()) {
                 int expected = ports.get(componentOf(deployment));
                 assertThat(container(deployment).getPorts())
@@ -275,7 +278,7 @@ abstract class ChartContractTests {
             Service registry = chart().named(Service.class, name("registry"));
             String url = "http://" + registry.getMetadata().getName() + ":"
                     + registry.getSpec().getPorts().getFirst().getPort();
-            for (String component : List.of("agent", "calculator", "console")) {
+            for (String component : List.of("agent", "calculator", "console", "gateway")) {
                 assertThat(chart().plainEnv(chart().deployment(component)))
                         .as(component)
                         .containsEntry("AGENTFORGE_REGISTRY_URL", url);
@@ -284,7 +287,7 @@ abstract class ChartContractTests {
 
         @Test
         void advertiseTheirOwnPodEndpointThroughTheDownwardApi() {
-            for (String component : List.of("agent", "calculator", "console")) {
+            for (String component : List.of("agent", "calculator", "console", "gateway")) {
                 Deployment deployment = chart().deployment(component);
                 List<EnvVar> env = container(deployment).getEnv();
                 List<String> names = env.stream().map(EnvVar::getName).toList();
@@ -306,7 +309,7 @@ abstract class ChartContractTests {
 
         @Test
         void presentAnApiKeyFromASecret() {
-            for (String component : List.of("agent", "calculator", "console")) {
+            for (String component : List.of("agent", "calculator", "console", "gateway")) {
                 assertThat(envVar(chart().deployment(component), "AGENTFORGE_API_KEY"))
                         .as(component)
                         .get()
@@ -841,7 +844,7 @@ abstract class ChartContractTests {
         }
 
         @Test
-        void onlyTheAgentAndConsoleServiceAccountsMayCallTools() {
+        void onlyTheAgentConsoleAndGatewayServiceAccountsMayCallTools() {
             GenericKubernetesResource authentication = authenticationOfApiRoute("calculator");
             assertThat(authentication.getKind()).isEqualTo("MeshTLSAuthentication");
             List<Map<String, Object>> refs = field(authentication, "spec", "identityRefs");
@@ -850,7 +853,8 @@ abstract class ChartContractTests {
                     .extracting(ref -> ref.get("name"))
                     .containsExactlyInAnyOrder(
                             pod(chart().deployment("agent")).getServiceAccountName(),
-                            pod(chart().deployment("console")).getServiceAccountName());
+                            pod(chart().deployment("console")).getServiceAccountName(),
+                            pod(chart().deployment("gateway")).getServiceAccountName());
         }
 
         @Test

@@ -57,11 +57,11 @@ class DefaultValuesChartTests extends ChartContractTests {
         @Test
         void eachServiceGetsItsOwnGeneratedKeyInItsOwnSecretEntry() {
             Map<String, String> keys = CHART.secretData(name("keys"));
-            assertThat(keys).containsOnlyKeys("admin-key", "agent-key", "calculator-key", "console-key");
+            assertThat(keys).containsOnlyKeys("admin-key", "agent-key", "calculator-key", "console-key", "gateway-key");
             assertThat(keys.values()).allSatisfy(key -> assertThat(key).matches(GENERATED_KEY));
             assertThat(keys.values().stream().map(key -> key.split("_")[1]).toList())
                     .doesNotHaveDuplicates();
-            for (String component : List.of("agent", "calculator", "console")) {
+            for (String component : List.of("agent", "calculator", "console", "gateway")) {
                 assertThat(envVar(CHART.deployment(component), "AGENTFORGE_API_KEY")
                                 .orElseThrow()
                                 .getValueFrom()
@@ -73,13 +73,14 @@ class DefaultValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void theRegistryProvisionsTheAgentAndCalculatorAsServicesAndTheConsoleAsClient() {
+        void theRegistryProvisionsTheAgentCalculatorAndGatewayAsServicesAndTheConsoleAsClient() {
             assertThat(envVar(CHART.deployment("registry"), "AGENTFORGE_SERVICE_KEYS"))
                     .get()
                     .extracting(EnvVar::getValue)
                     .isEqualTo("agent:service:services=agent;kinds=agent:$(AGENTFORGE_KEY_AGENT),"
                             + "calculator:service:services=calculator:$(AGENTFORGE_KEY_CALCULATOR),"
-                            + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
+                            + "console:client:$(AGENTFORGE_KEY_CONSOLE),"
+                            + "gateway:service:services=gateway:$(AGENTFORGE_KEY_GATEWAY)");
         }
 
         @Test
@@ -97,10 +98,10 @@ class DefaultValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void theConsoleAndAgentApiAreExposedButNotTheRegistry() {
+        void theConsoleAgentApiAndMcpGatewayAreExposedButNotTheRegistry() {
             assertThat(CHART.all(Ingress.class))
                     .extracting(RenderedChart::componentOf)
-                    .containsExactlyInAnyOrder("console", "agent");
+                    .containsExactlyInAnyOrder("console", "agent", "gateway");
             Ingress agent = CHART.named(Ingress.class, name("agent"));
             assertThat(agent.getSpec().getRules().getFirst().getHttp().getPaths())
                     .singleElement()

@@ -32,13 +32,14 @@ final class RenderedChart {
 
     static final String NAMESPACE = "forge";
     static final String KUBE_VERSION = "v1.32.0";
-    static final List<String> COMPONENTS = List.of("registry", "agent", "calculator", "console");
+    static final List<String> COMPONENTS = List.of("registry", "agent", "calculator", "console", "gateway");
     static final String COMPONENT_LABEL = "app.kubernetes.io/component";
     /** The least-privilege role the registry gives each component's own key (AGENTFORGE_SERVICE_KEYS). */
     static final Map<String, String> SERVICE_KEY_ROLES = Map.of(
             "agent", "service",
             "calculator", "service",
-            "console", "client");
+            "console", "client",
+            "gateway", "service");
 
     private final List<KubernetesResource> resources;
 

@@ -117,7 +117,7 @@ class ValueVariantsChartTests {
             assertThat(secretRef(registry, "AGENTFORGE_DATABASE_PASSWORD"))
                     .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
                     .containsExactly("pg-credentials", "pass");
-            for (String component : List.of("agent", "calculator", "console")) {
+            for (String component : List.of("agent", "calculator", "console", "gateway")) {
                 assertThat(secretRef(CHART.deployment(component), "AGENTFORGE_API_KEY"))
                         .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
                         .containsExactly("forge-keys", component + "-api-key");
@@ -127,7 +127,7 @@ class ValueVariantsChartTests {
         @Test
         void theRegistryProvisionsTheKeysTheServicesReadFromTheGivenSecret() {
             Deployment registry = CHART.deployment("registry");
-            for (String component : List.of("agent", "calculator", "console")) {
+            for (String component : List.of("agent", "calculator", "console", "gateway")) {
                 assertThat(secretRef(registry, "AGENTFORGE_KEY_" + component.toUpperCase()))
                         .as(component)
                         .isEqualTo(secretRef(CHART.deployment(component), "AGENTFORGE_API_KEY"));
@@ -137,7 +137,8 @@ class ValueVariantsChartTests {
                     .extracting(EnvVar::getValue)
                     .isEqualTo("agent:service:services=agent;kinds=agent:$(AGENTFORGE_KEY_AGENT),"
                             + "calculator:service:services=calculator:$(AGENTFORGE_KEY_CALCULATOR),"
-                            + "console:client:$(AGENTFORGE_KEY_CONSOLE)");
+                            + "console:client:$(AGENTFORGE_KEY_CONSOLE),"
+                            + "gateway:service:services=gateway:$(AGENTFORGE_KEY_GATEWAY)");
         }
 
         @Test

@@ -9,7 +9,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,7 +18,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Inbound checks on {@code /forge/functions/**}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
+ * Inbound checks on {@code /forge/functions/**} and {@code /mcp}: a {@link ForgeTokenVerifier} against the registry's JWKS, the
  * (opt-in) API-key path through a {@link KeyIntrospector}, and the servlet filter on the functions (served only with
  * Spring AI present); the {@link RevokedKeys} that {@link ForgeClientAutoConfiguration}'s revocation follower fills.
  * {@code agentforge.security.enabled=false} switches the inbound checks off.
@@ -85,10 +84,13 @@ public class ForgeSecurityAutoConfiguration {
         }
     }
 
-    /** Guards the functions endpoint, which exists only where Spring AI's {@code @Tool} does. */
+    /**
+     * Guards the functions endpoint and {@code /mcp} (a tool's own, or one an application such as the gateway serves
+     * itself) in every servlet application on the starter, with or without Spring AI: a path that exists is never
+     * open because a class happened to be missing, and one that doesn't exist answers 401 instead of 404.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(name = ForgeFunctionsAutoConfiguration.TOOL_ANNOTATION)
     @ConditionalOnBooleanProperty(name = "agentforge.security.enabled", matchIfMissing = true)
     static class InboundKeyChecks {
 
@@ -115,7 +117,9 @@ public class ForgeSecurityAutoConfiguration {
                 ForgeProperties properties) {
             FilterRegistrationBean<InboundKeyFilter> registration = new FilterRegistrationBean<>(new InboundKeyFilter(
                     tokens.getIfAvailable(), keys, properties.security().acceptApiKeys(), revoked));
-            registration.addUrlPatterns(FunctionInvocationController.PATH, FunctionInvocationController.PATH + "/*");
+            // The functions and their MCP face: one check for both ways in.
+            registration.addUrlPatterns(
+                    FunctionInvocationController.PATH, FunctionInvocationController.PATH + "/*", McpToolServer.PATH);
             registration.setName("forgeInboundKeyFilter");
             // After the observation and encoding filters, before anything that reads the body.
             registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);

@@ -113,11 +113,12 @@ class ForgeAutoConfigurationTests {
         }
 
         @Test
-        void theInboundFilterGuardsOnlyTheFunctionEndpoint() {
+        void theInboundFilterGuardsOnlyTheFunctionEndpointAndItsMcpFace() {
             withRegistry().run(context -> {
                 FilterRegistrationBean<?> filter =
                         context.getBean("forgeInboundKeyFilter", FilterRegistrationBean.class);
-                assertThat(filter.getUrlPatterns()).containsExactlyInAnyOrder("/forge/functions", "/forge/functions/*");
+                assertThat(filter.getUrlPatterns())
+                        .containsExactlyInAnyOrder("/forge/functions", "/forge/functions/*", "/mcp");
                 assertThat(filter.getFilter()).isInstanceOf(InboundKeyFilter.class);
             });
         }
@@ -208,7 +209,8 @@ class ForgeAutoConfigurationTests {
                             .doesNotHaveBean(PublishedFunctions.class)
                             .doesNotHaveBean(FunctionInvocationController.class)
                             .doesNotHaveBean("forgeFunctionsBodyLimitFilter")
-                            .doesNotHaveBean("forgeInboundKeyFilter"));
+                            // Still guarded: an application may serve /mcp itself (the gateway does).
+                            .hasBean("forgeInboundKeyFilter"));
         }
 
         @Test

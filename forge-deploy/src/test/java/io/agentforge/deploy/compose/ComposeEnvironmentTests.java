@@ -31,6 +31,7 @@ class ComposeEnvironmentTests {
             "AGENTFORGE_AGENT_API_KEY",
             "AGENTFORGE_CALCULATOR_API_KEY",
             "AGENTFORGE_CONSOLE_API_KEY",
+            "AGENTFORGE_GATEWAY_API_KEY",
             "AGENTFORGE_DATABASE_PASSWORD",
             "AGENTFORGE_AGENT_DATABASE_PASSWORD",
             "TRAEFIK_DASHBOARD_USERS");

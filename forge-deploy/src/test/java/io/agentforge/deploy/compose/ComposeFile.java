@@ -30,13 +30,15 @@ final class ComposeFile {
             "console", 8080,
             "registry", 8081,
             "agent", 8082,
-            "calculator", 8083);
+            "calculator", 8083,
+            "gateway", 8084);
 
     /** The services that authenticate to the registry with their own key, and the role each key gets. */
     static final Map<String, String> SERVICE_KEY_ROLES = Map.of(
             "agent", "service",
             "calculator", "service",
-            "console", "client");
+            "console", "client",
+            "gateway", "service");
 
     /**
      * One {@code name:role[+role][:services=a|b-*[;kinds=tool|agent]]:af_<keyId>_<secret>} entry, as the registry
@@ -56,6 +58,7 @@ final class ComposeFile {
         env.put("AGENTFORGE_AGENT_API_KEY", "af_agent0000001_AgentSecretAgentSecretAgentSecret0001");
         env.put("AGENTFORGE_CALCULATOR_API_KEY", "af_calc00000001_CalculatorSecretCalculatorSecret0001");
         env.put("AGENTFORGE_CONSOLE_API_KEY", "af_console00001_ConsoleSecretConsoleSecretConsole0001");
+        env.put("AGENTFORGE_GATEWAY_API_KEY", "af_gateway00001_GatewaySecretGatewaySecretGateway0001");
         env.put("AGENTFORGE_DATABASE_PASSWORD", "p4ssw0rdp4ssw0rdp4ssw0rdp4ssw0rd");
         env.put("AGENTFORGE_AGENT_DATABASE_PASSWORD", "4gentp4ssw0rd4gentp4ssw0rd4gentp");
         env.put("TRAEFIK_DASHBOARD_USERS", "admin:$apr1$salt$hash");

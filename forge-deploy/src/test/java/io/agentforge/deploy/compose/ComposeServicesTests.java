@@ -29,7 +29,8 @@ class ComposeServicesTests {
             "console", "console.localhost",
             "agent", "agent.localhost",
             "registry", "registry.localhost",
-            "calculator", "calculator.localhost");
+            "calculator", "calculator.localhost",
+            "gateway", "mcp.localhost");
 
     private static final Pattern ROUTER_SERVICE = Pattern.compile("^traefik\\.http\\.routers\\.([^.]+)\\.service$");
     private static final Pattern LB_PORT =
@@ -44,10 +45,10 @@ class ComposeServicesTests {
     }
 
     @Test
-    void theStackIsTheFourServicesPlusTraefikPostgresAndWatchtower() {
+    void theStackIsTheFiveServicesPlusTraefikPostgresAndWatchtower() {
         assertThat(COMPOSE.serviceNames())
                 .containsExactlyInAnyOrder(
-                        "traefik", "postgres", "watchtower", "registry", "agent", "calculator", "console");
+                        "traefik", "postgres", "watchtower", "registry", "agent", "calculator", "console", "gateway");
     }
 
     @Nested
@@ -129,7 +130,7 @@ class ComposeServicesTests {
             assertThat(COMPOSE.services())
                     .filteredOn(service -> "true".equals(service.labels().get("traefik.enable")))
                     .extracting(Service::name)
-                    .containsExactlyInAnyOrder("traefik", "registry", "agent", "calculator", "console");
+                    .containsExactlyInAnyOrder("traefik", "registry", "agent", "calculator", "console", "gateway");
         }
 
         @Test
@@ -177,7 +178,7 @@ class ComposeServicesTests {
             // The four app services and the dashboard: a loop over no router would check nothing.
             assertThat(routed)
                     .extracting(Service::name)
-                    .containsExactlyInAnyOrder("traefik", "registry", "agent", "calculator", "console");
+                    .containsExactlyInAnyOrder("traefik", "registry", "agent", "calculator", "console", "gateway");
             for (Service service : routed) {
                 Set<String> defined = labelsMatching(service, LB_PORT).keySet();
                 labelsMatching(service, ROUTER_SERVICE)
@@ -231,8 +232,8 @@ class ComposeServicesTests {
                         .filter(label -> label.getKey().endsWith(".tls.certresolver"))
                         .forEach(label -> resolvers.put(service.name() + " " + label.getKey(), label.getValue()));
             }
-            // Every router has one (the four app services and the dashboard): a loop over none would check nothing.
-            assertThat(resolvers).hasSize(5);
+            // Every router has one (the five app services and the dashboard): a loop over none would check nothing.
+            assertThat(resolvers).hasSize(6);
             resolvers.forEach((label, value) -> assertThat(value).as(label).isEqualTo("${FORGE_CERT_RESOLVER:-}"));
             assertThat(RESOLVED.service("console").labels())
                     .containsEntry("traefik.http.routers.console.tls.certresolver", "");
@@ -668,7 +669,7 @@ class ComposeServicesTests {
             assertThat(COMPOSE.services())
                     .filteredOn(service -> "true".equals(service.labels().get("com.centurylinklabs.watchtower.enable")))
                     .extracting(Service::name)
-                    .containsExactlyInAnyOrder("registry", "agent", "calculator", "console");
+                    .containsExactlyInAnyOrder("registry", "agent", "calculator", "console", "gateway");
             for (String name : INFRASTRUCTURE) {
                 assertThat(COMPOSE.service(name).labels())
                         .as(name)

@@ -28,7 +28,8 @@ class GenEnvScriptTests {
             "AGENTFORGE_ADMIN_KEY",
             "AGENTFORGE_AGENT_API_KEY",
             "AGENTFORGE_CALCULATOR_API_KEY",
-            "AGENTFORGE_CONSOLE_API_KEY");
+            "AGENTFORGE_CONSOLE_API_KEY",
+            "AGENTFORGE_GATEWAY_API_KEY");
 
     @TempDir
     Path temp;
