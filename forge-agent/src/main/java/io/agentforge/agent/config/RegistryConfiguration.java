@@ -1,6 +1,8 @@
 package io.agentforge.agent.config;
 
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
+import io.agentforge.agent.tooling.ToolExposure;
+import io.agentforge.agent.tooling.ToolExposureProperties;
 import io.agentforge.client.AccessTokens;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
@@ -39,6 +41,12 @@ class RegistryConfiguration {
     @Bean(destroyMethod = "close")
     FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy, Clock clock) {
         return new FunctionInvoker(discovery, InvokerSettings.defaults(), tokens, policy, clock);
+    }
+
+    /** Progressive exposure searches the registry with the agent's own client (the catalog is the same for all keys). */
+    @Bean
+    ToolExposure toolExposure(RegistryClient client, ToolExposureProperties properties) {
+        return new ToolExposure(client, properties, ForgeJacksonModule.mapper());
     }
 
     @Bean
