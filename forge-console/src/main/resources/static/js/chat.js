@@ -148,6 +148,22 @@
         return {turn, agent, steps, answer, stepById: new Map(), text: ''};
     };
 
+    // Which functions the model is offered, when the agent offers only some (progressive exposure).
+    const renderOffer = (view, offer) => {
+        const names = Array.isArray(offer.offered) ? offer.offered : [];
+        const line = el('details', 'step offer');
+        const summary = el('summary');
+        const label = offer.mode === 'search'
+            ? `Offered ${names.length} of ${offer.total ?? '?'} tools`
+            : `Offered all ${offer.total ?? names.length} tools`;
+        summary.append(el('span', 'step-icon'), el('span', 'fn', label),
+            el('span', 'step-state', offer.reason ? offer.reason : ''));
+        line.append(summary, el('div', 'step-body', names.join(', ')));
+        view.steps.append(line);
+        view.steps.hidden = false;
+        scrollToEnd();
+    };
+
     const renderStep = (view, id, phase, step) => {
         let details = view.stepById.get(id);
         if (!details) {
@@ -232,6 +248,9 @@
 
     const handle = (view, name, data) => {
         switch (name) {
+            case 'tools':
+                renderOffer(view, data || {});
+                break;
             case 'step':
                 renderStep(view, data.id, data.phase, data.step || {});
                 break;

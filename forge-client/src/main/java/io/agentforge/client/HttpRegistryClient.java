@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.IntrospectionRequest;
@@ -141,6 +142,14 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
             return new CatalogResult.NotModified(currentEtag != null ? currentEtag : etag, eventId);
         }
         return new CatalogResult.Modified(read(expect(response, 200), Catalog.class), currentEtag);
+    }
+
+    @Override
+    public CatalogSearchResult searchFunctions(FunctionSearch search) {
+        Objects.requireNonNull(search, "search");
+        HttpResponse<byte[]> response =
+                send(request("/api/v1/catalog/search" + search.queryString()).GET());
+        return read(expect(response, 200), CatalogSearchResult.class);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Lease;
@@ -44,6 +45,21 @@ public interface RegistryClient {
      * @param etag the ETag of a catalog already held, or null for an unconditional fetch
      */
     CatalogResult catalog(@Nullable String etag);
+
+    /**
+     * Finds the functions of the catalog that best fit a text, best first: only functions of tools with an {@code UP}
+     * instance, as the catalog shows them to this client's key.
+     *
+     * @throws UnsupportedOperationException when this client cannot search (a stand-in that predates search)
+     */
+    default CatalogSearchResult searchFunctions(FunctionSearch search) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not search the catalog");
+    }
+
+    /** The {@code k} (1 to 100) functions that best fit {@code query}; see {@link #searchFunctions(FunctionSearch)}. */
+    default CatalogSearchResult searchFunctions(String query, int k) {
+        return searchFunctions(FunctionSearch.of(query, k));
+    }
 
     RegistryStatus status();
 

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
+import io.agentforge.registry.api.SearchMode;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.testsupport.ToolStub;
@@ -141,6 +142,60 @@ class HttpRegistryClientTests {
         void anUnknownInstanceIsEmptyAndItsDeregistrationFalse() {
             assertThat(client.instance("ghost")).isEmpty();
             assertThat(client.deregister("ghost")).isFalse();
+        }
+
+        @Test
+        void searchSendsTheEncodedQueryAndFiltersAndReadsTheMatches() {
+            BlockingQueue<String> queries = new LinkedBlockingQueue<>();
+            routes.put("GET /api/v1/catalog/search", ex -> {
+                queries.add(ex.getRequestURI().getRawQuery());
+                respond(ex, 200, "application/json", """
+                        {"eventId":7,"query":"compute (3+4)*2","mode":"lexical","pendingEmbeddings":2,"matches":[
+                         {"name":"calculator_evaluate","service":"calculator","description":"Evaluates","inputSchema":
+                          {"type":"object"},"outputSchema":null,"score":0.9,"lexicalScore":3.1,"semanticScore":null,
+                          "someFutureField":1}]}""");
+            });
+
+            var result = client.searchFunctions(FunctionSearch.of(" compute (3+4)*2 ", 3)
+                    .withCapability("math")
+                    .withKind(ServiceKind.TOOL)
+                    .withMode(SearchMode.LEXICAL));
+
+            assertThat(queries.poll()).isEqualTo("q=compute+%283%2B4%29*2&k=3&kind=TOOL&capability=math&mode=lexical");
+            assertThat(result.mode()).isEqualTo(SearchMode.LEXICAL);
+            assertThat(result.pendingEmbeddings()).isEqualTo(2);
+            assertThat(result.matches()).singleElement().satisfies(match -> {
+                assertThat(match.name()).isEqualTo("calculator_evaluate");
+                assertThat(match.semanticScore()).isNull();
+                assertThat(match.inputSchema()).containsEntry("type", "object");
+            });
+        }
+
+        @Test
+        void aSearchTheRegistryWouldRefuseIsRefusedBeforeSending() {
+            assertThatThrownBy(() -> client.searchFunctions(" ", 5))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("query is required");
+            assertThatThrownBy(() -> client.searchFunctions("add", 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("k must be between 1 and 100, was 0");
+            assertThatThrownBy(() -> client.searchFunctions("a".repeat(1001), 5))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most 1000");
+            assertThatThrownBy(() -> FunctionSearch.of("add", 5).withCapability("NOT OK"))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void aRefusedSearchCarriesTheRegistrysProblem() {
+            routes.put("GET /api/v1/catalog/search", ex -> respond(ex, 400, "application/problem+json", """
+                    {"type":"urn:agentforge:problem:validation","title":"Invalid request","status":400,
+                     "detail":"q is required: the text to search the catalog for"}"""));
+
+            assertThatThrownBy(() -> client.searchFunctions("add", 5))
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.problem().is("validation")).isTrue());
         }
 
         @Test

@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentforge.client.CatalogResult;
 import io.agentforge.client.ChangeFeedListener;
 import io.agentforge.client.FeedSubscription;
+import io.agentforge.client.FunctionSearch;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.RegistryException;
 import io.agentforge.client.ServiceQuery;
 import io.agentforge.client.UnknownInstanceException;
 import io.agentforge.registry.api.ApiKeyCreated;
+import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.Instance;
@@ -19,6 +21,7 @@ import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.IntrospectionResult;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.Role;
+import io.agentforge.registry.api.SearchMode;
 import io.agentforge.registry.api.ServiceKind;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -169,6 +172,27 @@ class RegistryClientTests {
                 assertThat(modified.eventId()).isGreaterThan(first.eventId());
                 assertThat(modified.etag()).isNotEqualTo(first.etag());
             });
+        }
+
+        @Test
+        void searchFindsARegisteredFunctionByItsWordsAndTheServerRefusesAnUnknownKey() {
+            service.register(tool("inn", "inn-1", "http://127.0.0.1:9010", "inn_book_room", "inn_cancel_booking"));
+
+            CatalogSearchResult found = caller.searchFunctions(
+                    FunctionSearch.of("cancel my inn booking", 5).withMode(SearchMode.LEXICAL));
+
+            assertThat(found.mode()).isEqualTo(SearchMode.LEXICAL);
+            assertThat(found.matches()).first().satisfies(match -> {
+                assertThat(match.name()).isEqualTo("inn_cancel_booking");
+                assertThat(match.service()).isEqualTo("inn");
+                assertThat(match.lexicalScore()).isPositive();
+            });
+            try (HttpRegistryClient stranger = registry.client("af_unknownkey01_abcdefghijklmnopqrstuvwxyz")) {
+                assertThatThrownBy(() -> stranger.searchFunctions("cancel my inn booking", 5))
+                        .isInstanceOfSatisfying(
+                                RegistryException.class,
+                                e -> assertThat(e.status()).isEqualTo(401));
+            }
         }
 
         @Test

@@ -20,8 +20,10 @@ import io.agentforge.testsupport.MutableClock;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -176,6 +178,68 @@ class CatalogSearchHttpTests {
                         .extracting(FunctionMatch::name)
                         .doesNotContain("oven_bake_sourdough");
             }
+        }
+    }
+
+    /*
+     * The catalog is the same for every key that may read it (scopes limit what a key registers, not what it sees),
+     * so search is filtered exactly as /api/v1/catalog is: no key, no answer; any valid key, the catalog's functions.
+     */
+    @Nested
+    class Visibility {
+
+        @Test
+        void everyRoleFindsOnlyWhatItsOwnCatalogShows() {
+            String serviceKey = http.post(
+                            "/api/v1/keys",
+                            ADMIN_KEY,
+                            Map.of("name", "search-svc", "roles", List.of("service"), "services", List.of("search-*")))
+                    .as(ApiKeyCreated.class)
+                    .key();
+            for (String key : List.of(clientKey, serviceKey, ADMIN_KEY)) {
+                Set<String> catalog = new HashSet<>();
+                http.get("/api/v1/catalog", key)
+                        .json()
+                        .get("functions")
+                        .forEach(f -> catalog.add(f.get("name").asString()));
+                List<String> found = http
+                        .get("/api/v1/catalog/search?q=convert&k=100", key)
+                        .as(CatalogSearchResult.class)
+                        .matches()
+                        .stream()
+                        .map(FunctionMatch::name)
+                        .toList();
+
+                assertThat(found).hasSize(100);
+                assertThat(catalog).containsAll(found);
+                assertThat(found)
+                        .isEqualTo(search("convert", 100).matches().stream()
+                                .map(FunctionMatch::name)
+                                .toList());
+            }
+        }
+
+        @Test
+        void aRevokedKeyFindsNothing() {
+            ApiKeyCreated created = http.post(
+                            "/api/v1/keys", ADMIN_KEY, Map.of("name", "search-gone", "roles", List.of("client")))
+                    .as(ApiKeyCreated.class);
+            assertThat(http.get("/api/v1/catalog/search?q=add", created.key()).status())
+                    .isEqualTo(200);
+
+            assertThat(http.delete("/api/v1/keys/" + created.keyId(), ADMIN_KEY).status())
+                    .isEqualTo(204);
+
+            Http.Response response = http.get("/api/v1/catalog/search?q=add", created.key());
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        }
+
+        @Test
+        void anUnknownKeyFindsNothing() {
+            assertThat(http.get("/api/v1/catalog/search?q=add", "af_unknown.secret")
+                            .status())
+                    .isEqualTo(401);
         }
     }
 

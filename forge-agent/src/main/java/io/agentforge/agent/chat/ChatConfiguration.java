@@ -5,6 +5,7 @@ import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.llm.OfflineChatModel;
 import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
+import io.agentforge.agent.tooling.ToolExposure;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ class ChatConfiguration {
             ObjectProvider<ChatModel> models,
             AgentProperties properties,
             RegistryToolCallbackProvider tools,
+            ToolExposure exposure,
             ConversationStore conversations,
             JsonMapper json,
             Clock clock,
@@ -48,7 +50,15 @@ class ChatConfiguration {
                             : properties.llm().baseUrl());
         }
         return new ChatService(
-                offline ? new OfflineChatModel() : llm, offline, tools, conversations, properties, json, clock, meters);
+                offline ? new OfflineChatModel() : llm,
+                offline,
+                tools,
+                exposure,
+                conversations,
+                properties,
+                json,
+                clock,
+                meters);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import io.agentforge.agent.conversation.ToolStep;
 import io.agentforge.agent.security.Caller;
 import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.OnBehalfOf;
+import io.agentforge.agent.tooling.ToolsOffered;
 import io.agentforge.agent.web.Problems;
 import io.agentforge.agent.web.RateLimitedException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -62,7 +63,8 @@ class ChatController {
             consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(
-            summary = "Ask a question and stream the answer: 'step' events when a tool call starts and ends,"
+            summary = "Ask a question and stream the answer: 'tools' events with the functions offered to the model,"
+                    + " 'step' events when a tool call starts and ends,"
                     + " 'delta' events with answer text, then 'done' with the full result, or 'error' with a problem")
     SseEmitter stream(@RequestBody ChatRequest request, Authentication authentication) {
         Caller caller = caller(authentication);
@@ -78,6 +80,11 @@ class ChatController {
         Thread.ofVirtual().name("chat-stream").start(() -> {
             try {
                 ChatResult result = chat.answer(question, true, new ChatListener() {
+                    @Override
+                    public void toolsOffered(ToolsOffered offered) {
+                        send(emitter, "tools", offered);
+                    }
+
                     @Override
                     public void stepStarted(String callId, ToolStep step) {
                         send(emitter, "step", Map.of("id", callId, "phase", "started", "step", step));

@@ -6,13 +6,14 @@ import io.agentforge.agent.conversation.ConversationStore;
 import io.agentforge.agent.conversation.ToolStep;
 import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.tooling.RemoteToolCallback;
+import io.agentforge.agent.tooling.ToolExposure;
+import io.agentforge.agent.tooling.ToolOffer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +47,7 @@ public class ChatService {
     private final ChatModel model;
     private final boolean offline;
     private final ToolCallbackProvider tools;
+    private final ToolExposure exposure;
     private final ConversationStore conversations;
     private final AgentProperties properties;
     private final Clock clock;
@@ -55,10 +57,25 @@ public class ChatService {
     // Wall-clock phases of a question, so the agent's own overhead can be told apart from model and tool time.
     private final Timer questionTimer;
 
+    /** Offers the model every function, whatever the catalog's size. */
     public ChatService(
             ChatModel model,
             boolean offline,
             ToolCallbackProvider tools,
+            ConversationStore conversations,
+            AgentProperties properties,
+            JsonMapper json,
+            Clock clock,
+            MeterRegistry meters) {
+        this(model, offline, tools, ToolExposure.everything(json), conversations, properties, json, clock, meters);
+    }
+
+    /** Offers the model what {@code exposure} decides for each question. */
+    public ChatService(
+            ChatModel model,
+            boolean offline,
+            ToolCallbackProvider tools,
+            ToolExposure exposure,
             ConversationStore conversations,
             AgentProperties properties,
             JsonMapper json,
@@ -78,6 +95,7 @@ public class ChatService {
         this.model = model;
         this.offline = offline;
         this.tools = tools;
+        this.exposure = exposure;
         this.conversations = conversations;
         this.properties = properties;
         this.clock = clock;
@@ -162,17 +180,14 @@ public class ChatService {
             messages.addAll(conversation.history(properties.historyMessages()));
             messages.add(new UserMessage(request.message()));
 
-            ToolCallback[] available = tools.getToolCallbacks();
-            Map<String, ToolCallback> byName = new LinkedHashMap<>();
-            for (ToolCallback tool : available) {
-                byName.put(tool.getToolDefinition().name(), tool);
-            }
+            // Above the exposure threshold the offer starts small and grows with what search_tools finds.
+            ToolOffer offer = exposure.offer(tools.getToolCallbacks(), request.message());
+            Map<String, ToolCallback> byName = offer.callable();
             // Start from the model's own options type: a provider expects its options class (e.g. OpenAiChatOptions).
             ToolCallingChatOptions.Builder<?> options =
                     model.getDefaultOptions() instanceof ToolCallingChatOptions defaults
                             ? defaults.mutate()
                             : ToolCallingChatOptions.builder();
-            options.toolCallbacks(List.of(available));
             if (!offline) {
                 options.model(settings.model()).temperature(settings.temperature());
             }
@@ -189,6 +204,8 @@ public class ChatService {
                     stopped = pastDeadline("");
                     break;
                 }
+                offer.changes().ifPresent(listener::toolsOffered);
+                options.toolCallbacks(offer.offered());
                 AssistantMessage reply;
                 try {
                     reply = turns.take(

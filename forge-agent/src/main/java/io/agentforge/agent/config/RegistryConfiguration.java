@@ -1,8 +1,11 @@
 package io.agentforge.agent.config;
 
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
+import io.agentforge.agent.tooling.ToolExposure;
+import io.agentforge.agent.tooling.ToolExposureProperties;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
+import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -28,5 +31,11 @@ class RegistryConfiguration {
                     + " a registry API key with the 'service' role");
         }
         return new RegistryToolCallbackProvider(cache, calls, ForgeJacksonModule.mapper());
+    }
+
+    /** Progressive exposure searches the registry with the agent's own client (the catalog is the same for all keys). */
+    @Bean
+    ToolExposure toolExposure(RegistryClient client, ToolExposureProperties properties) {
+        return new ToolExposure(client, properties, ForgeJacksonModule.mapper());
     }
 }

@@ -81,7 +81,7 @@ final class ChatRelay {
                     switch (event) {
                         case "done" -> send(emitter, "done", withHtml(data));
                         case "error" -> send(emitter, "error", ChatErrors.event(problem(data), null));
-                        case "step", "delta" -> send(emitter, event, data);
+                        case "tools", "step", "delta" -> send(emitter, event, data);
                         default -> {
                             // Unknown events from a newer agent are not for this page.
                         }

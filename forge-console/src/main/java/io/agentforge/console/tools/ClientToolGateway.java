@@ -2,7 +2,9 @@ package io.agentforge.console.tools;
 
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
+import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.FunctionMatch;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -14,10 +16,12 @@ class ClientToolGateway implements ToolGateway {
 
     private final DiscoveryCache discovery;
     private final FunctionInvoker invoker;
+    private final RegistryClient registry;
 
-    ClientToolGateway(DiscoveryCache discovery, FunctionInvoker invoker) {
+    ClientToolGateway(DiscoveryCache discovery, FunctionInvoker invoker, RegistryClient registry) {
         this.discovery = discovery;
         this.invoker = invoker;
+        this.registry = registry;
     }
 
     @Override
@@ -28,6 +32,11 @@ class ClientToolGateway implements ToolGateway {
     @Override
     public Optional<CatalogFunction> function(String name) {
         return discovery.function(name);
+    }
+
+    @Override
+    public List<FunctionMatch> search(String query, int k) {
+        return registry.searchFunctions(query, k).matches();
     }
 
     @Override

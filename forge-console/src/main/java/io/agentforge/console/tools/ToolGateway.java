@@ -1,6 +1,7 @@
 package io.agentforge.console.tools;
 
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.FunctionMatch;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +16,15 @@ public interface ToolGateway {
     List<CatalogFunction> functions();
 
     Optional<CatalogFunction> function(String name);
+
+    /**
+     * The registry's catalog search: the {@code k} functions that best fit {@code query}, best first.
+     *
+     * @throws io.agentforge.client.RegistryException            the registry refused the search
+     * @throws io.agentforge.client.RegistryUnreachableException the registry did not answer
+     * @throws IllegalArgumentException                          a query the registry would refuse (blank, too long)
+     */
+    List<FunctionMatch> search(String query, int k);
 
     /**
      * Calls the function on one of its tool's UP instances.

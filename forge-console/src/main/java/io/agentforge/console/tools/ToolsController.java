@@ -6,12 +6,16 @@ import io.agentforge.client.ToolInvocationException;
 import io.agentforge.client.ToolUnavailableException;
 import io.agentforge.console.security.Credentials;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.FunctionMatch;
 import io.agentforge.registry.api.ProblemTypes;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -27,6 +31,7 @@ class ToolsController {
 
     static final URI UNKNOWN_FUNCTION = ProblemTypes.of("unknown-function");
     static final URI TOOL_UNAVAILABLE = ProblemTypes.of("tool-unavailable");
+    static final int SEARCH_RESULTS = 20;
 
     private final ToolGateway tools;
     private final Credentials credentials;
@@ -38,18 +43,51 @@ class ToolsController {
         this.clock = clock;
     }
 
+    /** Without {@code q}: every function by service; with it: the registry's search, best first. */
     @GetMapping("/tools")
     String page(@RequestParam(required = false) String q, Model model) {
-        String filter = q == null ? "" : q.strip();
-        List<ToolView> views = tools.functions().stream()
-                .filter(function -> matches(function, filter))
+        String query = q == null ? "" : q.strip();
+        List<ToolView> views;
+        Map<String, String> scores = new HashMap<>();
+        String searchProblem = null;
+        if (query.isEmpty()) {
+            views = sorted(tools.functions());
+        } else {
+            try {
+                List<ToolView> found = new ArrayList<>();
+                for (FunctionMatch match : tools.search(query, SEARCH_RESULTS)) {
+                    found.add(ToolView.of(new CatalogFunction(
+                            match.name(),
+                            match.description(),
+                            match.inputSchema(),
+                            match.outputSchema(),
+                            match.service())));
+                    scores.put(match.name(), String.format(Locale.ROOT, "%.2f", match.score()));
+                }
+                views = found;
+            } catch (RegistryException | IllegalArgumentException e) {
+                // The page stays useful without the registry's search: filter the cached catalog by the words.
+                searchProblem = e instanceof RegistryException registry
+                        ? registry.problem().detail()
+                        : e.getMessage();
+                views = sorted(tools.functions().stream()
+                        .filter(function -> matches(function, query))
+                        .toList());
+            }
+        }
+        model.addAttribute("q", query);
+        model.addAttribute("tools", views);
+        model.addAttribute("scores", scores);
+        model.addAttribute("searchProblem", searchProblem);
+        model.addAttribute("total", tools.functions().size());
+        return "tools";
+    }
+
+    private static List<ToolView> sorted(List<CatalogFunction> functions) {
+        return functions.stream()
                 .sorted(Comparator.comparing(CatalogFunction::service).thenComparing(CatalogFunction::name))
                 .map(ToolView::of)
                 .toList();
-        model.addAttribute("q", filter);
-        model.addAttribute("tools", views);
-        model.addAttribute("total", tools.functions().size());
-        return "tools";
     }
 
     @PostMapping("/tools/{name}/invoke")

@@ -364,6 +364,26 @@ class ChatControllerTests {
         }
 
         @Test
+        void relaysWhichToolsTheAgentOfferedAndDropsEventsItDoesNotKnow() throws Exception {
+            agent.answerWith(List.of(
+                    Map.entry(
+                            "tools",
+                            "{\"mode\":\"search\",\"total\":400,\"offered\":[\"units_convert\",\"search_tools\"],"
+                                    + "\"reason\":null}"),
+                    Map.entry("future-event", "{\"x\":1}"),
+                    Map.entry("done", "{\"answer\":\"ok\"}")));
+
+            String body = stream("{\"message\":\"convert 3 miles\"}");
+
+            assertThat(MAPPER.readTree(data(body, "tools"))
+                            .path("offered")
+                            .get(1)
+                            .asString())
+                    .isEqualTo("search_tools");
+            assertThat(body).doesNotContain("future-event");
+        }
+
+        @Test
         void callsTheAgentWithATokenForTheSignedInUserNeverAKey() throws Exception {
             agent.answerWith(List.of(Map.entry("done", "{\"answer\":\"ok\"}")));
 

@@ -1,8 +1,13 @@
 package io.agentforge.console.support;
 
+import io.agentforge.client.FunctionSearch;
+import io.agentforge.client.RegistryUnreachableException;
 import io.agentforge.console.tools.ToolGateway;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.FunctionMatch;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -16,11 +21,13 @@ public final class FakeToolGateway implements ToolGateway {
 
     private final List<CatalogFunction> functions = new CopyOnWriteArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<String> searches = new CopyOnWriteArrayList<>();
     private volatile Function<JsonNode, JsonNode> body = arguments -> arguments;
 
     public void clear() {
         functions.clear();
         calls.clear();
+        searches.clear();
         body = arguments -> arguments;
     }
 
@@ -45,6 +52,46 @@ public final class FakeToolGateway implements ToolGateway {
     @Override
     public Optional<CatalogFunction> function(String name) {
         return functions.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Stands in for the registry's ranking: functions whose name or description holds a word of the query, the most
+     * such words first; a query of "fail" answers the registry's refusal.
+     */
+    @Override
+    public List<FunctionMatch> search(String query, int k) {
+        searches.add(query);
+        FunctionSearch.of(query, k); // refuses what the real client refuses
+        if (query.equals("fail")) {
+            throw new RegistryUnreachableException("GET /api/v1/catalog/search got no answer (ConnectException)", null);
+        }
+        List<String> words = List.of(query.toLowerCase(Locale.ROOT).split("\\W+"));
+        return functions.stream()
+                .map(f -> Map.entry(
+                        f,
+                        words.stream()
+                                .filter(w -> !w.isEmpty()
+                                        && (f.name() + " " + f.description())
+                                                .toLowerCase(Locale.ROOT)
+                                                .contains(w))
+                                .count()))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<CatalogFunction, Long>comparingByValue().reversed())
+                .limit(k)
+                .map(e -> new FunctionMatch(
+                        e.getKey().name(),
+                        e.getKey().service(),
+                        e.getKey().description(),
+                        e.getKey().inputSchema(),
+                        e.getKey().outputSchema(),
+                        e.getValue(),
+                        e.getValue(),
+                        null))
+                .toList();
+    }
+
+    public List<String> searches() {
+        return List.copyOf(searches);
     }
 
     @Override

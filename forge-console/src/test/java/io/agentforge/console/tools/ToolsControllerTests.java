@@ -93,13 +93,58 @@ class ToolsControllerTests {
     }
 
     @Test
-    void theFilterKeepsMatchingFunctionsOnly() throws Exception {
-        String html = mvc.perform(get("/tools").param("q", "clock").with(signedIn()))
+    void aQueryShowsTheRegistrysSearchResultsBestFirstWithTheirScores() throws Exception {
+        String html = mvc.perform(
+                        get("/tools").param("q", " what time is it now ").with(signedIn()))
+                .andExpect(status().isOk())
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
 
-        assertThat(html).contains("clock_now").doesNotContain("id=\"tool-calculator_round\"");
+        assertThat(tools.searches()).containsExactly("what time is it now");
+        assertThat(html)
+                .contains("id=\"tool-clock_now\"", "Best matches first", "class=\"badge score\"")
+                .doesNotContain("id=\"tool-calculator_round\"");
+    }
+
+    @Test
+    void theSearchOrderIsTheRegistrysNotTheCatalogs() throws Exception {
+        String html = mvc.perform(
+                        get("/tools").param("q", "current time now, or round").with(signedIn()))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+
+        assertThat(html.indexOf("id=\"tool-clock_now\"")).isPositive();
+        assertThat(html.indexOf("id=\"tool-calculator_round\""))
+                .as("clock_now matches more words, so it comes first although calculator sorts first")
+                .isGreaterThan(html.indexOf("id=\"tool-clock_now\""));
+    }
+
+    @Test
+    void withoutTheRegistrysSearchTheWordsFilterTheCachedCatalogAndThePageSaysSo() throws Exception {
+        tools.add(new CatalogFunction("fail_safe", "Fails safely", null, null, "failer"));
+
+        String html = mvc.perform(get("/tools").param("q", "fail").with(signedIn()))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+
+        assertThat(html)
+                .contains("search is unavailable", "got no answer", "id=\"tool-fail_safe\"")
+                .doesNotContain("id=\"tool-clock_now\"", "class=\"badge score\"");
+    }
+
+    @Test
+    void aQueryTooLongForTheRegistryFallsBackToTheFilterRatherThanFailing() throws Exception {
+        String html = mvc.perform(get("/tools").param("q", "x".repeat(1001)).with(signedIn()))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+
+        assertThat(html).contains("search is unavailable", "at most 1000");
     }
 
     @Test
