@@ -6,6 +6,7 @@ import static io.agentforge.deploy.RenderedChart.envVar;
 import static io.agentforge.deploy.RenderedChart.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -129,8 +130,11 @@ class DefaultValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void tracingAndServiceMonitorAreOff() {
+        void tracingServiceMonitorAlertsAndDashboardAreOff() {
             assertThat(CHART.custom("monitoring.coreos.com", "ServiceMonitor")).isEmpty();
+            assertThat(CHART.custom("monitoring.coreos.com", "PrometheusRule")).isEmpty();
+            assertThat(CHART.all(ConfigMap.class))
+                    .noneMatch(map -> map.getMetadata().getLabels().containsKey("grafana_dashboard"));
             for (String component : COMPONENTS) {
                 assertThat(CHART.plainEnv(CHART.deployment(component)))
                         .doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
