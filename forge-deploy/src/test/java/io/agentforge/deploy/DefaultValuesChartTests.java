@@ -130,11 +130,15 @@ class DefaultValuesChartTests extends ChartContractTests {
         }
 
         @Test
-        void tracingServiceMonitorAlertsAndDashboardAreOff() {
-            assertThat(CHART.custom("monitoring.coreos.com", "ServiceMonitor")).isEmpty();
+        void neitherAlertRulesNorTheDashboardAreRendered() {
             assertThat(CHART.custom("monitoring.coreos.com", "PrometheusRule")).isEmpty();
             assertThat(CHART.all(ConfigMap.class))
                     .noneMatch(map -> map.getMetadata().getLabels().containsKey("grafana_dashboard"));
+        }
+
+        @Test
+        void tracingAndServiceMonitorAreOff() {
+            assertThat(CHART.custom("monitoring.coreos.com", "ServiceMonitor")).isEmpty();
             for (String component : COMPONENTS) {
                 assertThat(CHART.plainEnv(CHART.deployment(component)))
                         .doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
