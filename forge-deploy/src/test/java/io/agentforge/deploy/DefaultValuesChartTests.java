@@ -6,6 +6,7 @@ import static io.agentforge.deploy.RenderedChart.envVar;
 import static io.agentforge.deploy.RenderedChart.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -127,6 +128,13 @@ class DefaultValuesChartTests extends ChartContractTests {
             Deployment agent = CHART.deployment("agent");
             assertThat(envVar(agent, "OPENAI_API_KEY")).isEmpty();
             assertThat(CHART.plainEnv(agent)).doesNotContainKeys("AGENTFORGE_LLM_BASE_URL", "AGENTFORGE_DATABASE_URL");
+        }
+
+        @Test
+        void neitherAlertRulesNorTheDashboardAreRendered() {
+            assertThat(CHART.custom("monitoring.coreos.com", "PrometheusRule")).isEmpty();
+            assertThat(CHART.all(ConfigMap.class))
+                    .noneMatch(map -> map.getMetadata().getLabels().containsKey("grafana_dashboard"));
         }
 
         @Test

@@ -295,6 +295,27 @@ class ProductionValuesChartTests extends ChartContractTests {
         }
 
         @Test
+        void aPrometheusRuleCarriesTheSameAlertRulesComposeLoads() {
+            GenericKubernetesResource rule =
+                    CHART.custom("monitoring.coreos.com", "PrometheusRule", RenderedChart.RELEASE);
+            assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+            List<Object> groups = RenderedChart.field(rule, "spec", "groups");
+            assertThat(groups)
+                    .isEqualTo(ChartFiles.read(ObservabilityFiles.ALERTS).get("groups"));
+        }
+
+        @Test
+        void theDashboardIsAConfigMapForGrafanasSidecar() throws Exception {
+            ConfigMap dashboard = CHART.named(ConfigMap.class, name("dashboard"));
+            assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+            assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Agent Forge");
+            assertThat(dashboard.getData()).containsOnlyKeys("agent-forge.json");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(dashboard.getData().get("agent-forge.json")))
+                    .isEqualTo(ObservabilityFiles.dashboard());
+        }
+
+        @Test
         void configMapsCarryNoneOfTheInlineSecrets() {
             List<String> inline = List.of(
                     "af_prodadmin01_Zq3vN8xK2mW7pL4tR9sB6yH1cJ5dF0gA",

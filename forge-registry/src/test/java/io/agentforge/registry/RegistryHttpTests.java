@@ -16,9 +16,13 @@ import io.agentforge.registry.support.MemoryRegistryTest;
 import io.agentforge.registry.support.TestRegistryConfiguration;
 import io.agentforge.testsupport.MutableClock;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -226,6 +230,27 @@ class RegistryHttpTests {
                             "/api/v1/keys",
                             "/api/v1/auth/introspect",
                             "/api/v1/services");
+        }
+
+        @Test
+        void everyRegistryMetricTheDashboardAndAlertsUseIsExported() throws Exception {
+            // deploy/observability/exported-metrics.txt: the names forge-deploy lets the dashboard and alerts use.
+            List<String> listed =
+                    Files.readAllLines(Path.of("..", "deploy", "observability", "exported-metrics.txt")).stream()
+                            .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                            .map(line -> line.trim().split("\\s+"))
+                            .filter(fields -> fields[1].equals("registry"))
+                            .map(fields -> fields[0])
+                            .toList();
+            assertThat(listed).contains("agentforge_registry_self_preservation", "agentforge_registry_instances");
+            http.get("/api/v1/status", null); // at least one observed request: http_server_requests_*
+            Set<String> scraped = http.get("/actuator/prometheus", null)
+                    .body()
+                    .lines()
+                    .filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .map(line -> line.split("[{ ]", 2)[0])
+                    .collect(Collectors.toSet());
+            assertThat(scraped).containsAll(listed);
         }
 
         @Test

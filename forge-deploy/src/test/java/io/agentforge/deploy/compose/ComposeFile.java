@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,8 +102,32 @@ final class ComposeFile {
         return new ComposeFile((Map<String, Object>) Interpolation.interpolateTree(root, env));
     }
 
+    /** The services a plain {@code docker compose up} starts: those in no profile. */
     Set<String> serviceNames() {
-        return asMap(root.get("services")).keySet();
+        Set<String> names = new LinkedHashSet<>();
+        asMap(root.get("services")).forEach((name, spec) -> {
+            if (!asMap(spec).containsKey("profiles")) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    /** The services only {@code --profile <profile>} starts. */
+    Set<String> profileServiceNames(String profile) {
+        Set<String> names = new LinkedHashSet<>();
+        asMap(root.get("services")).forEach((name, spec) -> {
+            Object profiles = asMap(spec).get("profiles");
+            if (profiles instanceof List<?> list && list.contains(profile)) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    /** Every service, in a profile or not. */
+    List<Service> allServices() {
+        return asMap(root.get("services")).keySet().stream().map(this::service).toList();
     }
 
     Service service(String name) {

@@ -70,7 +70,7 @@ class ComposeServicesTests {
 
         @Test
         void noServiceUsesTheHostNetworkOrExtraPrivileges() {
-            for (Service service : COMPOSE.services()) {
+            for (Service service : COMPOSE.allServices()) {
                 assertThat(service.spec())
                         .as(service.name())
                         .doesNotContainKeys("network_mode", "privileged", "pid", "ipc", "cap_add");
@@ -79,7 +79,7 @@ class ComposeServicesTests {
 
         @Test
         void theBackendNetworkIsInternalAndTraefikIsTheOnlyServiceOnTheEdge() {
-            assertThat(COMPOSE.networks()).containsOnlyKeys("edge", "backend", "egress");
+            assertThat(COMPOSE.networks()).containsOnlyKeys("edge", "backend", "egress", "observability");
             assertThat(ComposeFile.asMap(COMPOSE.networks().get("backend"))).containsEntry("internal", true);
             assertThat(COMPOSE.services())
                     .filteredOn(service -> service.networks().contains("edge"))

@@ -4,6 +4,7 @@ import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.StoredInstance;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +39,10 @@ public class LeaseSweeper {
                 .register(meters);
         this.state = new RegistryStatus.SelfPreservation(
                 selfPreservation.enabled(), false, selfPreservation.threshold(), null, 0, 0);
+        // 1 while expirations are paused: what the self-preservation alert watches.
+        Gauge.builder("agentforge.registry.self.preservation", this, s -> s.state.active() ? 1 : 0)
+                .description("1 while self-preservation holds expirations back, else 0")
+                .register(meters);
     }
 
     @Scheduled(fixedDelayString = "${agentforge.registry.lease.sweep-interval:1s}")

@@ -68,6 +68,10 @@ class LeaseSweeperTests {
             assertThat(sweeper.selfPreservation().active()).isTrue();
             assertThat(sweeper.selfPreservation().since()).isEqualTo(clock.instant());
             assertThat(sweeper.selfPreservation().lastExpiring()).isEqualTo(10);
+            assertThat(meters.get("agentforge.registry.self.preservation")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
         }
 
         @Test
@@ -82,6 +86,10 @@ class LeaseSweeperTests {
 
             assertThat(sweeper.sweep()).hasSize(4);
             assertThat(sweeper.selfPreservation().active()).isFalse();
+            assertThat(meters.get("agentforge.registry.self.preservation")
+                            .gauge()
+                            .value())
+                    .isEqualTo(0.0);
             assertThat(store.count()).isEqualTo(6);
         }
 
