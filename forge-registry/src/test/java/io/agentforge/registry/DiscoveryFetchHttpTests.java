@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,32 @@ class DiscoveryFetchHttpTests {
         }
         assertThat(plain.json().valueStream().map(s -> s.get("name").asString()))
                 .contains("fetch");
+    }
+
+    @Test
+    void theDirectlyAnsweredReadsCarryTheHeadersOfTheRegularOnes() {
+        // ?name= alone is answered ahead of the filter chain; with status it goes through the controller.
+        Http.Response direct = http.get("/api/v1/services?name=fetch", ADMIN_KEY);
+        Http.Response regular = http.get("/api/v1/services?status=UP&name=fetch", ADMIN_KEY);
+
+        assertThat(direct.status()).isEqualTo(regular.status()).isEqualTo(200);
+        for (String header : List.of(
+                "ETag",
+                "X-Forge-Event-Id",
+                "Cache-Control",
+                "Vary",
+                "Content-Type",
+                "X-Content-Type-Options",
+                "X-Frame-Options",
+                "X-XSS-Protection",
+                "Pragma",
+                "Expires")) {
+            assertThat(direct.header(header)).as(header).isEqualTo(regular.header(header));
+        }
+        assertThat(direct.json().get(0).get("instances")).hasSize(2);
+        assertThat(http.get("/api/v1/services?name=fetch", null).status()).isEqualTo(401);
+        assertThat(http.get("/api/v1/services?name=Bad_Name", ADMIN_KEY).status())
+                .isEqualTo(400);
     }
 
     @Test
