@@ -5,7 +5,7 @@
 # the medians (with min–max) over the repetitions, Eureka beside Agent Forge, and the ratio.
 #
 # Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
-#                                    [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
+#                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
 # Env: passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
 # Needs the registry's exec jar (built here when missing: ./mvnw -B -q -pl forge-registry -am package -DskipTests).
 # Output: OUTDIR/<placement>/<target>/rep<k>/{summary.md,raw.tsv,…} and OUTDIR/comparison.md.
@@ -13,16 +13,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
-NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""
+NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""; JAR=""
 HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
-while getopts "n:r:m:o:H:x:h" o; do
+while getopts "n:r:m:o:H:j:x:h" o; do
   case "$o" in
     n) NS="$OPTARG";; r) REPS="$OPTARG";; m) MODES="$OPTARG";; o) OUT="$OPTARG";; H) HARNESS="$OPTARG";;
-    x) EXTRA="$OPTARG";; *) sed -n '2,11p' "$0"; exit 2;;
+    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; *) sed -n '2,12p' "$0"; exit 2;;
   esac
 done
 [ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
-JAR="$(forge_exec_jar registry)"
+[ -n "$JAR" ] || JAR="$(forge_exec_jar registry)"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl forge-registry -am package -DskipTests)
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/registry-vs-eureka-$(date -u +%Y%m%dT%H%M%SZ).XXXX")}"
 mkdir -p "$OUT"
@@ -33,7 +33,7 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >
 
 {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\""
+  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\"; registry jar: $JAR"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); nproc: $(nproc)"
 } > "$OUT/session.txt"
 for rep in $(seq 1 "$REPS"); do
@@ -42,6 +42,7 @@ for rep in $(seq 1 "$REPS"); do
     for target in $order; do
       dir="$OUT/$mode/$target/rep$rep"
       log "rep $rep/$REPS, $mode, $target -> $dir"
+      mkdir -p "$(dirname "$dir")"
       # shellcheck disable=SC2086  # EXTRA holds several options
       (cd "$ROOT" && "$HARNESS" -t "$target" -j "$JAR" -n "$NS" -r 1 -m "$mode" -o "$dir" $EXTRA) \
         > "$dir.log" 2>&1 || log "  $target failed, see $dir.log"
