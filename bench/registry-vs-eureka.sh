@@ -6,7 +6,7 @@
 #
 # Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
 #                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
-# Env: passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
+# Env: SUMMARY_ONLY=1 (with -o) only rewrites the tables of an earlier OUTDIR; the rest is passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
 # Needs the registry's exec jar (built here when missing: ./mvnw -B -q -pl forge-registry -am package -DskipTests).
 # Output: OUTDIR/<placement>/<target>/rep<k>/{summary.md,raw.tsv,…} and OUTDIR/comparison.md.
 set -euo pipefail
@@ -31,12 +31,14 @@ mkdir -p "$OUT"
 export AGENTFORGE_REGISTRY_ALLOWLOOPBACKENDPOINTS=true
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
 
-{
+[ "${SUMMARY_ONLY:-0}" = 1 ] || {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\"; registry jar: $JAR"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); nproc: $(nproc)"
 } > "$OUT/session.txt"
-for rep in $(seq 1 "$REPS"); do
+# SUMMARY_ONLY=1 with -o an earlier OUTDIR: only (re)write the tables from the runs it holds.
+[ "${SUMMARY_ONLY:-0}" = 1 ] && REPS_RUN=0 || REPS_RUN="$REPS"
+for rep in $(seq 1 "$REPS_RUN"); do
   for mode in $MODES; do
     if [ $((rep % 2)) = 1 ]; then order="eureka agentforge"; else order="agentforge eureka"; fi
     for target in $order; do
@@ -49,7 +51,7 @@ for rep in $(seq 1 "$REPS"); do
     done
   done
 done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/session.txt"
+[ "${SUMMARY_ONLY:-0}" = 1 ] || echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/session.txt"
 
 # ---- side-by-side medians ---------------------------------------------------------------------------------------
 for mode in $MODES; do
@@ -97,7 +99,7 @@ awk -F'\t' -v modes="$MODES" -v ns="$NS" '
     }
   }' "$OUT/all.tsv" > "$OUT/tables.md"
 {
-  echo "# Agent Forge registry vs Eureka: medians (min–max) of $REPS alternating repetitions"
+  echo "# Agent Forge registry vs Eureka: medians (min–max) over the alternating repetitions"
   echo; sed 's/^/    /' "$OUT/session.txt"
   cat "$OUT/tables.md"
   echo; echo "Per-run summaries (the harness's own tables, machine and JVM):"

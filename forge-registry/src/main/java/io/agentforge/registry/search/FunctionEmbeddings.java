@@ -27,7 +27,7 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     // Registrations come in bursts and every look at the view after a change rebuilds its snapshot (O(instances)):
     // waking once per change made this worker a quarter of the registry's CPU while 10,000 instances registered.
-    private static final Duration SETTLE = Duration.ofMillis(250);
+    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private final RegistryView view;
     private final ChangeFeed feed;
