@@ -1,7 +1,6 @@
 package io.agentforge.registry.catalog;
 
 import io.agentforge.registry.api.InstanceStatus;
-import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.web.ApiException;
@@ -11,7 +10,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Arrays;
-import java.util.List;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,9 +27,13 @@ import org.springframework.web.bind.annotation.RestController;
 class CatalogController {
 
     private final RegistryView view;
+    private final DiscoveryBodies bodies;
+    private final DiscoveryChanges changes;
 
-    CatalogController(RegistryView view) {
+    CatalogController(RegistryView view, DiscoveryBodies bodies, DiscoveryChanges changes) {
         this.view = view;
+        this.bodies = bodies;
+        this.changes = changes;
     }
 
     @GetMapping(value = "/catalog", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -51,32 +53,30 @@ class CatalogController {
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
         RegistryView.Snapshot snapshot = view.current();
-        boolean notModified = matches(ifNoneMatch, snapshot.catalogEtag());
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(
-                        notModified ? HttpStatus.NOT_MODIFIED : HttpStatus.OK)
-                .eTag(snapshot.catalogEtag())
-                .cacheControl(CacheControl.noCache())
-                .varyBy(HttpHeaders.ACCEPT_ENCODING)
-                .header("X-Forge-Event-Id", Long.toString(snapshot.version()));
-        if (notModified) {
-            return response.build();
-        }
-        response.contentType(MediaType.APPLICATION_JSON);
-        if (acceptEncoding != null
-                && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
-            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip")
-                    .body(snapshot.catalogGzip().bytes());
-        }
-        return response.body(snapshot.catalogJson());
+        return cached(
+                snapshot.catalogEtag(),
+                snapshot.version(),
+                ifNoneMatch,
+                acceptEncoding,
+                snapshot.catalogJson(),
+                snapshot.catalogGzip());
     }
 
     @GetMapping("/services")
-    @Operation(summary = "Services with their instances, filtered by name, kind, capability and status")
-    List<RegisteredService> services(
+    @Operation(
+            summary = "Services with their instances, filtered by name, kind, capability and status. Unfiltered and"
+                    + " by name (and status) the answer is cached per change, gzipped on request (Accept-Encoding:"
+                    + " gzip) and has an ETag for If-None-Match; lease times in it are at most"
+                    + " agentforge.registry.discovery.lease-refresh old. With ?since=<eventId> (the X-Forge-Event-Id of"
+                    + " an earlier answer) only the changes after that event are returned.")
+    ResponseEntity<?> services(
             @RequestParam(required = false) String name,
             @RequestParam(required = false) ServiceKind kind,
             @RequestParam(required = false) String capability,
-            @RequestParam(required = false) InstanceStatus status) {
+            @RequestParam(required = false) InstanceStatus status,
+            @RequestParam(required = false) String since,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
         if (name != null && !ServiceRegistration.SERVICE_NAME.matcher(name).matches()) {
             throw ApiException.invalid("name must match " + ServiceRegistration.SERVICE_NAME.pattern());
         }
@@ -84,7 +84,43 @@ class CatalogController {
                 && !ServiceRegistration.CAPABILITY.matcher(capability).matches()) {
             throw ApiException.invalid("capability must match " + ServiceRegistration.CAPABILITY.pattern());
         }
-        return view.services(name, kind, capability, status);
+        if (since != null) {
+            if (kind != null || capability != null || status != null) {
+                throw ApiException.invalid("since combines only with name; filter the changes by kind, capability"
+                        + " or status on the client");
+            }
+            return ResponseEntity.ok().cacheControl(CacheControl.noCache()).body(changes.after(since, name));
+        }
+        if (kind != null || capability != null) {
+            return ResponseEntity.ok(view.services(name, kind, capability, status));
+        }
+        DiscoveryBodies.Body body = bodies.services(name, status);
+        return cached(body.etag(), body.version(), ifNoneMatch, acceptEncoding, body.json(), body.gzip());
+    }
+
+    private static ResponseEntity<byte[]> cached(
+            String etag,
+            long version,
+            String ifNoneMatch,
+            String acceptEncoding,
+            byte[] json,
+            RegistryView.Gzipped gzip) {
+        boolean notModified = matches(ifNoneMatch, etag);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(
+                        notModified ? HttpStatus.NOT_MODIFIED : HttpStatus.OK)
+                .eTag(etag)
+                .cacheControl(CacheControl.noCache())
+                .varyBy(HttpHeaders.ACCEPT_ENCODING)
+                .header("X-Forge-Event-Id", Long.toString(version));
+        if (notModified) {
+            return response.build();
+        }
+        response.contentType(MediaType.APPLICATION_JSON);
+        if (acceptEncoding != null
+                && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(gzip.bytes());
+        }
+        return response.body(json);
     }
 
     // Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x" and W/"x".

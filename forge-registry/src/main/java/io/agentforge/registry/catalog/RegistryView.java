@@ -76,9 +76,19 @@ public class RegistryView {
         }
     }
 
+    /** Id of the newest change this replica knows of: what {@link #current()} would be built as of. */
+    public long version() {
+        return store.lastEventId();
+    }
+
     /** Services matching every given filter (null means any), holding only their matching instances. */
     public List<RegisteredService> services(String name, ServiceKind kind, String capability, InstanceStatus status) {
-        Snapshot current = current();
+        return services(current(), name, kind, capability, status);
+    }
+
+    /** As {@link #services(String, ServiceKind, String, InstanceStatus)}, from a given snapshot, with live leases. */
+    public List<RegisteredService> services(
+            Snapshot current, String name, ServiceKind kind, String capability, InstanceStatus status) {
         Iterable<String> candidates = name != null
                 ? List.of(name)
                 : capability != null
@@ -139,10 +149,7 @@ public class RegistryView {
         }
         services.values().forEach(list -> list.sort(Comparator.comparing(Instance::instanceId)));
         Catalog catalog = catalog(version, services);
-        byte[] json = mapper.writeValueAsBytes(catalog);
-        String etag =
-                "W/\"" + digest(mapper.writeValueAsBytes(List.of(catalog.functions(), catalog.services()))) + "\"";
-        return new Snapshot(version, services, byCapability, counts, catalog, json, etag, new Gzipped(json));
+        return new Snapshot(version, services, byCapability, counts, catalog, new CatalogBytes(mapper, catalog));
     }
 
     private static Catalog catalog(long version, Map<String, List<Instance>> services) {
@@ -190,7 +197,7 @@ public class RegistryView {
         }
     }
 
-    /** The catalog compressed once, on first demand, instead of on every response. */
+    /** A body compressed once, on first demand, instead of on every response; concurrent first callers wait for it. */
     public static final class Gzipped {
 
         private final byte[] plain;
@@ -201,6 +208,14 @@ public class RegistryView {
         }
 
         public byte[] bytes() {
+            byte[] result = compressed;
+            if (result == null) {
+                return compress();
+            }
+            return result;
+        }
+
+        private synchronized byte[] compress() {
             byte[] result = compressed;
             if (result == null) {
                 var out = new java.io.ByteArrayOutputStream(plain.length / 8 + 64);
@@ -216,6 +231,39 @@ public class RegistryView {
         }
     }
 
+    /**
+     * The catalog's JSON, ETag and gzip, made on the first catalog request of a snapshot: the snapshot is rebuilt on
+     * every change (registrations come in bursts), and most of its readers never serialize the catalog.
+     */
+    public static final class CatalogBytes {
+
+        private final JsonMapper mapper;
+        private final Catalog catalog;
+        private volatile byte[] json;
+        private volatile String etag;
+        private volatile Gzipped gzip;
+
+        CatalogBytes(JsonMapper mapper, Catalog catalog) {
+            this.mapper = mapper;
+            this.catalog = catalog;
+        }
+
+        private void make() {
+            if (gzip == null) {
+                synchronized (this) {
+                    if (gzip == null) {
+                        byte[] bytes = mapper.writeValueAsBytes(catalog);
+                        etag = "W/\""
+                                + digest(mapper.writeValueAsBytes(List.of(catalog.functions(), catalog.services())))
+                                + "\"";
+                        json = bytes;
+                        gzip = new Gzipped(bytes);
+                    }
+                }
+            }
+        }
+    }
+
     /** One consistent state of the registry, as of event {@code version}. */
     public record Snapshot(
             long version,
@@ -223,9 +271,22 @@ public class RegistryView {
             Map<String, Set<String>> byCapability,
             Map<ServiceKind, Map<InstanceStatus, Long>> counts,
             Catalog catalog,
-            byte[] catalogJson,
-            String catalogEtag,
-            Gzipped catalogGzip) {
+            CatalogBytes catalogBytes) {
+
+        public byte[] catalogJson() {
+            catalogBytes.make();
+            return catalogBytes.json;
+        }
+
+        public String catalogEtag() {
+            catalogBytes.make();
+            return catalogBytes.etag;
+        }
+
+        public Gzipped catalogGzip() {
+            catalogBytes.make();
+            return catalogBytes.gzip;
+        }
 
         public long count(ServiceKind kind, InstanceStatus status) {
             return counts.getOrDefault(kind, Map.of()).getOrDefault(status, 0L);

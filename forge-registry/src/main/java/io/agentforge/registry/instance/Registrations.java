@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
@@ -118,6 +119,22 @@ public class Registrations {
         requireOwner(instanceId, owner, caller);
         Lease lease = store.renew(instanceId, clock.instant()).orElseThrow(() -> unknown(instanceId));
         renewals.increment();
+        return lease;
+    }
+
+    /**
+     * The renewal when the caller may renew and the instance is known; otherwise empty and nothing happened, and the
+     * caller takes the regular path ({@link #renew}), which says why.
+     */
+    public Optional<Lease> tryRenew(String instanceId, ApiKeyPrincipal caller) {
+        Optional<String> owner = store.ownerOf(instanceId);
+        if (owner.isEmpty()
+                || !(caller.has(Role.ADMIN)
+                        || Objects.equals(owner.get(), caller.keyId() == null ? "" : caller.keyId()))) {
+            return Optional.empty();
+        }
+        Optional<Lease> lease = store.renew(instanceId, clock.instant());
+        lease.ifPresent(renewed -> renewals.increment());
         return lease;
     }
 

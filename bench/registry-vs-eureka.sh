@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Registry vs Netflix Eureka on the shared load harness (../shared/bench/run-registry.sh), alternating the two in one
+# session so machine noise hits both alike. Each repetition runs, for each placement, both targets (the order flips
+# every repetition), each as one run-registry.sh call with a fresh JVM per N. Then it writes side-by-side tables of
+# the medians (with min–max) over the repetitions, Eureka beside Agent Forge, and the ratio.
+#
+# Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
+#                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
+# Env: SUMMARY_ONLY=1 (with -o) only rewrites the tables of an earlier OUTDIR; the rest is passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
+# Needs the registry's exec jar (built here when missing: ./mvnw -B -q -pl forge-registry -am package -DskipTests).
+# Output: OUTDIR/<placement>/<target>/rep<k>/{summary.md,raw.tsv,…} and OUTDIR/comparison.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=../scripts/build-info.sh
+. "$ROOT/scripts/build-info.sh"
+NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""; JAR=""
+HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
+while getopts "n:r:m:o:H:j:x:h" o; do
+  case "$o" in
+    n) NS="$OPTARG";; r) REPS="$OPTARG";; m) MODES="$OPTARG";; o) OUT="$OPTARG";; H) HARNESS="$OPTARG";;
+    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; *) sed -n '2,12p' "$0"; exit 2;;
+  esac
+done
+[ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
+[ -n "$JAR" ] || JAR="$(forge_exec_jar registry)"
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl forge-registry -am package -DskipTests)
+OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/registry-vs-eureka-$(date -u +%Y%m%dT%H%M%SZ).XXXX")}"
+mkdir -p "$OUT"
+# The harness registers instances at 127.x.y.z addresses (data only, never contacted); the registry refuses
+# loopback endpoints unless told otherwise.
+export AGENTFORGE_REGISTRY_ALLOWLOOPBACKENDPOINTS=true
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
+
+[ "${SUMMARY_ONLY:-0}" = 1 ] || {
+  echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\"; registry jar: $JAR"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); nproc: $(nproc)"
+} > "$OUT/session.txt"
+# SUMMARY_ONLY=1 with -o an earlier OUTDIR: only (re)write the tables from the runs it holds.
+[ "${SUMMARY_ONLY:-0}" = 1 ] && REPS_RUN=0 || REPS_RUN="$REPS"
+for rep in $(seq 1 "$REPS_RUN"); do
+  for mode in $MODES; do
+    if [ $((rep % 2)) = 1 ]; then order="eureka agentforge"; else order="agentforge eureka"; fi
+    for target in $order; do
+      dir="$OUT/$mode/$target/rep$rep"
+      log "rep $rep/$REPS, $mode, $target -> $dir"
+      mkdir -p "$(dirname "$dir")"
+      # shellcheck disable=SC2086  # EXTRA holds several options
+      (cd "$ROOT" && "$HARNESS" -t "$target" -j "$JAR" -n "$NS" -r 1 -m "$mode" -o "$dir" $EXTRA) \
+        > "$dir.log" 2>&1 || log "  $target failed, see $dir.log"
+    done
+  done
+done
+[ "${SUMMARY_ONLY:-0}" = 1 ] || echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/session.txt"
+
+# ---- side-by-side medians ---------------------------------------------------------------------------------------
+for mode in $MODES; do
+  for target in eureka agentforge; do
+    for f in "$OUT/$mode/$target"/rep*/raw.tsv; do
+      [ -f "$f" ] && awk -v t="$target" -v m="$mode" -F'\t' '{print m "\t" t "\t" $1 "\t" $3 "\t" $4}' "$f"
+    done
+  done
+done > "$OUT/all.tsv"
+awk -F'\t' -v modes="$MODES" -v ns="$NS" '
+  function med(k,   n, i, j, t, a) {
+    n = cnt[k]; if (!n) return ""
+    for (i = 1; i <= n; i++) a[i] = v[k, i]
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j+1] = a[j]; a[j+1] = t }
+    lo[k] = a[1]; hi[k] = a[n]
+    return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+  }
+  function f(x) { return x == "" ? "-" : (x >= 100 || x == int(x)) ? sprintf("%.0f", x) : (x >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x)) }
+  function cell(k,   m) { m = med(k); return m == "" ? "-" : f(m) " (" f(lo[k]) "–" f(hi[k]) ")" }
+  function ratio(a, b, invert) { if (a == "" || b == "" || a + 0 == 0 || b + 0 == 0) return "-"; return sprintf("%.2f×", invert ? a / b : b / a) }
+  { k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; cnt[k]++; v[k, cnt[k]] = $5 + 0 }
+  END {
+    split(modes, ML, " "); split(ns, NL, " ")
+    nm["renew"] = "renewals"; nm["full"] = "full fetch, JSON"; nm["full_gzip"] = "full fetch, gzip"; nm["app"] = "one service"
+    split("renew full full_gzip app", SL, " ")
+    for (mi = 1; mi in ML; mi++) { m = ML[mi]
+      printf "\n### Placement: %s\n\n", m
+      print "| scenario | N | Eureka req/s | Agent Forge req/s | ratio | Eureka p99 ms | Agent Forge p99 ms | Eureka CPU µs/req | Agent Forge CPU µs/req | others cores (E / AF) |"
+      print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      for (si = 1; si in SL; si++) for (ni = 1; ni in NL; ni++) { s = SL[si]; n = NL[ni]
+        e = m SUBSEP "eureka" SUBSEP n SUBSEP s; a = m SUBSEP "agentforge" SUBSEP n SUBSEP s
+        printf "| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s / %s |\n", nm[s], n, cell(e ".rps"), cell(a ".rps"),
+          ratio(med(e ".rps"), med(a ".rps"), 0), f(med(e ".p99_ms")), f(med(a ".p99_ms")), f(med(e ".srv_us_per_req")),
+          f(med(a ".srv_us_per_req")), f(med(e ".other_cores")), f(med(a ".other_cores"))
+      }
+      for (ni = 1; ni in NL; ni++) { n = NL[ni]; a = m SUBSEP "agentforge" SUBSEP n SUBSEP "catalog"
+        if (cnt[a ".rps"]) printf "| function catalog, gzip (Agent Forge only) | %s | - | %s | - | - | %s | - | %s | - |\n", n, cell(a ".rps"), f(med(a ".p99_ms")), f(med(a ".srv_us_per_req")) }
+      print ""
+      print "| N | startup to first 200 ms (E / AF) | RSS idle MB (E / AF) | RSS after registering MB (E / AF) | live heap MB (E / AF) | registration req/s (E / AF) | visible in full fetch after s (E / AF) |"
+      print "|---:|---:|---:|---:|---:|---:|---:|"
+      for (ni = 1; ni in NL; ni++) { n = NL[ni]; e = m SUBSEP "eureka" SUBSEP n SUBSEP; a = m SUBSEP "agentforge" SUBSEP n SUBSEP
+        printf "| %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n", n, f(med(e "startup_ms")), f(med(a "startup_ms")),
+          f(med(e "rss_idle_mb")), f(med(a "rss_idle_mb")), f(med(e "rss_reg_mb")), f(med(a "rss_reg_mb")), f(med(e "heap_live_mb")), f(med(a "heap_live_mb")),
+          f(med(e "reg_rps")), f(med(a "reg_rps")), f(med(e "count_lag_s")), f(med(a "count_lag_s")) }
+    }
+  }' "$OUT/all.tsv" > "$OUT/tables.md"
+{
+  echo "# Agent Forge registry vs Eureka: medians (min–max) over the alternating repetitions"
+  echo; sed 's/^/    /' "$OUT/session.txt"
+  cat "$OUT/tables.md"
+  echo; echo "Per-run summaries (the harness's own tables, machine and JVM):"
+  for s in "$OUT"/*/*/rep*/summary.md; do echo "- ${s#"$OUT"/}"; done
+} > "$OUT/comparison.md"
+cat "$OUT/comparison.md"
+log "done: $OUT/comparison.md"
