@@ -6,6 +6,7 @@ import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.TokenExchanger;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,15 +26,22 @@ public class ForgeClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(RegistryClient.class)
     @Conditional(RegistryConfiguredCondition.class)
-    HttpRegistryClient forgeRegistryClient(ForgeProperties properties) {
-        return new HttpRegistryClient(settings(properties));
+    HttpRegistryClient forgeRegistryClient(
+            ForgeProperties properties, ObjectProvider<ObservationRegistry> observations) {
+        return new HttpRegistryClient(
+                settings(properties), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(AccessTokens.class)
     @Conditional(RegistryConfiguredCondition.class)
-    TokenExchanger forgeTokenExchanger(ForgeProperties properties, ObjectProvider<Clock> clock) {
-        return new TokenExchanger(settings(properties), clock.getIfAvailable(Clock::systemUTC));
+    TokenExchanger forgeTokenExchanger(
+            ForgeProperties properties, ObjectProvider<Clock> clock, ObjectProvider<ObservationRegistry> observations) {
+        return new TokenExchanger(
+                settings(properties),
+                TokenExchanger.DEFAULT_MAX_ENTRIES,
+                clock.getIfAvailable(Clock::systemUTC),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

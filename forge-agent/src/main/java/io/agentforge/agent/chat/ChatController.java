@@ -9,6 +9,8 @@ import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.web.Problems;
 import io.agentforge.agent.web.RateLimitedException;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -75,7 +77,9 @@ class ChatController {
         emitter.onTimeout(() -> gone.set(true));
         emitter.onError(e -> gone.set(true));
         emitter.onCompletion(() -> gone.set(true));
-        Thread.ofVirtual().name("chat-stream").start(() -> {
+        // The answer streams from another thread: it carries the request's trace context (and log ids) along.
+        ContextSnapshot context = ContextSnapshotFactory.builder().build().captureAll();
+        Thread.ofVirtual().name("chat-stream").start(context.wrap(() -> {
             try {
                 ChatResult result = chat.answer(question, true, new ChatListener() {
                     @Override
@@ -118,7 +122,7 @@ class ChatController {
                                 "Internal error",
                                 "An unexpected error occurred; it has been logged"));
             }
-        });
+        }));
         return emitter;
     }
 

@@ -8,6 +8,7 @@ import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.registry.api.ForgeJacksonModule;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -37,8 +38,19 @@ class RegistryConfiguration {
      * end user the chat loop names), never the agent's key.
      */
     @Bean(destroyMethod = "close")
-    FunctionInvoker functionInvoker(DiscoveryCache discovery, AccessTokens tokens, OutboundPolicy policy, Clock clock) {
-        return new FunctionInvoker(discovery, InvokerSettings.defaults(), tokens, policy, clock);
+    FunctionInvoker functionInvoker(
+            DiscoveryCache discovery,
+            AccessTokens tokens,
+            OutboundPolicy policy,
+            Clock clock,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new FunctionInvoker(
+                discovery,
+                InvokerSettings.defaults(),
+                tokens,
+                policy,
+                clock,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

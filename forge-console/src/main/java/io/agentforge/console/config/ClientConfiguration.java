@@ -9,8 +9,10 @@ import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RevocationFollower;
 import io.agentforge.client.TokenExchanger;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,14 +39,19 @@ class ClientConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HttpRegistryClient registryClient(ForgeClientSettings settings) {
-        return new HttpRegistryClient(settings);
+    HttpRegistryClient registryClient(ForgeClientSettings settings, ObjectProvider<ObservationRegistry> observations) {
+        return new HttpRegistryClient(settings, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** Agents and tools get a token for their own name, exchanged at the registry; never a key. */
     @Bean(destroyMethod = "close")
-    TokenExchanger tokenExchanger(ForgeClientSettings settings, Clock clock) {
-        return new TokenExchanger(settings, clock);
+    TokenExchanger tokenExchanger(
+            ForgeClientSettings settings, Clock clock, ObjectProvider<ObservationRegistry> observations) {
+        return new TokenExchanger(
+                settings,
+                TokenExchanger.DEFAULT_MAX_ENTRIES,
+                clock,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /**
@@ -69,7 +76,17 @@ class ClientConfiguration {
 
     @Bean(destroyMethod = "close")
     FunctionInvoker functionInvoker(
-            DiscoveryCache discoveryCache, TokenExchanger tokens, OutboundPolicy policy, Clock clock) {
-        return new FunctionInvoker(discoveryCache, InvokerSettings.defaults(), tokens, policy, clock);
+            DiscoveryCache discoveryCache,
+            TokenExchanger tokens,
+            OutboundPolicy policy,
+            Clock clock,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new FunctionInvoker(
+                discoveryCache,
+                InvokerSettings.defaults(),
+                tokens,
+                policy,
+                clock,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 }

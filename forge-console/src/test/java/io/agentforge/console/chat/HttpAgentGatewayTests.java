@@ -46,7 +46,8 @@ class HttpAgentGatewayTests {
                     Duration.ofSeconds(5),
                     Duration.ofSeconds(10),
                     60,
-                    new ConsoleProperties.Oidc(null, null, null, null)),
+                    new ConsoleProperties.Oidc(null, null, null, null),
+                    null),
             null));
 
     @BeforeEach
