@@ -145,6 +145,12 @@ class ObservabilityTests {
 
     @AfterAll
     void stopEverything() throws Exception {
+        if (receiver != null && traceId != null) {
+            // The trace as a tree, for people (docs/observability.md shows one).
+            StringBuilder tree = new StringBuilder();
+            spans().stream().filter(s -> parent(s).isEmpty()).forEach(root -> print(root, 0, tree));
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "e2e-logs", "trace-tree.txt"), tree);
+        }
         for (AutoCloseable closeable : new AutoCloseable[] {console, agent, calculator, registry, receiver}) {
             if (closeable != null) {
                 closeable.close();
@@ -224,6 +230,34 @@ class ObservabilityTests {
     }
 
     @Test
+    void theAgentAndTheCalculatorExportTheDocumentedMetricsWithExemplars() throws Exception {
+        String agentMetrics = scrape(agent, "text/plain");
+        assertThat(agentMetrics)
+                .contains("agentforge_agent_questions_seconds_count{")
+                .contains("agentforge_agent_model_turns_seconds_bucket{")
+                .contains("gen_ai_response_model=\"gpt-test-0601\"")
+                .contains("agentforge_agent_tool_calls_seconds_count{")
+                .contains("gen_ai_tool_name=\"calculator_evaluate\"")
+                .contains("agentforge_agent_tokens_total{model=\"gpt-test-0601\",type=\"input\"} 120.0")
+                .contains("agentforge_client_function_calls_seconds_count{")
+                .contains("agentforge_registry_client_requests_seconds_count{");
+        assertThat(scrape(calculator, "text/plain")).contains("agentforge_tool_executions_seconds_count{");
+        // Exemplars link the histogram buckets to traces (OpenMetrics only).
+        assertThat(scrape(agent, "application/openmetrics-text; version=1.0.0")).contains("trace_id=\"" + traceId);
+    }
+
+    private static String scrape(ServiceProcess service, String accept) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(service.url() + "/actuator/prometheus"))
+                                .header("Accept", accept)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
     void noSpanCarriesThePromptTheToolArgumentsOrAnyKey() {
         List<String> secrets = new java.util.ArrayList<>(keys);
         secrets.addAll(List.of(MODEL_KEY, "observability-e2e", "6*7", "Bearer "));
@@ -296,6 +330,18 @@ class ObservabilityTests {
             chain.add(p.get());
         }
         return chain;
+    }
+
+    private void print(ReceivedSpan span, int depth, StringBuilder out) {
+        out.append("  ".repeat(depth))
+                .append(span.name())
+                .append("  [")
+                .append(span.service())
+                .append("]")
+                .append(System.lineSeparator());
+        spans().stream()
+                .filter(s -> s.parentSpanId().equals(span.spanId()))
+                .forEach(child -> print(child, depth + 1, out));
     }
 
     private String remember(String key) {

@@ -60,7 +60,8 @@ public class TracingEnvironment implements EnvironmentPostProcessor {
         try {
             uri = URI.create(endpoint);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(ENDPOINT + " is not a URL: " + endpoint, e);
+            // The value is not echoed: a mistyped URL may hold a credential.
+            throw new IllegalStateException(ENDPOINT + " (AGENTFORGE_OTLP_ENDPOINT) is not a URL", e);
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
             throw new IllegalStateException(ENDPOINT
