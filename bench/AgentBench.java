@@ -122,7 +122,8 @@ public class AgentBench {
                 String prefix = "agentforge_agent_" + name + "_seconds_";
                 if (line.startsWith(prefix + "sum") || line.startsWith(prefix + "count")) {
                     double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    timers.computeIfAbsent(name, k -> new double[2])[line.startsWith(prefix + "sum") ? 0 : 1] = value;
+                    // Summed over the series (the timers carry tags such as the model and the outcome).
+                    timers.computeIfAbsent(name, k -> new double[2])[line.startsWith(prefix + "sum") ? 0 : 1] += value;
                 }
             }
         }

@@ -25,9 +25,10 @@ PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
 
 ready() { for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.25; done; return 1; }
+# key NAME ROLE [SCOPE-JSON]: service keys are scoped to the names (and kinds) they may register.
 key() {
   curl -fs -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\",\"roles\":[\"$2\"]}" $R/api/v1/keys | sed -E 's/.*"key":"([^"]+)".*/\1/'
+    -d "{\"name\":\"$1\",\"roles\":[\"$2\"]${3:+,$3}}" $R/api/v1/keys | sed -E 's/.*"key":"([^"]+)".*/\1/'
 }
 registered() {
   local start=$1 name=$2
@@ -46,10 +47,13 @@ AGENTFORGE_ADMIN_KEY="$ADMIN" AGENTFORGE_REGISTRY_ALLOW_LOOPBACK_ENDPOINTS=true 
   --disable-request-logging --no-request-journal >"$LOGS/wiremock.log" 2>&1 & PIDS+=($!)
 ready $R/actuator/health/readiness
 ready http://127.0.0.1:19090/__admin/health || ready http://127.0.0.1:19090/__admin/mappings
-CALC_KEY=$(key calculator service); AGENT_KEY=$(key agent service); CLIENT_KEY=$(key bench client)
+CALC_KEY=$(key calculator service '"services":["calculator"]')
+AGENT_KEY=$(key agent service '"services":["agent"],"kinds":["AGENT"]')
+CLIENT_KEY=$(key bench client)
 
 START=$(date +%s%N)
-AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$CALC_KEY" "$JAVA" -jar \
+# The benchmark calls the calculator directly with its client key (to time the tool on its own): allow keys there.
+AGENTFORGE_REGISTRY_URL=$R AGENTFORGE_API_KEY="$CALC_KEY" AGENTFORGE_SECURITY_ACCEPT_API_KEYS=true "$JAVA" -jar \
   "$(forge_exec_jar calculator)" --server.address=127.0.0.1 \
   --server.port=19083 >"$LOGS/calculator.log" 2>&1 & PIDS+=($!); CALC_PID=$!
 CALC_MS=$(registered "$START" calculator)

@@ -13,8 +13,16 @@ secrets and pod-specific values are container env entries (secretKeyRef, downwar
 {{- $_ := set $cfg "JAVA_TOOL_OPTIONS" . }}
 {{- end }}
 {{- with $root.Values.observability.otlp.endpoint }}
-{{- $_ := set $cfg "OTEL_EXPORTER_OTLP_ENDPOINT" . }}
-{{- $_ := set $cfg "MANAGEMENT_OTLP_TRACING_ENDPOINT" (printf "%s/v1/traces" (trimSuffix "/" .)) }}
+{{- /* The one setting every service reads (forge-web's TracingEnvironment): traces go to <endpoint>/v1/traces. */}}
+{{- $_ := set $cfg "AGENTFORGE_OTLP_ENDPOINT" . }}
+{{- with $root.Values.observability.otlp.sampling }}
+{{- $_ := set $cfg "AGENTFORGE_TRACING_SAMPLING" (toString .) }}
+{{- end }}
+{{- end }}
+{{- if eq .component "console" }}
+{{- with $root.Values.observability.traceUrlTemplate }}
+{{- $_ := set $cfg "AGENTFORGE_CONSOLE_TRACE_URL_TEMPLATE" . }}
+{{- end }}
 {{- end }}
 {{- if eq .component "registry" }}
 {{- $_ := set $cfg "AGENTFORGE_REGISTRY_STORE" "postgres" }}

@@ -222,7 +222,16 @@
         if (done.durationMs !== undefined) {
             parts.push(done.durationMs < 1000 ? `${done.durationMs} ms` : `${(done.durationMs / 1000).toFixed(1)} s`);
         }
-        view.agent.append(el('div', 'answer-meta', parts.join(' · ')));
+        const meta = el('div', 'answer-meta', parts.join(' · '));
+        // Only http(s) links, built by the console from its configured template.
+        if (typeof done.traceUrl === 'string' && /^https?:\/\//.test(done.traceUrl)) {
+            const link = el('a', 'trace-link', 'trace');
+            link.href = done.traceUrl;
+            link.target = '_blank';
+            link.rel = 'noopener noreferrer';
+            meta.append(parts.length ? ' · ' : '', link);
+        }
+        view.agent.append(meta);
         if (done.conversationId) {
             conversationInput.value = done.conversationId;
             const url = new URL(window.location.href);

@@ -4,6 +4,9 @@ import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -61,6 +64,7 @@ public final class FunctionInvoker implements AutoCloseable {
     private final JsonMapper mapper = HttpRegistryClient.mapper();
     private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final ObservationRegistry observations;
 
     /**
      * @param tokens where the tokens for the tools come from, usually a {@link TokenExchanger}
@@ -73,6 +77,22 @@ public final class FunctionInvoker implements AutoCloseable {
             AccessTokens tokens,
             OutboundPolicy policy,
             Clock clock) {
+        this(discovery, settings, tokens, policy, clock, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations each request to an instance becomes an {@code agentforge.client.function.calls}
+     *                     observation (function, service, instance, outcome): a client span carrying W3C trace headers
+     *                     when tracing is on, a timer when metrics are
+     */
+    public FunctionInvoker(
+            DiscoveryCache discovery,
+            InvokerSettings settings,
+            AccessTokens tokens,
+            OutboundPolicy policy,
+            Clock clock,
+            ObservationRegistry observations) {
+        this.observations = Objects.requireNonNull(observations, "observations");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -147,12 +167,24 @@ public final class FunctionInvoker implements AutoCloseable {
                 }
                 attempts++;
                 long started = breaker.getCurrentTimestamp();
+                HttpRequest.Builder request = request(uri, body, token);
+                Observation observation = HttpObservations.start(
+                        observations,
+                        "agentforge.client.function.calls",
+                        "invoke " + function,
+                        request,
+                        service,
+                        KeyValues.of("function", function, "service", service, "instance", endpoint.instanceId()));
+                observation.highCardinalityKeyValue("agentforge.attempt", Integer.toString(attempts));
+                String outcome = "IO_ERROR";
                 try {
                     HttpResponse<InputStream> response =
-                            http.send(request(uri, body, token), HttpResponse.BodyHandlers.ofInputStream());
+                            http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                     Answer answer = read(response);
                     long took = breaker.getCurrentTimestamp() - started;
                     int status = answer.status();
+                    outcome = status >= 500 ? "SERVER_ERROR" : status / 100 == 2 ? "SUCCESS" : "CLIENT_ERROR";
+                    observation.highCardinalityKeyValue("http.response.status_code", Integer.toString(status));
                     if (status >= 500) {
                         breaker.onError(took, breaker.getTimestampUnit(), new IOException("HTTP " + status));
                         outcomes.add(endpoint.instanceId() + ": HTTP " + status);
@@ -176,6 +208,8 @@ public final class FunctionInvoker implements AutoCloseable {
                     }
                     return result(function, endpoint, answer);
                 } catch (HttpTimeoutException e) {
+                    outcome = "TIMEOUT";
+                    observation.error(e);
                     breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
                     if (!(e instanceof HttpConnectTimeoutException)) {
                         throw new ToolUnavailableException(
@@ -188,6 +222,7 @@ public final class FunctionInvoker implements AutoCloseable {
                     outcomes.add(endpoint.instanceId() + ": connect timeout");
                     lastError = e;
                 } catch (IOException e) {
+                    observation.error(e);
                     breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
                     outcomes.add(endpoint.instanceId() + ": "
                             + (e instanceof ConnectException
@@ -195,9 +230,12 @@ public final class FunctionInvoker implements AutoCloseable {
                                     : e.getClass().getSimpleName()));
                     lastError = e;
                 } catch (InterruptedException e) {
+                    observation.error(e);
                     breaker.releasePermission();
                     Thread.currentThread().interrupt();
                     throw new ToolUnavailableException(function, "Interrupted while calling " + function, e);
+                } finally {
+                    observation.lowCardinalityKeyValue("outcome", outcome).stop();
                 }
             }
         } finally {
@@ -247,15 +285,14 @@ public final class FunctionInvoker implements AutoCloseable {
         return token.strip();
     }
 
-    private HttpRequest request(URI uri, byte[] body, String token) {
+    private HttpRequest.Builder request(URI uri, byte[] body, String token) {
         return HttpRequest.newBuilder(uri)
                 .timeout(settings.callTimeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json")
                 .header("User-Agent", HttpRegistryClient.USER_AGENT)
                 .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
     /** Reads at most {@code maxResponseSize} bytes of the answer, and closes it. */

@@ -10,6 +10,9 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -38,8 +41,18 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     private final HttpClient http;
     private final boolean ownsHttp;
     private final JsonMapper mapper;
+    private final ObservationRegistry observations;
 
     public HttpRegistryClient(ForgeClientSettings settings) {
+        this(settings, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations each call but lease renewals becomes an {@code agentforge.registry.client.requests}
+     *                     observation (a client span carrying W3C trace headers when tracing is on); renewals go out
+     *                     marked "not sampled"
+     */
+    public HttpRegistryClient(ForgeClientSettings settings, ObservationRegistry observations) {
         this(
                 settings,
                 HttpClient.newBuilder()
@@ -47,19 +60,22 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build(),
-                true);
+                true,
+                observations);
     }
 
     /** Uses a caller-owned {@link HttpClient}, which {@link #close()} leaves open. */
     public HttpRegistryClient(ForgeClientSettings settings, HttpClient http) {
-        this(settings, http, false);
+        this(settings, http, false, ObservationRegistry.NOOP);
     }
 
-    private HttpRegistryClient(ForgeClientSettings settings, HttpClient http, boolean ownsHttp) {
+    private HttpRegistryClient(
+            ForgeClientSettings settings, HttpClient http, boolean ownsHttp, ObservationRegistry observations) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.http = Objects.requireNonNull(http, "http");
         this.ownsHttp = ownsHttp;
         this.mapper = mapper();
+        this.observations = Objects.requireNonNull(observations, "observations");
     }
 
     /** The wire mapper, tolerant of fields added by newer registries. */
@@ -77,16 +93,22 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     @Override
     public Instance register(ServiceRegistration registration) {
         Objects.requireNonNull(registration, "registration");
-        HttpResponse<byte[]> response = send(request("/api/v1/instances")
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(registration))));
+        HttpResponse<byte[]> response = send(
+                "register",
+                request("/api/v1/instances")
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(registration))));
         return read(expect(response, 200, 201), Instance.class);
     }
 
     @Override
     public Lease renew(String instanceId) {
-        HttpResponse<byte[]> response = send(request("/api/v1/instances/" + validId(instanceId) + "/lease")
-                .PUT(HttpRequest.BodyPublishers.noBody()));
+        // Renewals every few seconds are not worth a trace each: they go out marked "not sampled".
+        HttpResponse<byte[]> response = send(
+                null,
+                request("/api/v1/instances/" + validId(instanceId) + "/lease")
+                        .header("traceparent", HttpObservations.unsampledTraceparent())
+                        .PUT(HttpRequest.BodyPublishers.noBody()));
         if (response.statusCode() == 404) {
             throw new UnknownInstanceException(instanceId, problem(response));
         }
@@ -95,8 +117,9 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public boolean deregister(String instanceId) {
-        HttpResponse<byte[]> response =
-                send(request("/api/v1/instances/" + validId(instanceId)).DELETE());
+        HttpResponse<byte[]> response = send(
+                "deregister",
+                request("/api/v1/instances/" + validId(instanceId)).DELETE());
         if (response.statusCode() == 404) {
             return false;
         }
@@ -106,8 +129,8 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public Optional<Instance> instance(String instanceId) {
-        HttpResponse<byte[]> response =
-                send(request("/api/v1/instances/" + validId(instanceId)).GET());
+        HttpResponse<byte[]> response = send(
+                "instance", request("/api/v1/instances/" + validId(instanceId)).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -116,8 +139,10 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public List<RegisteredService> services(@Nullable ServiceQuery query) {
-        HttpResponse<byte[]> response = send(request("/api/v1/services" + (query == null ? "" : query.queryString()))
-                .GET());
+        HttpResponse<byte[]> response = send(
+                "services",
+                request("/api/v1/services" + (query == null ? "" : query.queryString()))
+                        .GET());
         byte[] body = expect(response, 200).body();
         try {
             return mapper.readValue(body, SERVICES);
@@ -132,7 +157,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         if (etag != null && !etag.isBlank()) {
             request.header("If-None-Match", etag);
         }
-        HttpResponse<byte[]> response = send(request);
+        HttpResponse<byte[]> response = send("catalog", request);
         String currentEtag = response.headers().firstValue("ETag").orElse(null);
         if (response.statusCode() == 304) {
             long eventId = response.headers()
@@ -147,22 +172,25 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     @Override
     public CatalogSearchResult searchFunctions(FunctionSearch search) {
         Objects.requireNonNull(search, "search");
-        HttpResponse<byte[]> response =
-                send(request("/api/v1/catalog/search" + search.queryString()).GET());
+        HttpResponse<byte[]> response = send(
+                "catalog search",
+                request("/api/v1/catalog/search" + search.queryString()).GET());
         return read(expect(response, 200), CatalogSearchResult.class);
     }
 
     @Override
     public RegistryStatus status() {
-        return read(expect(send(request("/api/v1/status").GET()), 200), RegistryStatus.class);
+        return read(expect(send("status", request("/api/v1/status").GET()), 200), RegistryStatus.class);
     }
 
     @Override
     public IntrospectionResult introspect(String key) {
         byte[] body = mapper.writeValueAsBytes(new IntrospectionRequest(key));
-        HttpResponse<byte[]> response = send(request("/api/v1/auth/introspect")
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        HttpResponse<byte[]> response = send(
+                "introspect",
+                request("/api/v1/auth/introspect")
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         return read(expect(response, 200), IntrospectionResult.class);
     }
 
@@ -215,15 +243,31 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
                 .header("User-Agent", USER_AGENT);
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder builder) {
+    /** @param operation names the observation; null: not observed */
+    private HttpResponse<byte[]> send(@Nullable String operation, HttpRequest.Builder builder) {
+        Observation observation = operation == null
+                ? Observation.NOOP
+                : HttpObservations.start(
+                        observations,
+                        "agentforge.registry.client.requests",
+                        "registry " + operation,
+                        builder,
+                        "registry",
+                        KeyValues.of("operation", operation));
         HttpRequest request = builder.build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            observation.lowCardinalityKeyValue("status", Integer.toString(response.statusCode()));
+            return response;
         } catch (IOException e) {
+            observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
             throw unreachable(request, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
             throw unreachable(request, e);
+        } finally {
+            observation.stop();
         }
     }
 

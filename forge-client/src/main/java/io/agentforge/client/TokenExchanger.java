@@ -2,6 +2,9 @@ package io.agentforge.client;
 
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.registry.api.ServiceRegistration;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -61,6 +64,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
     private final Map<String, CompletableFuture<Cached>> inFlight = new ConcurrentHashMap<>();
     // Bumped by forget(): an exchange that started before it must not put its answer in the cache.
     private final AtomicLong generation = new AtomicLong();
+    private final ObservationRegistry observations;
 
     public TokenExchanger(ForgeClientSettings settings, Clock clock) {
         this(settings, DEFAULT_MAX_ENTRIES, clock);
@@ -68,6 +72,15 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
 
     /** @param maxEntries the least recently used tokens are dropped beyond this many */
     public TokenExchanger(ForgeClientSettings settings, int maxEntries, Clock clock) {
+        this(settings, maxEntries, clock, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations each exchange at the registry becomes an {@code agentforge.registry.client.requests}
+     *                     observation ({@code operation=token}); cache hits are not observed
+     */
+    public TokenExchanger(ForgeClientSettings settings, int maxEntries, Clock clock, ObservationRegistry observations) {
+        this.observations = Objects.requireNonNull(observations, "observations");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxEntries < 1) {
@@ -180,26 +193,38 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
                 + "&audience=" + encode(audience)
                 + "&subject_token=" + encode(subject == null ? settings.apiKey() : subject)
                 + "&subject_token_type=" + encode(ACCESS_TOKEN_TYPE);
-        HttpRequest request = HttpRequest.newBuilder(settings.resolve(TOKEN_PATH))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.resolve(TOKEN_PATH))
                 .timeout(settings.requestTimeout())
                 .header("Authorization", "Bearer " + settings.apiKey())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .header("User-Agent", HttpRegistryClient.USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
+        Observation observation = HttpObservations.start(
+                observations,
+                "agentforge.registry.client.requests",
+                "registry token",
+                builder,
+                "registry",
+                KeyValues.of("operation", "token"));
+        HttpRequest request = builder.build();
         Instant sent = clock.instant();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            observation.lowCardinalityKeyValue("status", Integer.toString(response.statusCode()));
         } catch (IOException e) {
+            observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
             throw new RegistryUnreachableException(
                     "Token exchange at " + settings.registryUrl() + TOKEN_PATH + " failed: "
                             + e.getClass().getSimpleName(),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
             throw new RegistryUnreachableException("Interrupted while exchanging a token", e);
+        } finally {
+            observation.stop();
         }
         byte[] body = response.body() == null ? new byte[0] : response.body();
         if (body.length > MAX_ANSWER) {

@@ -15,7 +15,7 @@ class ClientArchitectureTests {
             .importPackages("io.agentforge.client");
 
     @Test
-    void theClientDependsOnlyOnTheWireContractJacksonResilience4jSlf4jAndJSpecify() {
+    void theClientDependsOnlyOnTheWireContractJacksonResilience4jSlf4jJSpecifyAndTheObservationApi() {
         noClasses()
                 .should()
                 .dependOnClassesThat()
@@ -27,7 +27,10 @@ class ClientArchitectureTests {
                         "tools.jackson..",
                         "io.github.resilience4j..",
                         "org.slf4j..",
-                        "org.jspecify..")
+                        "org.jspecify..",
+                        // The Observation API only (no metrics, no tracer): the application brings the rest.
+                        "io.micrometer.observation..",
+                        "io.micrometer.common..")
                 .because("no Spring and no server code: the starter does the wiring")
                 .check(CLIENT);
     }

@@ -142,7 +142,7 @@ class DefaultValuesChartTests extends ChartContractTests {
             assertThat(CHART.custom("monitoring.coreos.com", "ServiceMonitor")).isEmpty();
             for (String component : COMPONENTS) {
                 assertThat(CHART.plainEnv(CHART.deployment(component)))
-                        .doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
+                        .doesNotContainKeys("AGENTFORGE_OTLP_ENDPOINT", "AGENTFORGE_TRACING_SAMPLING");
             }
         }
     }

@@ -269,10 +269,10 @@ class ProductionValuesChartTests extends ChartContractTests {
             for (String component : COMPONENTS) {
                 assertThat(CHART.plainEnv(CHART.deployment(component)))
                         .as(component)
-                        .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector.observability:4318")
-                        .containsEntry(
-                                "MANAGEMENT_OTLP_TRACING_ENDPOINT",
-                                "http://otel-collector.observability:4318/v1/traces");
+                        .containsEntry("AGENTFORGE_OTLP_ENDPOINT", "http://otel-collector.observability:4318")
+                        .containsEntry("AGENTFORGE_TRACING_SAMPLING", "0.25")
+                        // Boot 3's property names, which Boot 4 no longer reads, are gone.
+                        .doesNotContainKeys("OTEL_EXPORTER_OTLP_ENDPOINT", "MANAGEMENT_OTLP_TRACING_ENDPOINT");
                 assertThat(CHART.named(NetworkPolicy.class, name(component))
                                 .getSpec()
                                 .getEgress())

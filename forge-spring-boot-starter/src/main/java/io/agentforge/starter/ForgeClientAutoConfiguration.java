@@ -12,6 +12,7 @@ import io.agentforge.client.OutboundPolicy;
 import io.agentforge.client.RegistryClient;
 import io.agentforge.client.RevocationFollower;
 import io.agentforge.client.TokenExchanger;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +43,23 @@ public class ForgeClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(RegistryClient.class)
     @Conditional(RegistryConfiguredCondition.class)
-    HttpRegistryClient forgeRegistryClient(ForgeProperties properties) {
-        return new HttpRegistryClient(settings(properties));
+    HttpRegistryClient forgeRegistryClient(
+            ForgeProperties properties, ObjectProvider<ObservationRegistry> observations) {
+        return new HttpRegistryClient(
+                settings(properties), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** Tools and agents get a token for their own name, exchanged at the registry; never this service's key. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(AccessTokens.class)
     @Conditional(RegistryConfiguredCondition.class)
-    TokenExchanger forgeTokenExchanger(ForgeProperties properties, ObjectProvider<Clock> clock) {
-        return new TokenExchanger(settings(properties), clock.getIfAvailable(Clock::systemUTC));
+    TokenExchanger forgeTokenExchanger(
+            ForgeProperties properties, ObjectProvider<Clock> clock, ObjectProvider<ObservationRegistry> observations) {
+        return new TokenExchanger(
+                settings(properties),
+                TokenExchanger.DEFAULT_MAX_ENTRIES,
+                clock.getIfAvailable(Clock::systemUTC),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
@@ -103,8 +111,15 @@ public class ForgeClientAutoConfiguration {
             InvokerSettings settings,
             AccessTokens tokens,
             OutboundPolicy policy,
-            ObjectProvider<Clock> clock) {
-        return new FunctionInvoker(discovery, settings, tokens, policy, clock.getIfAvailable(Clock::systemUTC));
+            ObjectProvider<Clock> clock,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new FunctionInvoker(
+                discovery,
+                settings,
+                tokens,
+                policy,
+                clock.getIfAvailable(Clock::systemUTC),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.agentforge.starter;
 
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.web.BodyLimitFilter;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -49,8 +50,12 @@ public class ForgeFunctionsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     FunctionInvocationController forgeFunctionInvocationController(
-            PublishedFunctions functions, ForgeProperties properties, ObjectProvider<JsonMapper> mapper) {
-        return new FunctionInvocationController(functions, argumentsMapper(mapper));
+            PublishedFunctions functions,
+            ForgeProperties properties,
+            ObjectProvider<JsonMapper> mapper,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new FunctionInvocationController(
+                functions, argumentsMapper(mapper), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** Caps the arguments at {@code agentforge.functions.max-request-size}, before the caller is authenticated. */

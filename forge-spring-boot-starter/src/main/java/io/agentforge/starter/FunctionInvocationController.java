@@ -3,6 +3,9 @@ package io.agentforge.starter;
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.Texts;
 import io.agentforge.web.PayloadTooLargeException;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -44,10 +47,20 @@ class FunctionInvocationController {
 
     private final PublishedFunctions functions;
     private final JsonMapper mapper;
+    private final ObservationRegistry observations;
 
     FunctionInvocationController(PublishedFunctions functions, JsonMapper mapper) {
+        this(functions, mapper, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations each run of a tool method is an {@code agentforge.tool.executions} observation: a span under
+     *                     the caller's (the request's {@code traceparent}) and a timer by function and outcome
+     */
+    FunctionInvocationController(PublishedFunctions functions, JsonMapper mapper, ObservationRegistry observations) {
         this.functions = functions;
         this.mapper = mapper;
+        this.observations = observations;
     }
 
     @GetMapping
@@ -101,13 +114,27 @@ class FunctionInvocationController {
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
-        try {
+        Observation observation = Observation.createNotStarted("agentforge.tool.executions", observations)
+                .contextualName("tool " + function.name())
+                .lowCardinalityKeyValues(KeyValues.of("gen_ai.tool.name", function.name(), "outcome", "failed"))
+                .start();
+        try (Observation.Scope scope = observation.openScope()) {
             JsonNode result = function.invoke(arguments, (ForgeCaller) request.getAttribute(ForgeCaller.ATTRIBUTE));
+            observation.lowCardinalityKeyValue("outcome", "success");
             return ResponseEntity.ok(result);
         } catch (ArgumentConversionException e) {
+            observation.lowCardinalityKeyValue("outcome", "invalid_arguments");
             return invalid(List.of(new ArgumentValidator.Violation(e.field(), e.getMessage())));
         } catch (ToolFailedException e) {
-            return toolFailure(name, e.getCause());
+            ResponseEntity<ProblemDetail> failure = toolFailure(name, e.getCause());
+            observation.lowCardinalityKeyValue(
+                    "outcome", failure.getStatusCode().is5xxServerError() ? "failed" : "refused");
+            return failure;
+        } catch (RuntimeException e) {
+            observation.error(e);
+            throw e;
+        } finally {
+            observation.stop();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.agentforge.web;
 
+import io.micrometer.observation.ObservationPredicate;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,8 +10,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 
-/** Errors Tomcat reports itself, before the application sees the request, as problem details too. */
+/**
+ * Errors Tomcat reports itself, before the application sees the request, as problem details too; health probes and
+ * metric scrapes are not observed (they would fill the traces with noise every few seconds).
+ */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({TomcatServletWebServerFactory.class, ErrorReportValve.class})
@@ -24,5 +29,13 @@ public class ForgeWebAutoConfiguration {
                 host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
             }
         });
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "forgeSkipOperationsObservations")
+    ObservationPredicate forgeSkipOperationsObservations() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext server
+                && server.getCarrier() != null
+                && server.getCarrier().getRequestURI().startsWith("/actuator/"));
     }
 }

@@ -7,11 +7,13 @@ import io.agentforge.agent.security.RateLimiter;
 import io.agentforge.agent.tooling.RegistryToolCallbackProvider;
 import io.agentforge.agent.tooling.ToolExposure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code config}, so {@code config} (the settings) never depends on {@code chat}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AgentTracingProperties.class)
 class ChatConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ChatConfiguration.class);
@@ -34,7 +37,9 @@ class ChatConfiguration {
             ConversationStore conversations,
             JsonMapper json,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObjectProvider<ObservationRegistry> observations,
+            AgentTracingProperties tracing) {
         ChatModel llm = models.getIfAvailable();
         boolean offline = !properties.llm().configured() || llm == null;
         if (offline) {
@@ -58,7 +63,11 @@ class ChatConfiguration {
                 properties,
                 json,
                 clock,
-                meters);
+                new AgentObservations(
+                        observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                        meters,
+                        tracing.captureContent(),
+                        offline));
     }
 
     @Bean

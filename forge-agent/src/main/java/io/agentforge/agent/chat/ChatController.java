@@ -10,6 +10,8 @@ import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.tooling.ToolsOffered;
 import io.agentforge.agent.web.Problems;
 import io.agentforge.agent.web.RateLimitedException;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -77,7 +79,9 @@ class ChatController {
         emitter.onTimeout(() -> gone.set(true));
         emitter.onError(e -> gone.set(true));
         emitter.onCompletion(() -> gone.set(true));
-        Thread.ofVirtual().name("chat-stream").start(() -> {
+        // The answer streams from another thread: it carries the request's trace context (and log ids) along.
+        ContextSnapshot context = ContextSnapshotFactory.builder().build().captureAll();
+        Thread.ofVirtual().name("chat-stream").start(context.wrap(() -> {
             try {
                 ChatResult result = chat.answer(question, true, new ChatListener() {
                     @Override
@@ -125,7 +129,7 @@ class ChatController {
                                 "Internal error",
                                 "An unexpected error occurred; it has been logged"));
             }
-        });
+        }));
         return emitter;
     }
 

@@ -8,8 +8,10 @@ import io.agentforge.agent.tooling.OnBehalfOf;
 import io.agentforge.agent.tooling.RemoteToolCallback;
 import io.agentforge.agent.tooling.ToolExposure;
 import io.agentforge.agent.tooling.ToolOffer;
+import io.micrometer.context.ContextExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +56,8 @@ public class ChatService {
     private final SettingsResolver settings;
     private final ModelTurns turns;
     private final ToolRunner toolRunner;
-    // Wall-clock phases of a question, so the agent's own overhead can be told apart from model and tool time.
-    private final Timer questionTimer;
+    // Questions, model turns and tool calls as observations: timers always, spans when tracing is on.
+    private final AgentObservations observations;
 
     /** Offers the model every function, whatever the catalog's size. */
     public ChatService(
@@ -67,7 +69,16 @@ public class ChatService {
             JsonMapper json,
             Clock clock,
             MeterRegistry meters) {
-        this(model, offline, tools, ToolExposure.everything(json), conversations, properties, json, clock, meters);
+        this(
+                model,
+                offline,
+                tools,
+                ToolExposure.everything(json),
+                conversations,
+                properties,
+                json,
+                clock,
+                new AgentObservations(ObservationRegistry.NOOP, meters, false, offline));
     }
 
     /** Offers the model what {@code exposure} decides for each question. */
@@ -80,18 +91,11 @@ public class ChatService {
             AgentProperties properties,
             JsonMapper json,
             Clock clock,
-            MeterRegistry meters) {
-        this.questionTimer = Timer.builder("agentforge.agent.questions")
-                .description("Whole questions")
-                .register(meters);
-        Timer modelTimer = Timer.builder("agentforge.agent.model.turns")
-                .description("Model calls as the agent sees them")
-                .register(meters);
-        Timer toolTimer = Timer.builder("agentforge.agent.tool.calls")
-                .description("Tool calls as the agent sees them")
-                .register(meters);
-        // Tool calls, and model calls so they can be cut off at the deadline.
-        ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+            AgentObservations observations) {
+        this.observations = observations;
+        // Tool calls, and model calls so they can be cut off at the deadline. The wrapper carries the question's
+        // trace context (and the logs' trace ids) over to the worker threads.
+        ExecutorService workers = ContextExecutorService.wrap(Executors.newVirtualThreadPerTaskExecutor());
         this.model = model;
         this.offline = offline;
         this.tools = tools;
@@ -100,9 +104,9 @@ public class ChatService {
         this.properties = properties;
         this.clock = clock;
         this.settings = new SettingsResolver(properties, offline);
-        this.turns = new ModelTurns(model, workers, clock, modelTimer);
-        this.toolRunner =
-                new ToolRunner(json, clock, workers, toolTimer, properties.toolTimeout(), properties.maxResultChars());
+        this.turns = new ModelTurns(model, workers, clock, observations);
+        this.toolRunner = new ToolRunner(
+                json, clock, workers, observations, properties.toolTimeout(), properties.maxResultChars());
     }
 
     /** Whether answers come from the built-in offline model. */
@@ -141,7 +145,11 @@ public class ChatService {
      * went away) ends the question at once and propagates.
      */
     public ChatResult answer(Question question, boolean stream, ChatListener listener) {
-        return questionTimer.record(() -> new Run(question, stream, listener).run());
+        Observation observation = observations.question(
+                question.conversation().id(),
+                question.settings().model(),
+                question.request().message());
+        return observation.observe(() -> new Run(question, stream, listener, observation).run());
     }
 
     private Conversation conversation(String caller, String conversationId) {
@@ -160,13 +168,15 @@ public class ChatService {
         private final Question question;
         private final boolean stream;
         private final ChatListener listener;
+        private final Observation observation;
         private final List<ToolStep> steps = new ArrayList<>();
         private TokenUsage usage = TokenUsage.NONE;
 
-        Run(Question question, boolean stream, ChatListener listener) {
+        Run(Question question, boolean stream, ChatListener listener, Observation observation) {
             this.question = question;
             this.stream = stream;
             this.listener = listener;
+            this.observation = observation;
         }
 
         ChatResult run() {
@@ -210,6 +220,8 @@ public class ChatService {
                 try {
                     reply = turns.take(
                             new Prompt(messages, options.build()),
+                            settings.model(),
+                            turn,
                             stream,
                             listener,
                             deadline,
@@ -225,6 +237,7 @@ public class ChatService {
                 }
                 messages.add(toolRunner.run(reply.getToolCalls(), byName, onBehalfOf, deadline, steps, listener));
             }
+            String outcome = answer != null ? "answered" : stopped != null ? "deadline" : "max_steps";
             if (answer == null) {
                 answer = stopped != null
                         ? stopped
@@ -236,6 +249,7 @@ public class ChatService {
             }
             conversations.append(
                     conversation.id(), question.caller(), request.message(), answer, steps, clock.instant());
+            observations.answered(observation, outcome, steps.size(), usage, answer);
             return new ChatResult(
                     conversation.id(),
                     answer,

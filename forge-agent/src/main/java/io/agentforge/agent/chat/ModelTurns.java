@@ -1,12 +1,14 @@
 package io.agentforge.agent.chat;
 
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,13 +40,13 @@ final class ModelTurns {
     // Model calls run on a worker so they can be cut off at the deadline.
     private final ExecutorService workers;
     private final Clock clock;
-    private final Timer timer;
+    private final AgentObservations observations;
 
-    ModelTurns(ChatModel model, ExecutorService workers, Clock clock, Timer timer) {
+    ModelTurns(ChatModel model, ExecutorService workers, Clock clock, AgentObservations observations) {
         this.model = model;
         this.workers = workers;
         this.clock = clock;
-        this.timer = timer;
+        this.observations = observations;
     }
 
     /**
@@ -55,12 +57,54 @@ final class ModelTurns {
      * @throws ChatException   (502) when the model could not be reached or refused
      */
     AssistantMessage take(
-            Prompt prompt, boolean stream, ChatListener listener, Instant deadline, Consumer<TokenUsage> usage) {
-        return timer.record(
-                () -> stream ? streamed(prompt, listener, deadline, usage) : called(prompt, deadline, usage));
+            Prompt prompt,
+            String requestModel,
+            int turn,
+            boolean stream,
+            ChatListener listener,
+            Instant deadline,
+            Consumer<TokenUsage> usage) {
+        Observation observation = observations.modelTurn(requestModel, turn);
+        Report report = new Report(usage);
+        return observation.observe(() -> {
+            AssistantMessage reply =
+                    stream ? streamed(prompt, listener, deadline, report) : called(prompt, deadline, report);
+            observations.turnAnswered(observation, requestModel, report.model, report.tokens, report.finishReasons);
+            return reply;
+        });
     }
 
-    private AssistantMessage called(Prompt prompt, Instant deadline, Consumer<TokenUsage> usage) {
+    /** What the model reported over one turn, for its observation; passes the token counts on as they come. */
+    private static final class Report implements Consumer<ChatResponse> {
+        private final Consumer<TokenUsage> usage;
+        private TokenUsage tokens = TokenUsage.NONE;
+        private String model;
+        private final List<String> finishReasons = new ArrayList<>();
+
+        Report(Consumer<TokenUsage> usage) {
+            this.usage = usage;
+        }
+
+        @Override
+        public void accept(ChatResponse response) {
+            TokenUsage reported = TokenUsage.of(response);
+            tokens = tokens.plus(reported);
+            usage.accept(reported);
+            if (response.getMetadata() != null
+                    && response.getMetadata().getModel() != null
+                    && !response.getMetadata().getModel().isBlank()) {
+                model = response.getMetadata().getModel();
+            }
+            if (response.getResult() != null && response.getResult().getMetadata() != null) {
+                String reason = response.getResult().getMetadata().getFinishReason();
+                if (reason != null && !reason.isBlank()) {
+                    finishReasons.add(reason.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+    }
+
+    private AssistantMessage called(Prompt prompt, Instant deadline, Consumer<ChatResponse> usage) {
         Duration remaining = Duration.between(clock.instant(), deadline);
         Future<ChatResponse> call = workers.submit(() -> model.call(prompt));
         try {
@@ -68,7 +112,7 @@ final class ModelTurns {
             if (response == null || response.getResult() == null) {
                 throw modelFailed(new IllegalStateException("the model's answer had no choices"));
             }
-            usage.accept(TokenUsage.of(response));
+            usage.accept(response);
             return response.getResult().getOutput();
         } catch (TimeoutException e) {
             call.cancel(true);
@@ -83,7 +127,7 @@ final class ModelTurns {
     }
 
     private AssistantMessage streamed(
-            Prompt prompt, ChatListener listener, Instant deadline, Consumer<TokenUsage> usage) {
+            Prompt prompt, ChatListener listener, Instant deadline, Consumer<ChatResponse> usage) {
         Duration remaining = Duration.between(clock.instant(), deadline);
         StringBuilder text = new StringBuilder();
         Map<String, AssistantMessage.ToolCall> calls = new LinkedHashMap<>();
@@ -100,7 +144,7 @@ final class ModelTurns {
             Iterator<ChatResponse> iterator = chunks.iterator();
             while (next(iterator)) {
                 ChatResponse chunk = iterator.next();
-                usage.accept(TokenUsage.of(chunk));
+                usage.accept(chunk);
                 if (chunk.getResult() == null) {
                     continue;
                 }

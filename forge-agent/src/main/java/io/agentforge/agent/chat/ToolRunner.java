@@ -2,7 +2,7 @@ package io.agentforge.agent.chat;
 
 import io.agentforge.agent.conversation.ToolStep;
 import io.agentforge.agent.tooling.RemoteToolCallback;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,7 @@ final class ToolRunner {
     private final JsonMapper json;
     private final Clock clock;
     private final ExecutorService workers;
-    private final Timer timer;
+    private final AgentObservations observations;
     private final Duration toolTimeout;
     private final int maxResultChars;
 
@@ -39,13 +39,13 @@ final class ToolRunner {
             JsonMapper json,
             Clock clock,
             ExecutorService workers,
-            Timer timer,
+            AgentObservations observations,
             Duration toolTimeout,
             int maxResultChars) {
         this.json = json;
         this.clock = clock;
         this.workers = workers;
-        this.timer = timer;
+        this.observations = observations;
         this.toolTimeout = toolTimeout;
         this.maxResultChars = maxResultChars;
     }
@@ -70,8 +70,7 @@ final class ToolRunner {
         long allowance = Math.max(1, Durations.ceilMillis(Duration.between(started, callDeadline)));
         for (AssistantMessage.ToolCall call : calls) {
             listener.stepStarted(call.id(), new ToolStep(call.name(), arguments(call.arguments()), null, null, 0));
-            running.add(workers.submit(
-                    () -> timer.record(() -> runOne(call, byName.get(call.name()), byName, onBehalfOf))));
+            running.add(workers.submit(() -> observed(call, byName.get(call.name()), byName, onBehalfOf)));
         }
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
@@ -103,6 +102,24 @@ final class ToolRunner {
             Thread.currentThread().interrupt();
             return new ToolStep(call.name(), arguments(call.arguments()), null, "Interrupted", 0);
         }
+    }
+
+    // The execute_tool span: the step's duration is measured inside it, so the console's step view and the trace agree.
+    private ToolStep observed(
+            AssistantMessage.ToolCall call,
+            ToolCallback tool,
+            Map<String, ToolCallback> byName,
+            ToolContext onBehalfOf) {
+        Observation observation = observations.toolCall(call.name(), call.id(), tool != null);
+        return observation.observe(() -> {
+            ToolStep step = runOne(call, tool, byName, onBehalfOf);
+            observations.toolCallEnded(
+                    observation,
+                    step.error() == null,
+                    call.arguments(),
+                    step.error() != null ? step.error() : String.valueOf(step.result()));
+            return step;
+        });
     }
 
     private ToolStep runOne(

@@ -52,12 +52,13 @@ class ChatController {
             AgentGateway gateway,
             MarkdownRenderer markdown,
             Credentials credentials,
-            Clock clock) {
+            Clock clock,
+            TraceLinks traceLinks) {
         this.clock = clock;
         this.agents = agents;
         this.gateway = gateway;
         this.markdown = markdown;
-        this.relay = new ChatRelay(gateway, markdown);
+        this.relay = new ChatRelay(gateway, markdown, traceLinks);
         this.credentials = credentials;
     }
 

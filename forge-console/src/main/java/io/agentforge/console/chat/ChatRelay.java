@@ -2,6 +2,7 @@ package io.agentforge.console.chat;
 
 import io.agentforge.client.Problem;
 import io.agentforge.client.RegistryException;
+import io.micrometer.context.ContextSnapshotFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -29,10 +30,12 @@ final class ChatRelay {
 
     private final AgentGateway gateway;
     private final MarkdownRenderer markdown;
+    private final TraceLinks traceLinks;
 
-    ChatRelay(AgentGateway gateway, MarkdownRenderer markdown) {
+    ChatRelay(AgentGateway gateway, MarkdownRenderer markdown, TraceLinks traceLinks) {
         this.gateway = gateway;
         this.markdown = markdown;
+        this.traceLinks = traceLinks;
     }
 
     /** Starts asking {@code target} and returns the emitter the answer will be relayed to. */
@@ -54,7 +57,11 @@ final class ChatRelay {
                 closeQuietly(agentStream.getAndSet(null));
             }
         };
-        Thread.ofVirtual().name("console-chat-relay").start(() -> relay(target, command, credential, emitter, opened));
+        // The relay thread carries the browser request's trace context (and log ids) on to the agent.
+        Runnable relay = () -> relay(target, command, credential, emitter, opened);
+        Thread.ofVirtual()
+                .name("console-chat-relay")
+                .start(ContextSnapshotFactory.builder().build().captureAll().wrap(relay));
         return emitter;
     }
 
@@ -121,6 +128,7 @@ final class ChatRelay {
     private JsonNode withHtml(JsonNode done) {
         if (done instanceof ObjectNode object) {
             object.put("answerHtml", markdown.render(object.path("answer").asString("")));
+            traceLinks.current().ifPresent(url -> object.put("traceUrl", url));
         }
         return done;
     }

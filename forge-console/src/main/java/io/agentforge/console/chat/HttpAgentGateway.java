@@ -1,9 +1,13 @@
 package io.agentforge.console.chat;
 
+import io.agentforge.client.HttpObservations;
 import io.agentforge.client.Problem;
 import io.agentforge.client.SseParser;
 import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.registry.api.Texts;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -38,11 +44,22 @@ class HttpAgentGateway implements AgentGateway {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final ObservationRegistry observations;
     private final JsonMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     HttpAgentGateway(ConsoleProperties properties) {
+        this(properties, ObservationRegistry.NOOP);
+    }
+
+    @Autowired
+    HttpAgentGateway(ConsoleProperties properties, ObjectProvider<ObservationRegistry> observations) {
+        this(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+    }
+
+    HttpAgentGateway(ConsoleProperties properties, ObservationRegistry observations) {
+        this.observations = observations;
         this.timeout = properties.console().agentTimeout();
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(3))
@@ -71,11 +88,29 @@ class HttpAgentGateway implements AgentGateway {
         if (!options.isEmpty()) {
             body.set("options", options);
         }
-        HttpRequest request = request(agent.resolve("/api/v1/chat/stream"), credential)
+        HttpRequest.Builder builder = request(agent.resolve("/api/v1/chat/stream"), credential)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream, application/problem+json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
+        // The whole streamed answer is one client span; its context goes to the agent as traceparent.
+        Observation observation = HttpObservations.start(
+                observations,
+                "agentforge.console.agent.requests",
+                "chat stream",
+                builder,
+                "agent",
+                KeyValues.of("operation", "chat_stream"));
+        try (Observation.Scope scope = observation.openScope()) {
+            stream(agent, builder.build(), events);
+        } catch (RuntimeException e) {
+            observation.error(e);
+            throw e;
+        } finally {
+            observation.stop();
+        }
+    }
+
+    private void stream(AgentTarget agent, HttpRequest request, Events events) {
         HttpResponse<InputStream> response = send(agent, request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             events.opened(in);

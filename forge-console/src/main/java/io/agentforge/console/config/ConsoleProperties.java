@@ -27,6 +27,8 @@ public record ConsoleProperties(@DefaultValue Console console) {
      * @param chartInterval how often the registry chart samples instance counts
      * @param chartSamples how many samples the chart keeps
      * @param oidc         the OpenID Connect provider for {@code auth=oidc}
+     * @param traceUrlTemplate a link to an answer's trace, {@code {traceId}} standing for its id (e.g.
+     *                     {@code http://localhost:16686/trace/{traceId}} for Jaeger); blank: answers show no link
      */
     public record Console(
             @DefaultValue("api-key") AuthMode auth,
@@ -36,9 +38,17 @@ public record ConsoleProperties(@DefaultValue Console console) {
             @DefaultValue("30s") Duration agentTimeout,
             @DefaultValue("10s") Duration chartInterval,
             @DefaultValue("60") int chartSamples,
-            @DefaultValue Oidc oidc) {
+            @DefaultValue Oidc oidc,
+            String traceUrlTemplate) {
 
         public Console {
+            traceUrlTemplate = traceUrlTemplate == null || traceUrlTemplate.isBlank() ? null : traceUrlTemplate.strip();
+            if (traceUrlTemplate != null
+                    && (!traceUrlTemplate.contains("{traceId}")
+                            || !(traceUrlTemplate.startsWith("http://") || traceUrlTemplate.startsWith("https://")))) {
+                throw new IllegalArgumentException("agentforge.console.trace-url-template must be an http(s) URL"
+                        + " containing {traceId}, e.g. http://localhost:16686/trace/{traceId}");
+            }
             agentUrl = agentUrl == null || agentUrl.isBlank() ? null : agentUrl.strip();
             agentService = agentService == null || agentService.isBlank() ? "agent" : agentService.strip();
             if (chartSamples < 2) {

@@ -43,7 +43,8 @@ class HttpAgentGatewayTests {
             Duration.ofSeconds(5),
             Duration.ofSeconds(10),
             60,
-            new ConsoleProperties.Oidc(null, null, null, null))));
+            new ConsoleProperties.Oidc(null, null, null, null),
+            null)));
 
     @BeforeEach
     void startStubAgent() throws IOException {

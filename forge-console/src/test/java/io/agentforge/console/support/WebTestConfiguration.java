@@ -2,6 +2,7 @@ package io.agentforge.console.support;
 
 import io.agentforge.console.chat.AgentDirectory;
 import io.agentforge.console.chat.MarkdownRenderer;
+import io.agentforge.console.chat.TraceLinks;
 import io.agentforge.console.config.ConsoleProperties;
 import io.agentforge.console.registry.RegistryFeed;
 import io.agentforge.console.security.Credentials;
@@ -23,7 +24,7 @@ import org.springframework.security.authentication.BadCredentialsException;
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsoleProperties.class)
-@Import({Credentials.class, AgentDirectory.class, MarkdownRenderer.class, RegistryFeed.class})
+@Import({Credentials.class, AgentDirectory.class, MarkdownRenderer.class, RegistryFeed.class, TraceLinks.class})
 @ComponentScan(
         basePackages = "io.agentforge.console.security",
         useDefaultFilters = false,

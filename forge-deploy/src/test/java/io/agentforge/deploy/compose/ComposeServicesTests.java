@@ -391,7 +391,8 @@ class ComposeServicesTests {
                             "AGENTFORGE_SERVICE_KEYS",
                             "AGENTFORGE_DATABASE_USER",
                             "AGENTFORGE_DATABASE_PASSWORD",
-                            "AGENTFORGE_LOG_FORMAT");
+                            "AGENTFORGE_LOG_FORMAT",
+                            "AGENTFORGE_OTLP_ENDPOINT");
         }
 
         @Test
@@ -458,7 +459,9 @@ class ComposeServicesTests {
                 assertThat(env)
                         .as(name)
                         .containsEntry("AGENTFORGE_REGISTRY_URL", "http://registry:8081")
-                        .containsKey("AGENTFORGE_LOG_FORMAT");
+                        .containsKey("AGENTFORGE_LOG_FORMAT")
+                        // Tracing through the one setting every service reads; off unless .env sets it.
+                        .containsEntry("AGENTFORGE_OTLP_ENDPOINT", "");
                 assertThat(env.get("AGENTFORGE_API_KEY")).as(name).matches("af_[a-z0-9]{8,32}_[A-Za-z0-9_-]{16,128}");
             }
         }
