@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * all-MiniLM-L6-v2 (384 dimensions) run by ONNX Runtime in this process, loaded from the files bundled in
@@ -26,8 +27,17 @@ final class MiniLmEmbedder implements TextEmbedder {
     private static final String MODEL = "all-minilm-l6-v2.onnx";
     private static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
+    /**
+     * ONNX Runtime sessions are created and released one at a time in a JVM: a test JVM holds several registries,
+     * and concurrent creation and release crashed it natively (SIGSEGV in {@code OrtSession.createSession}).
+     */
+    private static final Object NATIVE_LIFECYCLE = new Object();
+
     private final OrtSession session;
     private final AbstractInProcessEmbeddingModel model;
+    // Release waits for embeddings in flight: a request thread may still embed a query while the context closes.
+    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+    private boolean closed;
 
     MiniLmEmbedder(int threads) {
         ClassLoader loader = MiniLmEmbedder.class.getClassLoader();
@@ -37,7 +47,10 @@ final class MiniLmEmbedder implements TextEmbedder {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
-            session = environment.createSession(onnx.readAllBytes(), options);
+            byte[] bytes = onnx.readAllBytes();
+            synchronized (NATIVE_LIFECYCLE) {
+                session = environment.createSession(bytes, options);
+            }
             OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
             model = new AbstractInProcessEmbeddingModel(Runnable::run) {
                 @Override
@@ -67,10 +80,19 @@ final class MiniLmEmbedder implements TextEmbedder {
 
     @Override
     public float[] embed(String text) {
-        float[] vector = model.embedAll(List.of(TextSegment.from(text)))
-                .content()
-                .getFirst()
-                .vector();
+        float[] vector;
+        use.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The embedding model is closed");
+            }
+            vector = model.embedAll(List.of(TextSegment.from(text)))
+                    .content()
+                    .getFirst()
+                    .vector();
+        } finally {
+            use.readLock().unlock();
+        }
         double norm = 0;
         for (float v : vector) {
             norm += v * v;
@@ -84,10 +106,19 @@ final class MiniLmEmbedder implements TextEmbedder {
 
     @Override
     public void close() {
+        use.writeLock().lock();
         try {
-            session.close();
+            if (closed) {
+                return;
+            }
+            closed = true;
+            synchronized (NATIVE_LIFECYCLE) {
+                session.close();
+            }
         } catch (OrtException e) {
             throw new IllegalStateException(e);
+        } finally {
+            use.writeLock().unlock();
         }
     }
 }
