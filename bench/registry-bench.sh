@@ -65,6 +65,8 @@ echo "-- warm-up"
 wrk -t2 -c32 -d5s -s "$ROOT/bench/renew.lua" "$BASE" >/dev/null
 echo "-- renewals (PUT /api/v1/instances/{id}/lease, 2 threads, 64 connections)"
 wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/bench/renew.lua" "$BASE" | grep -E "Requests/sec|Latency|50%|99%|non-2xx|non-200|Socket"
+# BENCH_RENEWALS_ONLY=1 stops here (bench/tracing-registry-bench.sh compares renewals only).
+[ -z "${BENCH_RENEWALS_ONLY:-}" ] || exit 0
 
 ETAG=$(curl -fsI -H "Authorization: Bearer $KEY" "$BASE/api/v1/catalog" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
 CATALOG_BYTES=$(curl -fs -H "Authorization: Bearer $KEY" "$BASE/api/v1/catalog" | wc -c)

@@ -8,17 +8,23 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.agentforge.client.HttpRegistryClient;
 import io.agentforge.client.ServiceQuery;
 import io.agentforge.e2e.OtlpReceiver.ReceivedSpan;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.Role;
+import io.agentforge.testsupport.Chromium;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -31,6 +37,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -244,6 +251,66 @@ class ObservabilityTests {
         assertThat(scrape(calculator, "text/plain")).contains("agentforge_tool_executions_seconds_count{");
         // Exemplars link the histogram buckets to traces (OpenMetrics only).
         assertThat(scrape(agent, "application/openmetrics-text; version=1.0.0")).contains("trace_id=\"" + traceId);
+    }
+
+    /**
+     * The trace as a waterfall in Chromium, the picture in docs/observability.md: every hop with its timing. With
+     * {@code FORGE_UPDATE_DOCS_IMAGES=1} (or {@code -Dforge.update-docs-images=true}) the screenshot also replaces
+     * {@code docs/images/trace-6x7.png}.
+     */
+    @Test
+    void theTraceRendersAsAWaterfallShowingEveryHop() throws Exception {
+        String skip = Chromium.missing();
+        Assumptions.assumeTrue(skip == null, skip);
+        Path html = Path.of("target", "e2e-logs", "trace-6x7.html");
+        Files.createDirectories(html.getParent());
+        Files.writeString(html, TraceWaterfall.html("What is 6*7? through console, agent and calculator", spans()));
+        List<String> consoleErrors = new java.util.ArrayList<>();
+        try (Chromium chromium = Chromium.launch()) {
+            Page page = chromium.newPage(Duration.ofSeconds(15), consoleErrors);
+            page.navigate(html.toUri().toString());
+            for (String[] hop : new String[][] {
+                {"forge-console", "chat stream"},
+                {"forge-agent", "invoke_agent"},
+                {"forge-agent", "execute_tool calculator_evaluate"},
+                {"calculator", "tool calculator_evaluate"}
+            }) {
+                PlaywrightAssertions.assertThat(
+                                page.locator("tr[data-service='" + hop[0] + "'][data-span='" + hop[1] + "'] .bar"))
+                        .isVisible();
+            }
+            PlaywrightAssertions.assertThat(page.locator("tr[data-span='invoke_agent']"))
+                    .containsText("gen_ai.usage.input_tokens=120");
+            Path shot = Path.of("target", "screenshots", "trace-6x7.png");
+            Files.createDirectories(shot.getParent());
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+            page.context().close();
+            if ("1".equals(System.getenv("FORGE_UPDATE_DOCS_IMAGES"))
+                    || Boolean.getBoolean("forge.update-docs-images")) {
+                Path docs = Path.of("..", "docs", "images");
+                Files.createDirectories(docs);
+                Files.copy(shot, docs.resolve("trace-6x7.png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    @Test
+    void everyAgentAndCalculatorNameTheDashboardMayUseIsInARealScrape() throws Exception {
+        // deploy/observability/exported-metrics.txt: the names forge-deploy lets the dashboard and alerts use.
+        Map<String, String> scraped =
+                Map.of("agent", scrape(agent, "text/plain"), "calculator", scrape(calculator, "text/plain"));
+        List<String[]> listed =
+                Files.readAllLines(Path.of("..", "deploy", "observability", "exported-metrics.txt")).stream()
+                        .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                        .map(line -> line.trim().split("\\s+"))
+                        .filter(fields -> scraped.containsKey(fields[1]))
+                        .toList();
+        assertThat(listed).extracting(fields -> fields[1]).contains("agent", "calculator");
+        assertThat(listed)
+                .allSatisfy(fields -> assertThat(scraped.get(fields[1]))
+                        .as("%s exported by %s", fields[0], fields[1])
+                        .containsPattern("(?m)^" + Pattern.quote(fields[0]) + "[{ ]"));
     }
 
     private static String scrape(ServiceProcess service, String accept) throws Exception {

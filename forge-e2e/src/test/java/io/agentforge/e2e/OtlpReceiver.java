@@ -20,13 +20,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** An OTLP/HTTP trace receiver on loopback: decodes what the services export, as a collector would. */
 final class OtlpReceiver implements AutoCloseable {
 
-    /** One received span, its ids in lower-case hex as in {@code traceparent}. */
+    /** One received span, its ids in lower-case hex as in {@code traceparent}, its times in Unix nanoseconds. */
     record ReceivedSpan(
             String service,
             String traceId,
             String spanId,
             String parentSpanId,
             String name,
+            long startNanos,
+            long endNanos,
             Map<String, String> attributes) {}
 
     private final HttpServer server;
@@ -78,6 +80,8 @@ final class OtlpReceiver implements AutoCloseable {
                                 hex.formatHex(span.getSpanId().toByteArray()),
                                 hex.formatHex(span.getParentSpanId().toByteArray()),
                                 span.getName(),
+                                span.getStartTimeUnixNano(),
+                                span.getEndTimeUnixNano(),
                                 attributes(span.getAttributesList()))));
             }
         }
