@@ -2,8 +2,12 @@ package io.agentforge.gateway.config;
 
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.client.FunctionInvoker;
+import io.agentforge.gateway.mcp.CallerScope;
+import io.agentforge.gateway.mcp.CallerScopes;
 import io.agentforge.gateway.mcp.CatalogMcpServer;
 import io.agentforge.gateway.mcp.CatalogSyncFilter;
+import io.agentforge.gateway.mcp.ToolListChangedStreams;
+import io.agentforge.starter.ApiKeyVerifier;
 import io.agentforge.starter.ForgeMcpAutoConfiguration;
 import io.agentforge.starter.ForgeProperties;
 import io.agentforge.starter.McpRequestGuard;
@@ -12,6 +16,7 @@ import io.agentforge.web.BodyLimitFilter;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -20,15 +25,22 @@ import org.springframework.core.Ordered;
 
 /**
  * The gateway's MCP endpoint: the catalog server at {@code /mcp} behind, in order, a body limit, the starter's
- * inbound key filter (mapped to {@code /mcp} by the starter; HIGHEST_PRECEDENCE + 100), the request guard and the
- * catalog sync.
+ * inbound key filter (mapped to {@code /mcp} by the starter; HIGHEST_PRECEDENCE + 100), the notification streams
+ * (GET), the request guard and the catalog sync (POST).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
 class GatewayConfiguration {
 
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Bean
+    CallerScopes callerScopes(ObjectProvider<ApiKeyVerifier> keys) {
+        // No verifier with agentforge.security.enabled=false: then no request has a verified caller to scope.
+        return new CallerScopes(keys.getIfAvailable(ApiKeyVerifier::unconfigured));
     }
 
     @Bean(destroyMethod = "close")
@@ -46,7 +58,31 @@ class GatewayConfiguration {
         }
         String version =
                 properties.service().version() != null ? properties.service().version() : "0";
-        return new CatalogMcpServer(cache, calls, version);
+        return new CatalogMcpServer(cache, calls, version, CallerScope::of);
+    }
+
+    @Bean(destroyMethod = "close")
+    ToolListChangedStreams toolListChangedStreams(
+            CatalogMcpServer server, CallerScopes scopes, GatewayProperties properties) {
+        return new ToolListChangedStreams(
+                server,
+                scopes::of,
+                new ToolListChangedStreams.Settings(
+                        properties.listChangedInterval(),
+                        properties.keepAlive(),
+                        properties.maxStreams(),
+                        properties.maxStreamsPerCaller()));
+    }
+
+    @Bean
+    FilterRegistrationBean<ToolListChangedStreams> gatewayMcpStreamFilter(ToolListChangedStreams streams) {
+        FilterRegistrationBean<ToolListChangedStreams> registration = new FilterRegistrationBean<>(streams);
+        registration.addUrlPatterns(McpToolServer.PATH);
+        registration.setName("gatewayMcpStreamFilter");
+        registration.setAsyncSupported(true);
+        // After the inbound key filter (+100), before the request guard, which answers GET with 405.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 150);
+        return registration;
     }
 
     @Bean
@@ -80,9 +116,9 @@ class GatewayConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<CatalogSyncFilter> gatewayCatalogSyncFilter(CatalogMcpServer server) {
+    FilterRegistrationBean<CatalogSyncFilter> gatewayCatalogSyncFilter(CatalogMcpServer server, CallerScopes scopes) {
         FilterRegistrationBean<CatalogSyncFilter> registration =
-                new FilterRegistrationBean<>(new CatalogSyncFilter(server));
+                new FilterRegistrationBean<>(new CatalogSyncFilter(server, scopes));
         registration.addUrlPatterns(McpToolServer.PATH);
         registration.setName("gatewayCatalogSyncFilter");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 300);

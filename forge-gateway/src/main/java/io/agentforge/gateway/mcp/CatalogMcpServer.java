@@ -22,6 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -34,7 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>{@code tools/list} is the catalog of the {@link DiscoveryCache}, which the registry's change feed keeps current:
  * {@link #sync()} runs before every message and brings the server's tools in line with the cache's latest snapshot
  * (only functions of tools with an UP instance are in it). No state is kept per client, so any replica answers any
- * message; a client learns of catalog changes by listing again (see docs/interop.md).
+ * message; {@link ToolListChangedStreams} tells clients on a GET stream when their list changed (see
+ * docs/interop.md).
+ *
+ * <p>Each message carries its caller's {@link CallerScope}: {@code tools/list} shows only the functions of services in
+ * it, and a {@code tools/call} outside it gets exactly the error of a tool that does not exist.
  *
  * <p>{@code tools/call} goes through the {@link FunctionInvoker} (load balancing, failover, circuit breakers) with the
  * caller's own credential as the subject of the token exchange, so the tool sees the caller ({@code sub}) and the
@@ -44,6 +51,9 @@ public final class CatalogMcpServer implements AutoCloseable {
 
     /** Key of the caller's credential in the MCP transport context. */
     static final String CREDENTIAL_KEY = "agentforge.credential";
+
+    /** Key of the caller's {@link CallerScope} in the MCP transport context. */
+    static final String SCOPE_KEY = "agentforge.scope";
 
     private static final Logger log = LoggerFactory.getLogger(CatalogMcpServer.class);
 
@@ -58,21 +68,32 @@ public final class CatalogMcpServer implements AutoCloseable {
     private Catalog synced;
     private final Map<String, CatalogFunction> offered = new HashMap<>();
 
+    /** A server that shows every caller the whole catalog. */
     public CatalogMcpServer(DiscoveryCache discovery, FunctionInvoker invoker, String version) {
+        this(discovery, invoker, version, request -> CallerScope.ALL);
+    }
+
+    /** @param scopes finds the scope of a request's (already verified) caller */
+    public CatalogMcpServer(
+            DiscoveryCache discovery,
+            FunctionInvoker invoker,
+            String version,
+            Function<HttpServletRequest, CallerScope> scopes) {
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.invoker = Objects.requireNonNull(invoker, "invoker");
+        Objects.requireNonNull(scopes, "scopes");
         this.transport = HttpServletStatelessServerTransport.builder()
                 .jsonMapper(McpToolServer.wireMapper())
                 .messageEndpoint(McpToolServer.PATH)
-                .contextExtractor(CatalogMcpServer::context)
+                .contextExtractor(request -> context(request, scopes))
                 .build();
-        this.server = McpServer.sync(transport)
+        this.server = McpServer.sync(new ScopedTransport(transport, this::serviceOf))
                 .serverInfo("agent-forge-gateway", version)
-                .instructions("Every healthy tool of the Agent Forge registry. The list changes as tools come and go:"
-                        + " list the tools again before relying on an old list.")
-                // listChanged false: a stateless server has no stream to send notifications on.
-                .capabilities(
-                        McpSchema.ServerCapabilities.builder().tools(false).build())
+                .instructions("Every healthy tool of the Agent Forge registry that your credential may see. The list"
+                        + " changes as tools come and go: the gateway sends notifications/tools/list_changed on a GET"
+                        + " stream, and listing again always gives the current list.")
+                // listChanged: the GET stream of ToolListChangedStreams carries the notification (no session needed).
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .jsonMapper(McpToolServer.wireMapper())
                 // Each tool validates its own arguments (and answers precisely); the gateway passes them on.
                 .validateToolInputs(false)
@@ -126,9 +147,34 @@ public final class CatalogMcpServer implements AutoCloseable {
         synced = catalog;
     }
 
-    /** The tools offered right now, as {@code tools/list} answers them. */
+    /** The tools offered right now, as {@code tools/list} answers an unscoped caller. */
     List<McpSchema.Tool> tools() {
         return server.listTools();
+    }
+
+    /** The service of an offered function; null when no such function is offered. */
+    synchronized @Nullable String serviceOf(String function) {
+        CatalogFunction offeredFunction = offered.get(function);
+        return offeredFunction == null ? null : offeredFunction.service();
+    }
+
+    /** The catalog the server was last brought in line with (identity changes with every new snapshot). */
+    Catalog catalog() {
+        return discovery.catalog();
+    }
+
+    /**
+     * A digest of the functions a caller of this scope sees right now: it changes when their {@code tools/list}
+     * would (a function added, removed, or changed in name, description or schema).
+     */
+    synchronized long digest(CallerScope scope) {
+        long digest = 17;
+        for (CatalogFunction function : new TreeMap<>(offered).values()) {
+            if (scope.sees(function.service())) {
+                digest = digest * 31 + function.hashCode();
+            }
+        }
+        return digest;
     }
 
     /** How many functions are offered right now. */
@@ -141,11 +187,15 @@ public final class CatalogMcpServer implements AutoCloseable {
         server.close();
     }
 
-    private static McpTransportContext context(HttpServletRequest request) {
+    private static McpTransportContext context(
+            HttpServletRequest request, Function<HttpServletRequest, CallerScope> scopes) {
+        Map<String, Object> context = new HashMap<>();
+        context.put(SCOPE_KEY, scopes.apply(request));
         String credential = BearerCredentials.presented(request);
-        return credential == null
-                ? McpTransportContext.EMPTY
-                : McpTransportContext.create(Map.of(CREDENTIAL_KEY, credential));
+        if (credential != null) {
+            context.put(CREDENTIAL_KEY, credential);
+        }
+        return McpTransportContext.create(context);
     }
 
     private McpStatelessServerFeatures.SyncToolSpecification specification(CatalogFunction function) {

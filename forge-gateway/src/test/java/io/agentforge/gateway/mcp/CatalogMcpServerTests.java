@@ -23,6 +23,7 @@ import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,6 +36,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's tools follow the discovery cache: added, replaced in place when they change, removed when gone. */
 class CatalogMcpServerTests {
@@ -43,6 +48,7 @@ class CatalogMcpServerTests {
     private DiscoveryCache discovery;
     private FunctionInvoker invoker;
     private CatalogMcpServer server;
+    private CatalogMcpServer scoped;
 
     @BeforeEach
     void start() throws InterruptedException {
@@ -61,6 +67,9 @@ class CatalogMcpServerTests {
     @AfterEach
     void stop() {
         server.close();
+        if (scoped != null) {
+            scoped.close();
+        }
         invoker.close();
         discovery.close();
     }
@@ -97,6 +106,72 @@ class CatalogMcpServerTests {
         assertThat(server.tools()).isEmpty();
     }
 
+    @Test
+    void aScopedCallerListsOnlyTheFunctionsOfTheServicesItsKeyNames() throws Exception {
+        change(catalog(4, function("calc_add", "Adds"), function("abacus_count", "Counts", "abacus")));
+        server.sync();
+
+        JsonNode all = post(CallerScope.ALL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        JsonNode scoped =
+                post(CallerScope.of(List.of("aba*")), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(all.path("result").path("tools").findValuesAsString("name"))
+                .containsExactlyInAnyOrder("calc_add", "abacus_count");
+        assertThat(scoped.path("result").path("tools").findValuesAsString("name"))
+                .containsExactly("abacus_count");
+    }
+
+    @Test
+    void aCallOutsideTheScopeGetsTheSameErrorAsACallOfAToolThatDoesNotExist() throws Exception {
+        server.sync();
+        CallerScope scope = CallerScope.of(List.of("abacus"));
+
+        JsonNode outside = post(
+                scope, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"calc_add\"}}");
+        JsonNode missing = post(
+                CallerScope.ALL,
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"calc_nope\"}}");
+
+        assertThat(outside.path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(outside.path("error").path("message").asString())
+                .isEqualTo(missing.path("error").path("message").asString());
+        assertThat(outside.path("error").path("data").asString()).isEqualTo("Tool not found: calc_add");
+        assertThat(missing.path("error").path("data").asString()).isEqualTo("Tool not found: calc_nope");
+    }
+
+    @Test
+    void theDigestOfAScopeChangesOnlyWithTheFunctionsItSees() {
+        server.sync();
+        CallerScope abacus = CallerScope.of(List.of("abacus"));
+        long abacusBefore = server.digest(abacus);
+        long allBefore = server.digest(CallerScope.ALL);
+
+        change(catalog(5, function("calc_add", "Adds"), function("calc_sub", "Subtracts"), function("calc_mul", "x")));
+        server.sync();
+
+        assertThat(server.digest(abacus)).isEqualTo(abacusBefore);
+        assertThat(server.digest(CallerScope.ALL)).isNotEqualTo(allBefore);
+    }
+
+    private JsonNode post(CallerScope scope, String body) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/mcp");
+        request.setContentType("application/json");
+        request.addHeader("Accept", "application/json, text/event-stream");
+        request.setContent(body.getBytes(StandardCharsets.UTF_8));
+        request.setAttribute(CallerScope.ATTRIBUTE, scope);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        scopedServer().transport().service(request, response);
+        return JsonMapper.builder().build().readTree(response.getContentAsString());
+    }
+
+    private CatalogMcpServer scopedServer() {
+        if (scoped == null) {
+            scoped = new CatalogMcpServer(discovery, invoker, "test", CallerScope::of);
+        }
+        scoped.sync();
+        return scoped;
+    }
+
     private void change(Catalog next) {
         registry.catalog = next;
         registry.listener.onReset(next.eventId());
@@ -108,19 +183,28 @@ class CatalogMcpServerTests {
     }
 
     private static CatalogFunction function(String name, String description) {
+        return function(name, description, "calc");
+    }
+
+    private static CatalogFunction function(String name, String description, String service) {
         return new CatalogFunction(
                 name,
                 description,
                 Map.of("type", "object", "properties", Map.of("a", Map.of("type", "number"))),
                 null,
-                "calc");
+                service);
     }
 
     private static Catalog catalog(long eventId, CatalogFunction... functions) {
-        List<CatalogService> services = functions.length == 0
-                ? List.of()
-                : List.of(new CatalogService(
-                        "calc", "1", "calc", List.of(new CatalogEndpoint("calc-1", "http://127.0.0.1:9", Map.of()))));
+        List<CatalogService> services = Arrays.stream(functions)
+                .map(CatalogFunction::service)
+                .distinct()
+                .map(service -> new CatalogService(
+                        service,
+                        "1",
+                        service,
+                        List.of(new CatalogEndpoint(service + "-1", "http://127.0.0.1:9", Map.of()))))
+                .toList();
         return new Catalog(
                 eventId,
                 List.of(functions),

@@ -342,7 +342,7 @@ public class ApiKeyService {
 
     public IntrospectionResult introspect(String presented) {
         return authenticate(presented)
-                .map(p -> new IntrospectionResult(true, p.keyId(), p.name(), p.roles()))
+                .map(p -> new IntrospectionResult(true, p.keyId(), p.name(), p.roles(), p.services()))
                 .orElseGet(IntrospectionResult::inactive);
     }
 

@@ -46,7 +46,7 @@ class SubjectTokens {
         if (token.startsWith("af_")) {
             ApiKeyPrincipal key = keys.authenticate(token)
                     .orElseThrow(() -> invalidGrant("The subject_token API key is malformed, unknown or revoked"));
-            return new Subject("key:" + key.keyId(), key.name(), wire(key.roles()), null);
+            return new Subject("key:" + key.keyId(), key.name(), wire(key.roles()), null, key.services());
         }
         String issuer = unverifiedIssuer(token);
         if (externalTokens != null && Objects.equals(issuer, externalIssuer)) {
@@ -68,7 +68,7 @@ class SubjectTokens {
             throw invalidGrant("The subject_token has no sub");
         }
         String name = firstText(jwt.getClaimAsString("name"), jwt.getClaimAsString("preferred_username"), subject);
-        return new Subject("jwt:" + subject, name, List.of(Role.CLIENT.wireName()), null);
+        return new Subject("jwt:" + subject, name, List.of(Role.CLIENT.wireName()), null, List.of());
     }
 
     private Subject registry(String token, ApiKeyPrincipal caller) {
@@ -91,8 +91,13 @@ class SubjectTokens {
         Map<String, Object> act = jwt.getClaimAsMap("act");
         requireActiveKeys(subject, act);
         List<String> roles = jwt.getClaimAsStringList("roles");
+        List<String> services = jwt.getClaimAsStringList("services");
         return new Subject(
-                subject, firstText(jwt.getClaimAsString("name"), subject), roles == null ? List.of() : roles, act);
+                subject,
+                firstText(jwt.getClaimAsString("name"), subject),
+                roles == null ? List.of() : roles,
+                act,
+                services);
     }
 
     // A token outlives the revocation of a key in its chain by at most its TTL elsewhere; here it ends at once.

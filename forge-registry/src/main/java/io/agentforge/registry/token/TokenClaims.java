@@ -30,6 +30,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (identity.subject().name() != null) {
             context.getClaims().claim("name", identity.subject().name());
         }
+        if (!identity.subject().services().isEmpty()) {
+            // A scoped service key's limit travels with its tokens (the MCP gateway shows such a caller only these).
+            context.getClaims().claim("services", identity.subject().services());
+        }
         if (identity.act() != null) {
             context.getClaims().claim("act", identity.act());
         }
