@@ -2,6 +2,7 @@ package io.agentforge.e2e;
 
 import static io.agentforge.registry.api.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.agentforge.client.Backoff;
@@ -17,6 +18,7 @@ import io.agentforge.testsupport.ToolStub;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URI;
@@ -28,6 +30,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * MCP clients (the MCP Java SDK's own) against real processes: a registry, the calculator, and two replicas of the
- * MCP gateway with no session affinity between them. Through the gateway they see the live catalog, including a
- * tool registered while they are connected, and call tools on behalf of their own key; directly, the calculator's
- * {@code /mcp} serves its functions with a token for it.
+ * MCP gateway behind a round-robin balancer with no session affinity. Through the gateway they see the live catalog
+ * their key may see, are told when it changes ({@code notifications/tools/list_changed}) and list it anew, and call
+ * tools on behalf of their own key; directly, the calculator's {@code /mcp} serves its functions with a token for it.
  */
 @ExtendWith(DumpThreadsOnFailure.class)
 class McpInteropTests {
@@ -56,6 +60,7 @@ class McpInteropTests {
     private static ServiceProcess calculator;
     private static ServiceProcess gatewayA;
     private static ServiceProcess gatewayB;
+    private static RoundRobinProxy balancer;
     private static ApiKeyCreated user;
     private static TokenExchanger userTokens;
 
@@ -82,10 +87,14 @@ class McpInteropTests {
         gatewayA.awaitReady(START);
         gatewayB.awaitReady(START);
         userTokens = new TokenExchanger(ForgeClientSettings.of(registry.url(), user.key()), Clock.systemUTC());
+        balancer = RoundRobinProxy.over(gatewayA.url(), gatewayB.url());
     }
 
     @AfterAll
     static void stopStack() throws Exception {
+        if (balancer != null) {
+            balancer.close();
+        }
         userTokens.close();
         gatewayA.close();
         gatewayB.close();
@@ -94,6 +103,11 @@ class McpInteropTests {
     }
 
     private static McpSyncClient connect(String url, String credential) {
+        return connect(url, credential, tools -> {});
+    }
+
+    /** @param toolsChanged gets the new list each time the server says the list changed (the SDK lists again) */
+    private static McpSyncClient connect(String url, String credential, Consumer<List<McpSchema.Tool>> toolsChanged) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(url)
                 .endpoint("/mcp")
                 .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + credential))
@@ -101,13 +115,18 @@ class McpInteropTests {
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(WAIT)
                 .initializationTimeout(WAIT)
+                .toolsChangeConsumer(toolsChanged)
                 .build();
         client.initialize();
         return client;
     }
 
     private static List<String> names(McpSyncClient client) {
-        return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+        return names(client.listTools().tools());
+    }
+
+    private static List<String> names(List<McpSchema.Tool> tools) {
+        return tools.stream().map(McpSchema.Tool::name).toList();
     }
 
     private static String text(CallToolResult result) {
@@ -132,8 +151,9 @@ class McpInteropTests {
     }
 
     @Test
-    void theGatewayListsAndCallsTheCatalogAndSeesAToolRegisteredMidSession() throws Exception {
-        McpSyncClient client = connect(gatewayA.url(), user.key());
+    void aClientBehindABalancerIsToldOfAToolRegisteredMidSessionAndListsAndCallsIt() throws Exception {
+        List<List<String>> announced = new CopyOnWriteArrayList<>();
+        McpSyncClient client = connect(balancer.url(), user.key(), tools -> announced.add(names(tools)));
         JwtDecoder echoTokens = RegistryTokens.verifier(registry, "echo");
         ToolStub echo = ToolStub.calling((name, body, authorization) -> {
             Jwt token = echoTokens.decode(authorization.replaceFirst("^Bearer ", ""));
@@ -146,11 +166,17 @@ class McpInteropTests {
                         .key());
         LeaseKeeper echoLease = null;
         try {
+            assertThat(client.getServerCapabilities().tools().listChanged()).isTrue();
             await().atMost(WAIT).until(() -> names(client).contains("calculator_add"));
             assertThat(names(client)).doesNotContain("echo_say");
             CallToolResult sum =
                     client.callTool(new McpSchema.CallToolRequest("calculator_add", Map.of("a", "0.1", "b", "0.2")));
             assertThat(JSON.readTree(text(sum)).path("result").asString()).isEqualTo("0.3");
+            // The notification stream is open on one of the replicas (it answers GET with text/event-stream).
+            await().atMost(WAIT)
+                    .until(() -> balancer.forwarded().stream()
+                            .anyMatch(f -> f.method().equals("GET")));
+            announced.clear();
 
             echoLease = new LeaseKeeper(
                             echoRegistry,
@@ -160,14 +186,18 @@ class McpInteropTests {
                             new SplittableRandom())
                     .start();
 
-            // Same client, same connection: the next list is the new catalog.
-            await().atMost(WAIT).until(() -> names(client).contains("echo_say"));
+            // No polling: the server tells the client, which lists again by itself.
+            await().atMost(WAIT).until(() -> announced.stream().anyMatch(list -> list.contains("echo_say")));
+            assertThat(names(client)).contains("echo_say", "calculator_add");
             CallToolResult said = client.callTool(new McpSchema.CallToolRequest("echo_say", Map.of("text", "hi")));
 
             JsonNode answer = JSON.readTree(text(said));
             assertThat(answer.path("subject").asString()).isEqualTo("key:" + user.keyId());
             assertThat(answer.path("actor").asString()).startsWith("key:").isNotEqualTo("key:" + user.keyId());
             assertThat(answer.path("arguments").path("text").asString()).isEqualTo("hi");
+            // Round robin: both replicas served this one client, which never saw an error for it.
+            assertThat(balancer.forwarded().stream().map(RoundRobinProxy.Forwarded::backend))
+                    .contains(0, 1);
         } finally {
             if (echoLease != null) {
                 echoLease.close();
@@ -183,6 +213,61 @@ class McpInteropTests {
                 again.closeGracefully();
             }
         });
+    }
+
+    @Test
+    void aScopedKeySeesAndCallsOnlyTheToolsOfItsServicesWithTheKeyAndWithATokenForTheGateway() throws Exception {
+        ToolStub abacus = ToolStub.answering(200, "{\"count\":3}");
+        LeaseKeeper abacusLease = new LeaseKeeper(
+                        registry.client(registry.createServiceKey("abacus", List.of("abacus"), ServiceKind.TOOL)
+                                .key()),
+                        tool("abacus", "abacus-1", abacus.endpoint(), "abacus_count"),
+                        FAST,
+                        Clock.systemUTC(),
+                        new SplittableRandom())
+                .start();
+        ApiKeyCreated calcOnly = registry.createServiceKey("calc-caller", List.of("calc*"), ServiceKind.TOOL);
+        McpSyncClient everything = connect(balancer.url(), user.key());
+        McpSyncClient withKey = connect(balancer.url(), calcOnly.key());
+        String gatewayToken;
+        try (TokenExchanger exchanger =
+                new TokenExchanger(ForgeClientSettings.of(registry.url(), calcOnly.key()), Clock.systemUTC())) {
+            gatewayToken = exchanger.token("gateway", null);
+        }
+        McpSyncClient withToken = connect(balancer.url(), gatewayToken);
+        try {
+            await().atMost(WAIT).until(() -> names(everything).containsAll(List.of("abacus_count", "calculator_add")));
+
+            for (McpSyncClient scoped : List.of(withKey, withToken)) {
+                List<String> seen = names(scoped);
+                assertThat(seen).contains("calculator_add", "calculator_evaluate");
+                assertThat(seen).allMatch(name -> name.startsWith("calculator_"));
+
+                assertThatThrownBy(() -> scoped.callTool(new McpSchema.CallToolRequest("abacus_count", Map.of())))
+                        .isInstanceOfSatisfying(McpError.class, error -> {
+                            assertThat(error.getJsonRpcError().code()).isEqualTo(-32602);
+                            assertThat(error.getJsonRpcError().data()).isEqualTo("Tool not found: abacus_count");
+                        });
+                CallToolResult product =
+                        scoped.callTool(new McpSchema.CallToolRequest("calculator_multiply", Map.of("a", 6, "b", 7)));
+                assertThat(JSON.readTree(text(product)).path("result").asString())
+                        .isEqualTo("42");
+            }
+            // The same error as for a tool nobody has: a scoped caller learns nothing of the others.
+            assertThatThrownBy(() -> withKey.callTool(new McpSchema.CallToolRequest("abacus_nothing", Map.of())))
+                    .isInstanceOfSatisfying(
+                            McpError.class,
+                            error -> assertThat(error.getJsonRpcError().message())
+                                    .isEqualTo("Unknown tool: invalid_tool_name"));
+            CallToolResult counted = everything.callTool(new McpSchema.CallToolRequest("abacus_count", Map.of()));
+            assertThat(JSON.readTree(text(counted)).path("count").asInt()).isEqualTo(3);
+        } finally {
+            withToken.closeGracefully();
+            withKey.closeGracefully();
+            everything.closeGracefully();
+            abacusLease.close();
+            abacus.close();
+        }
     }
 
     @Test

@@ -383,6 +383,10 @@ class RegistryHttpTests {
             assertThat(active.get("active").asBoolean()).isTrue();
             assertThat(active.get("principal").asString()).isEqualTo("console");
             assertThat(active.get("roles").get(0).asString()).isEqualTo("client");
+            assertThat(active.get("services").isEmpty()).isTrue();
+            JsonNode scoped = http.post("/api/v1/auth/introspect", serviceKey, Map.of("key", serviceKey))
+                    .json();
+            assertThat(scoped.get("services").get(0).asString()).isEqualTo("reg");
             assertThat(inactive.get("active").asBoolean()).isFalse();
             assertProblem(http.post("/api/v1/auth/introspect", clientKey, Map.of("key", clientKey)), 403, "forbidden");
         }

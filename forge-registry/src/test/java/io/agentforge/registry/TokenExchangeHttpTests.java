@@ -170,6 +170,7 @@ class TokenExchangeHttpTests {
             assertThat(jwt.getAudience()).containsExactly("tx-calc");
             assertThat(jwt.getClaimAsString("name")).isEqualTo("tx-agent");
             assertThat(jwt.getClaimAsStringList("roles")).containsExactly("service");
+            assertThat(jwt.getClaimAsStringList("services")).containsExactly("tx-agent");
             assertThat(jwt.hasClaim("act")).isFalse();
             assertThat(jwt.getIssuedAt()).isEqualTo(clock.instant().truncatedTo(ChronoUnit.SECONDS));
             assertThat(jwt.getExpiresAt()).isEqualTo(jwt.getIssuedAt().plus(Duration.ofMinutes(5)));
@@ -184,6 +185,8 @@ class TokenExchangeHttpTests {
             assertThat(jwt.getSubject()).isEqualTo("key:" + keyId(userKey));
             assertThat(jwt.getClaimAsString("name")).isEqualTo("alice");
             assertThat(jwt.getClaimAsStringList("roles")).containsExactly("client");
+            // The scope is the subject's, not the actor's: a client key has none.
+            assertThat(jwt.hasClaim("services")).isFalse();
             assertThat(jwt.getClaimAsMap("act")).isEqualTo(Map.of("sub", "key:" + keyId(agentKey), "name", "tx-agent"));
         }
 
@@ -204,6 +207,16 @@ class TokenExchangeHttpTests {
                             "tx-agent",
                             "act",
                             Map.of("sub", "key:" + keyId(consoleKey), "name", "tx-console")));
+        }
+
+        @Test
+        void aScopedSubjectsServicesTravelOnWithItsTokenThroughFurtherExchanges() {
+            String forAgent = token(calculatorKey, calculatorKey, "tx-agent");
+
+            Jwt jwt = verify(token(agentKey, forAgent, "tx-calc"));
+
+            assertThat(jwt.getSubject()).isEqualTo("key:" + keyId(calculatorKey));
+            assertThat(jwt.getClaimAsStringList("services")).containsExactly("tx-calc");
         }
 
         @Test
