@@ -19,8 +19,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 
 /**
@@ -72,6 +74,15 @@ class GatewayConfiguration {
                         properties.keepAlive(),
                         properties.maxStreams(),
                         properties.maxStreamsPerCaller()));
+    }
+
+    /**
+     * Ends the notification streams as soon as shutdown begins: open streams would otherwise hold the web server's
+     * graceful shutdown for its whole timeout. Clients keep listing; their next list goes to a live replica.
+     */
+    @Bean
+    ApplicationListener<ContextClosedEvent> gatewayMcpStreamsShutdown(ToolListChangedStreams streams) {
+        return event -> streams.close();
     }
 
     @Bean

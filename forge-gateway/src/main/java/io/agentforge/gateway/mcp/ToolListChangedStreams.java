@@ -55,9 +55,12 @@ public final class ToolListChangedStreams extends OncePerRequestFilter implement
     private final int maxStreamsPerCaller;
     private final long keepAliveTicks;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    // Guarded by this: streams reserved per caller and in all (a reservation precedes joining the set).
     private final Map<String, Integer> perCaller = new HashMap<>();
+    private int reserved;
     private final ScheduledExecutorService ticker;
     private final Object tickLock = new Object();
+    private volatile boolean closed;
     // Only the ticker thread touches these.
     private Object lastCatalog;
     private long ticks;
@@ -111,6 +114,19 @@ public final class ToolListChangedStreams extends OncePerRequestFilter implement
             throws ServletException, IOException {
         if (!"GET".equals(request.getMethod())) {
             chain.doFilter(request, response);
+            return;
+        }
+        if (closed) {
+            // Shutting down: a new stream would hold the graceful shutdown; the client's next POST finds a live
+            // replica.
+            response.setHeader("Retry-After", "1");
+            ProblemWriter.write(
+                    response,
+                    ProblemWriter.problem(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            ProblemTypes.UNAVAILABLE,
+                            "Unavailable",
+                            "This gateway replica is shutting down"));
             return;
         }
         String accept = request.getHeader("Accept");
@@ -176,7 +192,13 @@ public final class ToolListChangedStreams extends OncePerRequestFilter implement
                 // change the ticker handles is either in the digest or reported on the stream.
                 server.sync();
                 stream.open(async, server.digest(scope));
-                streams.add(stream);
+                if (!closed) {
+                    streams.add(stream);
+                }
+            }
+            if (closed) {
+                stream.end();
+                return;
             }
             // The headers now, so the client knows the stream is there before anything happens.
             response.flushBuffer();
@@ -188,15 +210,17 @@ public final class ToolListChangedStreams extends OncePerRequestFilter implement
 
     private synchronized boolean reserve(String caller) {
         int mine = perCaller.getOrDefault(caller, 0);
-        if (mine >= maxStreamsPerCaller || streams.size() >= maxStreams) {
+        if (mine >= maxStreamsPerCaller || reserved >= maxStreams) {
             return false;
         }
         perCaller.put(caller, mine + 1);
+        reserved++;
         return true;
     }
 
     private synchronized void release(String caller) {
         perCaller.computeIfPresent(caller, (key, count) -> count <= 1 ? null : count - 1);
+        reserved--;
     }
 
     private void tick() {
@@ -234,6 +258,9 @@ public final class ToolListChangedStreams extends OncePerRequestFilter implement
 
     @Override
     public void close() {
+        synchronized (tickLock) {
+            closed = true;
+        }
         ticker.shutdownNow();
         for (Stream stream : streams) {
             stream.end();

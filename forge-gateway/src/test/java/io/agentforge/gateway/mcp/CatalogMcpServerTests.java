@@ -3,25 +3,14 @@ package io.agentforge.gateway.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.agentforge.client.CatalogResult;
-import io.agentforge.client.ChangeFeedListener;
 import io.agentforge.client.DiscoveryCache;
-import io.agentforge.client.FeedSubscription;
 import io.agentforge.client.FunctionInvoker;
 import io.agentforge.client.InvokerSettings;
 import io.agentforge.client.OutboundPolicy;
-import io.agentforge.client.RegistryClient;
-import io.agentforge.client.ServiceQuery;
 import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
-import io.agentforge.registry.api.Instance;
-import io.agentforge.registry.api.IntrospectionResult;
-import io.agentforge.registry.api.Lease;
-import io.agentforge.registry.api.RegisteredService;
-import io.agentforge.registry.api.RegistryStatus;
-import io.agentforge.registry.api.ServiceRegistration;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,10 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,11 +168,11 @@ class CatalogMcpServerTests {
         return server.tools().stream().collect(Collectors.toMap(McpSchema.Tool::name, McpSchema.Tool::description));
     }
 
-    private static CatalogFunction function(String name, String description) {
+    static CatalogFunction function(String name, String description) {
         return function(name, description, "calc");
     }
 
-    private static CatalogFunction function(String name, String description, String service) {
+    static CatalogFunction function(String name, String description, String service) {
         return new CatalogFunction(
                 name,
                 description,
@@ -195,7 +181,7 @@ class CatalogMcpServerTests {
                 service);
     }
 
-    private static Catalog catalog(long eventId, CatalogFunction... functions) {
+    static Catalog catalog(long eventId, CatalogFunction... functions) {
         List<CatalogService> services = Arrays.stream(functions)
                 .map(CatalogFunction::service)
                 .distinct()
@@ -210,75 +196,5 @@ class CatalogMcpServerTests {
                 List.of(functions),
                 services,
                 Arrays.stream(functions).collect(Collectors.toMap(CatalogFunction::name, CatalogFunction::service)));
-    }
-
-    /** A registry that serves a settable catalog and keeps the feed listener, so a test can announce changes. */
-    private static final class CatalogRegistry implements RegistryClient {
-
-        volatile Catalog catalog;
-        volatile ChangeFeedListener listener;
-
-        @Override
-        public CatalogResult catalog(@Nullable String etag) {
-            return new CatalogResult.Modified(catalog, null);
-        }
-
-        @Override
-        public FeedSubscription subscribe(OptionalLong after, ChangeFeedListener listener) {
-            this.listener = listener;
-            return new FeedSubscription() {
-                private volatile boolean open = true;
-
-                @Override
-                public boolean isOpen() {
-                    return open;
-                }
-
-                @Override
-                public long lastEventId() {
-                    return catalog.eventId();
-                }
-
-                @Override
-                public void close() {
-                    open = false;
-                }
-            };
-        }
-
-        @Override
-        public Instance register(ServiceRegistration registration) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lease renew(String instanceId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean deregister(String instanceId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<Instance> instance(String instanceId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<RegisteredService> services(ServiceQuery query) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RegistryStatus status() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public IntrospectionResult introspect(String key) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
