@@ -62,6 +62,7 @@ public class AgentCardFetcher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(AgentCardFetcher.class);
     private static final int EVENT_PAGE = 512;
+    private static final int MAX_EVENT_PAGES = 20;
     private static final int MAX_ERROR = 300;
 
     private final RegistryView view;
@@ -165,20 +166,15 @@ public class AgentCardFetcher implements DisposableBean {
         if (lastEvent < 0 || store.oldestEventId() > lastEvent + 1) {
             // First tick (nothing read yet, all due anyway) or events pruned meanwhile: read every agent again.
             if (lastEvent >= 0) {
-                view.current().services().forEach((name, instances) -> {
-                    if (!instances.isEmpty() && instances.getFirst().kind() == ServiceKind.AGENT) {
-                        stale.add(name);
-                    }
-                });
+                markAllAgents();
             }
             lastEvent = last;
             return;
         }
-        while (lastEvent < last) {
+        // Read until the end of the feed, not just to this replica's last known event: with PostgreSQL, reading is
+        // also how this replica learns of another replica's writes.
+        for (int page = 0; ; page++) {
             List<ChangeEvent> events = store.eventsAfter(lastEvent, EVENT_PAGE);
-            if (events.isEmpty()) {
-                break;
-            }
             for (ChangeEvent event : events) {
                 Instance instance = event.instance();
                 if (instance != null
@@ -191,7 +187,24 @@ public class AgentCardFetcher implements DisposableBean {
                 }
                 lastEvent = event.id();
             }
+            if (events.size() < EVENT_PAGE) {
+                return;
+            }
+            if (page == MAX_EVENT_PAGES) {
+                // A burst larger than this is cheaper to answer by reading every agent again.
+                markAllAgents();
+                lastEvent = store.lastEventId();
+                return;
+            }
         }
+    }
+
+    private void markAllAgents() {
+        view.current().services().forEach((name, instances) -> {
+            if (!instances.isEmpty() && instances.getFirst().kind() == ServiceKind.AGENT) {
+                stale.add(name);
+            }
+        });
     }
 
     private CompletableFuture<Void> fetch(String service, String url, String source, @Nullable Card previous) {
