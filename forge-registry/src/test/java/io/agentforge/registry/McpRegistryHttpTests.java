@@ -205,6 +205,8 @@ class McpRegistryHttpTests {
                     .isEqualTo("io.agentforge.local/mcpr-alpha");
             JsonNode versions = get("/v0.1/servers/io.agentforge.local%2Fmcpr-alpha/versions");
             assertThat(names(versions)).containsExactly("io.agentforge.local/mcpr-alpha");
+            assertThat(names(get("/v0.1/servers/io.agentforge.local/mcpr-alpha/versions")))
+                    .containsExactly("io.agentforge.local/mcpr-alpha");
         }
 
         @Test

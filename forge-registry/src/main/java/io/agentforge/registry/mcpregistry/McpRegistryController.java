@@ -124,6 +124,14 @@ class McpRegistryController {
         return version(namespace + "/" + name, version, includeDeleted);
     }
 
+    @GetMapping("/{namespace}/{name}/versions")
+    ResponseEntity<ServerList> versionsUnencoded(
+            @PathVariable String namespace,
+            @PathVariable String name,
+            @RequestParam(name = "include_deleted", required = false) @Nullable String includeDeleted) {
+        return versions(namespace + "/" + name, includeDeleted);
+    }
+
     private ServerResponse find(String serverName) {
         if (!SERVER_NAME.matcher(serverName).matches() || serverName.length() > 200) {
             throw ApiException.invalid("server name '" + shorten(serverName)
