@@ -1,6 +1,7 @@
 package io.agentforge.agent.a2a;
 
 import io.agentforge.agent.chat.ChatService;
+import io.agentforge.agent.config.A2aProperties;
 import io.agentforge.agent.config.AgentProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;

@@ -16,6 +16,7 @@ import io.agentforge.agent.chat.ChatResult;
 import io.agentforge.agent.chat.ChatService;
 import io.agentforge.agent.conversation.ToolStep;
 import io.agentforge.agent.security.Caller;
+import io.agentforge.agent.tooling.AgentDelegation;
 import io.agentforge.agent.tooling.OnBehalfOf;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;
@@ -45,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class A2aService {
 
     /** Message metadata key: how many agents handed the message on before it reached this one. */
-    static final String DELEGATION_DEPTH = "agentforge/delegation-depth";
+    static final String DELEGATION_DEPTH = AgentDelegation.DEPTH_METADATA;
 
     private static final Logger log = LoggerFactory.getLogger(A2aService.class);
     private static final String ANSWER = "answer";

@@ -9,6 +9,7 @@ import io.agentforge.agent.a2a.A2aWire.HttpAuthSecurityScheme;
 import io.agentforge.agent.a2a.A2aWire.SecurityRequirement;
 import io.agentforge.agent.a2a.A2aWire.SecurityScheme;
 import io.agentforge.agent.a2a.A2aWire.StringList;
+import io.agentforge.agent.config.A2aProperties;
 import io.agentforge.agent.config.AgentProperties;
 import io.agentforge.client.DiscoveryCache;
 import io.agentforge.registry.api.Catalog;

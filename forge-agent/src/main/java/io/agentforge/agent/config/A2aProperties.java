@@ -1,4 +1,4 @@
-package io.agentforge.agent.a2a;
+package io.agentforge.agent.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
