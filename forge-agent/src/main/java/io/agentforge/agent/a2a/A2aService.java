@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The A2A methods on top of the agent loop: a message becomes a question to {@link ChatService} (the same loop,
@@ -239,7 +241,7 @@ final class A2aService {
                     List.of(Part.text(result.answer())),
                     null);
             Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("steps", result.steps());
+            metadata.put("steps", withoutNulls(json.valueToTree(result.steps())));
             metadata.put("model", result.model());
             metadata.put("usage", result.usage());
             metadata.put("durationMs", result.durationMs());
@@ -314,8 +316,30 @@ final class A2aService {
                 task.contextId(),
                 task.id(),
                 Message.ROLE_AGENT,
-                List.of(Part.data(json.valueToTree(data))),
+                List.of(Part.data(withoutNulls(json.valueToTree(data)))),
                 Map.of("agentforge/event", "step"));
+    }
+
+    /**
+     * The node without its null members: ProtoJSON leaves unset fields out, and {@code google.protobuf.Struct}
+     * readers (the a2a-java SDK's among them) may not take a null member value.
+     */
+    static JsonNode withoutNulls(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = object.objectNode();
+            object.properties().forEach(e -> {
+                if (!e.getValue().isNull()) {
+                    copy.set(e.getKey(), withoutNulls(e.getValue()));
+                }
+            });
+            return copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = array.arrayNode();
+            array.forEach(item -> copy.add(withoutNulls(item)));
+            return copy;
+        }
+        return node;
     }
 
     private static Message agentText(A2aTask task, String text) {
