@@ -201,15 +201,15 @@ public class RegistryView {
                     .max(Comparator.comparing(Instance::registeredAt))
                     .orElseThrow();
             declared.values()
-                    .forEach(f -> functions.add(
-                            new CatalogFunction(f.name(), f.description(), f.inputSchema(), f.outputSchema(), name)));
+                    .forEach(f -> functions.add(new CatalogFunction(
+                            f.name(), f.description(), f.inputSchema(), f.outputSchema(), name, f.mcpName())));
             declared.keySet().forEach(f -> index.put(f, name));
             tools.add(new CatalogService(
                     name,
                     newest.version(),
                     newest.description(),
                     up.stream()
-                            .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata()))
+                            .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata(), i.protocol()))
                             .toList()));
         });
         functions.sort(Comparator.comparing(CatalogFunction::name));
