@@ -2,9 +2,11 @@ package io.agentforge.registry.mcpregistry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogService;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.ServiceProtocol;
 import io.agentforge.registry.catalog.RegistryView;
 import java.time.Clock;
 import java.time.Instant;
@@ -99,7 +101,7 @@ class ServerDocuments {
                     description(service),
                     service.version() == null || service.version().isBlank() ? NO_VERSION : service.version(),
                     service.instances().stream()
-                            .map(e -> new Remote("streamable-http", mcpUrl(e.endpoint())))
+                            .map(e -> new Remote("streamable-http", mcpUrl(e)))
                             .distinct()
                             .toList());
             Instant publishedAt = up.stream()
@@ -137,8 +139,12 @@ class ServerDocuments {
         return List.copyOf(servers);
     }
 
-    static String mcpUrl(String endpoint) {
-        String base = endpoint;
+    /** An imported MCP server's endpoint is its MCP URL already; a forge tool serves MCP at {@code /mcp}. */
+    static String mcpUrl(Catalog.CatalogEndpoint endpoint) {
+        if (endpoint.protocol() == ServiceProtocol.MCP) {
+            return endpoint.endpoint();
+        }
+        String base = endpoint.endpoint();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
