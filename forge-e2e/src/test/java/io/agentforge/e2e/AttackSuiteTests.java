@@ -279,8 +279,10 @@ class AttackSuiteTests {
                                 .statusCode())
                         .isEqualTo(200);
 
+                // Only the registry reads the public agent card of a registered agent.
                 assertThat(spy.requests())
                         .as("requests the console sent to an agent nobody picked")
+                        .filteredOn(request -> !request.path().equals("/.well-known/agent-card.json"))
                         .isEmpty();
 
                 // The control: once the person picks it (the form, with the session's CSRF token), it is used.
