@@ -250,6 +250,7 @@ class A2aInteropTests {
         assertThat(task.get("status").get("state").asString()).isEqualTo("TASK_STATE_COMPLETED");
         JsonNode step = task.get("metadata").get("steps").get(0);
         assertThat(step.get("tool").asString()).isEqualTo("delegate_to_agent");
+        assertThat(step.has("result")).as(step.toString()).isTrue();
         assertThat(step.get("result").get("agent").asString()).isEqualTo("helper-agent");
         assertThat(step.get("result").get("state").asString()).isEqualTo("TASK_STATE_COMPLETED");
         assertThat(step.get("result").get("answer").asString()).isEqualTo("6 * 7 = 42");

@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDelegationDepth how many agents deep a question may be handed on: a question that arrived through this
  *                           many delegations is not delegated further
  * @param agentsRefresh      how long the list of other registered agents is reused before asking the registry again
+ *                           (sooner when the registry's change feed reports a change)
+ * @param delegationTimeout  how long a question handed to another agent may take, its model turns and tool calls
+ *                           included
  */
 @ConfigurationProperties("agentforge.agent.a2a")
 public record A2aProperties(
@@ -21,12 +24,16 @@ public record A2aProperties(
         @DefaultValue("1000") int maxTasks,
         @DefaultValue("1h") Duration taskRetention,
         @DefaultValue("2") int maxDelegationDepth,
-        @DefaultValue("10s") Duration agentsRefresh) {
+        @DefaultValue("10s") Duration agentsRefresh,
+        @DefaultValue("2m") Duration delegationTimeout) {
 
     public A2aProperties {
         publicUrl = publicUrl == null || publicUrl.isBlank() ? null : stripSlash(publicUrl.strip());
         if (maxTasks < 1) {
             throw new IllegalArgumentException("agentforge.agent.a2a.max-tasks must be at least 1");
+        }
+        if (delegationTimeout == null || delegationTimeout.isNegative() || delegationTimeout.isZero()) {
+            throw new IllegalArgumentException("agentforge.agent.a2a.delegation-timeout must be positive");
         }
         if (maxDelegationDepth < 0) {
             throw new IllegalArgumentException("agentforge.agent.a2a.max-delegation-depth must not be negative");

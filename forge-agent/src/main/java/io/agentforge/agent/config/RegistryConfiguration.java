@@ -54,6 +54,7 @@ class RegistryConfiguration {
             @Value("${spring.application.name:agent}") String applicationName,
             AgentProperties agent,
             A2aProperties a2a,
+            ObjectProvider<DiscoveryCache> discovery,
             Clock clock) {
         String self = forge.service().name() != null ? forge.service().name() : applicationName;
         return new AgentDelegation(
@@ -65,7 +66,11 @@ class RegistryConfiguration {
                 clock,
                 a2a.maxDelegationDepth(),
                 a2a.agentsRefresh(),
-                agent.toolTimeout());
+                a2a.delegationTimeout(),
+                () -> {
+                    DiscoveryCache cache = discovery.getIfAvailable();
+                    return cache == null ? 0 : cache.instanceChanges();
+                });
     }
 
     /** Progressive exposure searches the registry with the agent's own client (the catalog is the same for all keys). */

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +62,16 @@ public final class AgentDelegation implements ToolCallback {
     private final Duration refresh;
     private final Duration timeout;
     private final HttpClient http;
-    private volatile Peers peers = new Peers(Map.of(), Instant.MIN);
+    private final LongSupplier registryChanges;
+    private volatile Peers peers = new Peers(Map.of(), Instant.MIN, Long.MIN_VALUE);
 
     /**
      * @param self     this agent's service name: never a delegation target
      * @param maxDepth delegations a question may have passed through and still be delegated once more
      * @param refresh  how long the list of agents is reused before the registry is asked again
      * @param timeout  one delegated question
+     * @param registryChanges a counter of the registry's instance changes (the change feed's): a new value means an
+     *                 agent may have come or gone, so the list is asked for again before the refresh is due
      */
     public AgentDelegation(
             String self,
@@ -78,7 +82,8 @@ public final class AgentDelegation implements ToolCallback {
             Clock clock,
             int maxDepth,
             Duration refresh,
-            Duration timeout) {
+            Duration timeout,
+            LongSupplier registryChanges) {
         this.self = self;
         this.registry = registry;
         this.tokens = tokens;
@@ -88,6 +93,7 @@ public final class AgentDelegation implements ToolCallback {
         this.maxDepth = maxDepth;
         this.refresh = refresh;
         this.timeout = timeout;
+        this.registryChanges = registryChanges;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
@@ -166,6 +172,10 @@ public final class AgentDelegation implements ToolCallback {
                     + " (agentforge.agent.a2a.max-delegation-depth); answer it yourself");
         }
         Peer peer = peers().agents().get(agent);
+        if (peer == null) {
+            // The model may know of an agent this list has not seen yet: ask the registry once more before refusing.
+            peer = fetchPeers().agents().get(agent);
+        }
         if (peer == null) {
             throw new IllegalArgumentException("No agent '" + agent + "' is available. Available: "
                     + String.join(", ", peers().agents().keySet()));
@@ -263,10 +273,18 @@ public final class AgentDelegation implements ToolCallback {
 
     private Peers peers() {
         Peers current = peers;
-        Instant now = clock.instant();
-        if (now.isBefore(current.fetched().plus(refresh))) {
+        if (clock.instant().isBefore(current.fetched().plus(refresh))
+                && current.changes() == registryChanges.getAsLong()) {
             return current;
         }
+        return fetchPeers();
+    }
+
+    private Peers fetchPeers() {
+        Peers current = peers;
+        Instant now = clock.instant();
+        // Read before asking: a change arriving during the request makes the next call ask again.
+        long changes = registryChanges.getAsLong();
         try {
             Map<String, Peer> agents = new LinkedHashMap<>();
             for (RegisteredService service : registry.services(
@@ -292,11 +310,11 @@ public final class AgentDelegation implements ToolCallback {
                     agents.put(service.name(), new Peer(service.name(), description, List.copyOf(endpoints)));
                 }
             }
-            current = new Peers(Map.copyOf(agents), now);
+            current = new Peers(Map.copyOf(agents), now, changes);
         } catch (RuntimeException e) {
             // The registry is away: keep the agents known so far, and ask again at the next refresh.
             log.debug("Could not list the registry's agents: {}", e.toString());
-            current = new Peers(current.agents(), now);
+            current = new Peers(current.agents(), now, changes);
         }
         peers = current;
         return current;
@@ -312,5 +330,5 @@ public final class AgentDelegation implements ToolCallback {
 
     private record Peer(String name, @Nullable String description, List<URI> endpoints) {}
 
-    private record Peers(Map<String, Peer> agents, Instant fetched) {}
+    private record Peers(Map<String, Peer> agents, Instant fetched, long changes) {}
 }

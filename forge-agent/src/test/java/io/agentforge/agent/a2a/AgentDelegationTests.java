@@ -42,6 +42,10 @@ class AgentDelegationTests {
     static final List<Received> HELPER_CALLS = new CopyOnWriteArrayList<>();
     static final HttpServer HELPER = helper();
 
+    static {
+        register("helper-1", "helper-agent", WORLD.key("helper", "service"));
+    }
+
     record Received(String authorization, String version, JsonNode body) {}
 
     @DynamicPropertySource
@@ -137,6 +141,34 @@ class AgentDelegationTests {
     }
 
     @Test
+    void anAgentRegisteredAfterTheListWasMadeIsReachedWithoutWaitingForTheRefresh() {
+        String key = WORLD.key("late", "service");
+        // A question first, so the agent holds a list of agents without the late one (refreshed every 10 s).
+        when(WORLD.llm, 1, "DELEGATE-BEFORE", null, answer("No need."));
+        agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"DELEGATE-BEFORE hello\"}");
+        register("late-1", "late-agent", key);
+        try {
+            when(
+                    WORLD.llm,
+                    5,
+                    "DELEGATE-LATE",
+                    null,
+                    toolCalls("delegate_to_agent", "{\"agent\":\"late-agent\",\"message\":\"what is 6*7?\"}"));
+            when(WORLD.llm, 1, "DELEGATE-LATE", "\"tool\"", answer("The late agent says 42."));
+
+            JsonNode result = agent.post("/api/v1/chat", WORLD.clientKey, "{\"message\":\"DELEGATE-LATE ask\"}")
+                    .json();
+
+            JsonNode step = result.get("steps").get(0);
+            assertThat(step.has("result")).as(step.toString()).isTrue();
+            assertThat(step.get("result").get("agent").asString()).isEqualTo("late-agent");
+            assertThat(step.get("result").get("answer").asString()).isEqualTo("helper: 42");
+        } finally {
+            WORLD.deregister("late-1", key);
+        }
+    }
+
+    @Test
     void aQuestionThatAlreadyPassedTheDepthLimitIsNotHandedOn() {
         int before = HELPER_CALLS.size();
         when(
@@ -214,27 +246,31 @@ class AgentDelegationTests {
                 exchange.close();
             });
             server.start();
-            WORLD.post(
-                    "/api/v1/instances",
-                    WORLD.key("helper", "service"),
-                    Map.of(
-                            "instanceId",
-                            "helper-1",
-                            "name",
-                            "helper-agent",
-                            "kind",
-                            "AGENT",
-                            "description",
-                            "Knows the answer to everything",
-                            "endpoint",
-                            "http://127.0.0.1:" + server.getAddress().getPort(),
-                            "metadata",
-                            Map.of("a2a", "/a2a"),
-                            "leaseDuration",
-                            "1h"));
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Registers the helper server as an A2A agent of the given name. */
+    private static void register(String instanceId, String name, String key) {
+        WORLD.post(
+                "/api/v1/instances",
+                key,
+                Map.of(
+                        "instanceId",
+                        instanceId,
+                        "name",
+                        name,
+                        "kind",
+                        "AGENT",
+                        "description",
+                        "Knows the answer to everything",
+                        "endpoint",
+                        "http://127.0.0.1:" + HELPER.getAddress().getPort(),
+                        "metadata",
+                        Map.of("a2a", "/a2a"),
+                        "leaseDuration",
+                        "1h"));
     }
 }
