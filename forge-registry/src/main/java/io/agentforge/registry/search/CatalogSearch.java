@@ -8,10 +8,8 @@ import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.catalog.RegistryView;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * Finds the catalog functions that best fit a text: BM25 over their words, cosine similarity of their embeddings,
@@ -22,12 +20,14 @@ public final class CatalogSearch {
     private final RegistryView view;
     private final FunctionEmbeddings embeddings;
     private final SearchProperties.Fusion fusion;
+    private final QueryVectors queries;
     private volatile SearchIndex index;
 
     CatalogSearch(RegistryView view, FunctionEmbeddings embeddings, SearchProperties properties) {
         this.view = view;
         this.embeddings = embeddings;
         this.fusion = properties.fusion();
+        this.queries = new QueryVectors(properties.embeddings().queryCache());
     }
 
     /**
@@ -53,7 +53,7 @@ public final class CatalogSearch {
         double[] semantic = new double[n];
         Arrays.fill(semantic, Double.NaN);
         if (model.isPresent()) {
-            float[] q = model.get().embed(query);
+            float[] q = queries.embed(model.get(), query);
             for (int i = 0; i < n; i++) {
                 float[] v = vectors.byFunction()[i];
                 if (candidate[i] && v != null) {
@@ -157,23 +157,72 @@ public final class CatalogSearch {
         }
     }
 
-    /** Indexes of the k highest scores, best first; NaN means "not a result"; ties go to the smaller name. */
-    private static int[] top(double[] score, int k, CatalogFunction[] functions) {
-        Comparator<Integer> better =
-                Comparator.<Integer>comparingDouble(i -> score[i]).reversed().thenComparing(i -> functions[i].name());
-        PriorityQueue<Integer> worstFirst = new PriorityQueue<>(k + 1, better.reversed());
+    /**
+     * Indexes of the k highest scores, best first; NaN means "not a result"; ties go to the smaller name. A heap of
+     * primitive indexes, worst on top: one comparison per function, names compared only on equal scores.
+     */
+    static int[] top(double[] score, int k, CatalogFunction[] functions) {
+        int[] heap = new int[Math.min(k, score.length)];
+        int size = 0;
         for (int i = 0; i < score.length; i++) {
             if (Double.isNaN(score[i])) {
                 continue;
             }
-            if (worstFirst.size() < k) {
-                worstFirst.add(i);
-            } else if (better.compare(i, worstFirst.peek()) < 0) {
-                worstFirst.poll();
-                worstFirst.add(i);
+            if (size < heap.length) {
+                heap[size] = i;
+                up(heap, size++, score, functions);
+            } else if (size > 0 && better(i, heap[0], score, functions)) {
+                heap[0] = i;
+                down(heap, size, score, functions);
             }
         }
-        return worstFirst.stream().sorted(better).mapToInt(Integer::intValue).toArray();
+        // Popping the worst first fills the answer from its end.
+        int[] result = new int[size];
+        for (int n = size; n > 0; n--) {
+            result[n - 1] = heap[0];
+            heap[0] = heap[n - 1];
+            down(heap, n - 1, score, functions);
+        }
+        return result;
+    }
+
+    private static boolean better(int a, int b, double[] score, CatalogFunction[] functions) {
+        int byScore = Double.compare(score[a], score[b]);
+        return byScore != 0 ? byScore > 0 : functions[a].name().compareTo(functions[b].name()) < 0;
+    }
+
+    private static void up(int[] heap, int at, double[] score, CatalogFunction[] functions) {
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (!better(heap[parent], heap[at], score, functions)) {
+                return;
+            }
+            swap(heap, parent, at);
+            at = parent;
+        }
+    }
+
+    private static void down(int[] heap, int size, double[] score, CatalogFunction[] functions) {
+        int at = 0;
+        while (true) {
+            int worst = at;
+            for (int child = 2 * at + 1; child <= 2 * at + 2 && child < size; child++) {
+                if (better(heap[worst], heap[child], score, functions)) {
+                    worst = child;
+                }
+            }
+            if (worst == at) {
+                return;
+            }
+            swap(heap, at, worst);
+            at = worst;
+        }
+    }
+
+    private static void swap(int[] heap, int a, int b) {
+        int t = heap[a];
+        heap[a] = heap[b];
+        heap[b] = t;
     }
 
     // Four float accumulators: the JIT keeps them in registers and pipelines the loop; a double accumulator made the
