@@ -24,8 +24,13 @@ final class SearchIndex {
     private final String[] hashes;
     private volatile Vectors vectors;
 
-    /** The vectors known at one {@link FunctionEmbeddings#generation()}; null entries are still pending. */
-    record Vectors(long generation, float[][] byFunction, int pending) {}
+    /**
+     * The vectors known at one {@link FunctionEmbeddings#generation()}, one after the other in one array: function
+     * {@code i}'s is {@code all[i * dimensions .. (i + 1) * dimensions)} when {@code present[i]}. One array, because
+     * the embedding worker allocated the vectors one by one between other objects over minutes: scanning 10,000 of them
+     * scattered over the heap took 5 ms of CPU per search, the same values in one array 1.4 ms (bench/search).
+     */
+    record Vectors(long generation, float[] all, int dimensions, boolean[] present, int pending) {}
 
     SearchIndex(RegistryView.Snapshot snapshot, FunctionEmbeddings embeddings) {
         version = snapshot.version();
@@ -61,13 +66,25 @@ final class SearchIndex {
         }
         float[][] byFunction = new float[functions.length][];
         int pending = 0;
+        int dimensions = 0;
         for (int i = 0; i < functions.length; i++) {
             byFunction[i] = embeddings.vector(functions[i].name(), hashes[i]);
             if (byFunction[i] == null) {
                 pending++;
+            } else {
+                dimensions = byFunction[i].length;
             }
         }
-        current = new Vectors(generation, byFunction, pending);
+        float[] all = new float[functions.length * dimensions];
+        boolean[] present = new boolean[functions.length];
+        for (int i = 0; i < functions.length; i++) {
+            // One model, one dimension; a vector of another length (never expected) counts as pending.
+            present[i] = byFunction[i] != null && byFunction[i].length == dimensions;
+            if (present[i]) {
+                System.arraycopy(byFunction[i], 0, all, i * dimensions, dimensions);
+            }
+        }
+        current = new Vectors(generation, all, dimensions, present, pending);
         vectors = current;
         return current;
     }

@@ -55,4 +55,13 @@ class TopMatchesTests {
                             .toList());
         }
     }
+
+    @Test
+    void theDotProductReadsOneVectorOfTheSharedArray() {
+        float[] query = {1, 2, 3, 4, 5};
+        float[] all = {9, 9, 9, 9, 9, 1, 0, 1, 0, 2, 7};
+
+        assertThat(CatalogSearch.dot(query, all, 5)).isEqualTo(1 + 3 + 10);
+        assertThat(CatalogSearch.dot(query, all, 0)).isEqualTo(9 * 15);
+    }
 }
