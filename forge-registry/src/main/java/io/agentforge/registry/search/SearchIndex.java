@@ -23,6 +23,10 @@ final class SearchIndex {
     final Bm25 bm25;
     private final String[] hashes;
     private volatile Vectors vectors;
+    // Guarded by this; see vectors().
+    private final boolean[] filled;
+    private float[] all;
+    private int dimensions;
 
     /**
      * The vectors known at one {@link FunctionEmbeddings#generation()}, one after the other in one array: function
@@ -37,6 +41,7 @@ final class SearchIndex {
         List<CatalogFunction> all = snapshot.catalog().functions();
         functions = all.toArray(CatalogFunction[]::new);
         hashes = new String[functions.length];
+        filled = new boolean[functions.length];
         Map<String, Set<String>> byService = new HashMap<>();
         capabilities = new ArrayList<>(functions.length);
         List<List<String>> documents = new ArrayList<>(functions.length);
@@ -57,35 +62,45 @@ final class SearchIndex {
         return Set.copyOf(result);
     }
 
-    /** The functions' vectors as of the embeddings' current generation; refreshed only when that moved. */
+    /**
+     * The functions' vectors as of the embeddings' current generation; refreshed only when that moved. Vectors are
+     * copied into one array per index, each once: within one index a function's text, so its vector, never changes,
+     * so a slot once filled is never written again, and a search reading an older {@link Vectors} reads only slots
+     * its {@code present} says were filled before it was published. (Allocating the array anew on every generation,
+     * i.e. for every function embedded, grew the heap to 3 GB while 10,000 functions were embedded and searched.)
+     */
     Vectors vectors(FunctionEmbeddings embeddings) {
         long generation = embeddings.generation();
         Vectors current = vectors;
         if (current != null && current.generation() == generation) {
             return current;
         }
-        float[][] byFunction = new float[functions.length][];
-        int pending = 0;
-        int dimensions = 0;
-        for (int i = 0; i < functions.length; i++) {
-            byFunction[i] = embeddings.vector(functions[i].name(), hashes[i]);
-            if (byFunction[i] == null) {
-                pending++;
-            } else {
-                dimensions = byFunction[i].length;
+        synchronized (this) {
+            current = vectors;
+            if (current != null && current.generation() == generation) {
+                return current;
             }
-        }
-        float[] all = new float[functions.length * dimensions];
-        boolean[] present = new boolean[functions.length];
-        for (int i = 0; i < functions.length; i++) {
-            // One model, one dimension; a vector of another length (never expected) counts as pending.
-            present[i] = byFunction[i] != null && byFunction[i].length == dimensions;
-            if (present[i]) {
-                System.arraycopy(byFunction[i], 0, all, i * dimensions, dimensions);
+            int pending = 0;
+            for (int i = 0; i < functions.length; i++) {
+                if (filled[i]) {
+                    continue;
+                }
+                float[] vector = embeddings.vector(functions[i].name(), hashes[i]);
+                if (vector != null && all == null) {
+                    dimensions = vector.length;
+                    all = new float[functions.length * dimensions];
+                }
+                // One model, one dimension; a vector of another length (never expected) counts as pending.
+                if (vector != null && vector.length == dimensions) {
+                    System.arraycopy(vector, 0, all, i * dimensions, dimensions);
+                    filled[i] = true;
+                } else {
+                    pending++;
+                }
             }
+            current = new Vectors(generation, all == null ? new float[0] : all, dimensions, filled.clone(), pending);
+            vectors = current;
+            return current;
         }
-        current = new Vectors(generation, all, dimensions, present, pending);
-        vectors = current;
-        return current;
     }
 }
