@@ -18,10 +18,12 @@ import java.util.function.IntFunction;
  * and each variant changes one thing. Every row reports the tune half (even positions in questions.json), the test
  * half (odd positions) and the whole set: choose on tune, read test. Run by bench/search-lab.sh.
  *
- * <p>Environment knobs (all optional): LEX = shipped | name1 | name3 | no-param-descriptions | no-params (the BM25
- * fields); SEM = shipped | description | name-first-sentence (the embedded function text); SECOND = none | first-sentence
- * (a second vector per function, max of the two cosines); QUERY_STOP = 1 (drop conversational words from the query
- * for BM25); MODEL = minilm | minilm-q | e5-small-v2-q (the last two need their langchain4j jars on the class path).
+ * <p>Environment knobs (all optional): LEX = shipped | name1 | name3 | no-param-descriptions | no-params |
+ * first-sentence (the BM25 fields); SEM = shipped | description | name-first-sentence (the embedded function text);
+ * SECOND = none | first-sentence | name | description (a second vector per function) with SECOND_WEIGHT (unset: the
+ * better of the two cosines; w: (1 - w) * first + w * second); QUERY_STOP = 1 (drop conversational words from the
+ * query for BM25); MODEL = minilm | minilm-q | e5-small-v2-q | bge-small-q (the last three need their langchain4j jar
+ * in LAB_JARS); MISSES = 1 lists the tune half's questions hybrid does not rank first (never the test half's).
  */
 public class SearchLab {
 
@@ -52,7 +54,11 @@ public class SearchLab {
 
         OtherModel(String name) {
             try {
-                String base = name.equals("minilm-q") ? "all-minilm-l6-v2-q" : name;
+                String base = switch (name) {
+                    case "minilm-q" -> "all-minilm-l6-v2-q";
+                    case "bge-small-q" -> "bge-small-en-v1.5-q";
+                    default -> name;
+                };
                 var environment = ai.onnxruntime.OrtEnvironment.getEnvironment();
                 var options = new ai.onnxruntime.OrtSession.SessionOptions();
                 options.setIntraOpNumThreads(1);
@@ -60,7 +66,8 @@ public class SearchLab {
                 var session = environment.createSession(loader.getResourceAsStream(base + ".onnx").readAllBytes(), options);
                 var encoder = new dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder(environment, session,
                         loader.getResourceAsStream(base + "-tokenizer.json"),
-                        dev.langchain4j.model.embedding.onnx.PoolingMode.MEAN);
+                        name.startsWith("bge") ? dev.langchain4j.model.embedding.onnx.PoolingMode.CLS
+                                : dev.langchain4j.model.embedding.onnx.PoolingMode.MEAN);
                 model = new dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel(Runnable::run) {
                     @Override
                     protected dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder model() {
@@ -89,8 +96,11 @@ public class SearchLab {
         public void close() {}
     }
 
-    // e5 models are trained with these prefixes; the MiniLM models with none.
+    // e5 models are trained with these prefixes, bge with an instruction before short queries; the MiniLM models with none.
     static String asQuery(String text) {
+        if (MODEL.startsWith("bge")) {
+            return "Represent this sentence for searching relevant passages: " + text;
+        }
         return MODEL.startsWith("e5") ? "query: " + text : text;
     }
 
@@ -115,7 +125,7 @@ public class SearchLab {
         for (int r = 0; r < nameTimes; r++) {
             out.addAll(Words.terms(f.name()));
         }
-        out.addAll(Words.terms(f.description()));
+        out.addAll(Words.terms(variant.equals("first-sentence") ? firstSentence(f.description()) : f.description()));
         if (!variant.equals("no-params") && f.inputSchema().get("properties") instanceof Map<?, ?> properties) {
             properties.forEach((key, value) -> {
                 out.addAll(Words.terms(String.valueOf(key)));
@@ -164,13 +174,19 @@ public class SearchLab {
         List<List<String>> documents = new ArrayList<>();
         float[][] vectors = new float[n][];
         float[][] second = new float[n][];
-        boolean withSecond = env("SECOND", "none").equals("first-sentence");
+        String secondKind = env("SECOND", "none");
+        boolean withSecond = !secondKind.equals("none");
+        double secondWeight = Double.parseDouble(env("SECOND_WEIGHT", "-1"));
         for (int i = 0; i < n; i++) {
             FunctionText shipped = FunctionText.of(functions.get(i), "lab");
             documents.add(lexicalTerms(functions.get(i), shipped));
             vectors[i] = embed(semanticText(functions.get(i), shipped));
             if (withSecond) {
-                second[i] = embed(asPassage(firstSentence(functions.get(i).description())));
+                second[i] = embed(asPassage(switch (secondKind) {
+                    case "name" -> functions.get(i).name().replace('_', ' ');
+                    case "description" -> functions.get(i).description();
+                    default -> firstSentence(functions.get(i).description());
+                }));
             }
         }
         Bm25 bm25 = new Bm25(documents);
@@ -189,7 +205,11 @@ public class SearchLab {
             for (int i = 0; i < n; i++) {
                 semantic[j][i] = cosine(query, vectors[i]);
                 if (withSecond) {
-                    semantic[j][i] = Math.max(semantic[j][i], cosine(query, second[i]));
+                    // SECOND_WEIGHT < 0: the better of the two cosines; else a weighted mean of them.
+                    double c2 = cosine(query, second[i]);
+                    semantic[j][i] = secondWeight < 0
+                            ? Math.max(semantic[j][i], c2)
+                            : (1 - secondWeight) * semantic[j][i] + secondWeight * c2;
                 }
             }
         }
@@ -208,6 +228,28 @@ public class SearchLab {
         }
         for (int k : new int[] {5, 10, 20, 60}) {
             report("reciprocal-rank fusion k=" + k, questions, names, j -> rrf(lexical[j], semantic[j], k));
+        }
+        for (double w : new double[] {0.5, 0.6, 0.7}) {
+            report("mean-floor cosine, semantic " + w, questions, names,
+                    j -> meanFloor(lexical[j], ideal[j], semantic[j], w, 1));
+        }
+        for (double w : new double[] {0.5, 0.6, 0.7}) {
+            report("std-floor cosine, semantic " + w, questions, names,
+                    j -> meanFloor(lexical[j], ideal[j], semantic[j], w, 2));
+        }
+        for (double w : new double[] {0.5, 0.6, 0.7}) {
+            report("z-score both, semantic " + w, questions, names, j -> zBoth(lexical[j], semantic[j], w));
+        }
+        if (env("MISSES", "0").equals("1")) {
+            // Only the tune half's misses: reading the test half's would be tuning on it.
+            for (int j = 0; j < m; j += 2) {
+                double[] hybrid = weighted(lexical[j], ideal[j], semantic[j], 0.6, false);
+                int[] top = order(hybrid);
+                if (!questions.get(j).answers().contains(names[top[0]])) {
+                    System.out.printf("miss: %s -> %s | %s, %s, %s%n", questions.get(j).text(), questions.get(j).answers(),
+                            names[top[0]], names[top[1]], names[top[2]]);
+                }
+            }
         }
         // The semantic weight falls from hi to lo as the query's words are covered by the best lexical match.
         for (double[] range : new double[][] {{0.3, 0.7}, {0.4, 0.8}, {0.5, 0.7}}) {
@@ -238,6 +280,40 @@ public class SearchLab {
             out[i] = (1 - w) * l + w * s;
         }
         return out;
+    }
+
+    /**
+     * Cosine scaled from a floor to the best: the catalog's mean cosine (mode 1) or the mean plus one standard
+     * deviation (mode 2) counts 0, the best candidate 1; BM25 / ideal as shipped.
+     */
+    static double[] meanFloor(double[] lexical, double ideal, double[] semantic, double w, int mode) {
+        double max = Arrays.stream(semantic).max().orElse(0);
+        double mean = Arrays.stream(semantic).average().orElse(0);
+        double sd = Math.sqrt(Arrays.stream(semantic).map(x -> (x - mean) * (x - mean)).average().orElse(0));
+        double floor = mode == 1 ? mean : mean + sd;
+        double[] out = new double[lexical.length];
+        for (int i = 0; i < lexical.length; i++) {
+            double l = ideal > 0 ? Math.min(1, lexical[i] / ideal) : 0;
+            double s = max > floor ? Math.max(0, semantic[i] - floor) / (max - floor) : 0;
+            out[i] = (1 - w) * l + w * s;
+        }
+        return out;
+    }
+
+    static double[] zBoth(double[] lexical, double[] semantic, double w) {
+        double[] zl = z(lexical);
+        double[] zs = z(semantic);
+        double[] out = new double[lexical.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (1 - w) * zl[i] + w * zs[i];
+        }
+        return out;
+    }
+
+    static double[] z(double[] x) {
+        double mean = Arrays.stream(x).average().orElse(0);
+        double sd = Math.sqrt(Arrays.stream(x).map(v -> (v - mean) * (v - mean)).average().orElse(0));
+        return Arrays.stream(x).map(v -> sd > 0 ? (v - mean) / sd : 0).toArray();
     }
 
     static double[] rrf(double[] lexical, double[] semantic, int k) {

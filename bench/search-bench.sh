@@ -4,7 +4,8 @@
 # function, and the memory the vectors take. The client runs on another core. Usage:
 #   bench/search-bench.sh [quality|scale|all] [latency-rounds]
 # BENCH_REGISTRY_ARGS adds registry options, e.g. "--agentforge.registry.search.fusion.semantic-weight=0.5" to compare
-# fusions. Prints a report; numbers go to docs/benchmarks.md by hand.
+# fusions; BENCH_JVM_ARGS adds JVM options, e.g. "-XX:StartFlightRecording=filename=/tmp/search.jfr,settings=profile"
+# to profile the registry. Prints a report; numbers go to docs/benchmarks.md by hand.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WHAT="${1:-all}"
@@ -25,7 +26,8 @@ JAR="$(forge_exec_jar registry)"
 
 PID=""
 start_registry() {  # extra registry arguments
-  AGENTFORGE_ADMIN_KEY="$KEY" taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" \
+  # shellcheck disable=SC2086
+  AGENTFORGE_ADMIN_KEY="$KEY" taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${BENCH_JVM_ARGS:-} -jar "$JAR" \
     --server.address=127.0.0.1 --server.port="$PORT" --logging.level.io.agentforge=WARN \
     --logging.level.io.agentforge.registry.search=INFO ${BENCH_REGISTRY_ARGS:-} "$@" >"$LOGDIR/registry.log" 2>&1 &
   PID=$!
