@@ -23,7 +23,8 @@ import java.util.function.IntFunction;
  * SECOND = none | first-sentence | name | description (a second vector per function) with SECOND_WEIGHT (unset: the
  * better of the two cosines; w: (1 - w) * first + w * second); QUERY_STOP = 1 (drop conversational words from the
  * query for BM25); MODEL = minilm | minilm-q | e5-small-v2-q | bge-small-q (the last three need their langchain4j jar
- * in LAB_JARS); MISSES = 1 lists the tune half's questions hybrid does not rank first (never the test half's).
+ * in LAB_JARS); FP16 = 1 rounds the function vectors to 16-bit floats, as the registry stores them; MISSES = 1
+ * lists the tune half's questions hybrid does not rank first (never the test half's).
  */
 public class SearchLab {
 
@@ -181,6 +182,14 @@ public class SearchLab {
             FunctionText shipped = FunctionText.of(functions.get(i), "lab");
             documents.add(lexicalTerms(functions.get(i), shipped));
             vectors[i] = embed(semanticText(functions.get(i), shipped));
+            if (env("FP16", "0").equals("1")) {
+                // As the registry stores them for the scan: each value rounded to a 16-bit float.
+                float[] rounded = new float[vectors[i].length];
+                for (int d = 0; d < rounded.length; d++) {
+                    rounded[d] = Float.float16ToFloat(Float.floatToFloat16(vectors[i][d]));
+                }
+                vectors[i] = rounded;
+            }
             if (withSecond) {
                 second[i] = embed(asPassage(switch (secondKind) {
                     case "name" -> functions.get(i).name().replace('_', ' ');

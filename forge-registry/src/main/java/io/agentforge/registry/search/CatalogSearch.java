@@ -54,12 +54,13 @@ public final class CatalogSearch {
         Arrays.fill(semantic, Double.NaN);
         if (model.isPresent()) {
             float[] q = queries.embed(model.get(), query);
-            float[] all = vectors.all();
             boolean[] present = vectors.present();
             if (q.length == vectors.dimensions()) {
+                // Every function is scanned (a skipped one would cost a branch in the vectorized loop), then masked.
+                float[] cosine = scan(q, vectors.all(), n);
                 for (int i = 0; i < n; i++) {
                     if (candidate[i] && present[i]) {
-                        semantic[i] = dot(q, all, i * q.length);
+                        semantic[i] = cosine[i];
                     }
                 }
             }
@@ -228,24 +229,26 @@ public final class CatalogSearch {
         heap[b] = t;
     }
 
-    // Four float accumulators: the JIT keeps them in registers and pipelines the loop; a double accumulator made the
-    // 10,000-function scan 2.5x slower. Unit vectors of 384 values lose nothing that matters to a ranking.
-    static double dot(float[] q, float[] all, int offset) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < q.length; i += 4) {
-            s0 += q[i] * all[offset + i];
-            s1 += q[i + 1] * all[offset + i + 1];
-            s2 += q[i + 2] * all[offset + i + 2];
-            s3 += q[i + 3] * all[offset + i + 3];
+    /**
+     * The dot product of {@code q} with each of the {@code n} vectors {@link SearchIndex#put} stored in {@code all}
+     * (slots never filled give 0). At 10,150 functions on one core of the shared bench machine: 0.4 ms, against
+     * 1.3 ms for one 4-accumulator float dot product per function over a float[] of one vector after another.
+     */
+    static float[] scan(float[] q, short[] all, int n) {
+        int dimensions = q.length;
+        float[] out = new float[n];
+        for (int start = 0; start < n; start += SearchIndex.BLOCK) {
+            int length = Math.min(SearchIndex.BLOCK, n - start);
+            int base = start * dimensions;
+            for (int d = 0; d < dimensions; d++) {
+                float value = q[d];
+                int row = base + d * length;
+                for (int f = 0; f < length; f++) {
+                    out[start + f] += value * Float.float16ToFloat(all[row + f]);
+                }
+            }
         }
-        for (; i < q.length; i++) {
-            s0 += q[i] * all[offset + i];
-        }
-        return (double) s0 + s1 + s2 + s3;
+        return out;
     }
 
     private static double round(double value) {

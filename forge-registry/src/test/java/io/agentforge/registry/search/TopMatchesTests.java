@@ -1,6 +1,7 @@
 package io.agentforge.registry.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import java.util.Map;
@@ -57,11 +58,42 @@ class TopMatchesTests {
     }
 
     @Test
-    void theDotProductReadsOneVectorOfTheSharedArray() {
-        float[] query = {1, 2, 3, 4, 5};
-        float[] all = {9, 9, 9, 9, 9, 1, 0, 1, 0, 2, 7};
+    void theScanGivesEachStoredVectorsDotProductWithTheQuery() {
+        Random random = new Random(11);
+        int dimensions = 384;
+        // Two full blocks and a partial one; every third function has no vector yet.
+        int n = 2 * SearchIndex.BLOCK + 77;
+        short[] all = new short[n * dimensions];
+        float[][] vectors = new float[n][];
+        for (int i = 0; i < n; i++) {
+            if (i % 3 != 0) {
+                vectors[i] = unit(random, dimensions);
+                SearchIndex.put(all, n, i, vectors[i]);
+            }
+        }
+        float[] query = unit(random, dimensions);
 
-        assertThat(CatalogSearch.dot(query, all, 5)).isEqualTo(1 + 3 + 10);
-        assertThat(CatalogSearch.dot(query, all, 0)).isEqualTo(9 * 15);
+        float[] scores = CatalogSearch.scan(query, all, n);
+
+        for (int i = 0; i < n; i++) {
+            double expected = 0;
+            for (int d = 0; vectors[i] != null && d < dimensions; d++) {
+                expected += query[d] * vectors[i][d];
+            }
+            assertThat(scores[i]).as("function %d", i).isCloseTo((float) expected, within(1e-4f));
+        }
+    }
+
+    private static float[] unit(Random random, int dimensions) {
+        float[] v = new float[dimensions];
+        double norm = 0;
+        for (int d = 0; d < dimensions; d++) {
+            v[d] = (float) random.nextGaussian();
+            norm += v[d] * v[d];
+        }
+        for (int d = 0; d < dimensions; d++) {
+            v[d] /= (float) Math.sqrt(norm);
+        }
+        return v;
     }
 }
