@@ -5,7 +5,8 @@
 #   bench/search-bench.sh [quality|scale|all] [latency-rounds]
 # BENCH_REGISTRY_ARGS adds registry options, e.g. "--agentforge.registry.search.fusion.semantic-weight=0.5" to compare
 # fusions; BENCH_JVM_ARGS adds JVM options, e.g. "-XX:StartFlightRecording=filename=/tmp/search.jfr,settings=profile"
-# to profile the registry. Prints a report; numbers go to docs/benchmarks.md by hand.
+# to profile the registry; BENCH_JAR runs another registry exec jar (e.g. one built before a change, for an A/B on
+# the same machine state). Prints a report; numbers go to docs/benchmarks.md by hand.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WHAT="${1:-all}"
@@ -21,7 +22,7 @@ LOGDIR="$(mktemp -d)"
 . "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
-JAR="$(forge_exec_jar registry)"
+JAR="${BENCH_JAR:-$(forge_exec_jar registry)}"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl forge-registry -am package)
 
 PID=""
