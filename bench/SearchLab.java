@@ -23,8 +23,8 @@ import java.util.function.IntFunction;
  * SECOND = none | first-sentence | name | description (a second vector per function) with SECOND_WEIGHT (unset: the
  * better of the two cosines; w: (1 - w) * first + w * second); QUERY_STOP = 1 (drop conversational words from the
  * query for BM25); MODEL = minilm | minilm-q | e5-small-v2-q | bge-small-q (the last three need their langchain4j jar
- * in LAB_JARS); FP16 = 1 rounds the function vectors to 16-bit floats, as the registry stores them; MISSES = 1
- * lists the tune half's questions hybrid does not rank first (never the test half's).
+ * in LAB_JARS); BM25_K1, BM25_B (default 1.2, 0.75); FP16 = 1 rounds the function vectors to 16-bit floats, as the
+ * registry stores them; MISSES = 1 lists the tune half's questions hybrid does not rank first (never the test half's).
  */
 public class SearchLab {
 
@@ -198,7 +198,8 @@ public class SearchLab {
                 }));
             }
         }
-        Bm25 bm25 = new Bm25(documents);
+        Bm25 bm25 = new Bm25(documents, Double.parseDouble(env("BM25_K1", String.valueOf(Bm25.K1))),
+                Double.parseDouble(env("BM25_B", String.valueOf(Bm25.B))));
         int m = questions.size();
         double[][] lexical = new double[m][];
         double[][] semantic = new double[m][n];
@@ -222,8 +223,9 @@ public class SearchLab {
                 }
             }
         }
-        System.out.printf("model %s, LEX=%s, SEM=%s, SECOND=%s, QUERY_STOP=%s; %d functions, %d questions%n", MODEL,
-                env("LEX", "shipped"), env("SEM", "shipped"), env("SECOND", "none"), env("QUERY_STOP", "0"), n, m);
+        System.out.printf("model %s, LEX=%s, SEM=%s, SECOND=%s, QUERY_STOP=%s, BM25 k1=%s b=%s; %d functions, %d questions%n",
+                MODEL, env("LEX", "shipped"), env("SEM", "shipped"), env("SECOND", "none"), env("QUERY_STOP", "0"),
+                env("BM25_K1", "1.2"), env("BM25_B", "0.75"), n, m);
         System.out.println("ranking                        tune R@1/R@5/MRR       test R@1/R@5/MRR       all R@1/R@5/MRR");
         report("lexical", questions, names, j -> lexical[j]);
         report("semantic", questions, names, j -> semantic[j]);
