@@ -12,6 +12,7 @@ import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.StoredInstance;
+import io.agentforge.registry.web.DatabaseFailures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
@@ -27,6 +28,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,10 +42,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class RegistryView {
 
+    private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
+
     private final InstanceStore store;
     private final JsonMapper mapper;
     private final AgentCards agentCards;
     private volatile Snapshot snapshot;
+    private final ReentrantLock rebuilding = new ReentrantLock();
+    private volatile boolean storeUnreachable;
 
     /** A view whose agents carry no card information (for tests of other features). */
     public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
@@ -67,20 +75,46 @@ public class RegistryView {
         }
     }
 
-    /** The snapshot as of the newest change this replica knows of. */
+    /**
+     * The snapshot as of the newest change this replica knows of. While the database can't be reached, the last one
+     * built is the answer: one reader at a time tries to rebuild it, and the others don't wait out its timeout.
+     */
     public Snapshot current() {
         long version = store.lastEventId();
         Snapshot current = snapshot;
         if (current != null && current.version() == version) {
             return current;
         }
-        synchronized (this) {
+        if (current != null && storeUnreachable) {
+            if (!rebuilding.tryLock()) {
+                return current;
+            }
+        } else {
+            rebuilding.lock();
+        }
+        try {
             current = snapshot;
             if (current == null || current.version() != version) {
-                current = build(version, store.all());
+                List<StoredInstance> stored;
+                try {
+                    stored = store.all();
+                } catch (RuntimeException e) {
+                    if (current == null || !DatabaseFailures.unreachable(e)) {
+                        throw e;
+                    }
+                    if (!storeUnreachable) {
+                        log.warn("Database unreachable ({}); discovery answers from the last snapshot", e.toString());
+                        storeUnreachable = true;
+                    }
+                    return current;
+                }
+                current = build(version, stored);
                 snapshot = current;
+                storeUnreachable = false;
             }
             return current;
+        } finally {
+            rebuilding.unlock();
         }
     }
 
@@ -149,7 +183,16 @@ public class RegistryView {
         if (ids.isEmpty()) {
             return services;
         }
-        Map<String, Lease> leases = store.leases(ids);
+        Map<String, Lease> leases;
+        try {
+            leases = store.leases(ids);
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            // Without the database the lease times are the snapshot's: they stop advancing, the instances stay.
+            return services;
+        }
         return services.stream()
                 .map(service -> service.withInstances(service.instances().stream()
                         .filter(i -> leases.containsKey(i.instanceId()))
