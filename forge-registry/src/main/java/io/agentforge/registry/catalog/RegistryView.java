@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class RegistryView {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
+    private static final long LEASES_RETRY_NANOS = 1_000_000_000L;
 
     private final InstanceStore store;
     private final JsonMapper mapper;
@@ -50,6 +52,8 @@ public class RegistryView {
     private volatile Snapshot snapshot;
     private final ReentrantLock rebuilding = new ReentrantLock();
     private volatile boolean storeUnreachable;
+    /** 0 while the database answers; else the System.nanoTime() after which lease times are asked for again. */
+    private final AtomicLong leasesRetryAt = new AtomicLong();
 
     /** A view whose agents carry no card information (for tests of other features). */
     public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
@@ -183,6 +187,13 @@ public class RegistryView {
         if (ids.isEmpty()) {
             return services;
         }
+        // Without the database the lease times are the snapshot's: they stop advancing, the instances stay. Then one
+        // reader a second asks the database again; the others don't wait out the connection timeout.
+        long asked = leasesRetryAt.get();
+        long now = System.nanoTime();
+        if (asked != 0 && (now - asked < 0 || !leasesRetryAt.compareAndSet(asked, now + LEASES_RETRY_NANOS))) {
+            return services;
+        }
         Map<String, Lease> leases;
         try {
             leases = store.leases(ids);
@@ -190,9 +201,10 @@ public class RegistryView {
             if (!DatabaseFailures.unreachable(e)) {
                 throw e;
             }
-            // Without the database the lease times are the snapshot's: they stop advancing, the instances stay.
+            leasesRetryAt.set(System.nanoTime() + LEASES_RETRY_NANOS);
             return services;
         }
+        leasesRetryAt.set(0);
         return services.stream()
                 .map(service -> service.withInstances(service.instances().stream()
                         .filter(i -> leases.containsKey(i.instanceId()))

@@ -8,6 +8,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /** Tells a database that can't be reached (down, restarting, partitioned away, pool exhausted) from a real bug. */
 public final class DatabaseFailures {
@@ -28,6 +29,13 @@ public final class DatabaseFailures {
                     || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            // A write whose connection broke fails its rollback too; the rollback failure hides the first one.
+            if (t instanceof TransactionSystemException tx
+                    && tx.getApplicationException() != null
+                    && tx.getApplicationException() != failure
+                    && unreachable(tx.getApplicationException())) {
                 return true;
             }
             // 08: connection exception; 57P01-57P03: the server is shutting down, crashed or is still starting.

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 class DatabaseFailuresTests {
 
@@ -28,6 +30,16 @@ class DatabaseFailuresTests {
                 .isTrue();
         assertThat(DatabaseFailures.unreachable(new SQLException("An I/O error occurred", "08006")))
                 .isTrue();
+        // PostgreSQL shut down mid-transaction: the rollback fails on the closed connection and hides the first
+        // failure.
+        TransactionSystemException rollbackFailed =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        rollbackFailed.initApplicationException(
+                new DataAccessResourceFailureException("terminating connection due to administrator command"));
+        assertThat(DatabaseFailures.unreachable(rollbackFailed)).isTrue();
+        assertThat(DatabaseFailures.unreachable(new TransactionSystemException(
+                        "JDBC rollback failed", new SQLException("Connection is closed"))))
+                .isFalse();
 
         assertThat(DatabaseFailures.unreachable(
                         new BadSqlGrammarException("select", "select nonsense", new SQLException())))
