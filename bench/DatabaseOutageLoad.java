@@ -67,13 +67,22 @@ public class DatabaseOutageLoad {
                 inFlight.acquire();
                 executor.submit(() -> {
                     try {
-                        HttpResponse<String> response = http.send(post(base + "/api/v1/instances", key, body), ofString());
-                        if (response.statusCode() >= 300) {
-                            throw new IllegalStateException(response.statusCode() + " " + response.body());
+                        // A loaded machine may time a registration out: try again, and leave out what never made it.
+                        for (int attempt = 0; attempt < 3 && !registeredAt.containsKey(id); attempt++) {
+                            try {
+                                HttpResponse<String> response =
+                                        http.send(post(base + "/api/v1/instances", key, body), ofString());
+                                if (response.statusCode() < 300) {
+                                    registeredAt.put(id, group(REGISTERED_AT, response.body()));
+                                }
+                            } catch (java.io.IOException e) {
+                                // retried
+                            }
                         }
-                        registeredAt.put(id, group(REGISTERED_AT, response.body()));
-                        // Renewing starts with the registration: a slow registration phase must not expire anyone.
-                        load.submit(() -> renewLoop(http, base, key, id, interval, running, acknowledged));
+                        if (registeredAt.containsKey(id)) {
+                            // Renewing starts with the registration: a slow registration phase must not expire anyone.
+                            load.submit(() -> renewLoop(http, base, key, id, interval, running, acknowledged));
+                        }
                     } finally {
                         inFlight.release();
                     }
@@ -81,7 +90,8 @@ public class DatabaseOutageLoad {
                 });
             }
         }
-        System.out.printf("registered %d instances, lease %d s, renewing every %d ms%n", instances, lease, lease * 1000 / 3);
+        System.out.printf("registered %d of %d instances, lease %d s, renewing every %d ms%n", registeredAt.size(),
+                instances, lease, lease * 1000 / 3);
 
         load.submit(() -> {
             int n = 0;
@@ -152,6 +162,9 @@ public class DatabaseOutageLoad {
         int lost = 0;
         for (int i = 0; i < instances; i++) {
             String id = "o-" + i;
+            if (!registeredAt.containsKey(id)) {
+                continue;
+            }
             String[] row = stored.get(id);
             if (row == null) {
                 expired++;
@@ -182,7 +195,7 @@ public class DatabaseOutageLoad {
                     w[1].get(), w[2].get() + w[3].get());
         }
         System.out.printf("instances expired: %d of %d; registered again: %d; acknowledged renewals not stored: %d%n",
-                expired, instances, reRegistered, lost);
+                expired, registeredAt.size(), reRegistered, lost);
     }
 
     private static Void renewLoop(HttpClient http, String base, String key, String id, long interval,
