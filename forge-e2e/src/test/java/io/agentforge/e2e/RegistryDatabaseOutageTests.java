@@ -120,6 +120,10 @@ class RegistryDatabaseOutageTests {
             Instance before = client.instance("papa-1").orElseThrow();
             // Nothing renews this one: its lease outlasts the test, so only the outage decides what deregistering does.
             client.register(tool("romeo", "romeo-1", Duration.ofMinutes(10)));
+            // Discovery serves the last snapshot during the outage; the registry refreshes it a moment after a change.
+            await().atMost(WAIT)
+                    .until(() ->
+                            client.services(ServiceQuery.all().withName("papa")).size() == 1);
 
             postgres.close();
             postgres = null;

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -119,6 +120,23 @@ public class RegistryView {
             return current;
         } finally {
             rebuilding.unlock();
+        }
+    }
+
+    /**
+     * Keeps the snapshot within a moment of the newest change. It is otherwise built by the first read after a change,
+     * and a database outage would then leave discovery a snapshot without the instances accepted just before it.
+     * While the database is away, reads retry the rebuild; this does not wait on it too.
+     */
+    @Scheduled(fixedDelayString = "${agentforge.registry.view-refresh:250ms}")
+    void keepCurrent() {
+        if (storeUnreachable) {
+            return;
+        }
+        try {
+            current();
+        } catch (RuntimeException e) {
+            log.debug("Discovery snapshot not refreshed: {}", e.toString());
         }
     }
 

