@@ -144,6 +144,10 @@ public final class FunctionInvoker implements AutoCloseable {
         List<String> outcomes = new ArrayList<>();
         Exception lastError = null;
         int attempts = 0;
+        // The caller's own observation (the agent's execute_tool span) learns which instance ran the call, and after
+        // how many attempts: failover shows there without opening the per-attempt spans.
+        Observation caller = observations.getCurrentObservation();
+        String lastInstance = null;
         try {
             for (int i = 0; i < endpoints.size() && attempts < settings.maxAttempts(); i++) {
                 CatalogEndpoint endpoint = endpoints.get((start + i) % endpoints.size());
@@ -166,6 +170,7 @@ public final class FunctionInvoker implements AutoCloseable {
                     continue;
                 }
                 attempts++;
+                lastInstance = endpoint.instanceId();
                 long started = breaker.getCurrentTimestamp();
                 HttpRequest.Builder request = request(uri, body, token);
                 Observation observation = HttpObservations.start(
@@ -240,6 +245,10 @@ public final class FunctionInvoker implements AutoCloseable {
             }
         } finally {
             pruneBreakers();
+            if (caller != null && lastInstance != null) {
+                caller.highCardinalityKeyValue("agentforge.tool.instance", lastInstance)
+                        .highCardinalityKeyValue("agentforge.tool.attempts", Integer.toString(attempts));
+            }
         }
         log.debug("Function {} failed on every instance tried: {}", function, outcomes);
         throw new ToolUnavailableException(
