@@ -53,10 +53,12 @@ final class ModelTurns {
      * Asks the model once. Streamed text goes to {@code listener} as it arrives; exceptions the listener throws pass
      * through untouched. {@code usage} receives what the model reports, as it reports it.
      *
+     * @return the model's reply, and the turn's observation: the tool calls the reply asks for are its children
+     *
      * @throws DeadlineReached when the deadline passes before the model has answered
      * @throws ChatException   (502) when the model could not be reached or refused
      */
-    AssistantMessage take(
+    Turn take(
             Prompt prompt,
             String requestModel,
             int turn,
@@ -66,13 +68,17 @@ final class ModelTurns {
             Consumer<TokenUsage> usage) {
         Observation observation = observations.modelTurn(requestModel, turn);
         Report report = new Report(usage);
-        return observation.observe(() -> {
-            AssistantMessage reply =
+        AssistantMessage reply = observation.observe(() -> {
+            AssistantMessage answered =
                     stream ? streamed(prompt, listener, deadline, report) : called(prompt, deadline, report);
             observations.turnAnswered(observation, requestModel, report.model, report.tokens, report.finishReasons);
-            return reply;
+            return answered;
         });
+        return new Turn(reply, observation);
     }
+
+    /** A model turn's reply and its (stopped) observation. */
+    record Turn(AssistantMessage reply, Observation observation) {}
 
     /** What the model reported over one turn, for its observation; passes the token counts on as they come. */
     private static final class Report implements Consumer<ChatResponse> {
