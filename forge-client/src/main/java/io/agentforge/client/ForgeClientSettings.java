@@ -3,6 +3,9 @@ package io.agentforge.client;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -10,21 +13,42 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where the registry is and how to talk to it.
  *
- * @param registryUrl    base URL of the registry, e.g. {@code http://localhost:8081} (a path prefix is kept)
+ * @param registryUrls   base URLs of the registry's replicas, e.g. {@code http://localhost:8081} (a path prefix is kept);
+ *                       requests go to one and fail over to the next when it does not answer
  * @param apiKey         {@code af_<keyId>_<secret>} sent as {@code Authorization: Bearer}; never printed
  * @param connectTimeout how long to wait for a TCP connection
  * @param requestTimeout how long to wait for an answer's headers (the change feed then streams without limit)
  */
-public record ForgeClientSettings(URI registryUrl, String apiKey, Duration connectTimeout, Duration requestTimeout) {
+public record ForgeClientSettings(
+        List<URI> registryUrls, String apiKey, Duration connectTimeout, Duration requestTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** More replicas than this is a configuration mistake, not high availability. */
+    public static final int MAX_REGISTRY_URLS = 8;
+
     static final Pattern API_KEY = Pattern.compile("af_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128}");
 
     /** Absent timeouts: {@link #DEFAULT_CONNECT_TIMEOUT}, {@link #DEFAULT_REQUEST_TIMEOUT}. */
     public ForgeClientSettings(
-            URI registryUrl, String apiKey, @Nullable Duration connectTimeout, @Nullable Duration requestTimeout) {
-        registryUrl = normalized(registryUrl);
+            List<URI> registryUrls,
+            String apiKey,
+            @Nullable Duration connectTimeout,
+            @Nullable Duration requestTimeout) {
+        if (registryUrls == null || registryUrls.isEmpty()) {
+            throw new IllegalArgumentException("registryUrl is required");
+        }
+        if (registryUrls.size() > MAX_REGISTRY_URLS) {
+            throw new IllegalArgumentException(
+                    "at most " + MAX_REGISTRY_URLS + " registry URLs, got " + registryUrls.size());
+        }
+        var distinct = new LinkedHashSet<URI>();
+        for (URI url : registryUrls) {
+            if (!distinct.add(normalized(url))) {
+                throw new IllegalArgumentException("registry URL " + url + " is listed twice");
+            }
+        }
+        registryUrls = List.copyOf(distinct);
         if (apiKey == null || apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is required");
         }
@@ -36,24 +60,50 @@ public record ForgeClientSettings(URI registryUrl, String apiKey, Duration conne
         }
         connectTimeout = positive("connectTimeout", connectTimeout, DEFAULT_CONNECT_TIMEOUT);
         requestTimeout = positive("requestTimeout", requestTimeout, DEFAULT_REQUEST_TIMEOUT);
-        this.registryUrl = registryUrl;
+        this.registryUrls = registryUrls;
         this.apiKey = apiKey;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
     }
 
-    /** Settings with the default timeouts. */
+    /** One registry (or one balanced address in front of its replicas). */
+    public ForgeClientSettings(
+            URI registryUrl, String apiKey, @Nullable Duration connectTimeout, @Nullable Duration requestTimeout) {
+        this(registryUrl == null ? List.of() : List.of(registryUrl), apiKey, connectTimeout, requestTimeout);
+    }
+
+    /** Settings with the default timeouts; {@code registryUrl} may list replicas separated by commas. */
     public static ForgeClientSettings of(String registryUrl, String apiKey) {
+        return new ForgeClientSettings(parseUrls(registryUrl), apiKey, null, null);
+    }
+
+    /**
+     * The URLs of a setting such as {@code http://registry-a:8081,http://registry-b:8081} (commas, optional spaces).
+     *
+     * @throws IllegalArgumentException naming the entry that is not a URL
+     */
+    public static List<URI> parseUrls(@Nullable String registryUrl) {
         if (registryUrl == null || registryUrl.isBlank()) {
             throw new IllegalArgumentException("registryUrl is required");
         }
-        URI uri;
-        try {
-            uri = new URI(registryUrl.strip());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("registryUrl '" + registryUrl + "' is not a URL: " + e.getReason());
+        List<URI> urls = new ArrayList<>();
+        for (String part : registryUrl.split(",", -1)) {
+            String entry = part.strip();
+            if (entry.isEmpty()) {
+                throw new IllegalArgumentException("registryUrl '" + registryUrl + "' has an empty entry");
+            }
+            try {
+                urls.add(normalized(new URI(entry)));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("registryUrl '" + entry + "' is not a URL: " + e.getReason());
+            }
         }
-        return new ForgeClientSettings(uri, apiKey, null, null);
+        return urls;
+    }
+
+    /** The first registry URL: where requests go while it answers. */
+    public URI registryUrl() {
+        return registryUrls.getFirst();
     }
 
     /** The public id part of the key, fine to log. */
@@ -62,9 +112,13 @@ public record ForgeClientSettings(URI registryUrl, String apiKey, Duration conne
         return matcher.matches() ? matcher.group(1) : "?";
     }
 
-    /** The registry URL of an API path such as {@code /api/v1/catalog}. */
+    /** The first registry's URL of an API path such as {@code /api/v1/catalog}. */
     URI resolve(String pathAndQuery) {
-        return URI.create(registryUrl + pathAndQuery);
+        return resolve(registryUrl(), pathAndQuery);
+    }
+
+    static URI resolve(URI base, String pathAndQuery) {
+        return URI.create(base + pathAndQuery);
     }
 
     private static URI normalized(URI url) {
@@ -98,7 +152,7 @@ public record ForgeClientSettings(URI registryUrl, String apiKey, Duration conne
 
     @Override
     public String toString() {
-        return "ForgeClientSettings[registryUrl=" + registryUrl + ", apiKey=af_" + keyId() + "_***, connectTimeout="
+        return "ForgeClientSettings[registryUrls=" + registryUrls + ", apiKey=af_" + keyId() + "_***, connectTimeout="
                 + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
     }
 }

@@ -1,7 +1,9 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
+import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.registry.api.ServiceProtocol;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.common.KeyValues;
@@ -65,6 +67,7 @@ public final class FunctionInvoker implements AutoCloseable {
     private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final ObservationRegistry observations;
+    private final McpToolCall mcpCall;
 
     /**
      * @param tokens where the tokens for the tools come from, usually a {@link TokenExchanger}
@@ -112,6 +115,7 @@ public final class FunctionInvoker implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.mcpCall = new McpToolCall(http, mapper, settings.callTimeout(), settings.maxResponseSize());
     }
 
     /**
@@ -137,8 +141,10 @@ public final class FunctionInvoker implements AutoCloseable {
         if (endpoints.isEmpty()) {
             throw new ToolUnavailableException(function, "Tool " + service + " has no UP instance", null);
         }
-        byte[] body = mapper.writeValueAsBytes(arguments == null ? mapper.createObjectNode() : arguments);
-        String token = token(function, service, subjectCredential);
+        JsonNode argumentsNode = arguments == null ? mapper.createObjectNode() : arguments;
+        byte[] body = mapper.writeValueAsBytes(argumentsNode);
+        // Fetched for the first forge instance tried: an MCP server gets no token, so none is exchanged for it.
+        String token = null;
         int start = Math.floorMod(
                 cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), endpoints.size());
         List<String> outcomes = new ArrayList<>();
@@ -151,9 +157,10 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             for (int i = 0; i < endpoints.size() && attempts < settings.maxAttempts(); i++) {
                 CatalogEndpoint endpoint = endpoints.get((start + i) % endpoints.size());
+                boolean mcp = endpoint.protocol() == ServiceProtocol.MCP;
                 URI uri;
                 try {
-                    uri = URI.create(endpoint.endpoint() + FUNCTIONS_PATH + function);
+                    uri = URI.create(mcp ? endpoint.endpoint() : endpoint.endpoint() + FUNCTIONS_PATH + function);
                     policy.check(uri);
                 } catch (EndpointRefusedException e) {
                     outcomes.add(endpoint.instanceId() + ": " + e.getMessage());
@@ -164,6 +171,9 @@ public final class FunctionInvoker implements AutoCloseable {
                     lastError = e;
                     continue;
                 }
+                if (!mcp && token == null) {
+                    token = token(function, service, subjectCredential);
+                }
                 CircuitBreaker breaker = breaker(endpoint);
                 if (!breaker.tryAcquirePermission()) {
                     outcomes.add(endpoint.instanceId() + ": circuit open");
@@ -171,6 +181,15 @@ public final class FunctionInvoker implements AutoCloseable {
                 }
                 attempts++;
                 lastInstance = endpoint.instanceId();
+                if (mcp) {
+                    try {
+                        return callMcp(function, service, endpoint, uri, argumentsNode, breaker, attempts);
+                    } catch (McpToolCall.Failure e) {
+                        outcomes.add(endpoint.instanceId() + ": " + e.problem.detail());
+                        lastError = new ToolInvocationException(function, endpoint.instanceId(), e.problem);
+                        continue;
+                    }
+                }
                 long started = breaker.getCurrentTimestamp();
                 HttpRequest.Builder request = request(uri, body, token);
                 Observation observation = HttpObservations.start(
@@ -255,6 +274,75 @@ public final class FunctionInvoker implements AutoCloseable {
                 function,
                 "No instance of " + service + " could run " + function + " (" + String.join("; ", outcomes) + ")",
                 lastError);
+    }
+
+    /**
+     * One MCP attempt; returns the result, throws what ends the call, or a {@link McpToolCall.Failure} (already
+     * counted by the breaker) when the next instance should be tried.
+     */
+    private JsonNode callMcp(
+            String function,
+            String service,
+            CatalogEndpoint endpoint,
+            URI uri,
+            JsonNode arguments,
+            CircuitBreaker breaker,
+            int attempt)
+            throws McpToolCall.Failure {
+        String tool = discovery
+                .function(function)
+                .map(CatalogFunction::mcpName)
+                .filter(name -> name != null)
+                .orElse(function);
+        HttpRequest.Builder carrier = HttpRequest.newBuilder(uri);
+        Observation observation = HttpObservations.start(
+                observations,
+                "agentforge.client.function.calls",
+                "invoke " + function,
+                carrier,
+                service,
+                KeyValues.of("function", function, "service", service, "instance", endpoint.instanceId()));
+        observation.highCardinalityKeyValue("agentforge.attempt", Integer.toString(attempt));
+        String outcome = "IO_ERROR";
+        long started = breaker.getCurrentTimestamp();
+        try {
+            JsonNode result =
+                    mcpCall.call(uri, tool, arguments, carrier.build().headers().map());
+            breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
+            outcome = "SUCCESS";
+            return result;
+        } catch (McpToolCall.Failure e) {
+            long took = breaker.getCurrentTimestamp() - started;
+            switch (e.next) {
+                case CALLER -> {
+                    breaker.onSuccess(took, breaker.getTimestampUnit());
+                    outcome = "CLIENT_ERROR";
+                    throw new ToolInvocationException(function, endpoint.instanceId(), e.problem);
+                }
+                case STOP -> {
+                    breaker.onError(took, breaker.getTimestampUnit(), e);
+                    outcome = "TIMEOUT";
+                    throw new ToolUnavailableException(
+                            function,
+                            "Function " + function + " on " + endpoint.instanceId() + ": " + e.problem.detail()
+                                    + "; not retried because it may have run",
+                            e);
+                }
+                default -> {
+                    breaker.onError(took, breaker.getTimestampUnit(), e);
+                    outcome = e.problem.status() >= 500 ? "SERVER_ERROR" : "IO_ERROR";
+                    observation.error(e);
+                    throw e;
+                }
+            }
+        } catch (InterruptedException e) {
+            observation.error(e);
+            breaker.releasePermission();
+            Thread.currentThread().interrupt();
+            throw new ToolUnavailableException(function, "Interrupted while calling " + function, e);
+        } finally {
+            observation.lowCardinalityKeyValue("outcome", outcome).stop();
+        }
     }
 
     /** {@link #invoke(String, JsonNode, String)} with the arguments as a map of JSON-compatible values. */

@@ -39,9 +39,11 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     private static final String JSON = "application/json";
     private static final String ACCEPT_JSON = "application/json, application/problem+json";
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final String EVENTS = "/api/v1/events";
     private static final TypeReference<List<RegisteredService>> SERVICES = new TypeReference<>() {};
 
     private final ForgeClientSettings settings;
+    private final RegistryEndpoints endpoints;
     private final HttpClient http;
     private final boolean ownsHttp;
     private final JsonMapper mapper;
@@ -95,6 +97,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         }
         this.renewalSampling = renewalSampling;
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.endpoints = new RegistryEndpoints(settings);
         this.http = Objects.requireNonNull(http, "http");
         this.ownsHttp = ownsHttp;
         this.mapper = mapper();
@@ -116,8 +119,10 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     @Override
     public Instance register(ServiceRegistration registration) {
         Objects.requireNonNull(registration, "registration");
+        // Without an instance id a second replica would make a second instance: only never-sent requests move on.
         HttpResponse<byte[]> response = send(
                 "register",
+                registration.instanceId() != null,
                 request("/api/v1/instances")
                         .header("Content-Type", JSON)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(registration))));
@@ -133,7 +138,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         if (!observed) {
             request.header("traceparent", HttpObservations.unsampledTraceparent());
         }
-        HttpResponse<byte[]> response = send(observed ? "renew" : null, request);
+        HttpResponse<byte[]> response = send(observed ? "renew" : null, true, request);
         if (response.statusCode() == 404) {
             throw new UnknownInstanceException(instanceId, problem(response));
         }
@@ -144,6 +149,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     public boolean deregister(String instanceId) {
         HttpResponse<byte[]> response = send(
                 "deregister",
+                true,
                 request("/api/v1/instances/" + validId(instanceId)).DELETE());
         if (response.statusCode() == 404) {
             return false;
@@ -155,7 +161,9 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     @Override
     public Optional<Instance> instance(String instanceId) {
         HttpResponse<byte[]> response = send(
-                "instance", request("/api/v1/instances/" + validId(instanceId)).GET());
+                "instance",
+                true,
+                request("/api/v1/instances/" + validId(instanceId)).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -166,6 +174,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     public List<RegisteredService> services(@Nullable ServiceQuery query) {
         HttpResponse<byte[]> response = send(
                 "services",
+                true,
                 request("/api/v1/services" + (query == null ? "" : query.queryString()))
                         .GET());
         byte[] body = expect(response, 200).body();
@@ -182,7 +191,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         if (etag != null && !etag.isBlank()) {
             request.header("If-None-Match", etag);
         }
-        HttpResponse<byte[]> response = send("catalog", request);
+        HttpResponse<byte[]> response = send("catalog", true, request);
         String currentEtag = response.headers().firstValue("ETag").orElse(null);
         if (response.statusCode() == 304) {
             long eventId = response.headers()
@@ -199,13 +208,14 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         Objects.requireNonNull(search, "search");
         HttpResponse<byte[]> response = send(
                 "catalog search",
+                true,
                 request("/api/v1/catalog/search" + search.queryString()).GET());
         return read(expect(response, 200), CatalogSearchResult.class);
     }
 
     @Override
     public RegistryStatus status() {
-        return read(expect(send("status", request("/api/v1/status").GET()), 200), RegistryStatus.class);
+        return read(expect(send("status", true, request("/api/v1/status").GET()), 200), RegistryStatus.class);
     }
 
     @Override
@@ -213,6 +223,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         byte[] body = mapper.writeValueAsBytes(new IntrospectionRequest(key));
         HttpResponse<byte[]> response = send(
                 "introspect",
+                true,
                 request("/api/v1/auth/introspect")
                         .header("Content-Type", JSON)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -225,17 +236,16 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         OptionalLong resume = after == null ? OptionalLong.empty() : after;
         // The request timeout only bounds the wait for the headers; the stream itself is unbounded.
         HttpRequest.Builder request =
-                request("/api/v1/events").header("Accept", "text/event-stream").GET();
+                request(EVENTS).header("Accept", "text/event-stream").GET();
         resume.ifPresent(id -> request.header("Last-Event-ID", Long.toString(id)));
-        HttpRequest built = request.build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+            response = endpoints.send(http, request, EVENTS, true, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw unreachable(built, e);
+            throw unreachable("GET", EVENTS, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unreachable(built, e);
+            throw unreachable("GET", EVENTS, e);
         }
         if (response.statusCode() != 200) {
             byte[] body;
@@ -260,16 +270,20 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         }
     }
 
+    /** A request for the preferred replica; {@link #send} moves it to the others when that one does not answer. */
     private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(settings.resolve(pathAndQuery))
+        return HttpRequest.newBuilder(ForgeClientSettings.resolve(endpoints.current(), pathAndQuery))
                 .timeout(settings.requestTimeout())
                 .header("Authorization", "Bearer " + settings.apiKey())
                 .header("Accept", ACCEPT_JSON)
                 .header("User-Agent", USER_AGENT);
     }
 
-    /** @param operation names the observation; null: not observed */
-    private HttpResponse<byte[]> send(@Nullable String operation, HttpRequest.Builder builder) {
+    /**
+     * @param operation  names the observation; null: not observed
+     * @param idempotent whether a request that may have reached a replica can be sent to the next one
+     */
+    private HttpResponse<byte[]> send(@Nullable String operation, boolean idempotent, HttpRequest.Builder builder) {
         Observation observation = operation == null
                 ? Observation.NOOP
                 : HttpObservations.start(
@@ -280,30 +294,51 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
                         "registry",
                         KeyValues.of("operation", operation));
         HttpRequest request = builder.build();
+        String path = pathAndQuery(request.uri());
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response =
+                    endpoints.send(http, builder, path, idempotent, HttpResponse.BodyHandlers.ofByteArray());
             observation.lowCardinalityKeyValue("status", Integer.toString(response.statusCode()));
             return response;
         } catch (IOException e) {
             observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
-            throw unreachable(request, e);
+            throw unreachable(request.method(), path, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
-            throw unreachable(request, e);
+            throw unreachable(request.method(), path, e);
         } finally {
             observation.stop();
         }
     }
 
-    private static RegistryUnreachableException unreachable(HttpRequest request, Exception e) {
+    private RegistryUnreachableException unreachable(String method, String pathAndQuery, Exception e) {
         String reason = e instanceof InterruptedException
                 ? "interrupted"
                 : e.getMessage() == null
                         ? e.getClass().getSimpleName()
                         : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return new RegistryUnreachableException(
-                request.method() + " " + withoutQuery(request.uri()) + " got no answer (" + reason + ")", e);
+        int query = pathAndQuery.indexOf('?');
+        String path = query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+        String where = settings.registryUrls().size() == 1
+                ? settings.registryUrl() + path
+                : path + " at each of " + settings.registryUrls();
+        return new RegistryUnreachableException(method + " " + where + " got no answer (" + reason + ")", e);
+    }
+
+    /** The part of a request URI after the registry's base URL. */
+    private String pathAndQuery(URI uri) {
+        String full = uri.toString();
+        String base = endpoints.current().toString();
+        if (full.startsWith(base)) {
+            return full.substring(base.length());
+        }
+        for (URI candidate : settings.registryUrls()) {
+            if (full.startsWith(candidate.toString())) {
+                return full.substring(candidate.toString().length());
+            }
+        }
+        throw new IllegalStateException("not a registry URL: " + withoutQuery(uri));
     }
 
     private static String withoutQuery(URI uri) {

@@ -57,6 +57,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
     private static final String SELF = "self";
 
     private final ForgeClientSettings settings;
+    private final RegistryEndpoints endpoints;
     private final Clock clock;
     private final HttpClient http;
     private final JsonMapper mapper = HttpRegistryClient.mapper();
@@ -82,6 +83,7 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
     public TokenExchanger(ForgeClientSettings settings, int maxEntries, Clock clock, ObservationRegistry observations) {
         this.observations = Objects.requireNonNull(observations, "observations");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.endpoints = new RegistryEndpoints(settings);
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
@@ -193,7 +195,8 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
                 + "&audience=" + encode(audience)
                 + "&subject_token=" + encode(subject == null ? settings.apiKey() : subject)
                 + "&subject_token_type=" + encode(ACCESS_TOKEN_TYPE);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.resolve(TOKEN_PATH))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        ForgeClientSettings.resolve(endpoints.current(), TOKEN_PATH))
                 .timeout(settings.requestTimeout())
                 .header("Authorization", "Bearer " + settings.apiKey())
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -207,16 +210,16 @@ public final class TokenExchanger implements AccessTokens, AutoCloseable {
                 builder,
                 "registry",
                 KeyValues.of("operation", "token"));
-        HttpRequest request = builder.build();
         Instant sent = clock.instant();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            // A second token from another replica is harmless: the exchange may move on after any failure.
+            response = endpoints.send(http, builder, TOKEN_PATH, true, HttpResponse.BodyHandlers.ofByteArray());
             observation.lowCardinalityKeyValue("status", Integer.toString(response.statusCode()));
         } catch (IOException e) {
             observation.lowCardinalityKeyValue("status", "IO_ERROR").error(e);
             throw new RegistryUnreachableException(
-                    "Token exchange at " + settings.registryUrl() + TOKEN_PATH + " failed: "
+                    "Token exchange at " + endpoints.inOrder() + " " + TOKEN_PATH + " failed: "
                             + e.getClass().getSimpleName(),
                     e);
         } catch (InterruptedException e) {

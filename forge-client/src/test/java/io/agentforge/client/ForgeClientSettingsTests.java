@@ -61,4 +61,31 @@ class ForgeClientSettingsTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ForgeClientSettings(url, KEY, null, Duration.ofSeconds(-1)));
     }
+
+    @Test
+    void listsReplicasSeparatedByCommas() {
+        ForgeClientSettings settings = ForgeClientSettings.of("http://registry-a:8081/, http://registry-b:8081", KEY);
+
+        assertThat(settings.registryUrls())
+                .containsExactly(URI.create("http://registry-a:8081"), URI.create("http://registry-b:8081"));
+        assertThat(settings.registryUrl()).isEqualTo(URI.create("http://registry-a:8081"));
+    }
+
+    @Test
+    void refusesAnEmptyEntryADuplicateOrTooManyReplicas() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ForgeClientSettings.of("http://registry-a:8081,,http://registry-b:8081", KEY))
+                .withMessageContaining("empty entry");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ForgeClientSettings.of("http://registry-a:8081,http://registry-a:8081/", KEY))
+                .withMessageContaining("listed twice");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ForgeClientSettings.of(
+                        "http://r1,http://r2,http://r3,http://r4,http://r5,http://r6,http://r7,http://r8,http://r9",
+                        KEY))
+                .withMessageContaining("at most 8");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ForgeClientSettings.of("http://registry-a:8081,ftp://registry-b", KEY))
+                .withMessageContaining("http(s)");
+    }
 }

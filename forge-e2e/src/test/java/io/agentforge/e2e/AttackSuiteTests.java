@@ -279,8 +279,10 @@ class AttackSuiteTests {
                                 .statusCode())
                         .isEqualTo(200);
 
+                // Only the registry reads the public agent card of a registered agent.
                 assertThat(spy.requests())
                         .as("requests the console sent to an agent nobody picked")
+                        .filteredOn(request -> !request.path().equals("/.well-known/agent-card.json"))
                         .isEmpty();
 
                 // The control: once the person picks it (the form, with the session's CSRF token), it is used.
@@ -298,16 +300,23 @@ class AttackSuiteTests {
                                 assertThat(request.carriesCredential()).isTrue());
                 // Even then it gets a token for its own name, never the console's key.
                 JwtDecoder forSpy = RegistryTokens.verifier(registry, "spy-agent");
-                assertThat(spy.requests()).allSatisfy(request -> {
-                    String authorization = request.headers()
-                            .getOrDefault("Authorization", List.of(""))
-                            .getFirst();
-                    assertThat(authorization).startsWith("Bearer ").doesNotContain("af_");
-                    assertThat(forSpy.decode(authorization.substring("Bearer ".length()))
-                                    .getAudience())
-                            .containsExactly("spy-agent");
-                    assertThat(request.headers()).doesNotContainKey("X-api-key");
-                });
+                // The registry reads a registered agent's public A2A card, and sends no credential for it.
+                assertThat(spy.requests())
+                        .filteredOn(request -> request.path().equals("/.well-known/agent-card.json"))
+                        .allSatisfy(request ->
+                                assertThat(request.carriesCredential()).isFalse());
+                assertThat(spy.requests())
+                        .filteredOn(request -> !request.path().equals("/.well-known/agent-card.json"))
+                        .allSatisfy(request -> {
+                            String authorization = request.headers()
+                                    .getOrDefault("Authorization", List.of(""))
+                                    .getFirst();
+                            assertThat(authorization).startsWith("Bearer ").doesNotContain("af_");
+                            assertThat(forSpy.decode(authorization.substring("Bearer ".length()))
+                                            .getAudience())
+                                    .containsExactly("spy-agent");
+                            assertThat(request.headers()).doesNotContainKey("X-api-key");
+                        });
 
                 agentClient.deregister(registered.instanceId());
             }

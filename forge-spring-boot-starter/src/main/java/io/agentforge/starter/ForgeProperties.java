@@ -13,8 +13,9 @@ import org.springframework.util.unit.DataSize;
  * Settings of a service built on the starter, under {@code agentforge.*}.
  *
  * @param enabled       Whether the service registers itself with the registry
- * @param registryUrl   Base URL of the registry (env {@code AGENTFORGE_REGISTRY_URL}); empty: no registration and no
- *                      inbound key checks against the registry
+ * @param registryUrl   Base URL of the registry (env {@code AGENTFORGE_REGISTRY_URL}), or several replicas' separated by
+ *                      commas, tried in turn when one does not answer; empty: no registration and no inbound key checks
+ *                      against the registry
  * @param apiKey        This service's {@code service} key {@code af_<keyId>_<secret>} (env {@code AGENTFORGE_API_KEY})
  * @param service       What the service advertises
  * @param leaseDuration The lease the registry grants; the service renews every third of it

@@ -1,8 +1,10 @@
 package io.agentforge.starter;
 
+import io.agentforge.client.ForgeClientSettings;
 import io.agentforge.client.KeyIntrospector;
 import io.agentforge.client.RegistryClient;
 import java.time.Clock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -74,7 +76,9 @@ public class ForgeSecurityAutoConfiguration {
             }
             String jwks = properties.security().jwksUri() != null
                     ? properties.security().jwksUri()
-                    : properties.registryUrl().replaceAll("/+$", "") + ForgeTokenVerifier.JWKS_PATH;
+                    : ForgeClientSettings.parseUrls(properties.registryUrl()).stream()
+                            .map(url -> url + ForgeTokenVerifier.JWKS_PATH)
+                            .collect(Collectors.joining(","));
             return new ForgeTokenVerifier(
                     jwks,
                     name.strip(),

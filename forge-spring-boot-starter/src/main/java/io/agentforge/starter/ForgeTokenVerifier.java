@@ -1,10 +1,13 @@
 package io.agentforge.starter;
 
 import io.agentforge.registry.api.Role;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,8 +15,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -53,7 +61,8 @@ public final class ForgeTokenVerifier {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     /**
-     * @param jwksUri     the registry's JWKS, e.g. {@code http://registry:8081/oauth2/jwks}
+     * @param jwksUri     the registry's JWKS, e.g. {@code http://registry:8081/oauth2/jwks}; several replicas' separated
+     *                    by commas are tried in turn when one does not answer
      * @param serviceName this service's name: tokens must name it in {@code aud}
      * @param issuer      the {@code iss} tokens must carry; null accepts any (they are still signed by the registry)
      */
@@ -65,10 +74,22 @@ public final class ForgeTokenVerifier {
         SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
         requests.setConnectTimeout(Duration.ofSeconds(2));
         requests.setReadTimeout(Duration.ofSeconds(5));
-        this.decoder = NimbusJwtDecoder.withJwkSetUri(jwksUri)
+        List<URI> replicas = Arrays.stream(jwksUri.split(","))
+                .map(String::strip)
+                .filter(uri -> !uri.isEmpty())
+                .map(URI::create)
+                .toList();
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("jwksUri is empty");
+        }
+        RestTemplate rest = new RestTemplate(requests);
+        if (replicas.size() > 1) {
+            rest.getInterceptors().add(new ReplicaFailover(replicas));
+        }
+        this.decoder = NimbusJwtDecoder.withJwkSetUri(replicas.getFirst().toString())
                 .jwsAlgorithm(SignatureAlgorithm.ES256)
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
-                .restOperations(new RestTemplate(requests))
+                .restOperations(rest)
                 .cache(new JwksCache(clock, JWKS_TTL, JWKS_REFETCH_INTERVAL))
                 .build();
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
@@ -244,5 +265,36 @@ public final class ForgeTokenVerifier {
             return "signed with a key the registry does not publish";
         }
         return text.length() <= 200 ? text : text.substring(0, 197) + "...";
+    }
+
+    /** Sends a JWKS request that got no answer from the first replica to the next ones, in order. */
+    private record ReplicaFailover(List<URI> replicas) implements ClientHttpRequestInterceptor {
+
+        @Override
+        public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+                throws IOException {
+            IOException failure;
+            try {
+                return execution.execute(request, body);
+            } catch (IOException e) {
+                failure = e;
+            }
+            for (URI replica : replicas.subList(1, replicas.size())) {
+                try {
+                    // The chain has run this (only) interceptor, so execute() now sends to the wrapper's URI.
+                    return execution.execute(
+                            new HttpRequestWrapper(request) {
+                                @Override
+                                public URI getURI() {
+                                    return replica;
+                                }
+                            },
+                            body);
+                } catch (IOException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            throw failure;
+        }
     }
 }

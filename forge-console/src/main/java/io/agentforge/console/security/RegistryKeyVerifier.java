@@ -7,6 +7,7 @@ import io.agentforge.starter.ForgeProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.stereotype.Component;
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
 @Component
 class RegistryKeyVerifier implements KeyVerifier {
 
-    private final URI registryUrl;
+    private final List<URI> registryUrls;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
@@ -30,14 +31,14 @@ class RegistryKeyVerifier implements KeyVerifier {
             throw new IllegalStateException("agentforge.registry-url (AGENTFORGE_REGISTRY_URL) is not set: the console"
                     + " checks sign-in keys with the registry");
         }
-        this.registryUrl = URI.create(properties.registryUrl());
+        this.registryUrls = ForgeClientSettings.parseUrls(properties.registryUrl());
     }
 
     @Override
     public String verify(String apiKey) {
         ForgeClientSettings settings;
         try {
-            settings = new ForgeClientSettings(registryUrl, apiKey, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            settings = new ForgeClientSettings(registryUrls, apiKey, Duration.ofSeconds(2), Duration.ofSeconds(5));
         } catch (IllegalArgumentException e) {
             throw new BadCredentialsException("That is not an Agent Forge key (af_<keyId>_<secret>)");
         }

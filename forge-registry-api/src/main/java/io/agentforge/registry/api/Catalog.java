@@ -1,5 +1,6 @@
 package io.agentforge.registry.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -19,13 +20,30 @@ public record Catalog(
         index = Map.copyOf(index);
     }
 
-    /** One callable function and the service that serves it. */
+    /**
+     * One callable function and the service that serves it; {@code mcpName} is the tool's name on its MCP server when
+     * the function was imported from one.
+     */
     public record CatalogFunction(
             String name,
             String description,
             Map<String, @Nullable Object> inputSchema,
             @Nullable Map<String, @Nullable Object> outputSchema,
-            String service) {}
+            String service,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String mcpName) {
+
+        /** A function of a forge tool. */
+        public CatalogFunction(
+                String name,
+                String description,
+                Map<String, @Nullable Object> inputSchema,
+                @Nullable Map<String, @Nullable Object> outputSchema,
+                String service) {
+            this(name, description, inputSchema, outputSchema, service, null);
+        }
+    }
 
     /** A tool with its healthy instances. */
     public record CatalogService(
@@ -36,6 +54,17 @@ public record Catalog(
         }
     }
 
-    /** One healthy instance of a tool. */
-    public record CatalogEndpoint(String instanceId, String endpoint, Map<String, String> metadata) {}
+    /** One healthy instance of a tool and the protocol its functions are called with (absent: forge). */
+    public record CatalogEndpoint(
+            String instanceId, String endpoint, Map<String, String> metadata, ServiceProtocol protocol) {
+
+        public CatalogEndpoint {
+            protocol = protocol == null ? ServiceProtocol.FORGE : protocol;
+        }
+
+        /** An instance of a forge tool. */
+        public CatalogEndpoint(String instanceId, String endpoint, Map<String, String> metadata) {
+            this(instanceId, endpoint, metadata, ServiceProtocol.FORGE);
+        }
+    }
 }

@@ -11,6 +11,7 @@ public record Instance(
         String instanceId,
         String name,
         ServiceKind kind,
+        ServiceProtocol protocol,
         @Nullable String version,
         @Nullable String description,
         String endpoint,
@@ -24,7 +25,7 @@ public record Instance(
         Instant lastRenewal,
         Instant expiresAt) {
 
-    /** Absent {@code capabilities}, {@code metadata} or {@code functions}: none. */
+    /** An instance speaking the default protocol, {@link ServiceProtocol#FORGE}. */
     public Instance(
             String instanceId,
             String name,
@@ -41,12 +42,51 @@ public record Instance(
             Instant registeredAt,
             Instant lastRenewal,
             Instant expiresAt) {
+        this(
+                instanceId,
+                name,
+                kind,
+                null,
+                version,
+                description,
+                endpoint,
+                capabilities,
+                metadata,
+                functions,
+                healthCheck,
+                status,
+                leaseDuration,
+                registeredAt,
+                lastRenewal,
+                expiresAt);
+    }
+
+    /** Absent {@code capabilities}, {@code metadata} or {@code functions}: none; absent {@code protocol}: forge. */
+    public Instance(
+            String instanceId,
+            String name,
+            ServiceKind kind,
+            @Nullable ServiceProtocol protocol,
+            @Nullable String version,
+            @Nullable String description,
+            String endpoint,
+            @Nullable List<String> capabilities,
+            @Nullable Map<String, String> metadata,
+            @Nullable List<FunctionDescriptor> functions,
+            @Nullable HealthCheck healthCheck,
+            InstanceStatus status,
+            Duration leaseDuration,
+            Instant registeredAt,
+            Instant lastRenewal,
+            Instant expiresAt) {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
         metadata = metadata == null ? Map.of() : metadata;
         functions = functions == null ? List.of() : List.copyOf(functions);
+        protocol = protocol == null ? ServiceProtocol.FORGE : protocol;
         this.instanceId = instanceId;
         this.name = name;
         this.kind = kind;
+        this.protocol = protocol;
         this.version = version;
         this.description = description;
         this.endpoint = endpoint;
@@ -72,6 +112,7 @@ public record Instance(
                 registration.instanceId(),
                 registration.name(),
                 registration.kind(),
+                registration.protocol(),
                 registration.version(),
                 registration.description(),
                 registration.endpoint(),
@@ -92,6 +133,7 @@ public record Instance(
                 instanceId,
                 name,
                 kind,
+                protocol,
                 version,
                 description,
                 endpoint,
@@ -108,6 +150,7 @@ public record Instance(
                 instanceId,
                 name,
                 kind,
+                protocol,
                 version,
                 description,
                 endpoint,
@@ -128,6 +171,7 @@ public record Instance(
                 instanceId,
                 name,
                 kind,
+                protocol,
                 version,
                 description,
                 endpoint,

@@ -17,6 +17,7 @@ public record ServiceRegistration(
         @Nullable String instanceId,
         String name,
         ServiceKind kind,
+        ServiceProtocol protocol,
         @Nullable String version,
         @Nullable String description,
         String endpoint,
@@ -39,14 +40,43 @@ public record ServiceRegistration(
     public static final Duration MIN_LEASE = Duration.ofSeconds(1);
     public static final Duration MAX_LEASE = Duration.ofHours(1);
 
+    /** A registration speaking the default protocol, {@link ServiceProtocol#FORGE}. */
+    public ServiceRegistration(
+            @Nullable String instanceId,
+            String name,
+            ServiceKind kind,
+            @Nullable String version,
+            @Nullable String description,
+            String endpoint,
+            @Nullable List<String> capabilities,
+            @Nullable Map<String, String> metadata,
+            @Nullable List<FunctionDescriptor> functions,
+            @Nullable HealthCheck healthCheck,
+            @Nullable Duration leaseDuration) {
+        this(
+                instanceId,
+                name,
+                kind,
+                null,
+                version,
+                description,
+                endpoint,
+                capabilities,
+                metadata,
+                functions,
+                healthCheck,
+                leaseDuration);
+    }
+
     /**
      * Absent {@code capabilities}, {@code metadata} or {@code functions}: none; absent {@code leaseDuration}:
-     * {@link #DEFAULT_LEASE}.
+     * {@link #DEFAULT_LEASE}; absent {@code protocol}: {@link ServiceProtocol#FORGE}.
      */
     public ServiceRegistration(
             @Nullable String instanceId,
             String name,
             ServiceKind kind,
+            @Nullable ServiceProtocol protocol,
             @Nullable String version,
             @Nullable String description,
             String endpoint,
@@ -60,6 +90,10 @@ public record ServiceRegistration(
         }
         Checks.matches("name", name, SERVICE_NAME);
         Checks.required("kind", kind);
+        protocol = protocol == null ? ServiceProtocol.FORGE : protocol;
+        if (protocol == ServiceProtocol.MCP && kind != ServiceKind.TOOL) {
+            throw new InvalidFieldException("protocol", "only a TOOL can be an MCP server (\"protocol\": \"mcp\")");
+        }
         Checks.maxLength("version", version, 64);
         Checks.maxLength("description", description, FunctionDescriptor.MAX_DESCRIPTION);
         endpoint = normalizedEndpoint(endpoint);
@@ -78,12 +112,17 @@ public record ServiceRegistration(
                 throw new InvalidFieldException(
                         "functions[" + i + "].name", "'" + functions.get(i).name() + "' is declared twice");
             }
+            if (protocol != ServiceProtocol.MCP && functions.get(i).mcpName() != null) {
+                throw new InvalidFieldException(
+                        "functions[" + i + "].mcpName", "only the functions of an \"mcp\" instance have one");
+            }
         }
         leaseDuration = Checks.between(
                 "leaseDuration", leaseDuration == null ? DEFAULT_LEASE : leaseDuration, MIN_LEASE, MAX_LEASE);
         this.instanceId = instanceId;
         this.name = name;
         this.kind = kind;
+        this.protocol = protocol;
         this.version = version;
         this.description = description;
         this.endpoint = endpoint;
@@ -100,6 +139,7 @@ public record ServiceRegistration(
                 id,
                 name,
                 kind,
+                protocol,
                 version,
                 description,
                 endpoint,
@@ -107,6 +147,40 @@ public record ServiceRegistration(
                 metadata,
                 functions,
                 healthCheck,
+                leaseDuration);
+    }
+
+    /** A copy with other functions (the registry imports those of an MCP server). */
+    public ServiceRegistration withFunctions(List<FunctionDescriptor> newFunctions) {
+        return new ServiceRegistration(
+                instanceId,
+                name,
+                kind,
+                protocol,
+                version,
+                description,
+                endpoint,
+                capabilities,
+                metadata,
+                newFunctions,
+                healthCheck,
+                leaseDuration);
+    }
+
+    /** A copy with another health check. */
+    public ServiceRegistration withHealthCheck(@Nullable HealthCheck newHealthCheck) {
+        return new ServiceRegistration(
+                instanceId,
+                name,
+                kind,
+                protocol,
+                version,
+                description,
+                endpoint,
+                capabilities,
+                metadata,
+                functions,
+                newHealthCheck,
                 leaseDuration);
     }
 

@@ -121,6 +121,91 @@ class WireContractTests {
         }
 
         @Test
+        void theProtocolDefaultsToForgeAndTravelsInLowerCase() {
+            ServiceRegistration forge = json.readValue(
+                    "{\"name\":\"calc\",\"kind\":\"TOOL\",\"endpoint\":\"http://h\"}", ServiceRegistration.class);
+            ServiceRegistration mcp = json.readValue(
+                    "{\"name\":\"files\",\"kind\":\"TOOL\",\"protocol\":\"mcp\",\"endpoint\":\"http://h/mcp\"}",
+                    ServiceRegistration.class);
+
+            assertThat(forge.protocol()).isEqualTo(ServiceProtocol.FORGE);
+            assertThat(mcp.protocol()).isEqualTo(ServiceProtocol.MCP);
+            assertThat(mcp.endpoint()).isEqualTo("http://h/mcp");
+            assertThat(json.writeValueAsString(mcp)).contains("\"protocol\":\"mcp\"");
+            assertThat(json.readValue(json.writeValueAsString(mcp), ServiceRegistration.class))
+                    .isEqualTo(mcp);
+        }
+
+        @Test
+        void anUnknownProtocolIsRefusedNamingTheField() {
+            assertThatThrownBy(() -> json.readValue(
+                            "{\"name\":\"calc\",\"kind\":\"TOOL\",\"protocol\":\"grpc\",\"endpoint\":\"http://h\"}",
+                            ServiceRegistration.class))
+                    .rootCause()
+                    .isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("protocol")
+                    .hasMessageContaining("grpc");
+        }
+
+        @Test
+        void onlyAToolCanBeAnMcpServer() {
+            assertThatThrownBy(() -> new ServiceRegistration(
+                            null,
+                            "helper",
+                            ServiceKind.AGENT,
+                            ServiceProtocol.MCP,
+                            null,
+                            null,
+                            "http://h/mcp",
+                            null,
+                            null,
+                            null,
+                            null,
+                            null))
+                    .isInstanceOf(InvalidFieldException.class)
+                    .hasMessageContaining("only a TOOL");
+        }
+
+        @Test
+        void onlyFunctionsOfAnMcpInstanceCarryAnMcpName() {
+            FunctionDescriptor imported = new FunctionDescriptor("files_read", "Reads", null, null, "readFile");
+
+            assertThatThrownBy(() -> new ServiceRegistration(
+                            null,
+                            "files",
+                            ServiceKind.TOOL,
+                            null,
+                            null,
+                            "http://h",
+                            null,
+                            null,
+                            List.of(imported),
+                            null,
+                            null))
+                    .hasMessageContaining("functions[0].mcpName");
+            assertThat(new ServiceRegistration(
+                                    null,
+                                    "files",
+                                    ServiceKind.TOOL,
+                                    ServiceProtocol.MCP,
+                                    null,
+                                    null,
+                                    "http://h/mcp",
+                                    null,
+                                    null,
+                                    List.of(imported),
+                                    null,
+                                    null)
+                            .functions())
+                    .extracting(FunctionDescriptor::mcpName)
+                    .containsExactly("readFile");
+            assertThat(json.writeValueAsString(new FunctionDescriptor("calc_add", "Adds", null, null)))
+                    .as("a forge function's JSON has no mcpName")
+                    .doesNotContain("mcpName");
+            assertThat(json.writeValueAsString(imported)).contains("\"mcpName\":\"readFile\"");
+        }
+
+        @Test
         void schemasMayContainJsonNulls() {
             Map<String, Object> schema = new java.util.HashMap<>();
             schema.put("type", "object");

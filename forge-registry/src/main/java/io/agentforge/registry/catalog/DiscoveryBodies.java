@@ -45,7 +45,8 @@ public class DiscoveryBodies {
         }
         Body body = slot.body;
         Instant now = clock.instant();
-        if (body != null && body.version() == view.version()) {
+        long cards = view.agentCards().generation();
+        if (body != null && body.version() == view.version() && body.cardGeneration() == cards) {
             if (!body.agedAt(now, properties)) {
                 return body;
             }
@@ -58,9 +59,14 @@ public class DiscoveryBodies {
         try {
             body = slot.body;
             RegistryView.Snapshot snapshot = view.current();
-            if (body == null || body.version() != snapshot.version() || body.agedAt(now, properties)) {
+            // Read before the services, so a card recorded meanwhile makes the next call rebuild rather than be missed.
+            cards = view.agentCards().generation();
+            if (body == null
+                    || body.version() != snapshot.version()
+                    || body.cardGeneration() != cards
+                    || body.agedAt(now, properties)) {
                 byte[] json = mapper.writeValueAsBytes(view.services(snapshot, name, null, null, status));
-                body = new Body(snapshot.version(), now, json, new RegistryView.Gzipped(json));
+                body = new Body(snapshot.version(), cards, now, json, new RegistryView.Gzipped(json));
                 slot.body = body;
             }
             return body;
@@ -72,13 +78,15 @@ public class DiscoveryBodies {
     /**
      * One cached answer.
      *
-     * @param version the change-feed event it is as of (also its ETag)
-     * @param builtAt when its lease times were read
+     * @param version        the change-feed event it is as of (also its ETag)
+     * @param cardGeneration the {@link AgentCards#generation()} its agent cards are as of (in the ETag when not 0)
+     * @param builtAt        when its lease times were read
      */
-    public record Body(long version, Instant builtAt, byte[] json, RegistryView.Gzipped gzip) {
+    public record Body(long version, long cardGeneration, Instant builtAt, byte[] json, RegistryView.Gzipped gzip) {
 
         public String etag() {
-            return "W/\"" + version + "\"";
+            // Cards arrive without a change-feed event: a new card must still change the ETag.
+            return cardGeneration == 0 ? "W/\"" + version + "\"" : "W/\"" + version + "." + cardGeneration + "\"";
         }
 
         boolean agedAt(Instant now, DiscoveryProperties properties) {

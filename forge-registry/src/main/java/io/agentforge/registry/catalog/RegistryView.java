@@ -40,11 +40,19 @@ public class RegistryView {
 
     private final InstanceStore store;
     private final JsonMapper mapper;
+    private final AgentCards agentCards;
     private volatile Snapshot snapshot;
 
+    /** A view whose agents carry no card information (for tests of other features). */
     public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
+        this(store, mapper, meters, new AgentCards());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters, AgentCards agentCards) {
         this.store = store;
         this.mapper = mapper;
+        this.agentCards = agentCards;
         for (ServiceKind kind : ServiceKind.values()) {
             for (InstanceStatus status : InstanceStatus.values()) {
                 Gauge.builder(
@@ -106,11 +114,34 @@ public class RegistryView {
                     .filter(i -> capability == null || i.capabilities().contains(capability))
                     .toList();
             if (!matching.isEmpty()) {
-                result.add(new RegisteredService(candidate, matching.getFirst().kind(), matching));
+                result.add(withCard(
+                        new RegisteredService(candidate, matching.getFirst().kind(), matching)));
                 matching.forEach(i -> ids.add(i.instanceId()));
             }
         }
         return withLiveLeases(result, ids);
+    }
+
+    /** The card information of this replica; its generation is part of the cached answers' ETags. */
+    public AgentCards agentCards() {
+        return agentCards;
+    }
+
+    private RegisteredService withCard(RegisteredService service) {
+        if (service.kind() != ServiceKind.AGENT) {
+            return service;
+        }
+        return agentCards
+                .card(service.name())
+                .map(card -> new RegisteredService(
+                        service.name(),
+                        service.kind(),
+                        service.instances(),
+                        card.url(),
+                        card.card(),
+                        card.error(),
+                        card.fetchedAt()))
+                .orElse(service);
     }
 
     // The snapshot's lease times are as old as the last change; renewals move them without an event.
@@ -120,16 +151,13 @@ public class RegistryView {
         }
         Map<String, Lease> leases = store.leases(ids);
         return services.stream()
-                .map(service -> new RegisteredService(
-                        service.name(),
-                        service.kind(),
-                        service.instances().stream()
-                                .filter(i -> leases.containsKey(i.instanceId()))
-                                .map(i -> {
-                                    Lease lease = leases.get(i.instanceId());
-                                    return i.withLease(lease.lastRenewal(), lease.expiresAt());
-                                })
-                                .toList()))
+                .map(service -> service.withInstances(service.instances().stream()
+                        .filter(i -> leases.containsKey(i.instanceId()))
+                        .map(i -> {
+                            Lease lease = leases.get(i.instanceId());
+                            return i.withLease(lease.lastRenewal(), lease.expiresAt());
+                        })
+                        .toList()))
                 .filter(service -> !service.instances().isEmpty())
                 .toList();
     }
@@ -173,15 +201,15 @@ public class RegistryView {
                     .max(Comparator.comparing(Instance::registeredAt))
                     .orElseThrow();
             declared.values()
-                    .forEach(f -> functions.add(
-                            new CatalogFunction(f.name(), f.description(), f.inputSchema(), f.outputSchema(), name)));
+                    .forEach(f -> functions.add(new CatalogFunction(
+                            f.name(), f.description(), f.inputSchema(), f.outputSchema(), name, f.mcpName())));
             declared.keySet().forEach(f -> index.put(f, name));
             tools.add(new CatalogService(
                     name,
                     newest.version(),
                     newest.description(),
                     up.stream()
-                            .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata()))
+                            .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata(), i.protocol()))
                             .toList()));
         });
         functions.sort(Comparator.comparing(CatalogFunction::name));

@@ -3,9 +3,15 @@ package io.agentforge.registry.health;
 import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.ServiceProtocol;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.EndpointPolicy;
 import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.instance.Registrations;
+import io.agentforge.registry.instance.StoredInstance;
+import io.agentforge.registry.mcp.McpServerException;
+import io.agentforge.registry.mcp.McpServers;
+import io.agentforge.registry.web.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -38,6 +44,11 @@ import org.springframework.stereotype.Component;
  * {@link HttpClient}: thousands of instances need a handful of threads, never one each. 3 consecutive failures mark
  * an instance DOWN, one success marks it UP again. Redirects are not followed, so a probe never leaves the host of
  * the registered endpoint.
+ *
+ * <p>A registered MCP server ({@code "protocol": "mcp"}) is probed with {@code initialize} followed by {@code DELETE} of
+ * the session, and every {@code agentforge.registry.mcp.refresh-interval} the probe imports its {@code tools/list}
+ * instead (the catalog changes when the tools did). Nobody else renews an MCP server's lease, so each successful
+ * probe renews it: the instance lives while the server answers and is gone one lease after it stopped.
  */
 @Component
 public class HealthProber implements DisposableBean {
@@ -55,15 +66,23 @@ public class HealthProber implements DisposableBean {
     private final Counter failures;
     private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
     private final EndpointPolicy endpointPolicy;
+    private final McpServers mcp;
+    private final Registrations registrations;
+    // MCP conversations are a few blocking requests each: one virtual thread per probe, bounded by maxInFlight.
+    private final ExecutorService mcpExecutor = Executors.newVirtualThreadPerTaskExecutor();
 
     HealthProber(
             RegistryView view,
             InstanceStore store,
             HealthProperties properties,
             EndpointPolicy endpointPolicy,
+            McpServers mcp,
+            Registrations registrations,
             Clock clock,
             MeterRegistry meters) {
         this.endpointPolicy = endpointPolicy;
+        this.mcp = mcp;
+        this.registrations = registrations;
         this.view = view;
         this.store = store;
         this.properties = properties;
@@ -101,7 +120,9 @@ public class HealthProber implements DisposableBean {
                 if (check == null) {
                     continue;
                 }
-                ProbeState state = states.computeIfAbsent(instance.instanceId(), id -> new ProbeState());
+                ProbeState state = states.computeIfAbsent(
+                        instance.instanceId(),
+                        id -> new ProbeState(now.plus(mcp.properties().refreshInterval())));
                 if (state.running || state.nextDue.isAfter(now)) {
                     continue;
                 }
@@ -117,6 +138,9 @@ public class HealthProber implements DisposableBean {
     }
 
     private CompletableFuture<Void> probe(Instance instance, HealthCheck check, ProbeState state) {
+        if (instance.protocol() == ServiceProtocol.MCP) {
+            return probeMcp(instance, state);
+        }
         try {
             URI endpoint = URI.create(instance.endpoint());
             URI target = URI.create(instance.endpoint() + check.path());
@@ -165,6 +189,70 @@ public class HealthProber implements DisposableBean {
         }
     }
 
+    private CompletableFuture<Void> probeMcp(Instance instance, ProbeState state) {
+        Instant now = clock.instant();
+        boolean refresh = !state.nextRefresh.isAfter(now);
+        if (refresh) {
+            state.nextRefresh = now.plus(mcp.properties().refreshInterval());
+        }
+        try {
+            return CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    if (refresh) {
+                                        refresh(instance);
+                                    } else {
+                                        mcp.ping(instance.endpoint());
+                                        store.renew(instance.instanceId(), clock.instant());
+                                    }
+                                    return null;
+                                } catch (McpServerException e) {
+                                    return e.getMessage();
+                                }
+                            },
+                            mcpExecutor)
+                    .handle((failure, error) -> {
+                        judge(
+                                instance,
+                                state,
+                                error == null && failure == null,
+                                error != null ? error.getClass().getSimpleName() : failure);
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            judge(instance, state, false, e.getClass().getSimpleName());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    // A changed tool list is stored as the owner's registration again (one "updated" event on the feed); an unchanged
+    // one only renews the lease.
+    private void refresh(Instance instance) throws McpServerException {
+        var functions = mcp.importFunctions(instance.registration());
+        if (functions.equals(instance.functions())) {
+            store.renew(instance.instanceId(), clock.instant());
+            return;
+        }
+        Optional<StoredInstance> current = store.find(instance.instanceId());
+        if (current.isEmpty()) {
+            return;
+        }
+        try {
+            registrations.storeImported(
+                    current.get().instance().registration().withFunctions(functions),
+                    current.get().ownerKeyId());
+            log.info(
+                    "Instance {} now offers {} functions from its MCP server", instance.instanceId(), functions.size());
+        } catch (ApiException e) {
+            // Say, a new tool's name is another service's function: the old catalog stays, the server is alive.
+            log.warn(
+                    "Kept the functions of {}: its new tool list can't be stored ({})",
+                    instance.instanceId(),
+                    e.getBody().getDetail());
+            store.renew(instance.instanceId(), clock.instant());
+        }
+    }
+
     private Optional<String> resolvedRefusal(String host, int port) {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         try {
@@ -210,10 +298,17 @@ public class HealthProber implements DisposableBean {
     @Override
     public void destroy() {
         executor.shutdownNow();
+        mcpExecutor.shutdownNow();
     }
 
     private static final class ProbeState {
         volatile Instant nextDue = Instant.MIN;
+        volatile Instant nextRefresh;
+
+        ProbeState(Instant nextRefresh) {
+            this.nextRefresh = nextRefresh;
+        }
+
         volatile boolean running;
         volatile int consecutiveFailures;
     }

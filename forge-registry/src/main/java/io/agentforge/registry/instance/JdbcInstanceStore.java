@@ -99,17 +99,18 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
             Instant expiresAt = now.plus(registration.leaseDuration());
             jdbc.update(
                     """
-                    insert into instances (instance_id, service, kind, owner_key_id, registration, status, lease_ms,
-                        registered_at, last_renewal, expires_at)
-                    values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+                    insert into instances (instance_id, service, kind, protocol, owner_key_id, registration, status,
+                        lease_ms, registered_at, last_renewal, expires_at)
+                    values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
                     on conflict (instance_id) do update set service = excluded.service, kind = excluded.kind,
-                        owner_key_id = excluded.owner_key_id, registration = excluded.registration,
+                        protocol = excluded.protocol, owner_key_id = excluded.owner_key_id, registration = excluded.registration,
                         lease_ms = excluded.lease_ms, last_renewal = excluded.last_renewal,
                         expires_at = excluded.expires_at
                     """,
                     id,
                     registration.name(),
                     registration.kind().name(),
+                    registration.protocol().wire(),
                     ownerKeyId,
                     mapper.writeValueAsString(registration),
                     status.name(),

@@ -1,8 +1,12 @@
 package io.agentforge.registry.instance;
 
+import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.Role;
+import io.agentforge.registry.api.ServiceProtocol;
 import io.agentforge.registry.api.ServiceRegistration;
+import io.agentforge.registry.mcp.McpServerException;
+import io.agentforge.registry.mcp.McpServers;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.security.LimitsProperties;
 import io.agentforge.registry.web.ApiException;
@@ -27,14 +31,17 @@ public class Registrations {
     private final LimitsProperties limits;
     private final Counter renewals;
     private final Counter unknownRenewals;
+    private final McpServers mcpServers;
 
-    Registrations(
+    public Registrations(
             InstanceStore store,
             EndpointPolicy endpointPolicy,
             LimitsProperties limits,
+            McpServers mcpServers,
             Clock clock,
             MeterRegistry meters) {
         this.store = store;
+        this.mcpServers = mcpServers;
         this.limits = limits;
         this.endpointPolicy = endpointPolicy;
         this.clock = clock;
@@ -63,11 +70,46 @@ public class Registrations {
                         registration.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
         requireScope(withId, caller);
         store.ownerOf(withId.instanceId()).ifPresent(owner -> requireOwner(withId.instanceId(), owner, caller));
+        ServiceRegistration complete = withId.protocol() == ServiceProtocol.MCP ? imported(withId) : withId;
+        return store(complete, new Registrant(caller.keyId(), caller.has(Role.ADMIN), limits.instancesPerKey()));
+    }
+
+    /**
+     * Stores a registration of an MCP server again with freshly imported functions (the refresh), as its owner key.
+     * Keeps the instance's status; the lease restarts, as the server just answered.
+     */
+    public Registered storeImported(ServiceRegistration registration, String ownerKeyId) {
+        // As an admin would: the owner keeps its name and the refresh is not counted against its instance limit.
+        return store(registration, new Registrant(ownerKeyId, true, Integer.MAX_VALUE));
+    }
+
+    // An MCP server tells its functions itself: they are imported now, so a registration that can't be called fails
+    // here with the reason instead of becoming an instance without functions.
+    private ServiceRegistration imported(ServiceRegistration registration) {
+        if (!registration.functions().isEmpty()) {
+            throw ApiException.invalid(
+                    "functions: the functions of an \"mcp\" instance are imported from its" + " tools/list; omit them");
+        }
         try {
-            return store.register(
-                    withId,
-                    new Registrant(caller.keyId(), caller.has(Role.ADMIN), limits.instancesPerKey()),
-                    clock.instant());
+            ServiceRegistration withFunctions = registration.withFunctions(mcpServers.importFunctions(registration));
+            // Probes keep an MCP server's lease alive (nobody else renews it), so it always has a health check.
+            return withFunctions.healthCheck() != null
+                    ? withFunctions
+                    : withFunctions.withHealthCheck(new HealthCheck(null, null));
+        } catch (McpServerException e) {
+            throw new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    Problems.MCP_SERVER_UNUSABLE,
+                    "MCP server unusable",
+                    "endpoint " + registration.endpoint() + ": " + e.getMessage() + "; an \"mcp\" endpoint must be"
+                            + " the Streamable HTTP URL of an MCP server that answers initialize and tools/list"
+                            + " (see docs/interop.md)");
+        }
+    }
+
+    private Registered store(ServiceRegistration withId, Registrant registrant) {
+        try {
+            return store.register(withId, registrant, clock.instant());
         } catch (FunctionConflictException e) {
             throw new ApiException(
                     HttpStatus.CONFLICT,

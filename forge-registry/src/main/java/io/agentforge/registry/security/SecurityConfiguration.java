@@ -61,6 +61,18 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The default firewall, except that an encoded '/' (%2F) may appear in a path: the MCP Registry API names servers
+     * {@code namespace/name} in one segment. Paths are matched segment-wise (path patterns) by both the security rules
+     * and the controllers, so an encoded '/' never becomes a separator for either.
+     */
+    @Bean
+    org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer encodedSlashFirewall() {
+        var firewall = new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowUrlEncodedSlash(true);
+        return web -> web.httpFirewall(firewall);
+    }
+
     @Bean
     SecurityFilterChain securityFilterChain(
             HttpSecurity http, ApiKeyService keys, SecurityProperties properties, JsonMapper mapper) throws Exception {
@@ -113,6 +125,9 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/v1/services/*/owner")
                         .hasRole("ADMIN")
                         .requestMatchers("/api/v1/**")
+                        .hasRole("CLIENT")
+                        // The MCP Registry-compatible read API: read like the rest of discovery.
+                        .requestMatchers(HttpMethod.GET, "/v0.1/servers", "/v0.1/servers/**")
                         .hasRole("CLIENT")
                         .anyRequest()
                         .hasRole("ADMIN"));

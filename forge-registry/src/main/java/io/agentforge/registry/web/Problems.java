@@ -24,6 +24,8 @@ public final class Problems {
     public static final URI KIND_CONFLICT = ProblemTypes.of("kind-conflict");
     /** 409: the service name can't be released while instances of it are live. */
     public static final URI NAME_IN_USE = ProblemTypes.of("name-in-use");
+    /** 422: an {@code "mcp"} endpoint did not answer as an MCP server (unreachable, no tools/list, bad tools). */
+    public static final URI MCP_SERVER_UNUSABLE = ProblemTypes.of("mcp-server-unusable");
     /** 429: a per-key or total limit is reached. */
     public static final URI LIMIT_EXCEEDED = ProblemTypes.of("limit-exceeded");
 

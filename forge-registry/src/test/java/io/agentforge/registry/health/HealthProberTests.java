@@ -9,6 +9,11 @@ import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.EndpointPolicy;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.registry.instance.Registrations;
+import io.agentforge.registry.mcp.McpProperties;
+import io.agentforge.registry.mcp.McpServerClient;
+import io.agentforge.registry.mcp.McpServers;
+import io.agentforge.registry.security.LimitsProperties;
 import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -21,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** Probes a real HTTP server whose health answer the test switches. */
 class HealthProberTests {
@@ -30,6 +36,11 @@ class HealthProberTests {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger healthStatus = new AtomicInteger(200);
     private final AtomicInteger probes = new AtomicInteger();
+    private final EndpointPolicy policy = new EndpointPolicy(false, true, port -> false);
+    private final McpServers mcpServers = new McpServers(
+            new McpServerClient(Duration.ofSeconds(2), 1 << 20, policy::addressRefusal),
+            new McpProperties(Duration.ofSeconds(2), Duration.ofMinutes(1), DataSize.ofMegabytes(1)));
+    private final LimitsProperties limits = new LimitsProperties(100, 8, 512);
     private HttpServer server;
     private HealthProber prober;
 
@@ -54,6 +65,8 @@ class HealthProberTests {
                 store,
                 new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
                 new EndpointPolicy(false, true, port -> false),
+                mcpServers,
+                new Registrations(store, policy, limits, mcpServers, clock, meters),
                 clock,
                 meters);
         store.register(
@@ -68,6 +81,7 @@ class HealthProberTests {
     @AfterEach
     void stop() {
         prober.destroy();
+        mcpServers.close();
         server.stop(0);
     }
 
@@ -168,6 +182,8 @@ class HealthProberTests {
                 store,
                 new HealthProperties(true, Duration.ofSeconds(2), 3, 16),
                 new EndpointPolicy(false, true, p -> p == port),
+                mcpServers,
+                new Registrations(store, policy, limits, mcpServers, clock, meters),
                 clock,
                 meters);
         round();

@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
+import io.agentforge.registry.api.FunctionDescriptor;
+import io.agentforge.registry.api.HealthCheck;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.registry.api.ServiceProtocol;
+import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +61,33 @@ abstract class InstanceStoreContract {
             });
             assertThat(store.lastEventId())
                     .isEqualTo(store.eventsAfter(0, 10).getFirst().id());
+        }
+
+        @Test
+        void anMcpServersProtocolAndToolNamesAreKeptAndFedToTheChangeFeed() {
+            ServiceRegistration mcp = new ServiceRegistration(
+                    "weather-1",
+                    "weather",
+                    ServiceKind.TOOL,
+                    ServiceProtocol.MCP,
+                    null,
+                    null,
+                    "http://10.0.0.7:9000/mcp",
+                    null,
+                    null,
+                    List.of(new FunctionDescriptor("weather_get_weather", "Weather", null, null, "getWeather")),
+                    new HealthCheck(null, null),
+                    null);
+
+            store.register(mcp, "key1", clock.instant());
+
+            assertThat(store.find("weather-1")).get().satisfies(s -> {
+                assertThat(s.instance().protocol()).isEqualTo(ServiceProtocol.MCP);
+                assertThat(s.instance().registration()).isEqualTo(mcp);
+                assertThat(s.instance().functions().getFirst().mcpName()).isEqualTo("getWeather");
+            });
+            assertThat(store.eventsAfter(0, 10).getFirst().instance().protocol())
+                    .isEqualTo(ServiceProtocol.MCP);
         }
 
         @Test

@@ -12,7 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
 /**
- * A registry on a random port with the memory store and a hand-moved clock. Background sweeps and probes are
+ * A registry on a random port with the memory store and a hand-moved clock. Background sweeps, probes and agent-card reads are
  * pushed out of the way so tests drive them; all classes with this annotation share one context.
  */
 @Target(ElementType.TYPE)
@@ -26,7 +26,8 @@ import org.springframework.context.annotation.Import;
                     + CONFIGURED_SERVICE_KEY + ",configured-ui:client:" + CONFIGURED_CLIENT_KEY,
             "agentforge.registry.lease.sweep-interval=1h",
             "agentforge.registry.lease.self-preservation.enabled=false",
-            "agentforge.registry.health.tick=1h"
+            "agentforge.registry.health.tick=1h",
+            "agentforge.registry.agent-cards.tick=1h"
         })
 @Import(TestRegistryConfiguration.class)
 public @interface MemoryRegistryTest {}
