@@ -346,6 +346,31 @@ class ChatWireTests {
         }
 
         @Test
+        void theStreamedModelRequestCarriesTheQuestionsTraceContext() throws Exception {
+            when(WORLD.llm, 5, "MARK-STRACE", null, streamedAnswer(List.of("Traced.")));
+            String traceId = "5af7183fb1d4cf5f3c8e20f6a1b2c3d4";
+
+            HttpResponse<String> response;
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/chat/stream"))
+                                .header("Authorization", "Bearer " + WORLD.clientKey)
+                                .header("Content-Type", "application/json")
+                                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"MARK-STRACE\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
+
+            assertThat(response.body()).contains("Traced.");
+            // The SDK sends a streamed request from its own thread: the turn's context still reaches the model.
+            assertThat(modelRequests("MARK-STRACE")).singleElement().satisfies(r -> {
+                assertThat(r.getHeader("traceparent")).matches("00-" + traceId + "-[0-9a-f]{16}-01");
+                assertThat(r.containsHeader("X-Agentforge-Call-Context")).isFalse();
+            });
+        }
+
+        @Test
         void aModelFailureAfterTheStreamStartedIsAnErrorEventWithAProblem() {
             WORLD.llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
                     .atPriority(1)

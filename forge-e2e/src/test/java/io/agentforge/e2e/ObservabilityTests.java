@@ -3,6 +3,7 @@ package io.agentforge.e2e;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -206,6 +207,21 @@ class ObservabilityTests {
         assertThat(modelCalls)
                 .hasSize(2)
                 .allSatisfy(call -> assertThat(parent(call)).isPresent().get().isIn(turns));
+        // Within each turn, the agent's HTTP request to the model (sent from the SDK's own thread on a streamed
+        // answer), whose context the model endpoint received.
+        List<ReceivedSpan> modelRequests = named("http post").stream()
+                .filter(s -> "forge-agent".equals(s.service())
+                        && ancestors(s).stream().anyMatch(turns::contains))
+                .toList();
+        assertThat(modelRequests).hasSize(2);
+        List<String> received = llm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).stream()
+                .map(r -> r.getHeader("traceparent"))
+                .toList();
+        assertThat(received)
+                .as("W3C traceparent at the model endpoint, naming the agent's request spans")
+                .containsExactlyInAnyOrderElementsOf(modelRequests.stream()
+                        .map(s -> "00-" + traceId + "-" + s.spanId() + "-01")
+                        .toList());
     }
 
     @Test

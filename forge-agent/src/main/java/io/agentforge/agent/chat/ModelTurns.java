@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.llm.ModelCallContexts;
 import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.http.HttpStatus;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
@@ -139,14 +141,18 @@ final class ModelTurns {
         Map<String, AssistantMessage.ToolCall> calls = new LinkedHashMap<>();
         // Closing the stream cancels the model's response, whether the question ends normally or not.
         Flux<ChatResponse> response;
+        // The SDK sends a streamed request from a thread of its own: the turn's context goes along by key.
+        ModelCallContexts.Registration context = ModelCallContexts.register();
         try {
-            response = model.stream(prompt);
+            response = model.stream(withContext(prompt, context));
         } catch (RuntimeException e) {
+            context.close();
             throw modelFailed(e);
         }
-        try (Stream<ChatResponse> chunks = response.timeout(
-                        Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
-                .toStream(1)) {
+        try (context;
+                Stream<ChatResponse> chunks = response.timeout(
+                                Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
+                        .toStream(1)) {
             Iterator<ChatResponse> iterator = chunks.iterator();
             while (next(iterator)) {
                 ChatResponse chunk = iterator.next();
@@ -166,6 +172,20 @@ final class ModelTurns {
                 .content(text.toString())
                 .toolCalls(new ArrayList<>(calls.values()))
                 .build();
+    }
+
+    private static Prompt withContext(Prompt prompt, ModelCallContexts.Registration context) {
+        if (!(prompt.getOptions() instanceof OpenAiChatOptions options)) {
+            return prompt;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (options.getCustomHeaders() != null) {
+            headers.putAll(options.getCustomHeaders());
+        }
+        headers.put(ModelCallContexts.HEADER, context.key());
+        return new Prompt(
+                prompt.getInstructions(),
+                options.mutate().customHeaders(headers).build());
     }
 
     // Advances the model's stream; its failures become a deadline stop or a 502, never the listener's.

@@ -11,6 +11,7 @@ import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIIoException;
 import io.agentforge.client.HttpObservations;
 import io.micrometer.common.KeyValues;
+import io.micrometer.context.ContextSnapshot;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.io.ByteArrayOutputStream;
@@ -98,7 +99,8 @@ final class JdkModelHttpClient implements HttpClient {
         }
         Headers headers = request.headers();
         for (String name : headers.names()) {
-            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))
+                    && !ModelCallContexts.HEADER.equalsIgnoreCase(name)) {
                 headers.values(name).forEach(value -> builder.header(name, value));
             }
         }
@@ -109,22 +111,7 @@ final class JdkModelHttpClient implements HttpClient {
             builder.header("Content-Type", body.contentType());
         }
         builder.method(request.method().name(), publisher(request.method(), body));
-        Observation observation = HttpObservations.start(
-                observations,
-                OBSERVATION,
-                "http " + request.method().name().toLowerCase(Locale.ROOT),
-                builder,
-                uri.getHost(),
-                KeyValues.of(
-                        "method",
-                        request.method().name(),
-                        "server.address",
-                        String.valueOf(uri.getHost()),
-                        "uri",
-                        uri.getPath(),
-                        // Replaced by the response's status; stays "none" when no response came.
-                        "status",
-                        "none"));
+        Observation observation = observe(request, uri, builder);
         CompletableFuture<java.net.http.HttpResponse<InputStream>> sent;
         try {
             sent = http.sendAsync(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
@@ -145,6 +132,41 @@ final class JdkModelHttpClient implements HttpClient {
             observation.lowCardinalityKeyValue("status", Integer.toString(response.statusCode()));
             return new Response(response, observation);
         });
+    }
+
+    // Started where the caller's observation is current: on the SDK's own thread (a streamed answer) that is the
+    // context the model turn registered under ModelCallContexts.HEADER.
+    private Observation observe(HttpRequest request, URI uri, java.net.http.HttpRequest.Builder builder) {
+        if (observations.getCurrentObservation() == null) {
+            var registered = ModelCallContexts.find(request.headers().values(ModelCallContexts.HEADER).stream()
+                    .findFirst()
+                    .orElse(null));
+            if (registered.isPresent()) {
+                try (ContextSnapshot.Scope inCaller = registered.get().setThreadLocals()) {
+                    return start(request, uri, builder);
+                }
+            }
+        }
+        return start(request, uri, builder);
+    }
+
+    private Observation start(HttpRequest request, URI uri, java.net.http.HttpRequest.Builder builder) {
+        return HttpObservations.start(
+                observations,
+                OBSERVATION,
+                "http " + request.method().name().toLowerCase(Locale.ROOT),
+                builder,
+                uri.getHost(),
+                KeyValues.of(
+                        "method",
+                        request.method().name(),
+                        "server.address",
+                        String.valueOf(uri.getHost()),
+                        "uri",
+                        uri.getPath(),
+                        // Replaced by the response's status; stays "none" when no response came.
+                        "status",
+                        "none"));
     }
 
     private Duration responseTimeout(RequestOptions options) {
