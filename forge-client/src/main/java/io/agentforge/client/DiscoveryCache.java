@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class DiscoveryCache implements AutoCloseable {
     private volatile @Nullable Instant lastConfirmed;
     private volatile boolean connected;
     private volatile int consecutiveFailures;
+    private final AtomicLong instanceChanges = new AtomicLong();
     private volatile boolean running;
     private volatile @Nullable FeedSubscription subscription;
     private @Nullable Thread worker;
@@ -130,6 +132,14 @@ public final class DiscoveryCache implements AutoCloseable {
         Instant confirmed = lastConfirmed != null ? lastConfirmed : createdAt;
         Duration age = Duration.between(confirmed, clock.instant());
         return age.isNegative() ? Duration.ZERO : age;
+    }
+
+    /**
+     * How many instance changes (of any kind of service, agents too, not only tools) and feed resets this cache has
+     * heard of: a caller that derives something else from the registry compares it to notice it may be stale.
+     */
+    public long instanceChanges() {
+        return instanceChanges.get();
     }
 
     /** Whether the change feed is open. */
@@ -314,11 +324,13 @@ public final class DiscoveryCache implements AutoCloseable {
                 lastConfirmed = clock.instant();
                 return;
             }
+            instanceChanges.incrementAndGet();
             signals.offer(new Changed(gen, event.id()));
         }
 
         @Override
         public void onReset(long lastEventId) {
+            instanceChanges.incrementAndGet();
             signals.offer(new Reset(gen, lastEventId));
         }
 

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -161,31 +160,12 @@ class ChatController {
         });
     }
 
-    /** The caller; {@link Caller#ANONYMOUS} only without authentication, which only security switched off allows. */
     static Caller caller(Authentication authentication) {
-        if (authentication == null) {
-            return Caller.ANONYMOUS;
-        }
-        if (authentication.getPrincipal() instanceof Caller caller) {
-            return caller;
-        }
-        if (authentication instanceof JwtAuthenticationToken jwt) {
-            return new Caller(
-                    "jwt:" + jwt.getToken().getIssuer() + "#" + jwt.getToken().getSubject(),
-                    jwt.getName(),
-                    jwt.getToken().getTokenValue());
-        }
-        // Never fall back to the agent's own identity for someone who did authenticate somehow.
-        throw new IllegalStateException(
-                "Unexpected authentication " + authentication.getClass().getSimpleName());
+        return Callers.caller(authentication);
     }
 
-    /**
-     * Tools are called for the person who asked, with the credential they presented as the token exchange's subject;
-     * only without security (no person) does the agent call them for itself.
-     */
     static OnBehalfOf onBehalfOf(Caller caller) {
-        return Caller.ANONYMOUS.equals(caller) ? OnBehalfOf.AGENT_ITSELF : OnBehalfOf.user(caller.credential());
+        return Callers.onBehalfOf(caller);
     }
 
     private static void send(SseEmitter emitter, String event, Object data) {

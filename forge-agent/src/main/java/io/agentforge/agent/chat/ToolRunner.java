@@ -1,6 +1,7 @@
 package io.agentforge.agent.chat;
 
 import io.agentforge.agent.conversation.ToolStep;
+import io.agentforge.agent.tooling.AgentDelegation;
 import io.agentforge.agent.tooling.RemoteToolCallback;
 import io.micrometer.observation.Observation;
 import java.time.Clock;
@@ -153,7 +154,7 @@ final class ToolRunner {
         }
         try {
             // Who the call is for travels with it (it runs on another thread), never in a thread local.
-            String result = tool instanceof RemoteToolCallback
+            String result = tool instanceof RemoteToolCallback || tool instanceof AgentDelegation
                     ? tool.call(call.arguments(), onBehalfOf)
                     : tool.call(call.arguments());
             JsonNode parsed = json.readTree(cap(result));

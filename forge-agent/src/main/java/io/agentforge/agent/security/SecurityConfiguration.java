@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -62,6 +63,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    private static final String AGENT_CARD = "/.well-known/agent-card.json";
 
     @Bean
     SecurityFilterChain agentSecurity(
@@ -116,6 +118,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                         .permitAll()
                         .requestMatchers(PublicPaths.operations())
+                        .permitAll()
+                        // The A2A agent card says how to authenticate, so it can't need authentication itself.
+                        .requestMatchers(HttpMethod.GET, AGENT_CARD)
                         .permitAll()
                         .anyRequest()
                         .authenticated());

@@ -67,11 +67,12 @@ class DockerfileTests {
         }
 
         @Test
-        void springBootLayersAreExtractedWithTheToolsJarModeAndTheLauncher() {
+        void springBootLayersAreExtractedWithTheToolsJarModeAsAJarAndItsLibraries() {
+            // Not the launcher layout: class data sharing archives classes from jars only, not from BOOT-INF/classes.
             Stage layers = DOCKERFILE.stage("layers");
             assertThat(layers.all("RUN"))
                     .extracting(DockerfileTests::words)
-                    .contains("java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted");
+                    .contains("java -Djarmode=tools -jar app.jar extract --layers --destination extracted");
         }
     }
 
@@ -114,10 +115,27 @@ class DockerfileTests {
         }
 
         @Test
-        void startsTheBootLauncherDirectlySoTheJvmGetsTheStopSignal() {
+        void startsTheJvmDirectlySoItGetsTheStopSignalAndMapsTheClassesFromTheTrainedArchive() {
             assertThat(runtime.last("ENTRYPOINT"))
                     .hasValue(new Instruction(
-                            "ENTRYPOINT", "[\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]"));
+                            "ENTRYPOINT", "[\"java\", \"-XX:SharedArchiveFile=app.jsa\", \"-jar\", \"app.jar\"]"));
+        }
+
+        @Test
+        void aTrainingRunAfterTheApplicationLayerWritesTheArchiveTheEntrypointUses() {
+            List<Instruction> instructions = runtime.instructions();
+            Instruction training = runtime.all("RUN").stream()
+                    .filter(run -> words(run).contains("-XX:ArchiveClassesAtExit=app.jsa"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(words(training))
+                    .contains("-Dspring.context.exit=onRefresh -jar app.jar")
+                    .contains("--server.port=0");
+            assertThat(instructions.indexOf(training))
+                    .as("after the application's files are in place, before USER")
+                    .isGreaterThan(instructions.indexOf(
+                            new Instruction("COPY", "--from=layers /layers/extracted/application/ ./")))
+                    .isLessThan(instructions.indexOf(runtime.last("USER").orElseThrow()));
         }
 
         @Test
