@@ -22,9 +22,11 @@ import java.util.Random;
  * <pre>
  *   load     BASE KEY COPIES   register bench/search/functions.json; COPIES > 1 adds varied copies (10,000 functions at 29)
  *   wait     BASE KEY [lexical] until the model is loaded and no function waits for its embedding; prints the time
- *   quality  BASE KEY          recall@1, recall@5 and MRR@10 of lexical, semantic and hybrid on bench/search/questions.json,
- *                              and of reciprocal-rank fusion, recomputed from the returned lexical and semantic scores
- *   latency  BASE KEY MODE N   N rounds of every question (after a warm-up round); per-round p50/p99 and their medians
+ *   quality  BASE KEY          recall@1, recall@5 and MRR@10 of lexical, semantic and hybrid on bench/search/questions.json
+ *                              (whole set, tune half = even positions, test half = odd positions), of reciprocal-rank
+ *                              fusion recomputed from the returned scores, and every question hybrid misses at rank 1
+ *   latency  BASE KEY MODE N [fresh]  N rounds of every question (after a warm-up round); per-round p50/p99 and
+ *                              their medians; fresh: texts the registry has not seen (no query-vector cache hits)
  *   embed-one BASE KEY         registers one new function, time until search returns it with a semantic score
  * </pre>
  *
@@ -44,7 +46,7 @@ public class SearchBench {
             case "load" -> load(Integer.parseInt(args[3]));
             case "wait" -> waitForEmbeddings(args.length > 3 && args[3].equals("lexical"));
             case "quality" -> quality();
-            case "latency" -> latency(args[3], Integer.parseInt(args[4]));
+            case "latency" -> latency(args[3], Integer.parseInt(args[4]), args.length > 5 && args[5].equals("fresh"));
             case "embed-one" -> embedOne();
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -159,6 +161,10 @@ public class SearchBench {
         public String toString() {
             return String.format(Locale.ROOT, "recall@1 %.3f  recall@5 %.3f  MRR %.3f", recall1, recall5, mrr);
         }
+
+        String brief() {
+            return String.format(Locale.ROOT, "%.3f / %.3f / %.3f", recall1, recall5, mrr);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -190,24 +196,62 @@ public class SearchBench {
             }
             parts.add(scores);
         }
-        byMode.forEach((mode, rankings) -> System.out.printf("%-28s %s%n", mode + " (server)",
-                Quality.of(questions, rankings)));
+        System.out.println("(whole set | tune half: even positions in questions.json | test half: odd positions;"
+                + " tune settings on the tune half, read the test half)");
+        byMode.forEach((mode, rankings) -> printHalves(mode + " (server)", questions, rankings));
         System.out.println("-- reciprocal-rank fusion recomputed from the returned scores (top 100 of each mode)");
-        System.out.printf("%-28s %s%n", "rrf k=60", Quality.of(questions, rrf(parts, 60)));
-        System.out.printf("%-28s %s%n", "rrf k=10", Quality.of(questions, rrf(parts, 10)));
-        for (String mode : List.of("lexical", "semantic", "hybrid")) {
-            List<String> misses = new ArrayList<>();
-            for (int i = 0; i < questions.size(); i++) {
-                List<String> top5 = byMode.get(mode).get(i).subList(0, Math.min(5, byMode.get(mode).get(i).size()));
-                if (Collections.disjoint(top5, questions.get(i).answers())) {
-                    misses.add("\"" + questions.get(i).text() + "\" -> " + (top5.isEmpty() ? "-" : top5.getFirst()));
-                }
+        printHalves("rrf k=60", questions, rrf(parts, 60));
+        printHalves("rrf k=10", questions, rrf(parts, 10));
+        // Where ranking loses: every question the hybrid ranking does not put first, with the rank each mode gave
+        // its best answer (- = not in the top 10) and what hybrid put first.
+        List<String> lost = new ArrayList<>();
+        int[] missesAt5 = new int[3];
+        List<String> modes = List.of("lexical", "semantic", "hybrid");
+        for (int i = 0; i < questions.size(); i++) {
+            int[] ranks = new int[3];
+            for (int m = 0; m < 3; m++) {
+                ranks[m] = rank(byMode.get(modes.get(m)).get(i), questions.get(i).answers());
+                missesAt5[m] += ranks[m] > 5 ? 1 : 0;
             }
-            if (mode.equals("hybrid")) {
-                System.out.println("-- hybrid misses at 5: " + misses.size());
-                misses.forEach(m -> System.out.println("   " + m));
+            if (ranks[2] != 1) {
+                List<String> hybrid = byMode.get("hybrid").get(i);
+                lost.add(String.format(Locale.ROOT, "%-4s hybrid %-2s lexical %-2s semantic %-2s \"%s\" -> %s (want %s)",
+                        i % 2 == 0 ? "tune" : "test", rankText(ranks[2]), rankText(ranks[0]), rankText(ranks[1]),
+                        questions.get(i).text(), hybrid.isEmpty() ? "-" : hybrid.getFirst(),
+                        String.join("|", questions.get(i).answers())));
             }
         }
+        System.out.printf("-- not in the top 5: lexical %d, semantic %d, hybrid %d of %d%n", missesAt5[0], missesAt5[1],
+                missesAt5[2], questions.size());
+        System.out.println("-- hybrid did not rank an answer first: " + lost.size());
+        lost.forEach(m -> System.out.println("   " + m));
+    }
+
+    static void printHalves(String label, List<Question> questions, List<List<String>> rankings) {
+        List<Question> tune = new ArrayList<>();
+        List<Question> test = new ArrayList<>();
+        List<List<String>> tuneRankings = new ArrayList<>();
+        List<List<String>> testRankings = new ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            (i % 2 == 0 ? tune : test).add(questions.get(i));
+            (i % 2 == 0 ? tuneRankings : testRankings).add(rankings.get(i));
+        }
+        System.out.printf("%-28s %s | tune %s | test %s%n", label, Quality.of(questions, rankings),
+                Quality.of(tune, tuneRankings).brief(), Quality.of(test, testRankings).brief());
+    }
+
+    /** The 1-based rank of the first answer in the top 10, or 99. */
+    static int rank(List<String> ranking, List<String> answers) {
+        for (int r = 0; r < Math.min(10, ranking.size()); r++) {
+            if (answers.contains(ranking.get(r))) {
+                return r + 1;
+            }
+        }
+        return 99;
+    }
+
+    static String rankText(int rank) {
+        return rank == 99 ? "-" : Integer.toString(rank);
     }
 
     /** Reciprocal-rank fusion of the lexical and semantic rankings with constant k. */
@@ -233,10 +277,14 @@ public class SearchBench {
 
     // ---- latency
 
-    static void latency(String mode, int rounds) throws Exception {
+    /**
+     * {@code fresh}: every search text is new to the registry (the question with " #round" appended), so none is
+     * answered from its cache of recent query vectors; otherwise every round repeats the warm-up round's texts.
+     */
+    static void latency(String mode, int rounds, boolean fresh) throws Exception {
         List<Question> questions = new ArrayList<>(questions());
         for (Question q : questions) {
-            search(q.text(), 10, mode);
+            search(fresh ? q.text() + " #0" : q.text(), 10, mode);
         }
         double[] p50 = new double[rounds];
         double[] p99 = new double[rounds];
@@ -246,7 +294,7 @@ public class SearchBench {
             double[] millis = new double[questions.size()];
             for (int i = 0; i < questions.size(); i++) {
                 long start = System.nanoTime();
-                search(questions.get(i).text(), 10, mode);
+                search(fresh ? questions.get(i).text() + " #" + (round + 1) : questions.get(i).text(), 10, mode);
                 millis[i] = (System.nanoTime() - start) / 1e6;
             }
             Arrays.sort(millis);
@@ -257,8 +305,8 @@ public class SearchBench {
         }
         Arrays.sort(p50);
         Arrays.sort(p99);
-        System.out.printf(Locale.ROOT, "%s k=10: median of %d rounds: p50 %.2f ms, p99 %.2f ms%n", mode, rounds,
-                p50[rounds / 2], p99[rounds / 2]);
+        System.out.printf(Locale.ROOT, "%s k=10, %s: median of %d rounds: p50 %.2f ms, p99 %.2f ms%n", mode,
+                fresh ? "new texts" : "repeated texts", rounds, p50[rounds / 2], p99[rounds / 2]);
     }
 
     // ---- embed one

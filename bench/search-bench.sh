@@ -4,7 +4,9 @@
 # function, and the memory the vectors take. The client runs on another core. Usage:
 #   bench/search-bench.sh [quality|scale|all] [latency-rounds]
 # BENCH_REGISTRY_ARGS adds registry options, e.g. "--agentforge.registry.search.fusion.semantic-weight=0.5" to compare
-# fusions. Prints a report; numbers go to docs/benchmarks.md by hand.
+# fusions; BENCH_JVM_ARGS adds JVM options, e.g. "-XX:StartFlightRecording=filename=/tmp/search.jfr,settings=profile"
+# to profile the registry; BENCH_JAR runs another registry exec jar (e.g. one built before a change, for an A/B on
+# the same machine state). Prints a report; numbers go to docs/benchmarks.md by hand.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WHAT="${1:-all}"
@@ -20,12 +22,13 @@ LOGDIR="$(mktemp -d)"
 . "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
-JAR="$(forge_exec_jar registry)"
+JAR="${BENCH_JAR:-$(forge_exec_jar registry)}"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl forge-registry -am package)
 
 PID=""
 start_registry() {  # extra registry arguments
-  AGENTFORGE_ADMIN_KEY="$KEY" taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" \
+  # shellcheck disable=SC2086
+  AGENTFORGE_ADMIN_KEY="$KEY" taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${BENCH_JVM_ARGS:-} -jar "$JAR" \
     --server.address=127.0.0.1 --server.port="$PORT" --logging.level.io.agentforge=WARN \
     --logging.level.io.agentforge.registry.search=INFO ${BENCH_REGISTRY_ARGS:-} "$@" >"$LOGDIR/registry.log" 2>&1 &
   PID=$!
@@ -35,6 +38,18 @@ start_registry() {  # extra registry arguments
 stop_registry() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; fi; PID=""; }
 trap stop_registry EXIT
 client() { taskset -c 1 "$JAVA_HOME/bin/java" -Dbench.data="$ROOT/bench/search" "$ROOT/bench/SearchBench.java" "$1" "$BASE" "$KEY" "${@:2}"; }
+# CPU time the registry has used, in ms (user + system, all its threads), from /proc: contention-free cost.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"; }
+# A latency run with the registry's CPU per search beside it (rounds + the warm-up round, 273 questions each).
+latency() {  # mode [fresh]
+  local before after searches
+  before=$(cpu_ms)
+  client latency "$1" "$ROUNDS" ${2:-}
+  after=$(cpu_ms)
+  searches=$(( (ROUNDS + 1) * $(grep -c '"question"' "$ROOT/bench/search/questions.json") ))
+  echo "   registry CPU per search ($1${2:+, $2}): $(awk -v d=$((after - before)) -v n="$searches" 'BEGIN {printf "%.2f", d / n}') ms" \
+    "($((after - before)) ms for $searches searches, HTTP and JSON included)"
+}
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
 heap_mib() {
   "$JAVA_HOME/bin/jcmd" "$PID" GC.run >/dev/null
@@ -62,12 +77,18 @@ if [ "$WHAT" = scale ] || [ "$WHAT" = all ]; then
   client wait
   RSS0=$(rss_mib); HEAP0=$(heap_mib)
   client load "$COPIES"
-  client wait
+  CPU0=$(cpu_ms)
+  client wait | tee "$LOGDIR/wait.txt"
+  CPU1=$(cpu_ms)
+  PENDING=$(sed -nE 's/.*\(([0-9]+) were pending.*/\1/p' "$LOGDIR/wait.txt")
+  [ "${PENDING:-0}" -gt 0 ] && echo "registry CPU per embedded function: $(awk -v d=$((CPU1 - CPU0)) -v n="$PENDING" \
+    'BEGIN {printf "%.1f", d / n}') ms ($((CPU1 - CPU0)) ms for the $PENDING functions pending after registration)"
   RSS1=$(rss_mib); HEAP1=$(heap_mib)
   echo "RSS ${RSS0} -> ${RSS1} MiB (+$((RSS1 - RSS0))), heap after GC ${HEAP0} -> ${HEAP1} MiB (+$((HEAP1 - HEAP0)))" \
     "for the functions with their vectors; model loaded before the first number"
-  client latency hybrid "$ROUNDS"
-  client latency lexical "$ROUNDS"
+  latency hybrid fresh
+  latency hybrid
+  latency lexical
   for _ in 1 2 3; do client embed-one; done
   stop_registry
 
@@ -80,6 +101,6 @@ if [ "$WHAT" = scale ] || [ "$WHAT" = all ]; then
   echo "RSS ${RSS2} -> ${RSS3} MiB (+$((RSS3 - RSS2))), heap after GC ${HEAP2} -> ${HEAP3} MiB (+$((HEAP3 - HEAP2)))"
   echo "=> the vectors of $COPIES x 350 functions: heap +$(( (HEAP1 - HEAP0) - (HEAP3 - HEAP2) )) MiB;" \
     "the model itself: RSS +$((RSS0 - RSS2)) MiB at start"
-  client latency lexical "$ROUNDS"
+  latency lexical
   stop_registry
 fi

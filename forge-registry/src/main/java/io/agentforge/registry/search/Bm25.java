@@ -5,12 +5,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** An immutable BM25 index (k1 = 1.2, b = 0.75) over documents numbered 0..n-1. */
+/**
+ * An immutable BM25 index over documents numbered 0..n-1, with k1 = 1.2 and b = 0.75 (the textbook values; a sweep on
+ * the labelled benchmark's tune half found none better on both halves, see docs/benchmarks.md).
+ */
 final class Bm25 {
 
-    private static final double K1 = 1.2;
-    private static final double B = 0.75;
+    static final double K1 = 1.2;
+    static final double B = 0.75;
 
+    private final double k1;
     private final Map<String, Postings> postings;
     private final float[] lengthNorm;
     private final int documents;
@@ -18,6 +22,12 @@ final class Bm25 {
     private record Postings(int[] docs, int[] frequencies, double idf) {}
 
     Bm25(List<List<String>> documents) {
+        this(documents, K1, B);
+    }
+
+    /** With other parameters, for bench/search-lab.sh's sweep. */
+    Bm25(List<List<String>> documents, double k1, double b) {
+        this.k1 = k1;
         this.documents = documents.size();
         // term -> (doc, frequency) pairs in document order; a document's terms are counted before the next starts.
         Map<String, int[]> pairs = new HashMap<>();
@@ -45,7 +55,7 @@ final class Bm25 {
         double average = documents.isEmpty() ? 1 : Math.max(1, (double) totalLength / documents.size());
         lengthNorm = new float[documents.size()];
         for (int d = 0; d < documents.size(); d++) {
-            lengthNorm[d] = (float) (K1 * (1 - B + B * documents.get(d).size() / average));
+            lengthNorm[d] = (float) (k1 * (1 - b + b * documents.get(d).size() / average));
         }
         postings = new HashMap<>(pairs.size() * 2);
         pairs.forEach((term, list) -> {
@@ -85,7 +95,7 @@ final class Bm25 {
             }
             for (int i = 0; i < p.docs.length; i++) {
                 int tf = p.frequencies[i];
-                scores[p.docs[i]] += p.idf * tf * (K1 + 1) / (tf + lengthNorm[p.docs[i]]);
+                scores[p.docs[i]] += p.idf * tf * (k1 + 1) / (tf + lengthNorm[p.docs[i]]);
             }
         }
         return scores;

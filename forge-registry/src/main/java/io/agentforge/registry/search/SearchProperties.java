@@ -14,14 +14,21 @@ public record SearchProperties(
     /**
      * @param enabled off: search is lexical only, the model is never loaded (saves its memory and start-up time)
      * @param threads ONNX Runtime threads per embedding; one keeps embedding from taking every core
+     * @param queryCache how many recent query texts keep their vectors (about 1.6 KB each), so a repeated question
+     *                   skips the model; 0 embeds every query
      */
     public record Embeddings(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("1") int threads) {
+            @DefaultValue("1") int threads,
+            @DefaultValue("1024") int queryCache) {
 
         public Embeddings {
             if (threads < 1) {
                 throw new IllegalArgumentException("agentforge.registry.search.embeddings.threads must be at least 1");
+            }
+            if (queryCache < 0) {
+                throw new IllegalArgumentException(
+                        "agentforge.registry.search.embeddings.query-cache must be 0 or more");
             }
         }
     }
