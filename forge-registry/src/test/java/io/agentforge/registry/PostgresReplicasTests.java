@@ -166,8 +166,11 @@ class PostgresReplicasTests {
     @Test
     void aLeaseThatEndsExpiresAndEveryReplicaAnnouncesIt() throws Exception {
         try (SseSubscription feed = new SseSubscription(
-                b.request("/api/v1/events", serviceKey).GET().build())) {
+                        b.request("/api/v1/events", serviceKey).GET().build());
+                SseSubscription feedOfA = new SseSubscription(
+                        a.request("/api/v1/events", serviceKey).GET().build())) {
             assertThat(feed.status()).isEqualTo(200);
+            assertThat(feedOfA.status()).isEqualTo(200);
             ServiceRegistration shortLease = new ServiceRegistration(
                     "pg-short-1",
                     "pgshort",
@@ -183,9 +186,13 @@ class PostgresReplicasTests {
             a.post("/api/v1/instances", serviceKey, shortLease);
 
             SseSubscription.Event expired = feed.next("expired", WAIT);
+            SseSubscription.Event expiredOnA = feedOfA.next("expired", WAIT);
 
             assertThat(expired).isNotNull();
             assertThat(expired.data()).contains("pg-short-1");
+            assertThat(expiredOnA).isNotNull();
+            assertThat(expiredOnA.data()).contains("pg-short-1");
+            // The replica that registered it answers renewals from memory; having read the expiry, it refuses them.
             assertThat(a.put("/api/v1/instances/pg-short-1/lease", serviceKey).status())
                     .isEqualTo(404);
         }

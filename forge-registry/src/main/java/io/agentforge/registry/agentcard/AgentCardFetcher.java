@@ -10,6 +10,7 @@ import io.agentforge.registry.catalog.AgentCards.Card;
 import io.agentforge.registry.catalog.RegistryView;
 import io.agentforge.registry.instance.EndpointPolicy;
 import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.web.DatabaseFailures;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -114,8 +115,16 @@ public class AgentCardFetcher implements DisposableBean {
 
     @Scheduled(fixedDelayString = "${agentforge.registry.agent-cards.tick:1s}")
     void scheduledTick() {
-        if (properties.enabled()) {
+        if (!properties.enabled()) {
+            return;
+        }
+        try {
             refreshDue();
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            log.warn("Agent cards not refreshed: the database is unreachable ({}); retrying", e.toString());
         }
     }
 

@@ -12,6 +12,7 @@ import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.StoredInstance;
+import io.agentforge.registry.web.DatabaseFailures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
@@ -27,6 +28,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,10 +43,17 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class RegistryView {
 
+    private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
+    private static final long LEASES_RETRY_NANOS = 1_000_000_000L;
+
     private final InstanceStore store;
     private final JsonMapper mapper;
     private final AgentCards agentCards;
     private volatile Snapshot snapshot;
+    private final ReentrantLock rebuilding = new ReentrantLock();
+    private volatile boolean storeUnreachable;
+    /** 0 while the database answers; else the System.nanoTime() after which lease times are asked for again. */
+    private final AtomicLong leasesRetryAt = new AtomicLong();
 
     /** A view whose agents carry no card information (for tests of other features). */
     public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
@@ -67,20 +79,46 @@ public class RegistryView {
         }
     }
 
-    /** The snapshot as of the newest change this replica knows of. */
+    /**
+     * The snapshot as of the newest change this replica knows of. While the database can't be reached, the last one
+     * built is the answer: one reader at a time tries to rebuild it, and the others don't wait out its timeout.
+     */
     public Snapshot current() {
         long version = store.lastEventId();
         Snapshot current = snapshot;
         if (current != null && current.version() == version) {
             return current;
         }
-        synchronized (this) {
+        if (current != null && storeUnreachable) {
+            if (!rebuilding.tryLock()) {
+                return current;
+            }
+        } else {
+            rebuilding.lock();
+        }
+        try {
             current = snapshot;
             if (current == null || current.version() != version) {
-                current = build(version, store.all());
+                List<StoredInstance> stored;
+                try {
+                    stored = store.all();
+                } catch (RuntimeException e) {
+                    if (current == null || !DatabaseFailures.unreachable(e)) {
+                        throw e;
+                    }
+                    if (!storeUnreachable) {
+                        log.warn("Database unreachable ({}); discovery answers from the last snapshot", e.toString());
+                        storeUnreachable = true;
+                    }
+                    return current;
+                }
+                current = build(version, stored);
                 snapshot = current;
+                storeUnreachable = false;
             }
             return current;
+        } finally {
+            rebuilding.unlock();
         }
     }
 
@@ -149,7 +187,24 @@ public class RegistryView {
         if (ids.isEmpty()) {
             return services;
         }
-        Map<String, Lease> leases = store.leases(ids);
+        // Without the database the lease times are the snapshot's: they stop advancing, the instances stay. Then one
+        // reader a second asks the database again; the others don't wait out the connection timeout.
+        long asked = leasesRetryAt.get();
+        long now = System.nanoTime();
+        if (asked != 0 && (now - asked < 0 || !leasesRetryAt.compareAndSet(asked, now + LEASES_RETRY_NANOS))) {
+            return services;
+        }
+        Map<String, Lease> leases;
+        try {
+            leases = store.leases(ids);
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            leasesRetryAt.set(System.nanoTime() + LEASES_RETRY_NANOS);
+            return services;
+        }
+        leasesRetryAt.set(0);
         return services.stream()
                 .map(service -> service.withInstances(service.instances().stream()
                         .filter(i -> leases.containsKey(i.instanceId()))

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -30,12 +32,20 @@ final class JdbcChangeLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcChangeLog.class);
     private static final String CHANNEL = "agentforge_events";
+    // Past this many own events still kept, further ones count as foreign: a cache miss, never a stale answer.
+    private static final int MAX_WRITTEN_HERE = 100_000;
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final JsonMapper mapper;
     private final int retention;
     private final AtomicLong lastEventId = new AtomicLong();
+    /**
+     * Ids of the retained events this replica wrote: reading them back invalidates nothing, however often and by
+     * whichever reader (the feed, incremental fetches, the agent-card fetcher) they are read.
+     */
+    private final Set<Long> writtenHere = ConcurrentHashMap.newKeySet();
+
     private volatile Runnable externalChangeListener = () -> {};
     private volatile boolean closed;
     private volatile Thread notificationListener;
@@ -73,6 +83,9 @@ final class JdbcChangeLog implements AutoCloseable {
             @Override
             public void afterCommit() {
                 lastEventId.accumulateAndGet(id, Math::max);
+                if (writtenHere.size() < MAX_WRITTEN_HERE) {
+                    writtenHere.add(id);
+                }
             }
         });
     }
@@ -93,6 +106,11 @@ final class JdbcChangeLog implements AutoCloseable {
                 limit);
     }
 
+    /** Whether this replica wrote the event. */
+    boolean writtenHere(long eventId) {
+        return writtenHere.contains(eventId);
+    }
+
     /** Records that this replica has read the event with that id. */
     void seen(long eventId) {
         lastEventId.accumulateAndGet(eventId, Math::max);
@@ -108,8 +126,10 @@ final class JdbcChangeLog implements AutoCloseable {
     }
 
     void pruneSafely() {
+        long pruned = lastEventId() - retention;
+        writtenHere.removeIf(id -> id <= pruned);
         try {
-            jdbc.update("delete from change_events where id <= ?", lastEventId() - retention);
+            jdbc.update("delete from change_events where id <= ?", pruned);
         } catch (RuntimeException e) {
             log.warn("Pruning the change feed failed", e);
         }

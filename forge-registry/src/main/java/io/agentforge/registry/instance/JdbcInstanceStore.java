@@ -257,9 +257,11 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public List<ChangeEvent> eventsAfter(long afterId, int limit) {
         List<ChangeEvent> events = changeLog.after(afterId, limit);
-        // Events written by other replicas invalidate what this replica cached about those instances.
+        // Events written by other replicas invalidate what this replica cached about those instances; its own
+        // writes already updated the cache, so renewals of what it registered need no database (nor one that is up).
         for (ChangeEvent event : events) {
-            if (event.instance() != null && event.type() != ChangeType.STATUS_CHANGED) {
+            boolean own = changeLog.writtenHere(event.id());
+            if (!own && event.instance() != null && event.type() != ChangeType.STATUS_CHANGED) {
                 known.remove(event.instance().instanceId());
             }
             changeLog.seen(event.id());

@@ -5,8 +5,11 @@ import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.security.ApiKeyPrincipal;
 import io.agentforge.registry.security.ApiKeyService;
+import io.agentforge.registry.web.DatabaseFailures;
 import io.agentforge.registry.web.DirectAnswers;
+import io.agentforge.registry.web.Problems;
 import io.agentforge.web.BearerCredentials;
+import io.agentforge.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -14,6 +17,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,6 +36,8 @@ class LeaseRenewalFilter extends HttpFilter {
     private static final String PREFIX = "/api/v1/instances/";
     private static final String SUFFIX = "/lease";
 
+    private static final Logger log = LoggerFactory.getLogger(LeaseRenewalFilter.class);
+
     private final ApiKeyService keys;
     private final Registrations registrations;
     private final JsonMapper mapper;
@@ -43,7 +51,20 @@ class LeaseRenewalFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<Lease> lease = "PUT".equals(request.getMethod()) ? renewal(request) : Optional.empty();
+        Optional<Lease> lease;
+        try {
+            lease = "PUT".equals(request.getMethod()) ? renewal(request) : Optional.empty();
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            // A key or an instance this replica has not cached needs the database: say so, don't 500.
+            log.warn("Refusing a renewal while the database is unavailable: {}", e.toString());
+            response.setHeader(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER);
+            DirectAnswers.securityHeaders(response, null);
+            ProblemWriter.write(response, Problems.databaseUnavailable());
+            return;
+        }
         if (lease.isEmpty()) {
             chain.doFilter(request, response);
             return;

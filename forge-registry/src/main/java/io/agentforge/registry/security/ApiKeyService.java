@@ -8,13 +8,16 @@ import io.agentforge.registry.api.InvalidFieldException;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.Texts;
+import io.agentforge.registry.web.DatabaseFailures;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -346,18 +349,52 @@ public class ApiKeyService {
                 .orElseGet(IntrospectionResult::inactive);
     }
 
+    /*
+     * The cache spares the store a lookup per request. When the store can't be reached, an entry the store confirmed
+     * at most keyCacheMaxStale ago is served as it was (renewals keep working through a database restart); a key the
+     * replica never saw, or only saw as unknown, is never accepted that way: the failure goes on (a 503).
+     */
     private Optional<ApiKey> lookup(String keyId) {
         Instant now = clock.instant();
         Cached cached = cache.get(keyId);
         if (cached != null && cached.validUntil().isAfter(now)) {
             return cached.key();
         }
-        Optional<ApiKey> key = store.find(keyId);
+        Instant validUntil = now.plus(properties.keyCacheTtl());
+        if (cached != null && servableWhileUnreachable(cached, now)) {
+            // One caller asks the store, the others keep the entry meanwhile: without a database every attempt waits
+            // out the connection timeout, so it is made once per key and TTL, not once per request.
+            Cached asking = new Cached(cached.key(), validUntil, cached.confirmedAt());
+            if (!cache.replace(keyId, cached, asking)) {
+                Cached current = cache.get(keyId);
+                if (current != null) {
+                    return current.key();
+                }
+            }
+        }
+        Optional<ApiKey> key;
+        try {
+            key = store.find(keyId);
+        } catch (RuntimeException e) {
+            if (cached == null || !servableWhileUnreachable(cached, now) || !DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            log.warn(
+                    "Key store unreachable ({}); key {} accepted as the store last confirmed it {} ago",
+                    e.getClass().getSimpleName(),
+                    keyId,
+                    Duration.between(cached.confirmedAt(), now).truncatedTo(ChronoUnit.SECONDS));
+            return cached.key();
+        }
         if (cache.size() > 10_000) {
             cache.clear();
         }
-        cache.put(keyId, new Cached(key, now.plus(properties.keyCacheTtl())));
+        cache.put(keyId, new Cached(key, validUntil, now));
         return key;
+    }
+
+    private boolean servableWhileUnreachable(Cached cached, Instant now) {
+        return cached.key().isPresent() && !now.isAfter(cached.confirmedAt().plus(properties.keyCacheMaxStale()));
     }
 
     private String randomId() {
@@ -377,5 +414,6 @@ public class ApiKeyService {
         }
     }
 
-    private record Cached(Optional<ApiKey> key, Instant validUntil) {}
+    /** A store answer, trusted until {@code validUntil}; {@code confirmedAt} is when the store last gave it. */
+    private record Cached(Optional<ApiKey> key, Instant validUntil, Instant confirmedAt) {}
 }

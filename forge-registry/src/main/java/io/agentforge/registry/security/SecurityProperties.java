@@ -12,10 +12,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    (env {@code AGENTFORGE_SERVICE_KEYS}, comma-separated), so deployments can give every service
  *                    its own key without calling the key API first
  * @param keyCacheTtl how long a looked-up key is trusted before the store is asked again
+ * @param keyCacheMaxStale while the database can't be reached: how long after the store last confirmed it a key is
+ *                    still accepted as it was then (a revocation made meanwhile through another replica is seen only
+ *                    once the database answers again); {@code 0} refuses every request that needs a key lookup
  */
 @ConfigurationProperties("agentforge.registry.security")
 public record SecurityProperties(
-        @DefaultValue("true") boolean enabled, String adminKey, List<String> serviceKeys, Duration keyCacheTtl) {
+        @DefaultValue("true") boolean enabled,
+        String adminKey,
+        List<String> serviceKeys,
+        Duration keyCacheTtl,
+        Duration keyCacheMaxStale) {
 
     public SecurityProperties {
         serviceKeys = serviceKeys == null
@@ -25,6 +32,7 @@ public record SecurityProperties(
                         .filter(entry -> !entry.isEmpty())
                         .toList();
         keyCacheTtl = keyCacheTtl == null ? Duration.ofSeconds(5) : keyCacheTtl;
+        keyCacheMaxStale = keyCacheMaxStale == null ? Duration.ofMinutes(15) : keyCacheMaxStale;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.agentforge.registry.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -20,6 +21,14 @@ class ProblemErrorController implements ErrorController {
     // Without a status the path was asked for directly: there is nothing at /error.
     @RequestMapping("/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
+                && DatabaseFailures.unreachable(failure)) {
+            // A filter (key lookup, token exchange) needed the database while it can't be reached.
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.databaseUnavailable());
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value)

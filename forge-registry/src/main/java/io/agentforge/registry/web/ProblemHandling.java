@@ -7,12 +7,14 @@ import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -96,6 +98,21 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
                 "The query string can't be read: check its %-escapes and the number of parameters");
     }
 
+    /**
+     * The database can't be reached (down, restarting, partitioned away, or every pooled connection busy past the
+     * pool's timeout): the caller is told to retry rather than handed a 500. Any other data access failure is a bug.
+     */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<Object> databaseFailure(RuntimeException ex, HttpServletResponse response) {
+        if (!DatabaseFailures.unreachable(ex)) {
+            return unexpected(ex, response);
+        }
+        log.warn("Refusing a request while the database is unavailable: {}", mostSpecific(ex));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER)
+                .body(Problems.databaseUnavailable());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, HttpServletResponse response) {
         if (response.isCommitted()) {
@@ -150,6 +167,14 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         int newline = message.indexOf('\n');
         String line = newline < 0 ? message : message.substring(0, newline);
         return line.length() > 300 ? line.substring(0, 297) + "..." : line;
+    }
+
+    static String mostSpecific(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     private static <T extends Throwable> T find(Throwable ex, Class<T> type) {

@@ -43,6 +43,19 @@ public final class Problems {
         return ProblemWriter.problem(status, type, title, detail);
     }
 
+    /** Seconds a client is asked to wait ({@code Retry-After}) before repeating a request refused for the database. */
+    public static final String DATABASE_RETRY_AFTER = "1";
+
+    /** The answer to a request that needed the database while it can't be reached. */
+    public static ProblemDetail databaseUnavailable() {
+        return of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                UNAVAILABLE,
+                "Database unavailable",
+                "The registry's database can't be reached right now; retry shortly (renewals of instances this"
+                        + " replica knows and discovery reads are still answered)");
+    }
+
     /** The type used for a status when no more specific error kind applies. */
     public static URI forStatus(HttpStatusCode status) {
         HttpStatus known = HttpStatus.resolve(status.value());

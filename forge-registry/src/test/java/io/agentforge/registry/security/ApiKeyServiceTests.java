@@ -11,12 +11,16 @@ import io.agentforge.testsupport.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 class ApiKeyServiceTests {
 
@@ -29,7 +33,7 @@ class ApiKeyServiceTests {
 
     private ApiKeyService service(String adminKey, List<String> serviceKeys) {
         return new ApiKeyService(
-                store, clock, new SecurityProperties(true, adminKey, serviceKeys, Duration.ofSeconds(5)));
+                store, clock, new SecurityProperties(true, adminKey, serviceKeys, Duration.ofSeconds(5), null));
     }
 
     private static String bootstrap(ApiKeyService service) {
@@ -231,7 +235,7 @@ class ApiKeyServiceTests {
             ApiKeyService keys = new ApiKeyService(
                     store,
                     clock,
-                    new SecurityProperties(true, null, List.of(), Duration.ofSeconds(5)),
+                    new SecurityProperties(true, null, List.of(), Duration.ofSeconds(5), null),
                     (keyId, at) -> announced.add(keyId + "@" + at));
             ApiKeyCreated created = keys.create(new ApiKeyRequest("ui", Set.of(Role.CLIENT)));
 
@@ -253,7 +257,8 @@ class ApiKeyServiceTests {
                     true,
                     "af_configured1_abcdefghijklmnopqrstuvwxyz",
                     List.of("agent:service:services=agent;kinds=agent:" + agent),
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5),
+                    null);
             ApiKeyService keys = new ApiKeyService(jdbc, clock, configured);
             bootstrap(keys);
             ApiKeyCreated tool = keys.create(new ApiKeyRequest("calc", Set.of(Role.SERVICE), List.of("calc-*"), null));
@@ -311,6 +316,161 @@ class ApiKeyServiceTests {
             assertThat(keys.authenticate(created.key() + "x")).isEmpty();
             assertThat(keys.authenticate("af_" + created.keyId() + "_" + "A".repeat(43)))
                     .isEmpty();
+        }
+    }
+
+    /** The key store's database goes away: keys the store confirmed lately keep working, nothing else does. */
+    @Nested
+    class DatabaseOutage {
+
+        private final UnreachableStore outage = new UnreachableStore(store);
+        private final ApiKeyService keys = new ApiKeyService(
+                outage,
+                clock,
+                new SecurityProperties(true, null, List.of(), Duration.ofSeconds(5), Duration.ofMinutes(15)));
+
+        private ApiKeyCreated serviceKey() {
+            return keys.create(new ApiKeyRequest("tool", Set.of(Role.SERVICE), List.of("tool"), null));
+        }
+
+        @Test
+        void aKeyTheStoreConfirmedIsAcceptedUntilMaxStaleAfterThatConfirmation() {
+            ApiKeyCreated created = serviceKey();
+            assertThat(keys.authenticate(created.key())).isPresent();
+            outage.down = true;
+
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(keys.authenticate(created.key()))
+                    .get()
+                    .satisfies(p -> assertThat(p.has(Role.SERVICE)).isTrue());
+            clock.advance(Duration.ofMinutes(14));
+            assertThat(keys.active(created.keyId())).isPresent();
+
+            clock.advance(Duration.ofMinutes(1));
+            assertThatThrownBy(() -> keys.authenticate(created.key()))
+                    .isInstanceOf(DataAccessResourceFailureException.class);
+        }
+
+        @Test
+        void theStoreIsAskedAgainOncePerTtlNotOncePerRequest() {
+            ApiKeyCreated created = serviceKey();
+            keys.authenticate(created.key());
+            outage.down = true;
+            clock.advance(Duration.ofSeconds(6));
+            int before = outage.finds;
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(keys.authenticate(created.key())).isPresent();
+            }
+            assertThat(outage.finds - before).isEqualTo(1);
+
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(keys.authenticate(created.key())).isPresent();
+            assertThat(outage.finds - before).isEqualTo(2);
+        }
+
+        @Test
+        void aKeyNeverLookedUpOrLastSeenAsUnknownIsNotAcceptedWithoutTheStore() {
+            ApiKeyCreated neverLookedUp = serviceKey();
+            String unknown = "af_unknownkey1_unknown-secret-0123456789";
+            assertThat(keys.authenticate(unknown)).isEmpty();
+            outage.down = true;
+            clock.advance(Duration.ofSeconds(6));
+
+            assertThatThrownBy(() -> keys.authenticate(neverLookedUp.key()))
+                    .isInstanceOf(DataAccessResourceFailureException.class);
+            assertThatThrownBy(() -> keys.authenticate(unknown)).isInstanceOf(DataAccessResourceFailureException.class);
+        }
+
+        @Test
+        void aKeyLastSeenRevokedStaysRefused() {
+            ApiKeyCreated created = serviceKey();
+            keys.revoke(created.keyId());
+            assertThat(keys.authenticate(created.key())).isEmpty();
+            outage.down = true;
+            clock.advance(Duration.ofSeconds(6));
+
+            assertThat(keys.authenticate(created.key())).isEmpty();
+        }
+
+        @Test
+        void aRevocationMadeDuringTheOutageCountsOnceTheStoreAnswersAgain() {
+            ApiKeyCreated created = serviceKey();
+            keys.authenticate(created.key());
+            outage.down = true;
+            // Another replica, still connected, revokes the key.
+            store.revoke(created.keyId(), clock.instant());
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(keys.authenticate(created.key())).isPresent();
+
+            outage.down = false;
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(keys.authenticate(created.key())).isEmpty();
+        }
+
+        @Test
+        void otherStoreFailuresAreNotMaskedByTheCache() {
+            ApiKeyCreated created = serviceKey();
+            keys.authenticate(created.key());
+            outage.failure = new IllegalStateException("a bug, not an outage");
+            clock.advance(Duration.ofSeconds(6));
+
+            assertThatThrownBy(() -> keys.authenticate(created.key())).isInstanceOf(IllegalStateException.class);
+        }
+
+        @Test
+        void noStalenessAllowedRefusesAsSoonAsTheTtlRunsOut() {
+            ApiKeyService strict = new ApiKeyService(
+                    outage, clock, new SecurityProperties(true, null, List.of(), Duration.ofSeconds(5), Duration.ZERO));
+            ApiKeyCreated created =
+                    strict.create(new ApiKeyRequest("tool", Set.of(Role.SERVICE), List.of("tool"), null));
+            assertThat(strict.authenticate(created.key())).isPresent();
+            outage.down = true;
+            clock.advance(Duration.ofSeconds(6));
+
+            assertThatThrownBy(() -> strict.authenticate(created.key()))
+                    .isInstanceOf(DataAccessResourceFailureException.class);
+        }
+    }
+
+    /** A key store whose lookups fail as a JDBC store's do when its database can't be reached. */
+    private static final class UnreachableStore implements ApiKeyStore {
+
+        private final ApiKeyStore delegate;
+        private volatile boolean down;
+        private volatile RuntimeException failure;
+        private int finds;
+
+        UnreachableStore(ApiKeyStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void save(ApiKey key) {
+            delegate.save(key);
+        }
+
+        @Override
+        public Optional<ApiKey> find(String keyId) {
+            finds++;
+            if (failure != null) {
+                throw failure;
+            }
+            if (down) {
+                throw new CannotGetJdbcConnectionException(
+                        "Failed to obtain JDBC Connection", new SQLTransientConnectionException("timed out"));
+            }
+            return delegate.find(keyId);
+        }
+
+        @Override
+        public List<ApiKey> list() {
+            return delegate.list();
+        }
+
+        @Override
+        public boolean revoke(String keyId, Instant at) {
+            return delegate.revoke(keyId, at);
         }
     }
 }
