@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,8 +122,12 @@ class PostgresReplicasTests {
                         .name())
                 .isEqualTo("pgtool");
         Http.Response catalogA = a.get("/api/v1/catalog", serviceKey);
-        Http.Response catalogB = b.get("/api/v1/catalog", serviceKey);
-        assertThat(catalogB.header("ETag")).isEqualTo(catalogA.header("ETag"));
+        // The other replica learns of the change from PostgreSQL's notification, a moment after the write.
+        Http.Response catalogB = Awaitility.await("replica b's catalog at replica a's version")
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> b.get("/api/v1/catalog", serviceKey),
+                        response -> catalogA.header("ETag").equals(response.header("ETag")));
         assertThat(catalogB.body()).contains("pgtool_fn");
         assertThat(b.get("/api/v1/status", serviceKey).json().get("store").asString())
                 .isEqualTo("postgres");
