@@ -9,11 +9,16 @@ import static io.agentforge.agent.support.OpenAiStubs.toolCalls;
 import static io.agentforge.agent.support.OpenAiStubs.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.agentforge.agent.support.AgentHttp;
 import io.agentforge.agent.support.TestIssuer;
 import io.agentforge.agent.support.TestWorld;
 import io.agentforge.client.DiscoveryCache;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -252,6 +257,55 @@ class ChatWireTests {
     }
 
     @Nested
+    class TheModelConnection {
+
+        @Test
+        void everyModelCallCarriesTheQuestionsTraceAndAFailedAttemptIsRetried() throws Exception {
+            // A fresh mapping builder per stub: a builder carries its stub's id.
+            java.util.function.Supplier<com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder> request =
+                    () -> com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
+                            .atPriority(1)
+                            .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("MARK-RETRY"))
+                            .inScenario("retry");
+            WORLD.llm.stubFor(request.get()
+                    .whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withStatus(503)
+                            .withBody("{\"error\":{\"message\":\"busy\"}}"))
+                    .willSetStateTo("busy once"));
+            WORLD.llm.stubFor(request.get()
+                    .whenScenarioStateIs("busy once")
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(answer("Second time lucky."))));
+            String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+            HttpResponse<String> response;
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/chat"))
+                                .header("Authorization", "Bearer " + WORLD.clientKey)
+                                .header("Content-Type", "application/json")
+                                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"MARK-RETRY\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("Second time lucky.");
+            List<LoggedRequest> requests = modelRequests("MARK-RETRY");
+            assertThat(requests).as("the 503 and its retry").hasSize(2);
+            assertThat(requests)
+                    .as("W3C trace context goes to the model on every attempt")
+                    .allSatisfy(
+                            r -> assertThat(r.getHeader("traceparent")).matches("00-" + traceId + "-[0-9a-f]{16}-01"));
+            assertThat(requests.get(0).getHeader("Authorization")).isEqualTo("Bearer sk-test");
+        }
+    }
+
+    @Nested
     class Streaming {
 
         @Test
@@ -289,6 +343,31 @@ class ChatWireTests {
                     .as("arguments streamed in two pieces were joined")
                     .isEqualTo("6*7");
             assertThat(events.getLast().data().get("answer").asString()).isEqualTo("It is 42.");
+        }
+
+        @Test
+        void theStreamedModelRequestCarriesTheQuestionsTraceContext() throws Exception {
+            when(WORLD.llm, 5, "MARK-STRACE", null, streamedAnswer(List.of("Traced.")));
+            String traceId = "5af7183fb1d4cf5f3c8e20f6a1b2c3d4";
+
+            HttpResponse<String> response;
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/chat/stream"))
+                                .header("Authorization", "Bearer " + WORLD.clientKey)
+                                .header("Content-Type", "application/json")
+                                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"MARK-STRACE\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
+
+            assertThat(response.body()).contains("Traced.");
+            // The SDK sends a streamed request from its own thread: the turn's context still reaches the model.
+            assertThat(modelRequests("MARK-STRACE")).singleElement().satisfies(r -> {
+                assertThat(r.getHeader("traceparent")).matches("00-" + traceId + "-[0-9a-f]{16}-01");
+                assertThat(r.containsHeader("X-Agentforge-Call-Context")).isFalse();
+            });
         }
 
         @Test

@@ -150,6 +150,10 @@ public final class FunctionInvoker implements AutoCloseable {
         List<String> outcomes = new ArrayList<>();
         Exception lastError = null;
         int attempts = 0;
+        // The caller's own observation (the agent's execute_tool span) learns which instance ran the call, and after
+        // how many attempts: failover shows there without opening the per-attempt spans.
+        Observation caller = observations.getCurrentObservation();
+        String lastInstance = null;
         try {
             for (int i = 0; i < endpoints.size() && attempts < settings.maxAttempts(); i++) {
                 CatalogEndpoint endpoint = endpoints.get((start + i) % endpoints.size());
@@ -176,6 +180,7 @@ public final class FunctionInvoker implements AutoCloseable {
                     continue;
                 }
                 attempts++;
+                lastInstance = endpoint.instanceId();
                 if (mcp) {
                     try {
                         return callMcp(function, service, endpoint, uri, argumentsNode, breaker, attempts);
@@ -259,6 +264,10 @@ public final class FunctionInvoker implements AutoCloseable {
             }
         } finally {
             pruneBreakers();
+            if (caller != null && lastInstance != null) {
+                caller.highCardinalityKeyValue("agentforge.tool.instance", lastInstance)
+                        .highCardinalityKeyValue("agentforge.tool.attempts", Integer.toString(attempts));
+            }
         }
         log.debug("Function {} failed on every instance tried: {}", function, outcomes);
         throw new ToolUnavailableException(

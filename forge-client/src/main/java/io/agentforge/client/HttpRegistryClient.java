@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -32,6 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     static final String USER_AGENT = "agent-forge-client";
+    /** One lease renewal in a hundred is observed (and traced if sampled); see {@code renewalSampling}. */
+    public static final double DEFAULT_RENEWAL_SAMPLING = 0.01;
+
     private static final String JSON = "application/json";
     private static final String ACCEPT_JSON = "application/json, application/problem+json";
     private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -44,6 +48,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     private final boolean ownsHttp;
     private final JsonMapper mapper;
     private final ObservationRegistry observations;
+    private final double renewalSampling;
 
     public HttpRegistryClient(ForgeClientSettings settings) {
         this(settings, ObservationRegistry.NOOP);
@@ -55,6 +60,15 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
      *                     marked "not sampled"
      */
     public HttpRegistryClient(ForgeClientSettings settings, ObservationRegistry observations) {
+        this(settings, observations, DEFAULT_RENEWAL_SAMPLING);
+    }
+
+    /**
+     * @param renewalSampling the share of lease renewals (0 to 1) that are observed like the other calls (an
+     *                        {@code agentforge.registry.client.requests} observation with {@code operation=renew},
+     *                        traced if this service's sampler keeps it); the others go out marked "not sampled"
+     */
+    public HttpRegistryClient(ForgeClientSettings settings, ObservationRegistry observations, double renewalSampling) {
         this(
                 settings,
                 HttpClient.newBuilder()
@@ -63,16 +77,25 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build(),
                 true,
-                observations);
+                observations,
+                renewalSampling);
     }
 
     /** Uses a caller-owned {@link HttpClient}, which {@link #close()} leaves open. */
     public HttpRegistryClient(ForgeClientSettings settings, HttpClient http) {
-        this(settings, http, false, ObservationRegistry.NOOP);
+        this(settings, http, false, ObservationRegistry.NOOP, DEFAULT_RENEWAL_SAMPLING);
     }
 
     private HttpRegistryClient(
-            ForgeClientSettings settings, HttpClient http, boolean ownsHttp, ObservationRegistry observations) {
+            ForgeClientSettings settings,
+            HttpClient http,
+            boolean ownsHttp,
+            ObservationRegistry observations,
+            double renewalSampling) {
+        if (!(renewalSampling >= 0 && renewalSampling <= 1)) {
+            throw new IllegalArgumentException("renewalSampling must be between 0 and 1, was " + renewalSampling);
+        }
+        this.renewalSampling = renewalSampling;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.endpoints = new RegistryEndpoints(settings);
         this.http = Objects.requireNonNull(http, "http");
@@ -108,13 +131,14 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     @Override
     public Lease renew(String instanceId) {
-        // Renewals every few seconds are not worth a trace each: they go out marked "not sampled".
-        HttpResponse<byte[]> response = send(
-                null,
-                true,
-                request("/api/v1/instances/" + validId(instanceId) + "/lease")
-                        .header("traceparent", HttpObservations.unsampledTraceparent())
-                        .PUT(HttpRequest.BodyPublishers.noBody()));
+        // Renewals every few seconds are not worth a trace each: all but a sampled few go out marked "not sampled".
+        HttpRequest.Builder request =
+                request("/api/v1/instances/" + validId(instanceId) + "/lease").PUT(HttpRequest.BodyPublishers.noBody());
+        boolean observed = renewalSampling > 0 && ThreadLocalRandom.current().nextDouble() < renewalSampling;
+        if (!observed) {
+            request.header("traceparent", HttpObservations.unsampledTraceparent());
+        }
+        HttpResponse<byte[]> response = send(observed ? "renew" : null, true, request);
         if (response.statusCode() == 404) {
             throw new UnknownInstanceException(instanceId, problem(response));
         }

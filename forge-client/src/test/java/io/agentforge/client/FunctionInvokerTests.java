@@ -10,6 +10,9 @@ import io.agentforge.registry.api.Catalog.CatalogService;
 import io.agentforge.testsupport.MutableClock;
 import io.agentforge.testsupport.ToolStub;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -275,6 +278,45 @@ class FunctionInvokerTests {
 
             assertThat(failing.hits()).isEqualTo(1);
             assertThat(healthy.hits()).isEqualTo(2);
+        }
+
+        @Test
+        void theCallersObservationLearnsTheInstanceThatRanTheCallAndTheAttempts() throws InterruptedException {
+            ToolStub failing = stub(503, "{\"title\":\"overloaded\"}");
+            ToolStub healthy = stub(200, OK);
+            tool(failing.endpoint(), healthy.endpoint());
+            ObservationRegistry observations = ObservationRegistry.create();
+            List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            observations.observationConfig().observationHandler(new ObservationHandler<>() {
+                @Override
+                public boolean supportsContext(Observation.Context context) {
+                    return true;
+                }
+
+                @Override
+                public void onStop(Observation.Context context) {
+                    if (context.getName().equals("agentforge.client.function.calls")) {
+                        attempts.add(context.getLowCardinalityKeyValue("instance")
+                                        .getValue() + " "
+                                + context.getLowCardinalityKeyValue("outcome").getValue());
+                    }
+                }
+            });
+            invoker.close();
+            invoker = new FunctionInvoker(discovery, settings, tokens, policy, clock, observations);
+            Observation toolCall = Observation.createNotStarted("execute_tool", observations);
+
+            toolCall.observe(FunctionInvokerTests.this::call);
+
+            assertThat(attempts).containsExactly("calc-1 SERVER_ERROR", "calc-2 SUCCESS");
+            assertThat(toolCall.getContext()
+                            .getHighCardinalityKeyValue("agentforge.tool.instance")
+                            .getValue())
+                    .isEqualTo("calc-2");
+            assertThat(toolCall.getContext()
+                            .getHighCardinalityKeyValue("agentforge.tool.attempts")
+                            .getValue())
+                    .isEqualTo("2");
         }
 
         @Test

@@ -11,6 +11,9 @@ import io.agentforge.registry.api.SearchMode;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.testsupport.ToolStub;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -201,6 +205,88 @@ class HttpRegistryClientTests {
         @Test
         void instanceIdsThatCouldEscapeThePathAreRefused() {
             assertThatThrownBy(() -> client.renew("../keys")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Nested
+    class RenewalSampling {
+
+        static final String SAMPLED = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        private final List<Observation.Context> observed = new CopyOnWriteArrayList<>();
+        private final BlockingQueue<String> traceparents = new LinkedBlockingQueue<>();
+
+        // Stands in for the tracing handler: it writes a sampled traceparent into each observed request.
+        private ObservationRegistry tracing() {
+            ObservationRegistry registry = ObservationRegistry.create();
+            registry.observationConfig().observationHandler(new ObservationHandler<>() {
+                @Override
+                public boolean supportsContext(Observation.Context context) {
+                    return true;
+                }
+
+                @Override
+                public void onStart(Observation.Context context) {
+                    observed.add(context);
+                    if (context instanceof HttpObservations.Context sender) {
+                        sender.getSetter().set(sender.getCarrier(), "traceparent", SAMPLED);
+                    }
+                }
+            });
+            return registry;
+        }
+
+        private void renewThreeTimes(double renewalSampling) {
+            routes.put("PUT /api/v1/instances/calc-1/lease", ex -> {
+                traceparents.add(String.valueOf(ex.getRequestHeaders().getFirst("traceparent")));
+                respond(ex, 200, "application/json", """
+                        {"instanceId":"calc-1","leaseDuration":"30s","lastRenewal":"2030-01-01T00:00:00Z",
+                         "expiresAt":"2030-01-01T00:00:30Z"}""");
+            });
+            try (HttpRegistryClient sampling = new HttpRegistryClient(
+                    new ForgeClientSettings(
+                            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                            KEY,
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(5)),
+                    tracing(),
+                    renewalSampling)) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(sampling.renew("calc-1").instanceId()).isEqualTo("calc-1");
+                }
+            }
+        }
+
+        @Test
+        void atOneEveryRenewalIsObservedAndCarriesItsTraceContext() {
+            renewThreeTimes(1.0);
+
+            assertThat(observed).hasSize(3).allSatisfy(context -> {
+                assertThat(context.getName()).isEqualTo("agentforge.registry.client.requests");
+                assertThat(context.getLowCardinalityKeyValue("operation").getValue())
+                        .isEqualTo("renew");
+                assertThat(context.getLowCardinalityKeyValue("status").getValue())
+                        .isEqualTo("200");
+            });
+            assertThat(traceparents).containsExactly(SAMPLED, SAMPLED, SAMPLED);
+        }
+
+        @Test
+        void atZeroNoRenewalIsObservedAndEachGoesOutNotSampled() {
+            renewThreeTimes(0.0);
+
+            assertThat(observed).isEmpty();
+            assertThat(traceparents)
+                    .hasSize(3)
+                    .allSatisfy(header -> assertThat(header).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"));
+        }
+
+        @Test
+        void aShareOutsideZeroToOneIsRefused() {
+            ForgeClientSettings settings = ForgeClientSettings.of("http://127.0.0.1:1", KEY);
+            assertThatThrownBy(() -> new HttpRegistryClient(settings, ObservationRegistry.NOOP, 1.5))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("renewalSampling");
         }
     }
 

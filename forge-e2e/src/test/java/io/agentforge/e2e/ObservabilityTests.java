@@ -3,6 +3,7 @@ package io.agentforge.e2e;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -187,12 +188,17 @@ class ObservabilityTests {
         ReceivedSpan question = only("invoke_agent");
 
         assertThat(method.service()).isEqualTo("calculator");
-        assertThat(ancestors(method)).contains(toolCall).contains(question);
-        // The model turns and the tool calls they asked for are the question's children (GenAI conventions: a chat
-        // span times the model alone).
+        // question → model turn → tool call → HTTP attempt → tool method
         List<ReceivedSpan> turns = turns();
         assertThat(turns).hasSize(2).allSatisfy(turn -> assertThat(parent(turn)).contains(question));
-        assertThat(parent(toolCall)).contains(question);
+        ReceivedSpan firstTurn = turns.stream()
+                .filter(t -> "tool_calls".equals(t.attributes().get("gen_ai.response.finish_reasons")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(parent(toolCall)).as("the turn that asked for the tool call").contains(firstTurn);
+        ReceivedSpan attempt = only("invoke calculator_evaluate");
+        assertThat(parent(attempt)).contains(toolCall);
+        assertThat(ancestors(method)).startsWith(parent(method).orElseThrow()).contains(attempt, toolCall, firstTurn);
         // The question itself hangs under the console's request, which hangs under the browser's traceparent.
         assertThat(ancestors(question).stream().map(ReceivedSpan::service)).contains("forge-console");
         // Spring AI's own model-call span (named alike) sits inside each turn.
@@ -201,6 +207,21 @@ class ObservabilityTests {
         assertThat(modelCalls)
                 .hasSize(2)
                 .allSatisfy(call -> assertThat(parent(call)).isPresent().get().isIn(turns));
+        // Within each turn, the agent's HTTP request to the model (sent from the SDK's own thread on a streamed
+        // answer), whose context the model endpoint received.
+        List<ReceivedSpan> modelRequests = named("http post").stream()
+                .filter(s -> "forge-agent".equals(s.service())
+                        && ancestors(s).stream().anyMatch(turns::contains))
+                .toList();
+        assertThat(modelRequests).hasSize(2);
+        List<String> received = llm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).stream()
+                .map(r -> r.getHeader("traceparent"))
+                .toList();
+        assertThat(received)
+                .as("W3C traceparent at the model endpoint, naming the agent's request spans")
+                .containsExactlyInAnyOrderElementsOf(modelRequests.stream()
+                        .map(s -> "00-" + traceId + "-" + s.spanId() + "-01")
+                        .toList());
     }
 
     @Test
@@ -229,7 +250,12 @@ class ObservabilityTests {
         assertThat(attempt.attributes())
                 .containsEntry("function", "calculator_evaluate")
                 .containsEntry("outcome", "SUCCESS")
+                .containsEntry("agentforge.attempt", "1")
                 .containsKey("instance");
+        // The instance chosen and the attempts (more than one after a failover) on the tool call itself.
+        assertThat(toolCall.attributes())
+                .containsEntry("agentforge.tool.instance", attempt.attributes().get("instance"))
+                .containsEntry("agentforge.tool.attempts", "1");
         assertThat(only("invoke_agent").attributes())
                 .containsEntry("gen_ai.operation.name", "invoke_agent")
                 .containsEntry("gen_ai.usage.input_tokens", "120")
@@ -246,6 +272,8 @@ class ObservabilityTests {
                 .contains("agentforge_agent_tool_calls_seconds_count{")
                 .contains("gen_ai_tool_name=\"calculator_evaluate\"")
                 .contains("agentforge_agent_tokens_total{model=\"gpt-test-0601\",type=\"input\"} 120.0")
+                .contains("agentforge_agent_steps_count{outcome=\"answered\"} 1")
+                .contains("agentforge_agent_model_requests_seconds_count{")
                 .contains("agentforge_client_function_calls_seconds_count{")
                 .contains("agentforge_registry_client_requests_seconds_count{");
         assertThat(scrape(calculator, "text/plain")).contains("agentforge_tool_executions_seconds_count{");

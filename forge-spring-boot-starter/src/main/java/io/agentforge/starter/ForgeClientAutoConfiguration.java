@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 
 /**
  * Everything a caller of the registry and of tools needs, with or without registering itself: the registry client
@@ -44,9 +45,16 @@ public class ForgeClientAutoConfiguration {
     @ConditionalOnMissingBean(RegistryClient.class)
     @Conditional(RegistryConfiguredCondition.class)
     HttpRegistryClient forgeRegistryClient(
-            ForgeProperties properties, ObjectProvider<ObservationRegistry> observations) {
+            ForgeProperties properties, ObjectProvider<ObservationRegistry> observations, Environment environment) {
+        // A share of lease renewals traced (docs/observability.md); the rest go out "not sampled".
+        double renewalSampling = environment.getProperty(
+                "agentforge.tracing.renewal-sampling", Double.class, HttpRegistryClient.DEFAULT_RENEWAL_SAMPLING);
+        if (!(renewalSampling >= 0 && renewalSampling <= 1)) {
+            throw new IllegalStateException(
+                    "agentforge.tracing.renewal-sampling must be between 0 and 1, was " + renewalSampling);
+        }
         return new HttpRegistryClient(
-                settings(properties), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+                settings(properties), observations.getIfAvailable(() -> ObservationRegistry.NOOP), renewalSampling);
     }
 
     /** Tools and agents get a token for their own name, exchanged at the registry; never this service's key. */

@@ -104,6 +104,14 @@ class ForgeAutoConfigurationTests {
         }
 
         @Test
+        void aRenewalSamplingOutsideZeroToOneFailsAtStartupNamingTheProperty() {
+            withRegistry()
+                    .withPropertyValues("agentforge.tracing.renewal-sampling=1.5")
+                    .run(context -> assertThat(context.getStartupFailure())
+                            .hasStackTraceContaining("agentforge.tracing.renewal-sampling must be between 0 and 1"));
+        }
+
+        @Test
         void theRegistrarWaitsForTheApplicationToBeReady() {
             withRegistry().run(context -> {
                 ForgeServiceRegistrar registrar = context.getBean(ForgeServiceRegistrar.class);

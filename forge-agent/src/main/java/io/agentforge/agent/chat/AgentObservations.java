@@ -2,6 +2,7 @@ package io.agentforge.agent.chat;
 
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -21,6 +22,7 @@ final class AgentObservations {
     static final String MODEL_TURNS = "agentforge.agent.model.turns";
     static final String TOOL_CALLS = "agentforge.agent.tool.calls";
     static final String TOKENS = "agentforge.agent.tokens";
+    static final String STEPS = "agentforge.agent.steps";
 
     static final String OPERATION = "gen_ai.operation.name";
     static final String PROVIDER = "gen_ai.provider.name";
@@ -66,6 +68,13 @@ final class AgentObservations {
     }
 
     void answered(Observation question, String outcome, int steps, TokenUsage usage, String answer) {
+        DistributionSummary.builder(STEPS)
+                .description("Tool steps (tool calls) per question, by how the question ended")
+                .tag(OUTCOME, outcome)
+                // Fixed buckets: a question takes a handful of steps, never thousands.
+                .serviceLevelObjectives(1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30)
+                .register(meters)
+                .record(steps);
         question.lowCardinalityKeyValue(OUTCOME, outcome)
                 .highCardinalityKeyValue("agentforge.steps", Integer.toString(steps))
                 .highCardinalityKeyValue(INPUT_TOKENS, Long.toString(usage.promptTokens()))

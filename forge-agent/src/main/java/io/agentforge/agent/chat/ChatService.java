@@ -216,9 +216,9 @@ public class ChatService {
                 }
                 offer.changes().ifPresent(listener::toolsOffered);
                 options.toolCallbacks(offer.offered());
-                AssistantMessage reply;
+                ModelTurns.Turn taken;
                 try {
-                    reply = turns.take(
+                    taken = turns.take(
                             new Prompt(messages, options.build()),
                             settings.model(),
                             turn,
@@ -230,12 +230,14 @@ public class ChatService {
                     stopped = pastDeadline(" (the model had not finished answering)");
                     break;
                 }
+                AssistantMessage reply = taken.reply();
                 messages.add(reply);
                 if (!reply.hasToolCalls()) {
                     answer = reply.getText() == null ? "" : reply.getText();
                     break;
                 }
-                messages.add(toolRunner.run(reply.getToolCalls(), byName, onBehalfOf, deadline, steps, listener));
+                messages.add(toolRunner.run(
+                        reply.getToolCalls(), byName, onBehalfOf, deadline, steps, listener, taken.observation()));
             }
             String outcome = answer != null ? "answered" : stopped != null ? "deadline" : "max_steps";
             if (answer == null) {

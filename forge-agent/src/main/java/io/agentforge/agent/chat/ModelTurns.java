@@ -1,5 +1,6 @@
 package io.agentforge.agent.chat;
 
+import io.agentforge.agent.llm.ModelCallContexts;
 import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.http.HttpStatus;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
@@ -53,10 +55,12 @@ final class ModelTurns {
      * Asks the model once. Streamed text goes to {@code listener} as it arrives; exceptions the listener throws pass
      * through untouched. {@code usage} receives what the model reports, as it reports it.
      *
+     * @return the model's reply, and the turn's observation: the tool calls the reply asks for are its children
+     *
      * @throws DeadlineReached when the deadline passes before the model has answered
      * @throws ChatException   (502) when the model could not be reached or refused
      */
-    AssistantMessage take(
+    Turn take(
             Prompt prompt,
             String requestModel,
             int turn,
@@ -66,13 +70,17 @@ final class ModelTurns {
             Consumer<TokenUsage> usage) {
         Observation observation = observations.modelTurn(requestModel, turn);
         Report report = new Report(usage);
-        return observation.observe(() -> {
-            AssistantMessage reply =
+        AssistantMessage reply = observation.observe(() -> {
+            AssistantMessage answered =
                     stream ? streamed(prompt, listener, deadline, report) : called(prompt, deadline, report);
             observations.turnAnswered(observation, requestModel, report.model, report.tokens, report.finishReasons);
-            return reply;
+            return answered;
         });
+        return new Turn(reply, observation);
     }
+
+    /** A model turn's reply and its (stopped) observation. */
+    record Turn(AssistantMessage reply, Observation observation) {}
 
     /** What the model reported over one turn, for its observation; passes the token counts on as they come. */
     private static final class Report implements Consumer<ChatResponse> {
@@ -133,14 +141,18 @@ final class ModelTurns {
         Map<String, AssistantMessage.ToolCall> calls = new LinkedHashMap<>();
         // Closing the stream cancels the model's response, whether the question ends normally or not.
         Flux<ChatResponse> response;
+        // The SDK sends a streamed request from a thread of its own: the turn's context goes along by key.
+        ModelCallContexts.Registration context = ModelCallContexts.register();
         try {
-            response = model.stream(prompt);
+            response = model.stream(withContext(prompt, context));
         } catch (RuntimeException e) {
+            context.close();
             throw modelFailed(e);
         }
-        try (Stream<ChatResponse> chunks = response.timeout(
-                        Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
-                .toStream(1)) {
+        try (context;
+                Stream<ChatResponse> chunks = response.timeout(
+                                Mono.delay(remaining), chunk -> Mono.delay(Duration.between(clock.instant(), deadline)))
+                        .toStream(1)) {
             Iterator<ChatResponse> iterator = chunks.iterator();
             while (next(iterator)) {
                 ChatResponse chunk = iterator.next();
@@ -160,6 +172,20 @@ final class ModelTurns {
                 .content(text.toString())
                 .toolCalls(new ArrayList<>(calls.values()))
                 .build();
+    }
+
+    private static Prompt withContext(Prompt prompt, ModelCallContexts.Registration context) {
+        if (!(prompt.getOptions() instanceof OpenAiChatOptions options)) {
+            return prompt;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (options.getCustomHeaders() != null) {
+            headers.putAll(options.getCustomHeaders());
+        }
+        headers.put(ModelCallContexts.HEADER, context.key());
+        return new Prompt(
+                prompt.getInstructions(),
+                options.mutate().customHeaders(headers).build());
     }
 
     // Advances the model's stream; its failures become a deadline stop or a 502, never the listener's.

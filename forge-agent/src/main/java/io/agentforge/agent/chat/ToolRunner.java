@@ -56,6 +56,7 @@ final class ToolRunner {
      * {@code listener} when each starts and ends.
      *
      * @param onBehalfOf for whom every call is made; it travels with the call (calls run on other threads)
+     * @param turn       the model turn that asked for the calls: each call's {@code execute_tool} span is its child
      */
     ToolResponseMessage run(
             List<AssistantMessage.ToolCall> calls,
@@ -63,7 +64,8 @@ final class ToolRunner {
             ToolContext onBehalfOf,
             Instant deadline,
             List<ToolStep> steps,
-            ChatListener listener) {
+            ChatListener listener,
+            Observation turn) {
         List<Future<ToolStep>> running = new ArrayList<>();
         // Every call of the turn gets its allowance from the same moment: waiting for one doesn't eat another's.
         Instant started = clock.instant();
@@ -71,7 +73,7 @@ final class ToolRunner {
         long allowance = Math.max(1, Durations.ceilMillis(Duration.between(started, callDeadline)));
         for (AssistantMessage.ToolCall call : calls) {
             listener.stepStarted(call.id(), new ToolStep(call.name(), arguments(call.arguments()), null, null, 0));
-            running.add(workers.submit(() -> observed(call, byName.get(call.name()), byName, onBehalfOf)));
+            running.add(workers.submit(() -> observed(call, byName.get(call.name()), byName, onBehalfOf, turn)));
         }
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
@@ -110,17 +112,23 @@ final class ToolRunner {
             AssistantMessage.ToolCall call,
             ToolCallback tool,
             Map<String, ToolCallback> byName,
-            ToolContext onBehalfOf) {
-        Observation observation = observations.toolCall(call.name(), call.id(), tool != null);
-        return observation.observe(() -> {
-            ToolStep step = runOne(call, tool, byName, onBehalfOf);
-            observations.toolCallEnded(
-                    observation,
-                    step.error() == null,
-                    call.arguments(),
-                    step.error() != null ? step.error() : String.valueOf(step.result()));
-            return step;
-        });
+            ToolContext onBehalfOf,
+            Observation turn) {
+        // Under the turn that asked for it (which has ended by now), not merely under the question: the worker
+        // thread's current span is the question's, and the tracer prefers the current span to an explicit parent.
+        try (Observation.Scope inTurn = turn.openScope()) {
+            Observation observation =
+                    observations.toolCall(call.name(), call.id(), tool != null).parentObservation(turn);
+            return observation.observe(() -> {
+                ToolStep step = runOne(call, tool, byName, onBehalfOf);
+                observations.toolCallEnded(
+                        observation,
+                        step.error() == null,
+                        call.arguments(),
+                        step.error() != null ? step.error() : String.valueOf(step.result()));
+                return step;
+            });
+        }
     }
 
     private ToolStep runOne(
