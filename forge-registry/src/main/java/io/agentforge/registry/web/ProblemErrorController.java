@@ -3,7 +3,6 @@ package io.agentforge.registry.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -24,10 +23,7 @@ class ProblemErrorController implements ErrorController {
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
                 && DatabaseFailures.unreachable(failure)) {
             // A filter (key lookup, token exchange) needed the database while it can't be reached.
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER)
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(Problems.databaseUnavailable());
+            return Problems.databaseUnavailableAnswer();
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null

@@ -7,6 +7,7 @@ import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -107,10 +108,13 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         if (!DatabaseFailures.unreachable(ex)) {
             return unexpected(ex, response);
         }
-        log.warn("Refusing a request while the database is unavailable: {}", mostSpecific(ex));
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER)
-                .body(Problems.databaseUnavailable());
+        log.warn(
+                "Refusing a request while the database is unavailable: {}",
+                NestedExceptionUtils.getMostSpecificCause(ex).toString());
+        ResponseEntity<ProblemDetail> answer = Problems.databaseUnavailableAnswer();
+        return ResponseEntity.status(answer.getStatusCode())
+                .headers(answer.getHeaders())
+                .body(answer.getBody());
     }
 
     @ExceptionHandler(Exception.class)
@@ -167,14 +171,6 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         int newline = message.indexOf('\n');
         String line = newline < 0 ? message : message.substring(0, newline);
         return line.length() > 300 ? line.substring(0, 297) + "..." : line;
-    }
-
-    static String mostSpecific(Throwable ex) {
-        Throwable root = ex;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
     }
 
     private static <T extends Throwable> T find(Throwable ex, Class<T> type) {

@@ -3,9 +3,12 @@ package io.agentforge.registry.web;
 import io.agentforge.registry.api.ProblemTypes;
 import io.agentforge.web.ProblemWriter;
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 /** Stable problem {@code type} URIs of the registry API; clients may switch on them. */
 public final class Problems {
@@ -45,6 +48,14 @@ public final class Problems {
 
     /** Seconds a client is asked to wait ({@code Retry-After}) before repeating a request refused for the database. */
     public static final String DATABASE_RETRY_AFTER = "1";
+
+    /** The whole 503 answer, with Retry-After, to a request that needed the database while it can't be reached. */
+    static ResponseEntity<ProblemDetail> databaseUnavailableAnswer() {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(databaseUnavailable());
+    }
 
     /** The answer to a request that needed the database while it can't be reached. */
     public static ProblemDetail databaseUnavailable() {
