@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +44,16 @@ import tools.jackson.databind.json.JsonMapper;
 public class RegistryView {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
-    private static final long LEASES_RETRY_NANOS = 1_000_000_000L;
 
     private final InstanceStore store;
     private final JsonMapper mapper;
     private final AgentCards agentCards;
     private volatile Snapshot snapshot;
     private final ReentrantLock rebuilding = new ReentrantLock();
+    // Set by the read that finds the database gone; only the refresh tick asks it again, so no read waits out the
+    // connection timeout twice.
     private volatile boolean storeUnreachable;
-    /** 0 while the database answers; else the System.nanoTime() after which lease times are asked for again. */
-    private final AtomicLong leasesRetryAt = new AtomicLong();
+    private volatile boolean leasesUnreachable;
 
     /** A view whose agents carry no card information (for tests of other features). */
     public RegistryView(InstanceStore store, JsonMapper mapper, MeterRegistry meters) {
@@ -82,21 +81,22 @@ public class RegistryView {
 
     /**
      * The snapshot as of the newest change this replica knows of. While the database can't be reached, the last one
-     * built is the answer: one reader at a time tries to rebuild it, and the others don't wait out its timeout.
+     * built is the answer at once: the refresh tick, not a read, tries to rebuild it.
      */
     public Snapshot current() {
+        return current(false);
+    }
+
+    private Snapshot current(boolean evenIfUnreachable) {
         long version = store.lastEventId();
         Snapshot current = snapshot;
         if (current != null && current.version() == version) {
             return current;
         }
-        if (current != null && storeUnreachable) {
-            if (!rebuilding.tryLock()) {
-                return current;
-            }
-        } else {
-            rebuilding.lock();
+        if (current != null && storeUnreachable && !evenIfUnreachable) {
+            return current;
         }
+        rebuilding.lock();
         try {
             current = snapshot;
             if (current == null || current.version() != version) {
@@ -126,15 +126,18 @@ public class RegistryView {
     /**
      * Keeps the snapshot within a moment of the newest change. It is otherwise built by the first read after a change,
      * and a database outage would then leave discovery a snapshot without the instances accepted just before it.
-     * While the database is away, reads retry the rebuild; this does not wait on it too.
+     * While the database is away, this is what asks it again (on its own thread, which may wait out the connection
+     * timeout), and reads answer from memory meanwhile.
      */
     @Scheduled(fixedDelayString = "${agentforge.registry.view-refresh:250ms}")
     void keepCurrent() {
-        if (storeUnreachable) {
-            return;
-        }
         try {
-            current();
+            if (leasesUnreachable) {
+                store.leases(List.of());
+                leasesUnreachable = false;
+                log.info("Database reachable again; discovery shows live lease times");
+            }
+            current(true);
         } catch (RuntimeException e) {
             log.debug("Discovery snapshot not refreshed: {}", e.toString());
         }
@@ -205,11 +208,9 @@ public class RegistryView {
         if (ids.isEmpty()) {
             return services;
         }
-        // Without the database the lease times are the snapshot's: they stop advancing, the instances stay. Then one
-        // reader a second asks the database again; the others don't wait out the connection timeout.
-        long asked = leasesRetryAt.get();
-        long now = System.nanoTime();
-        if (asked != 0 && (now - asked < 0 || !leasesRetryAt.compareAndSet(asked, now + LEASES_RETRY_NANOS))) {
+        // Without the database the lease times are the snapshot's: they stop advancing, the instances stay, until the
+        // refresh tick finds the database back.
+        if (leasesUnreachable) {
             return services;
         }
         Map<String, Lease> leases;
@@ -219,10 +220,12 @@ public class RegistryView {
             if (!DatabaseFailures.unreachable(e)) {
                 throw e;
             }
-            leasesRetryAt.set(System.nanoTime() + LEASES_RETRY_NANOS);
+            if (!leasesUnreachable) {
+                log.warn("Database unreachable ({}); discovery answers with the last known lease times", e.toString());
+                leasesUnreachable = true;
+            }
             return services;
         }
-        leasesRetryAt.set(0);
         return services.stream()
                 .map(service -> service.withInstances(service.instances().stream()
                         .filter(i -> leases.containsKey(i.instanceId()))

@@ -4,6 +4,7 @@ import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.InstanceStore;
@@ -12,6 +13,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
@@ -20,12 +22,16 @@ class RegistryViewOutageTests {
 
     private final InMemoryInstanceStore memory = new InMemoryInstanceStore(1000);
     private volatile boolean databaseDown;
+    private final AtomicInteger databaseReads = new AtomicInteger();
 
     // The in-memory store, except that reading every instance or lease fails as a lost database connection does.
     private final InstanceStore store = (InstanceStore) Proxy.newProxyInstance(
             InstanceStore.class.getClassLoader(), new Class<?>[] {InstanceStore.class}, (proxy, method, args) -> {
-                if (databaseDown && Set.of("all", "leases").contains(method.getName())) {
-                    throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+                if (Set.of("all", "leases").contains(method.getName())) {
+                    databaseReads.incrementAndGet();
+                    if (databaseDown) {
+                        throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+                    }
                 }
                 try {
                     return method.invoke(memory, args);
@@ -49,5 +55,35 @@ class RegistryViewOutageTests {
                 .singleElement()
                 .extracting(RegisteredService::instances)
                 .satisfies(instances -> assertThat(instances).hasSize(1));
+    }
+
+    @Test
+    void readsDuringAnOutageNeverWaitOnTheDatabaseAgainAndTheTickBringsLiveLeaseTimesBack() {
+        Instant registeredAt = Instant.now();
+        memory.register(tool("quebec-1", "quebec"), "key", registeredAt);
+        view.keepCurrent();
+        databaseDown = true;
+
+        // The first read finds the database gone (and waits out its timeout, here at once); the next reads don't ask.
+        assertThat(view.services("quebec", null, null, null)).hasSize(1);
+        int readsSoFar = databaseReads.get();
+        for (int i = 0; i < 5; i++) {
+            assertThat(view.services("quebec", null, null, null)).hasSize(1);
+        }
+        assertThat(databaseReads.get()).isEqualTo(readsSoFar);
+
+        // While it is away, the tick asks; once it is back, the tick's read restores live lease times.
+        view.keepCurrent();
+        assertThat(databaseReads.get()).isGreaterThan(readsSoFar);
+        Instant renewedAt = registeredAt.plusSeconds(7);
+        memory.renew("quebec-1", renewedAt);
+        databaseDown = false;
+        view.keepCurrent();
+
+        assertThat(view.services("quebec", null, null, null))
+                .singleElement()
+                .extracting(service -> service.instances().getFirst())
+                .extracting(Instance::lastRenewal)
+                .isEqualTo(renewedAt);
     }
 }
