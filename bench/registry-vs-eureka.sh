@@ -6,6 +6,11 @@
 #
 # Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
 #                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
+#                                    [-s memory|postgres] [-l LEASE_SECONDS]
+# -s postgres: Agent Forge runs its PostgreSQL store on a private throw-away cluster (bench/pg-cluster.sh), with a
+#    fresh database per N (one harness call per N); Eureka keeps its memory store, as the issue's goal compares.
+# -l: lease of every registered instance, for both registries (default the harness's 90 s), for N so large that
+#    registering all of them takes longer than 90 s; the harness is copied and its templates rewritten.
 # Env: SUMMARY_ONLY=1 (with -o) only rewrites the tables of an earlier OUTDIR; the rest is passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
 # Needs the registry's exec jar (built here when missing: ./mvnw -B -q -pl forge-registry -am package -DskipTests).
 # Output: OUTDIR/<placement>/<target>/rep<k>/{summary.md,raw.tsv,…} and OUTDIR/comparison.md.
@@ -13,12 +18,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
-NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""; JAR=""
+NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""; JAR=""; STORE=memory; LEASE=""
 HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
-while getopts "n:r:m:o:H:j:x:h" o; do
+while getopts "n:r:m:o:H:j:x:s:l:h" o; do
   case "$o" in
     n) NS="$OPTARG";; r) REPS="$OPTARG";; m) MODES="$OPTARG";; o) OUT="$OPTARG";; H) HARNESS="$OPTARG";;
-    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; *) sed -n '2,12p' "$0"; exit 2;;
+    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; *) sed -n '2,17p' "$0"; exit 2;;
   esac
 done
 [ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
@@ -26,6 +31,17 @@ done
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl forge-registry -am package -DskipTests)
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/registry-vs-eureka-$(date -u +%Y%m%dT%H%M%SZ).XXXX")}"
 mkdir -p "$OUT"
+if [ -n "$LEASE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
+  # shellcheck source=harness-lease.sh
+  . "$ROOT/bench/harness-lease.sh"
+  HARNESS="$(harness_with_lease "$HARNESS" "$OUT/harness" "$LEASE")"
+fi
+if [ "$STORE" = postgres ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
+  # shellcheck source=pg-cluster.sh
+  . "$ROOT/bench/pg-cluster.sh"
+  pg_cluster_start
+  trap pg_cluster_stop EXIT
+fi
 # The harness registers instances at 127.x.y.z addresses (data only, never contacted); the registry refuses
 # loopback endpoints unless told otherwise.
 export AGENTFORGE_REGISTRY_ALLOWLOOPBACKENDPOINTS=true
@@ -33,7 +49,7 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >
 
 [ "${SUMMARY_ONLY:-0}" = 1 ] || {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\"; registry jar: $JAR"
+  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\" -s $STORE${LEASE:+ -l $LEASE}; registry jar: $JAR"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); nproc: $(nproc)"
 } > "$OUT/session.txt"
 # SUMMARY_ONLY=1 with -o an earlier OUTDIR: only (re)write the tables from the runs it holds.
@@ -45,9 +61,20 @@ for rep in $(seq 1 "$REPS_RUN"); do
       dir="$OUT/$mode/$target/rep$rep"
       log "rep $rep/$REPS, $mode, $target -> $dir"
       mkdir -p "$(dirname "$dir")"
-      # shellcheck disable=SC2086  # EXTRA holds several options
-      (cd "$ROOT" && "$HARNESS" -t "$target" -j "$JAR" -n "$NS" -r 1 -m "$mode" -o "$dir" $EXTRA) \
-        > "$dir.log" 2>&1 || log "  $target failed, see $dir.log"
+      if [ "$target" = agentforge ] && [ "$STORE" = postgres ]; then
+        # One call per N, each on an empty database: the instances of one N must not meet the next N's.
+        for n in $NS; do
+          pg_fresh_db bench_registry
+          # shellcheck disable=SC2086  # EXTRA holds several options
+          (cd "$ROOT" && AGENTFORGE_REGISTRY_STORE=postgres SPRING_DATASOURCE_URL="$(pg_jdbc_url bench_registry)" \
+            SPRING_DATASOURCE_USERNAME=postgres "$HARNESS" -t "$target" -j "$JAR" -n "$n" -r 1 -m "$mode" -o "$dir/n$n" $EXTRA) \
+            >> "$dir.log" 2>&1 || log "  $target (N=$n) failed, see $dir.log"
+        done
+      else
+        # shellcheck disable=SC2086  # EXTRA holds several options
+        (cd "$ROOT" && "$HARNESS" -t "$target" -j "$JAR" -n "$NS" -r 1 -m "$mode" -o "$dir" $EXTRA) \
+          > "$dir.log" 2>&1 || log "  $target failed, see $dir.log"
+      fi
     done
   done
 done
@@ -56,7 +83,7 @@ done
 # ---- side-by-side medians ---------------------------------------------------------------------------------------
 for mode in $MODES; do
   for target in eureka agentforge; do
-    for f in "$OUT/$mode/$target"/rep*/raw.tsv; do
+    for f in "$OUT/$mode/$target"/rep*/raw.tsv "$OUT/$mode/$target"/rep*/n*/raw.tsv; do
       [ -f "$f" ] && awk -v t="$target" -v m="$mode" -F'\t' '{print m "\t" t "\t" $1 "\t" $3 "\t" $4}' "$f"
     done
   done
@@ -103,7 +130,7 @@ awk -F'\t' -v modes="$MODES" -v ns="$NS" '
   echo; sed 's/^/    /' "$OUT/session.txt"
   cat "$OUT/tables.md"
   echo; echo "Per-run summaries (the harness's own tables, machine and JVM):"
-  for s in "$OUT"/*/*/rep*/summary.md; do echo "- ${s#"$OUT"/}"; done
+  for s in "$OUT"/*/*/rep*/summary.md "$OUT"/*/*/rep*/n*/summary.md; do [ -f "$s" ] && echo "- ${s#"$OUT"/}"; done
 } > "$OUT/comparison.md"
 cat "$OUT/comparison.md"
 log "done: $OUT/comparison.md"
