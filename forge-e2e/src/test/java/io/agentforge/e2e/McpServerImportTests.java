@@ -13,6 +13,7 @@ import io.agentforge.registry.api.ApiKeyCreated;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Role;
 import io.agentforge.registry.api.ServiceKind;
+import io.agentforge.testsupport.SdkMcpServer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

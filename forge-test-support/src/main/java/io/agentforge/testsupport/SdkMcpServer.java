@@ -1,4 +1,4 @@
-package io.agentforge.registry.support;
+package io.agentforge.testsupport;
 
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
