@@ -47,14 +47,7 @@ class ProgressiveExposureTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("agentforge.registry-url", () -> WORLD.registryUrl);
-        registry.add("agentforge.api-key", () -> WORLD.agentKey);
-        registry.add("agentforge.agent.llm.mode", () -> "openai");
-        registry.add("agentforge.agent.llm.model", () -> "gpt-test");
-        registry.add("spring.ai.openai.base-url", () -> WORLD.llm.baseUrl() + "/v1");
-        registry.add("spring.ai.openai.api-key", () -> "sk-test");
-        registry.add("agentforge.agent.rate-limit.requests-per-minute", () -> "1000");
-        registry.add("spring.jmx.enabled", () -> "false");
+        WORLD.openAiAgent(registry);
         // 7 functions: the calculator's and the decoys'.
         registry.add("agentforge.agent.tools.exposure-threshold", () -> "4");
         registry.add("agentforge.agent.tools.top-k", () -> "2");

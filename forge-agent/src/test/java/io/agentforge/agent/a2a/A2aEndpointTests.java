@@ -48,16 +48,9 @@ class A2aEndpointTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("agentforge.registry-url", () -> WORLD.registryUrl);
-        registry.add("agentforge.api-key", () -> WORLD.agentKey);
-        registry.add("agentforge.agent.llm.mode", () -> "openai");
-        registry.add("agentforge.agent.llm.model", () -> "gpt-test");
-        registry.add("spring.ai.openai.base-url", () -> WORLD.llm.baseUrl() + "/v1");
-        registry.add("spring.ai.openai.api-key", () -> "sk-test");
+        WORLD.openAiAgent(registry);
         registry.add("agentforge.agent.max-steps", () -> "3");
-        registry.add("agentforge.agent.rate-limit.requests-per-minute", () -> "1000");
         registry.add("agentforge.agent.max-body-size", () -> "16KB");
-        registry.add("spring.jmx.enabled", () -> "false");
     }
 
     @AfterAll

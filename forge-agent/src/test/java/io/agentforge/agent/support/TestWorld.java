@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -287,6 +288,21 @@ public final class TestWorld implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * An agent of this world: its registry and key, and this world's WireMock as the model over the OpenAI wire format
+     * (model {@code gpt-test}), with a rate limit no test reaches. Tests add what they change on top.
+     */
+    public void openAiAgent(DynamicPropertyRegistry properties) {
+        properties.add("agentforge.registry-url", () -> registryUrl);
+        properties.add("agentforge.api-key", () -> agentKey);
+        properties.add("agentforge.agent.llm.mode", () -> "openai");
+        properties.add("agentforge.agent.llm.model", () -> "gpt-test");
+        properties.add("spring.ai.openai.base-url", () -> llm.baseUrl() + "/v1");
+        properties.add("spring.ai.openai.api-key", () -> "sk-test");
+        properties.add("agentforge.agent.rate-limit.requests-per-minute", () -> "1000");
+        properties.add("spring.jmx.enabled", () -> "false");
     }
 
     @Override
