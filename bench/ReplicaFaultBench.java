@@ -107,10 +107,10 @@ public class ReplicaFaultBench {
                 Thread.sleep(5);
             }
         }
-        long until = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long until = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (keepers.stream().filter(k -> k.state().registered()).count() < instances) {
             if (System.nanoTime() > until) {
-                throw new IllegalStateException("not all registered after 5 minutes");
+                throw new IllegalStateException("not all registered after 15 minutes");
             }
             Thread.sleep(200);
         }
