@@ -61,6 +61,9 @@ public class ReplicaFaultBench {
     static final AtomicReference<Phase> phase = new AtomicReference<>(Phase.BEFORE);
     static volatile long faultNanos;
     static volatile long healNanos;
+    // Recovery after the fault ended: the prober's first registration P accepted, the last instance registered again.
+    static final AtomicLong firstProbeWriteAfterHeal = new AtomicLong();
+    static final AtomicLong lastRegistrationAgain = new AtomicLong();
     // Outcome counters per phase: "renew 200", "renew 404", "register 200", "lookup ok", "lookup error 503", ...
     static final Map<Phase, Map<String, AtomicLong>> counts = new ConcurrentHashMap<>();
     static final Map<Phase, Map<String, AtomicLong>> slowestMs = new ConcurrentHashMap<>();
@@ -259,6 +262,12 @@ public class ReplicaFaultBench {
                         + " from its end)%n",
                 healSeconds.length, subscribers, pct(healSeconds, 50), pct(healSeconds, 100));
         System.out.printf("writer registrations: %d before the fault, %d in all%n", writtenAtFault, written.get());
+        long firstWrite = firstProbeWriteAfterHeal.get();
+        long lastAgain = lastRegistrationAgain.get();
+        System.out.printf("after the fault ended: first registration accepted by the faulted replica %s; last instance"
+                        + " registered again %s%n",
+                firstWrite == 0 ? "none" : "%.1f s after".formatted((firstWrite - healNanos) / 1e9),
+                lastAgain == 0 ? "none" : "%.1f s after".formatted((lastAgain - healNanos) / 1e9));
         for (Phase p : Phase.values()) {
             System.out.println("-- " + p);
             new TreeMap<>(counts.getOrDefault(p, Map.of())).forEach((what, n) -> System.out.printf(
@@ -306,6 +315,9 @@ public class ReplicaFaultBench {
                             acknowledged[i] = Math.max(acknowledged[i], micros(lease.lastRenewal()));
                         } else if (result instanceof Instance instance) {
                             (registeredAt[i] != 0 ? reRegistrations : firstRegistrations).incrementAndGet();
+                            if (registeredAt[i] != 0) {
+                                lastRegistrationAgain.accumulateAndGet(System.nanoTime(), Math::max);
+                            }
                             registeredAt[i] = micros(instance.registeredAt());
                             acknowledged[i] = Math.max(acknowledged[i], micros(instance.lastRenewal()));
                         }
@@ -337,6 +349,9 @@ public class ReplicaFaultBench {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             count(at, what + " " + response.statusCode(), began);
+            if (at == Phase.AFTER && what.equals("probe register") && response.statusCode() < 300) {
+                firstProbeWriteAfterHeal.compareAndSet(0, System.nanoTime());
+            }
         } catch (Exception e) {
             count(at, what + " " + e.getClass().getSimpleName(), began);
         }

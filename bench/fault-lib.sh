@@ -20,7 +20,15 @@ forge_bench_pg_init() {
   echo "listen_addresses = '${2:-127.0.0.1}'" >>"$WORK/data/postgresql.conf"
   [ -z "${3:-}" ] || echo "host all all $3 trust" >>"$WORK/data/pg_hba.conf"
   forge_bench_pg start
-  su postgres -c "psql -q -h 127.0.0.1 -p $PG_PORT -c 'create database $1'" >/dev/null
+  # pg_ctl -w may return before the TCP listener takes connections on a loaded machine.
+  local attempt
+  for attempt in $(seq 1 20); do
+    su postgres -c "psql -q -h 127.0.0.1 -p $PG_PORT -c 'create database $1'" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "PostgreSQL on port $PG_PORT did not take connections; its log:" >&2
+  cat "$WORK/pg.log" >&2
+  return 1
 }
 
 # A command writing "instance_id last_renewal_us registered_at_us" lines of database $1 to file $2.
