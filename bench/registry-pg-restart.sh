@@ -18,20 +18,18 @@ PG_BIN="${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}"
 BASE="http://127.0.0.1:$PORT"
 KEY="af_benchadmin01_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 WORK="$(mktemp -d /tmp/forge-pg-restart.XXXXXX)"
-chown postgres "$WORK"
 
 . "$ROOT/scripts/pick-jdk.sh"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
+# shellcheck source=fault-lib.sh
+. "$ROOT/bench/fault-lib.sh"
 forge_pick_jdk
 JAR="$(forge_exec_jar registry)"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl forge-registry -am package)
 
-pg() { su postgres -c "$PG_BIN/pg_ctl -D $WORK/data -l $WORK/pg.log -o '-p $PG_PORT -k $WORK' -w $*" >/dev/null; }
-su postgres -c "$PG_BIN/initdb -D $WORK/data -A trust -U postgres" >/dev/null
-pg start
-trap 'pg "-m immediate stop" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-su postgres -c "psql -q -h 127.0.0.1 -p $PG_PORT -c 'create database outage'" >/dev/null
+trap 'forge_bench_pg "-m immediate stop" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+forge_bench_pg_init outage
 
 AGENTFORGE_ADMIN_KEY="$KEY" "$JAVA_HOME/bin/java" -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
   --agentforge.registry.store=postgres "--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PG_PORT/outage" \
@@ -42,7 +40,7 @@ PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null || true
   wait "$PID" 2>/dev/null || true
-  pg "-m immediate stop" 2>/dev/null || true
+  forge_bench_pg "-m immediate stop" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -51,9 +49,7 @@ for _ in $(seq 1 120); do curl -fs "$BASE/actuator/health/readiness" >/dev/null 
 echo "== PostgreSQL restart under load: instances=$INSTANCES lease=${LEASE}s outage=${OUTAGE}s"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$PG_BIN/postgres" --version)"
 "$JAVA_HOME/bin/java" "$ROOT/bench/DatabaseOutageLoad.java" "$BASE" "$KEY" "$INSTANCES" "$LEASE" 20 "$OUTAGE" 30 \
-  "su postgres -c \"$PG_BIN/pg_ctl -D $WORK/data -m fast -w stop\" >/dev/null" \
-  "su postgres -c \"$PG_BIN/pg_ctl -D $WORK/data -l $WORK/pg.log -o '-p $PG_PORT -k $WORK' -w start\" >/dev/null" \
-  "psql -h 127.0.0.1 -p $PG_PORT -U postgres -d outage -At -F ' ' -c \"select instance_id, (extract(epoch from last_renewal) * 1000000)::bigint, (extract(epoch from registered_at) * 1000000)::bigint from instances\" > $WORK/stored.txt" \
-  "$WORK/stored.txt"
+  "$(forge_bench_pg_command "-m fast stop")" "$(forge_bench_pg_command start)" \
+  "$(forge_bench_pg_dump_command outage "$WORK/stored.txt")" "$WORK/stored.txt"
 echo "registry log lines at ERROR: $(grep -c ' ERROR ' "$WORK/registry.log" || true)"
 cp "$WORK/registry.log" "${BENCH_LOG:-/tmp/registry-pg-restart.log}"

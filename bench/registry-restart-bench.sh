@@ -10,15 +10,12 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
+# shellcheck source=fault-lib.sh
+. "$ROOT/bench/fault-lib.sh"
 JAR=$(forge_exec_jar registry)
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl forge-registry -am)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-# The registry's libraries hold forge-client's dependencies; forge-client itself comes from any service jar.
-unzip -q -j "$JAR" 'BOOT-INF/lib/*' -d "$WORK/lib"
-CALCULATOR=$(forge_exec_jar calculator)
-[ -f "$CALCULATOR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl forge-calculator -am)
-unzip -q -j -o "$CALCULATOR" 'BOOT-INF/lib/forge-client-*.jar' -d "$WORK/lib"
+forge_bench_client_libs "$WORK/lib"
 ADMIN="af_benchadmin01_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo '<configuration><root level="OFF"/></configuration>' > "$WORK/logback.xml"
