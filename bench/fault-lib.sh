@@ -1,5 +1,6 @@
 # Sourced by the fault benchmarks (registry-pg-restart.sh, registry-replica-kill.sh, registry-partition.sh,
-# registry-restart-bench.sh): a private, throw-away PostgreSQL cluster and the class path of the Java load programs.
+# registry-restart-bench.sh) and the PostgreSQL-store load runs (registry-vs-eureka.sh -s postgres,
+# registry-pg-replicas.sh): a private, throw-away PostgreSQL cluster and the class path of the Java load programs.
 # Needs ROOT and WORK set; the PostgreSQL functions also PG_BIN and PG_PORT, and root (the cluster runs as postgres).
 
 # pg_ctl on the private cluster, e.g. forge_bench_pg start, forge_bench_pg "-m immediate stop"
@@ -29,6 +30,23 @@ forge_bench_pg_init() {
   echo "PostgreSQL on port $PG_PORT did not take connections; its log:" >&2
   cat "$WORK/pg.log" >&2
   return 1
+}
+
+# Drops database $1 if it exists and creates it empty.
+forge_bench_pg_fresh_db() {
+  su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $PG_PORT \
+    -c 'drop database if exists $1' -c 'create database $1'" >/dev/null
+}
+
+# Stops the cluster at once and deletes its files (for an EXIT trap).
+forge_bench_pg_discard() {
+  forge_bench_pg "-m immediate stop" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+
+# A free TCP port on loopback.
+forge_bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
 # A command writing "instance_id last_renewal_us registered_at_us" lines of database $1 to file $2.

@@ -9,7 +9,7 @@
 # Usage: bench/registry-pg-replicas.sh [N=10000] [seconds=10] [rounds=3] [lease-seconds=600]
 # The lease is longer than the harness's 90 s because registering N instances with the PostgreSQL store can take
 # longer than that, and nothing renews during registration; Eureka gets the same lease.
-# Needs root and Debian's PostgreSQL 15 binaries (bench/pg-cluster.sh), wrk, and the registry's exec jar.
+# Needs root and Debian's PostgreSQL 15 binaries (bench/fault-lib.sh), wrk, and the registry's exec jar.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 N="${1:-10000}"
@@ -21,8 +21,8 @@ JAVA_OPTS="${JAVA_OPTS:--XX:+UseG1GC -Xmx1g}"
 . "$ROOT/scripts/pick-jdk.sh"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
-# shellcheck source=pg-cluster.sh
-. "$ROOT/bench/pg-cluster.sh"
+# shellcheck source=fault-lib.sh
+. "$ROOT/bench/fault-lib.sh"
 # shellcheck source=harness-lease.sh
 . "$ROOT/bench/harness-lease.sh"
 forge_pick_jdk
@@ -39,17 +39,17 @@ cleanup() {
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  pg_cluster_stop
+  forge_bench_pg_discard
 }
+PG_BIN="${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}"; PG_PORT="${BENCH_PG_PORT:-$(forge_bench_free_port)}"
+WORK="$(mktemp -d /tmp/forge-bench-pg.XXXXXX)"
 trap cleanup EXIT
-pg_cluster_start
-pg_fresh_db replicas
+forge_bench_pg_init replicas
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 start_replica() { # name port
   # shellcheck disable=SC2086  # JAVA_OPTS holds several options
   AGENTFORGE_ADMIN_KEY="$AF_KEY" AGENTFORGE_REGISTRY_ALLOWLOOPBACKENDPOINTS=true AGENTFORGE_REGISTRY_STORE=postgres \
-    SPRING_DATASOURCE_URL="$(pg_jdbc_url replicas)" SPRING_DATASOURCE_USERNAME=postgres \
+    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/replicas" SPRING_DATASOURCE_USERNAME=postgres \
     "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$2" \
     --logging.level.io.agentforge=WARN > "$OUT/$1.log" 2>&1 &
   PIDS+=("$!")
@@ -60,7 +60,7 @@ lg() { # url pid connections loadgen-arguments…
 }
 field() { tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
 
-PA=$(free_port); PB=$(free_port)
+PA=$(forge_bench_free_port); PB=$(forge_bench_free_port)
 start_replica a "$PA"; PIDA=$!
 start_replica b "$PB"; PIDB=$!
 A="http://127.0.0.1:$PA"; B="http://127.0.0.1:$PB"

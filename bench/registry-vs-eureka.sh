@@ -7,7 +7,7 @@
 # Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
 #                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
 #                                    [-s memory|postgres] [-l LEASE_SECONDS]
-# -s postgres: Agent Forge runs its PostgreSQL store on a private throw-away cluster (bench/pg-cluster.sh), with a
+# -s postgres: Agent Forge runs its PostgreSQL store on a private throw-away cluster (bench/fault-lib.sh), with a
 #    fresh database per N (one harness call per N); Eureka keeps its memory store, as the issue's goal compares.
 # -l: lease of every registered instance, for both registries (default the harness's 90 s), for N so large that
 #    registering all of them takes longer than 90 s; the harness is copied and its templates rewritten.
@@ -37,10 +37,12 @@ if [ -n "$LEASE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   HARNESS="$(harness_with_lease "$HARNESS" "$OUT/harness" "$LEASE")"
 fi
 if [ "$STORE" = postgres ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
-  # shellcheck source=pg-cluster.sh
-  . "$ROOT/bench/pg-cluster.sh"
-  pg_cluster_start
-  trap pg_cluster_stop EXIT
+  # shellcheck source=fault-lib.sh
+  . "$ROOT/bench/fault-lib.sh"
+  PG_BIN="${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}"; PG_PORT="${BENCH_PG_PORT:-$(forge_bench_free_port)}"
+  WORK="$(mktemp -d /tmp/forge-bench-pg.XXXXXX)"
+  trap forge_bench_pg_discard EXIT
+  forge_bench_pg_init bench_registry
 fi
 # The harness registers instances at 127.x.y.z addresses (data only, never contacted); the registry refuses
 # loopback endpoints unless told otherwise.
@@ -64,9 +66,9 @@ for rep in $(seq 1 "$REPS_RUN"); do
       if [ "$target" = agentforge ] && [ "$STORE" = postgres ]; then
         # One call per N, each on an empty database: the instances of one N must not meet the next N's.
         for n in $NS; do
-          pg_fresh_db bench_registry
+          forge_bench_pg_fresh_db bench_registry
           # shellcheck disable=SC2086  # EXTRA holds several options
-          (cd "$ROOT" && AGENTFORGE_REGISTRY_STORE=postgres SPRING_DATASOURCE_URL="$(pg_jdbc_url bench_registry)" \
+          (cd "$ROOT" && AGENTFORGE_REGISTRY_STORE=postgres SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/bench_registry" \
             SPRING_DATASOURCE_USERNAME=postgres "$HARNESS" -t "$target" -j "$JAR" -n "$n" -r 1 -m "$mode" -o "$dir/n$n" $EXTRA) \
             >> "$dir.log" 2>&1 || log "  $target (N=$n) failed, see $dir.log"
         done
