@@ -21,7 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A registry cut off from PostgreSQL by a partition, not a stopped server: its connections stay open and the
  * database's answers never come (a proxy that stops forwarding without closing). A call under way when the link
  * stops must fail within the socket timeout and be answered 503, not wait for TCP to give up; renewals of known
- * instances are still answered from memory; once the link is back the registry accepts writes again by itself.
+ * instances are answered from memory for a sixth of their lease, then refused with 503 (replicas that still reach
+ * the database would expire them otherwise); once the link is back the registry accepts writes again by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabasePartitionTests {
@@ -84,6 +85,14 @@ class DatabasePartitionTests {
         assertThat(http.post("/api/v1/instances", ADMIN_KEY, tool("partition-during", "partitioned"))
                         .status())
                 .isEqualTo(503);
+        // Once renewals have gone unwritten for a sixth of the 30 s lease, they are refused so the service renews
+        // through a replica that can write them.
+        Http.Response refused = Awaitility.await("a renewal refused while renewals can't be written")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.put("/api/v1/instances/partition-known/lease", ADMIN_KEY), r -> r.status() != 200);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
 
         proxy.heal();
         Awaitility.await("a registration accepted after the partition")
@@ -94,5 +103,11 @@ class DatabasePartitionTests {
                         == 201);
         assertThat(http.get("/api/v1/instances/partition-known", ADMIN_KEY).status())
                 .isEqualTo(200);
+        Awaitility.await("renewals written and acknowledged again")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.put("/api/v1/instances/partition-known/lease", ADMIN_KEY)
+                                .status()
+                        == 200);
     }
 }

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -141,8 +142,15 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         if (instance.isEmpty()) {
             return Optional.empty();
         }
-        renewals.acknowledge(instanceId, now);
         Duration lease = instance.get().leaseDuration();
+        Duration unwritten = renewals.unwrittenFor();
+        if (unwritten.compareTo(memoryRenewalLimit(lease)) > 0) {
+            // Cut off from the database, maybe alone: replicas that still reach it would expire this instance while
+            // this one said yes. Refused (503), the service renews through another replica, or after the outage.
+            throw new DataAccessResourceFailureException(
+                    "Renewals have not been written to the database for " + unwritten.toMillis() + " ms");
+        }
+        renewals.acknowledge(instanceId, now);
         return Optional.of(new Lease(instanceId, lease, now, now.plus(lease)));
     }
 
@@ -294,11 +302,27 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         return renewals.flush();
     }
 
+    /**
+     * How long a renewal is acknowledged from memory while renewals can't be written: a sixth of the lease (at least
+     * 1 s), so a service whose renewals are then refused has time to renew through another replica before its
+     * stored lease runs out.
+     */
+    static Duration memoryRenewalLimit(Duration lease) {
+        Duration sixth = lease.dividedBy(6);
+        return sixth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : sixth;
+    }
+
     private void flushSafely() {
+        boolean failing = !renewals.unwrittenFor().isZero();
         try {
             flush();
+            if (failing) {
+                log.info("Batched renewals are written again");
+            }
         } catch (RuntimeException e) {
-            log.warn("Writing {} batched renewals failed; retrying", renewals.size(), e);
+            if (!failing) {
+                log.warn("Writing {} batched renewals failed; retrying", renewals.size(), e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.agentforge.registry.instance;
 
 import io.agentforge.registry.api.Lease;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -18,6 +19,9 @@ final class JdbcRenewals {
 
     private final JdbcTemplate jdbc;
     private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
+    // System.nanoTime() at the start of the first flush that has not yet succeeded (0 while writes get through): a
+    // flush that hangs counts from its start, before it fails.
+    private volatile long unwrittenSince;
 
     JdbcRenewals(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -48,10 +52,20 @@ final class JdbcRenewals {
         return new Lease(lease.instanceId(), lease.leaseDuration(), renewed, renewed.plus(lease.leaseDuration()));
     }
 
+    /** How long acknowledged renewals have been waiting for a write that does not get through; zero while it does. */
+    Duration unwrittenFor() {
+        long since = unwrittenSince;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
     /** Writes the renewals acknowledged since the last flush; returns how many rows it updated. */
     int flush() {
         if (pending.isEmpty()) {
+            unwrittenSince = 0;
             return 0;
+        }
+        if (unwrittenSince == 0) {
+            unwrittenSince = System.nanoTime();
         }
         Map<String, Instant> batch = new HashMap<>(pending);
         List<String> ids = new ArrayList<>(batch.size());
@@ -71,6 +85,7 @@ final class JdbcRenewals {
                 ids.toArray(String[]::new),
                 micros.stream().mapToLong(Long::longValue).toArray());
         batch.forEach(pending::remove);
+        unwrittenSince = 0;
         return updated;
     }
 }

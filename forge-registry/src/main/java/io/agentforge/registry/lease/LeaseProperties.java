@@ -7,11 +7,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param sweepInterval how often expired leases are looked for
  * @param selfPreservation when to pause expirations because too many leases end at once
+ * @param outageGrace      after the database was unreachable (postgres store): how long leases that ran out during
+ *                         the outage are kept, so their services can renew them once renewals are written again
  */
 @ConfigurationProperties("agentforge.registry.lease")
 public record LeaseProperties(
         @DefaultValue("1s") Duration sweepInterval,
-        @DefaultValue SelfPreservation selfPreservation) {
+        @DefaultValue SelfPreservation selfPreservation,
+        @DefaultValue("30s") Duration outageGrace) {
 
     /**
      * @param threshold    pause when more than this share of live instances would expire in one sweep

@@ -3,10 +3,12 @@ package io.agentforge.registry.lease;
 import io.agentforge.registry.api.RegistryStatus;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.instance.StoredInstance;
+import io.agentforge.registry.web.DatabaseFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,6 +20,11 @@ import org.springframework.stereotype.Component;
  * Expires instances whose lease ended. Like Eureka's self-preservation it pauses when an unusually large share of
  * leases ends at once — more likely a network partition between registry and services than a mass shutdown — and
  * resumes as soon as renewals bring that share back under the threshold.
+ *
+ * <p>While the database can't be reached nothing expires (the sweep can't read the leases), and a replica refuses
+ * renewals it can't write (so services renew through a replica that can). Leases that ran out meanwhile therefore get
+ * {@code outage-grace} after the database answers again to be renewed; only leases that had ended before the outage
+ * expire during that time.
  */
 @Component
 public class LeaseSweeper {
@@ -28,11 +35,19 @@ public class LeaseSweeper {
     private final LeaseProperties.SelfPreservation selfPreservation;
     private final Clock clock;
     private final Counter expirations;
+    private final Duration outageGrace;
     private volatile RegistryStatus.SelfPreservation state;
+    // Guarded by this: the last sweep that read the leases, the start of an outage still going on (else null), and
+    // the grace after the last one.
+    private Instant lastRead;
+    private Instant outageFrom;
+    private Instant graceFrom;
+    private Instant graceUntil;
 
     LeaseSweeper(InstanceStore store, LeaseProperties properties, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.selfPreservation = properties.selfPreservation();
+        this.outageGrace = properties.outageGrace();
         this.clock = clock;
         this.expirations = Counter.builder("agentforge.registry.expirations")
                 .description("Leases expired")
@@ -50,15 +65,43 @@ public class LeaseSweeper {
         try {
             sweep();
         } catch (RuntimeException e) {
-            log.warn("Lease sweep failed; retrying at the next interval", e);
+            if (!DatabaseFailures.unreachable(e)) {
+                log.warn("Lease sweep failed; retrying at the next interval", e);
+            } else if (outageStarted()) {
+                log.warn("Lease sweep can't reach the database ({}); nothing expires until it answers", e.toString());
+            }
         }
+    }
+
+    private synchronized boolean outageStarted() {
+        if (outageFrom != null) {
+            return false;
+        }
+        outageFrom = lastRead != null ? lastRead : clock.instant();
+        return true;
     }
 
     /** Runs one sweep now and returns the instances it expired. */
     public synchronized List<StoredInstance> sweep() {
         Instant now = clock.instant();
         Instant cutoff = now.minus(store.renewalLag());
+        if (outageFrom != null) {
+            // Valid once this sweep reads the leases; if it can't, the next attempt sets it again.
+            graceFrom = outageFrom;
+            graceUntil = now.plus(outageGrace);
+        }
+        if (graceUntil != null && now.isBefore(graceUntil) && graceFrom.isBefore(cutoff)) {
+            cutoff = graceFrom;
+        }
         List<String> expiring = store.expiredBefore(cutoff);
+        if (outageFrom != null) {
+            log.info(
+                    "Database reachable again: leases that ran out since {} have until {} to be renewed",
+                    outageFrom,
+                    graceUntil);
+            outageFrom = null;
+        }
+        lastRead = now;
         if (expiring.isEmpty()) {
             record(false, now, 0, 0);
             return List.of();

@@ -4,12 +4,16 @@ import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 class LeaseSweeperTests {
 
@@ -19,7 +23,9 @@ class LeaseSweeperTests {
     private final LeaseSweeper sweeper = new LeaseSweeper(
             store,
             new LeaseProperties(
-                    Duration.ofSeconds(1), new LeaseProperties.SelfPreservation(true, 0.5, 5, Duration.ofMinutes(15))),
+                    Duration.ofSeconds(1),
+                    new LeaseProperties.SelfPreservation(true, 0.5, 5, Duration.ofMinutes(15)),
+                    Duration.ofSeconds(30)),
             clock,
             meters);
 
@@ -134,13 +140,69 @@ class LeaseSweeperTests {
                     store,
                     new LeaseProperties(
                             Duration.ofSeconds(1),
-                            new LeaseProperties.SelfPreservation(false, 0.5, 5, Duration.ofMinutes(15))),
+                            new LeaseProperties.SelfPreservation(false, 0.5, 5, Duration.ofMinutes(15)),
+                            Duration.ofSeconds(30)),
                     clock,
                     meters);
             register(10, "calc");
             clock.advance(Duration.ofSeconds(31));
 
             assertThat(unprotected.sweep()).hasSize(10);
+        }
+    }
+
+    @Nested
+    class AfterADatabaseOutage {
+
+        private volatile boolean databaseDown;
+
+        // The in-memory store, except that reading the leases fails as a lost database connection does.
+        private final InstanceStore flaky = (InstanceStore) Proxy.newProxyInstance(
+                InstanceStore.class.getClassLoader(), new Class<?>[] {InstanceStore.class}, (proxy, method, args) -> {
+                    if (databaseDown && method.getName().equals("expiredBefore")) {
+                        throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        private final LeaseSweeper sweeper = new LeaseSweeper(
+                flaky,
+                new LeaseProperties(
+                        Duration.ofSeconds(1),
+                        new LeaseProperties.SelfPreservation(false, 0.5, 5, Duration.ofMinutes(15)),
+                        Duration.ofSeconds(30)),
+                clock,
+                meters);
+
+        @Test
+        void leasesThatRanOutDuringItGetTheGraceToBeRenewedAndThoseNotRenewedThenExpire() {
+            Instant start = clock.instant();
+            register(1, "quiet");
+            register(1, "renewing");
+            clock.advance(Duration.ofSeconds(10));
+            sweeper.scheduledSweep();
+
+            databaseDown = true;
+            clock.advance(Duration.ofSeconds(30)); // both 30 s leases ran out while the sweep could not read them
+            sweeper.scheduledSweep();
+            databaseDown = false;
+            clock.advance(Duration.ofSeconds(5));
+            sweeper.scheduledSweep();
+
+            assertThat(store.find("quiet-0")).as("within the grace").isPresent();
+            assertThat(store.find("renewing-0")).isPresent();
+            clock.advance(Duration.ofSeconds(15));
+            store.renew("renewing-0", clock.instant()); // 60 s: renewed within the grace
+
+            clock.set(start.plusSeconds(45 + 30).plusMillis(500)); // the grace ended at 75 s
+            assertThat(sweeper.sweep())
+                    .extracting(s -> s.instance().instanceId())
+                    .containsExactly("quiet-0");
+            assertThat(store.find("renewing-0")).isPresent();
         }
     }
 }
