@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -38,6 +39,10 @@ class LeaseRenewalFilter extends HttpFilter {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRenewalFilter.class);
 
+    private static final long WARNING_INTERVAL_NANOS = 60_000_000_000L;
+
+    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+    private final AtomicLong refusedQuietly = new AtomicLong();
     private final ApiKeyService keys;
     private final Registrations registrations;
     private final JsonMapper mapper;
@@ -59,7 +64,14 @@ class LeaseRenewalFilter extends HttpFilter {
                 throw e;
             }
             // A key or an instance this replica has not cached needs the database: say so, don't 500.
-            log.warn("Refusing a renewal while the database is unavailable: {}", e.toString());
+            long refused = refusedQuietly.incrementAndGet();
+            long now = System.nanoTime();
+            long due = nextWarning.get();
+            // Every renewal is refused during an outage: one warning a minute, with the count, not one per request.
+            if (now - due >= 0 && nextWarning.compareAndSet(due, now + WARNING_INTERVAL_NANOS)) {
+                refusedQuietly.addAndGet(-refused);
+                log.warn("Refused {} renewal(s) while the database is unavailable: {}", refused, e.toString());
+            }
             response.setHeader(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER);
             DirectAnswers.securityHeaders(response, null);
             ProblemWriter.write(response, Problems.databaseUnavailable());
