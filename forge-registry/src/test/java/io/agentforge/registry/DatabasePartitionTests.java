@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.StallingTcpProxy;
 import io.agentforge.registry.support.TestPostgres;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +38,7 @@ class DatabasePartitionTests {
     private StallingTcpProxy proxy;
     private ConfigurableApplicationContext registry;
     private Http http;
+    private String baseUrl;
 
     @BeforeAll
     void start() throws Exception {
@@ -52,7 +58,8 @@ class DatabasePartitionTests {
                         // The setting's env shortcut, shorter than its default so the test doesn't wait long.
                         "--AGENTFORGE_DATABASE_SOCKET_TIMEOUT_S=2",
                         "--spring.jmx.enabled=false");
-        http = new Http("http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port"));
+        baseUrl = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
+        http = new Http(baseUrl);
     }
 
     @AfterAll
@@ -93,6 +100,11 @@ class DatabasePartitionTests {
                 .until(() -> http.put("/api/v1/instances/partition-known/lease", ADMIN_KEY), r -> r.status() != 200);
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.header("Retry-After")).isEqualTo("1");
+        // The change feed can't read other replicas' changes either: a subscriber is sent to another replica.
+        Awaitility.await("a change-feed subscription refused while the event log can't be read")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(this::subscriptionStatus, status -> status == 503);
 
         proxy.heal();
         Awaitility.await("a registration accepted after the partition")
@@ -109,5 +121,20 @@ class DatabasePartitionTests {
                 .until(() -> http.put("/api/v1/instances/partition-known/lease", ADMIN_KEY)
                                 .status()
                         == 200);
+    }
+
+    // Only the status: a stream that was accepted is closed at once.
+    private int subscriptionStatus() throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<InputStream> response = client.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/events"))
+                            .header("Authorization", "Bearer " + ADMIN_KEY)
+                            .header("Accept", "text/event-stream")
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            return response.statusCode();
+        }
     }
 }

@@ -26,6 +26,8 @@ public class ChangeFeed implements SmartLifecycle {
     private static final int TAIL = 2048;
     private static final Duration LOCAL_CHECK = Duration.ofMillis(20);
     private static final Duration FULL_POLL = Duration.ofSeconds(1);
+    // Healthy, the log is read at least every FULL_POLL; this long without a read means the database is out of reach.
+    private static final Duration CUT_OFF = Duration.ofSeconds(5);
 
     private final InstanceStore store;
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,6 +36,7 @@ public class ChangeFeed implements SmartLifecycle {
     private volatile long cursor;
     private volatile boolean signalled;
     private volatile boolean running;
+    private volatile long lastReadNanos = System.nanoTime();
     private Thread poller;
 
     ChangeFeed(InstanceStore store) {
@@ -43,6 +46,14 @@ public class ChangeFeed implements SmartLifecycle {
     /** Asks for an immediate poll: another replica wrote events. */
     public void signal() {
         signalled = true;
+    }
+
+    /**
+     * Whether the event log has not been readable for a while (the database is down or this replica cut off from it):
+     * other replicas' changes may then be missing here, so subscribers are better served by another replica.
+     */
+    public boolean cutOff() {
+        return running && System.nanoTime() - lastReadNanos > CUT_OFF.toNanos();
     }
 
     /** Id of the newest event seen. */
@@ -125,6 +136,7 @@ public class ChangeFeed implements SmartLifecycle {
 
     private void run() {
         long sinceFullPoll = 0;
+        boolean failing = false;
         while (running) {
             try {
                 // Local writes move lastEventId() at once; a full poll also catches other replicas' writes.
@@ -132,6 +144,11 @@ public class ChangeFeed implements SmartLifecycle {
                     signalled = false;
                     sinceFullPoll = 0;
                     poll();
+                    lastReadNanos = System.nanoTime();
+                    if (failing) {
+                        log.info("Change feed reads the event log again");
+                        failing = false;
+                    }
                 }
                 TimeUnit.MILLISECONDS.sleep(LOCAL_CHECK.toMillis());
                 sinceFullPoll += LOCAL_CHECK.toMillis();
@@ -139,7 +156,10 @@ public class ChangeFeed implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("Change feed poll failed; retrying", e);
+                if (!failing) {
+                    log.warn("Change feed poll failed; retrying", e);
+                    failing = true;
+                }
                 sinceFullPoll = 0;
             }
         }
@@ -149,6 +169,7 @@ public class ChangeFeed implements SmartLifecycle {
     public void start() {
         cursor = store.lastEventId();
         store.onExternalChange(this::signal);
+        lastReadNanos = System.nanoTime();
         running = true;
         poller = Thread.ofPlatform().daemon().name("change-feed").start(this::run);
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -35,6 +36,8 @@ class EventsController {
 
     private static final Logger log = LoggerFactory.getLogger(EventsController.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    // How often an idle stream checks that this replica still reads the event log.
+    private static final Duration CUT_OFF_CHECK = Duration.ofSeconds(1);
     private static final long CONNECTION_TIMEOUT_MS = Duration.ofHours(1).toMillis();
 
     private final ChangeFeed feed;
@@ -62,6 +65,10 @@ class EventsController {
             @RequestParam(value = "after", required = false) String after,
             @AuthenticationPrincipal ApiKeyPrincipal caller) {
         long start = resumePoint(lastEventId != null ? lastEventId : after);
+        if (feed.cutOff()) {
+            // 503: the SDK subscribes through the next replica, which may still see every replica's changes.
+            throw new DataAccessResourceFailureException("This replica can't read the change log");
+        }
         String keyId = caller == null ? null : caller.keyId();
         acquire(keyId);
         try {
@@ -130,6 +137,7 @@ class EventsController {
             } else {
                 emitter.send(SseEmitter.event().comment("subscribed after event " + cursor));
             }
+            long heartbeatDue = System.nanoTime() + HEARTBEAT.toNanos();
             while (true) {
                 List<ChangeEvent> events = feed.after(cursor, 256);
                 // A subscriber that fell behind the retained history would skip events without knowing it.
@@ -162,11 +170,21 @@ class EventsController {
                 if (ownKeyRevoked) {
                     break;
                 }
-                if (events.isEmpty() && !feed.awaitNewer(cursor, HEARTBEAT)) {
+                if (events.isEmpty() && !feed.awaitNewer(cursor, CUT_OFF_CHECK)) {
                     if (!feed.isRunning()) {
                         break;
                     }
-                    emitter.send(SseEmitter.event().comment("heartbeat"));
+                    if (feed.cutOff()) {
+                        // Other replicas' changes can't reach this one: end the stream so the subscriber resumes
+                        // (Last-Event-ID) on a replica that still reads the log.
+                        emitter.send(SseEmitter.event().comment("this replica can't read the change log"));
+                        break;
+                    }
+                    long now = System.nanoTime();
+                    if (now - heartbeatDue >= 0) {
+                        emitter.send(SseEmitter.event().comment("heartbeat"));
+                        heartbeatDue = now + HEARTBEAT.toNanos();
+                    }
                 }
             }
             emitter.complete();

@@ -63,8 +63,9 @@ public final class Problems {
                 HttpStatus.SERVICE_UNAVAILABLE,
                 UNAVAILABLE,
                 "Database unavailable",
-                "The registry's database can't be reached right now; retry shortly (renewals of instances this"
-                        + " replica knows and discovery reads are still answered)");
+                "The registry's database can't be reached right now; retry shortly, or through another replica"
+                        + " (discovery reads, and for a sixth of their lease renewals of instances this replica knows,"
+                        + " are still answered)");
     }
 
     /** The type used for a status when no more specific error kind applies. */
