@@ -8,14 +8,12 @@ import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.RegisteredService;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.support.UnreachableDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /** Discovery while the store can't be reached answers from the last snapshot, kept current by the refresh tick. */
 class RegistryViewOutageTests {
@@ -25,20 +23,8 @@ class RegistryViewOutageTests {
     private final AtomicInteger databaseReads = new AtomicInteger();
 
     // The in-memory store, except that reading every instance or lease fails as a lost database connection does.
-    private final InstanceStore store = (InstanceStore) Proxy.newProxyInstance(
-            InstanceStore.class.getClassLoader(), new Class<?>[] {InstanceStore.class}, (proxy, method, args) -> {
-                if (Set.of("all", "leases").contains(method.getName())) {
-                    databaseReads.incrementAndGet();
-                    if (databaseDown) {
-                        throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
-                    }
-                }
-                try {
-                    return method.invoke(memory, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+    private final InstanceStore store = UnreachableDatabase.failing(
+            memory, () -> databaseDown, Set.of("all", "leases"), databaseReads::incrementAndGet);
 
     private final RegistryView view = new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
 

@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.InstanceStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import io.agentforge.registry.support.UnreachableDatabase;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /** A feed that can't read the event log for a while says so (its streams then end), and recovers by itself. */
 class ChangeFeedCutOffTests {
@@ -19,17 +18,7 @@ class ChangeFeedCutOffTests {
     private volatile boolean databaseDown;
 
     // The in-memory store, except that reading the event log fails as a lost database connection does.
-    private final InstanceStore store = (InstanceStore) Proxy.newProxyInstance(
-            InstanceStore.class.getClassLoader(), new Class<?>[] {InstanceStore.class}, (proxy, method, args) -> {
-                if (databaseDown && method.getName().equals("eventsAfter")) {
-                    throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
-                }
-                try {
-                    return method.invoke(memory, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+    private final InstanceStore store = UnreachableDatabase.failing(memory, () -> databaseDown, Set.of("eventsAfter"));
 
     private final ChangeFeed feed = new ChangeFeed(store);
 

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.InstanceStore;
+import io.agentforge.registry.support.UnreachableDatabase;
 import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 class LeaseSweeperTests {
 
@@ -157,17 +156,8 @@ class LeaseSweeperTests {
         private volatile boolean databaseDown;
 
         // The in-memory store, except that reading the leases fails as a lost database connection does.
-        private final InstanceStore flaky = (InstanceStore) Proxy.newProxyInstance(
-                InstanceStore.class.getClassLoader(), new Class<?>[] {InstanceStore.class}, (proxy, method, args) -> {
-                    if (databaseDown && method.getName().equals("expiredBefore")) {
-                        throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        private final InstanceStore flaky =
+                UnreachableDatabase.failing(store, () -> databaseDown, Set.of("expiredBefore"));
 
         private final LeaseSweeper sweeper = new LeaseSweeper(
                 flaky,
