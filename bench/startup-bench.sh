@@ -9,7 +9,8 @@
 # Variants run round-robin (every variant once, then again), a fresh JVM each time, memory store. "ready" is the time
 # from launching the JVM to the first 200 of /actuator/health/readiness (polled every 20 ms); "RSS idle" is the
 # process's resident memory 5 s after that. JVM options: $BENCH_JAVA_OPTS (default "-XX:TieredStopAtLevel=1", what
-# ./forge up uses) before the variant's own. Prints every run and the medians.
+# ./forge up uses) before the variant's own. BENCH_JAR runs another registry exec jar (e.g. a copy built before a
+# change, for an A/B in one session). Prints every run and the medians.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${1:-5}"
@@ -24,7 +25,7 @@ KEY="af_benchadmin01_$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '
 . "$ROOT/scripts/build-info.sh"
 forge_pick_jdk
 JAVA="$JAVA_HOME/bin/java"
-JAR="$(forge_exec_jar registry)"
+JAR="${BENCH_JAR:-$(forge_exec_jar registry)}"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl forge-registry -am package)
 
 WORK="$(mktemp -d)"

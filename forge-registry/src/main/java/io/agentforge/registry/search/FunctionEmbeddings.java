@@ -16,10 +16,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The embeddings of the catalog's functions, kept current off the request path: one worker thread loads the model
- * and the stored vectors, then wakes on every change-feed event, embeds the functions that are new or whose text
- * changed, and saves them to the {@link EmbeddingStore}. Until a function's vector exists, search finds it by its
- * words only.
+ * The embeddings of the catalog's functions, kept current off the request path: one worker thread loads the stored
+ * vectors and, once the catalog has a function, the model, then wakes on every change-feed event, embeds the
+ * functions that are new or whose text changed, and saves them to the {@link EmbeddingStore}. Until a function's
+ * vector exists, search finds it by its words only.
  */
 public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean {
 
@@ -99,8 +99,11 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
 
     private void run() {
         try {
-            long started = System.nanoTime();
             store.loadAll().forEach(e -> vectors.put(e.function(), e));
+            if (!awaitFirstFunction()) {
+                return;
+            }
+            long started = System.nanoTime();
             model = modelFactory.get();
             generation.incrementAndGet();
             log.info(
@@ -140,6 +143,29 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
                 }
             }
         }
+    }
+
+    /**
+     * Waits until the catalog has a function: the model costs ~135 MiB of native memory, and a registry used for
+     * discovery alone, or not yet joined by a tool, has nothing to embed. Searching an empty catalog finds nothing
+     * whatever the model, so no answer changes. False when stopped first.
+     */
+    private boolean awaitFirstFunction() {
+        while (running) {
+            try {
+                RegistryView.Snapshot snapshot = view.current();
+                if (!snapshot.catalog().functions().isEmpty()) {
+                    return true;
+                }
+                if (!feed.awaitNewer(snapshot.version(), IDLE_CHECK) && !feed.isRunning()) {
+                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     private void embedMissing(RegistryView.Snapshot snapshot) {
