@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -124,10 +125,10 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
                     seen = snapshot.version();
                 }
                 if (feed.awaitNewer(seen, IDLE_CHECK)) {
-                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis());
+                    TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis());
                 } else if (!feed.isRunning()) {
                     // The feed starts and stops in the same lifecycle phase as this worker; don't spin meanwhile.
-                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+                    TimeUnit.MILLISECONDS.sleep(100);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -158,7 +159,7 @@ public final class FunctionEmbeddings implements SmartLifecycle, DisposableBean 
                     return true;
                 }
                 if (!feed.awaitNewer(snapshot.version(), IDLE_CHECK) && !feed.isRunning()) {
-                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+                    TimeUnit.MILLISECONDS.sleep(100);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
