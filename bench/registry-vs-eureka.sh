@@ -6,11 +6,13 @@
 #
 # Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
 #                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
-#                                    [-s memory|postgres] [-l LEASE_SECONDS]
+#                                    [-s memory|postgres] [-l LEASE_SECONDS] [-p PACE_MS]
 # -s postgres: Agent Forge runs its PostgreSQL store on a private throw-away cluster (bench/fault-lib.sh), with a
 #    fresh database per N (one harness call per N); Eureka keeps its memory store, as the issue's goal compares.
 # -l: lease of every registered instance, for both registries (default the harness's 90 s), for N so large that
 #    registering all of them takes longer than 90 s; the harness is copied and its templates rewritten.
+# -p: every timed wrk connection pauses PACE_MS before each request (bench/harness-pace.sh), e.g. -p 4 with
+#    -x "-c 4 -s app": a fixed load below saturation, for latency percentiles that are not a queue.
 # Env: SUMMARY_ONLY=1 (with -o) only rewrites the tables of an earlier OUTDIR; the rest is passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
 # Needs the registry's exec jar (built here when missing: ./mvnw -B -q -pl forge-registry -am package -DskipTests).
 # Output: OUTDIR/<placement>/<target>/rep<k>/{summary.md,raw.tsv,…} and OUTDIR/comparison.md.
@@ -18,12 +20,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
-NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""; JAR=""; STORE=memory; LEASE=""
+NS="1000 10000"; REPS=3; MODES="split shared"; OUT=""; EXTRA=""; JAR=""; STORE=memory; LEASE=""; PACE=""
 HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
-while getopts "n:r:m:o:H:j:x:s:l:h" o; do
+while getopts "n:r:m:o:H:j:x:s:l:p:h" o; do
   case "$o" in
     n) NS="$OPTARG";; r) REPS="$OPTARG";; m) MODES="$OPTARG";; o) OUT="$OPTARG";; H) HARNESS="$OPTARG";;
-    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; *) sed -n '2,17p' "$0"; exit 2;;
+    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; p) PACE="$OPTARG";; *) sed -n '2,19p' "$0"; exit 2;;
   esac
 done
 [ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
@@ -35,6 +37,11 @@ if [ -n "$LEASE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   # shellcheck source=harness-lease.sh
   . "$ROOT/bench/harness-lease.sh"
   HARNESS="$(harness_with_lease "$HARNESS" "$OUT/harness" "$LEASE")"
+fi
+if [ -n "$PACE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
+  # shellcheck source=harness-pace.sh
+  . "$ROOT/bench/harness-pace.sh"
+  HARNESS="$(harness_with_pace "$HARNESS" "$OUT/harness-paced" "$PACE")"
 fi
 if [ "$STORE" = postgres ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   # shellcheck source=fault-lib.sh
@@ -51,7 +58,7 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >
 
 [ "${SUMMARY_ONLY:-0}" = 1 ] || {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\" -s $STORE${LEASE:+ -l $LEASE}; registry jar: $JAR"
+  echo "command: $0 -n \"$NS\" -r $REPS -m \"$MODES\" -x \"$EXTRA\" -s $STORE${LEASE:+ -l $LEASE}${PACE:+ -p $PACE}; registry jar: $JAR"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); nproc: $(nproc)"
 } > "$OUT/session.txt"
 # SUMMARY_ONLY=1 with -o an earlier OUTDIR: only (re)write the tables from the runs it holds.
