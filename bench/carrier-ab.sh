@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../scripts/build-info.sh
 . "$ROOT/scripts/build-info.sh"
-REPS=3; NS="10000"; MODE=split; COUNTS="1 8"; SCENARIOS="renew app"; EXTRA="-d 10 -D 5 -W 2"; OUT=""
+REPS=3; NS="10000"; MODE="split"; COUNTS="1 8"; SCENARIOS="renew app"; EXTRA="-d 10 -D 5 -W 2"; OUT=""
 HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
 while getopts "r:n:m:c:s:x:o:h" o; do
   case "$o" in

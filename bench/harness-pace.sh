@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by bench scripts: harness_with_pace HARNESS DIR MS copies the shared registry harness (the folder of
 # HARNESS, timestamps kept so its Eureka build stays cached) into DIR with every timed wrk connection waiting MS
 # milliseconds before each request (wrk's delay() hook), and prints the copy's run-registry.sh. With few
