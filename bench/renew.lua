@@ -1,9 +1,15 @@
 -- wrk script: renews the leases of the benchmark's instances round-robin (ids b-<service>-<n>).
--- Env: FORGE_KEY, FORGE_SERVICES, FORGE_PER_SERVICE.
+-- Env: FORGE_KEY, FORGE_SERVICES, FORGE_PER_SERVICE; FORGE_DELAY_MS (optional): a pause before every request, so
+-- each connection renews at most 1000 / FORGE_DELAY_MS times a second.
 local key = os.getenv("FORGE_KEY")
 local services = tonumber(os.getenv("FORGE_SERVICES"))
 local per = tonumber(os.getenv("FORGE_PER_SERVICE"))
 local counter = 0
+local pause = tonumber(os.getenv("FORGE_DELAY_MS") or "")
+
+if pause then
+  function delay() return pause end
+end
 
 function setup(thread)
   thread:set("offset", math.random(0, services * per - 1))
