@@ -98,6 +98,50 @@ class DiscoveryFetchHttpTests {
     }
 
     @Test
+    void theCatalogIsAnsweredDirectlyWithTheBodyAndHeadersOfTheRegularOne() throws IOException {
+        // Without a query the catalog is answered ahead of the filter chain; with one it goes through the controller.
+        Http.Response direct = http.get("/api/v1/catalog", ADMIN_KEY);
+        Http.Response regular = http.get("/api/v1/catalog?via=controller", ADMIN_KEY);
+
+        assertThat(direct.status()).isEqualTo(regular.status()).isEqualTo(200);
+        assertThat(direct.body()).isEqualTo(regular.body()).contains("fetch_fn");
+        for (String header : List.of(
+                "ETag",
+                "X-Forge-Event-Id",
+                "Cache-Control",
+                "Vary",
+                "Content-Type",
+                "X-Content-Type-Options",
+                "X-Frame-Options",
+                "X-XSS-Protection",
+                "Pragma",
+                "Expires")) {
+            assertThat(direct.header(header)).as(header).isEqualTo(regular.header(header));
+        }
+        assertThat(http.get("/api/v1/catalog", ADMIN_KEY, "If-None-Match", direct.header("ETag"))
+                        .status())
+                .isEqualTo(304);
+        HttpResponse<byte[]> gzipped = raw("/api/v1/catalog", "Accept-Encoding", "gzip");
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(direct.body());
+        }
+        assertThat(http.get("/api/v1/catalog", null).status()).isEqualTo(401);
+        assertThat(http.get("/api/v1/catalog", null, "X-API-Key", ADMIN_KEY).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void tomcatWritesAnswersThroughTheConfiguredWriteBuffer(
+            @Autowired org.springframework.boot.web.server.context.WebServerApplicationContext context) {
+        var tomcat = (org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer();
+
+        // Read back from the endpoint's socket properties: Tomcat ignores a property it does not know.
+        assertThat(tomcat.getTomcat().getConnector().getProperty("socket.appWriteBufSize"))
+                .hasToString(Integer.toString(64 * 1024));
+    }
+
+    @Test
     void anUnchangedServiceAnswers304AndAChangeShowsAtOnce() {
         Http.Response first = http.get("/api/v1/services?name=fetch", ADMIN_KEY);
         String etag = first.header("ETag");

@@ -11,9 +11,10 @@ class DiscoveryReadConfiguration {
 
     // First of all filters: before the HTTP metrics (observation) filter and Spring Security's chain.
     @Bean
-    FilterRegistrationBean<DiscoveryReadFilter> discoveryReadFilter(ApiKeyService keys, DiscoveryBodies bodies) {
-        var registration = new FilterRegistrationBean<>(new DiscoveryReadFilter(keys, bodies));
-        registration.addUrlPatterns("/api/v1/services");
+    FilterRegistrationBean<DiscoveryReadFilter> discoveryReadFilter(
+            ApiKeyService keys, DiscoveryBodies bodies, RegistryView view) {
+        var registration = new FilterRegistrationBean<>(new DiscoveryReadFilter(keys, bodies, view));
+        registration.addUrlPatterns(DiscoveryReadFilter.SERVICES, DiscoveryReadFilter.CATALOG);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

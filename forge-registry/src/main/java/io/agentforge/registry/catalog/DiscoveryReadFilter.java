@@ -15,50 +15,76 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Answers the cached discovery reads — {@code GET /api/v1/services} and {@code GET /api/v1/services?name=…} with a
- * valid key of at least the client role — ahead of the security filter chain and Spring MVC, straight from
- * {@link DiscoveryBodies}: the same bytes and headers {@code CatalogController} sends, at a fraction of the CPU (the
- * layers cost more than copying the cached body). Every other request goes down the chain unchanged, so refusals,
- * other filters and errors are answered there. Answers given here are not in {@code http.server.requests}.
+ * Answers the cached discovery reads — {@code GET /api/v1/services}, {@code GET /api/v1/services?name=…} and
+ * {@code GET /api/v1/catalog} with a valid key of at least the client role — ahead of the security filter chain and
+ * Spring MVC, straight from {@link DiscoveryBodies} and the view's serialized catalog: the same bytes and headers
+ * {@code CatalogController} sends, at a fraction of the CPU (the layers cost more than copying the cached body). Every
+ * other request goes down the chain unchanged, so refusals, other filters and errors are answered there. Answers given
+ * here are not in {@code http.server.requests}.
  */
 class DiscoveryReadFilter extends HttpFilter {
 
-    private static final String PATH = "/api/v1/services";
+    static final String SERVICES = "/api/v1/services";
+    static final String CATALOG = "/api/v1/catalog";
 
     private final ApiKeyService keys;
     private final DiscoveryBodies bodies;
+    private final RegistryView view;
 
-    DiscoveryReadFilter(ApiKeyService keys, DiscoveryBodies bodies) {
+    DiscoveryReadFilter(ApiKeyService keys, DiscoveryBodies bodies, RegistryView view) {
         this.keys = keys;
         this.bodies = bodies;
+        this.view = view;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<String> name = "GET".equals(request.getMethod()) && PATH.equals(request.getRequestURI())
-                ? serviceName(request.getQueryString())
-                : Optional.empty();
+        boolean get = "GET".equals(request.getMethod());
+        String path = request.getRequestURI();
+        if (get && CATALOG.equals(path) && request.getQueryString() == null && allowed(request)) {
+            RegistryView.Snapshot snapshot = view.current();
+            answer(
+                    request,
+                    response,
+                    snapshot.catalogEtag(),
+                    snapshot.version(),
+                    snapshot.catalogJson(),
+                    snapshot.catalogGzip());
+            return;
+        }
+        Optional<String> name = get && SERVICES.equals(path) ? serviceName(request.getQueryString()) : Optional.empty();
         if (name.isEmpty() || !allowed(request)) {
             chain.doFilter(request, response);
             return;
         }
         DiscoveryBodies.Body body = bodies.services(name.get().isEmpty() ? null : name.get(), null);
-        boolean notModified = CatalogController.matches(request.getHeader("If-None-Match"), body.etag());
+        answer(request, response, body.etag(), body.version(), body.json(), body.gzip());
+    }
+
+    private static void answer(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String etag,
+            long version,
+            byte[] json,
+            RegistryView.Gzipped gzip)
+            throws IOException {
+        boolean notModified = CatalogController.matches(request.getHeader("If-None-Match"), etag);
         response.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : HttpServletResponse.SC_OK);
         DirectAnswers.securityHeaders(response, "no-cache");
-        response.setHeader("ETag", body.etag());
+        response.setHeader("ETag", etag);
         response.setHeader("Vary", "Accept-Encoding");
-        response.setHeader("X-Forge-Event-Id", Long.toString(body.version()));
+        response.setHeader("X-Forge-Event-Id", Long.toString(version));
         if (notModified) {
             return;
         }
         response.setContentType("application/json");
         String encoding = request.getHeader("Accept-Encoding");
-        byte[] bytes = body.json();
+        byte[] bytes = json;
         if (encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
             response.setHeader("Content-Encoding", "gzip");
-            bytes = body.gzip().bytes();
+            bytes = gzip.bytes();
         }
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
