@@ -132,6 +132,7 @@ if [ "$WHAT" = scale ] || [ "$WHAT" = all ]; then
   echo "RSS ${RSS2} -> ${RSS3} MiB (+$((RSS3 - RSS2))), heap after GC ${HEAP2} -> ${HEAP3} MiB (+$((HEAP3 - HEAP2)))"
   echo "=> the vectors of $COPIES x 350 functions: heap +$(( (HEAP1 - HEAP0) - (HEAP3 - HEAP2) )) MiB;" \
     "the model and the vectors: RSS +$(( (RSS1 - RSS0) - (RSS3 - RSS2) )) MiB"
+  warm_up
   latency lexical
   stop_registry
 fi
