@@ -25,8 +25,9 @@ import java.util.Random;
  *   quality  BASE KEY          recall@1, recall@5 and MRR@10 of lexical, semantic and hybrid on bench/search/questions.json
  *                              (whole set, tune half = even positions, test half = odd positions), of reciprocal-rank
  *                              fusion recomputed from the returned scores, and every question hybrid misses at rank 1
- *   latency  BASE KEY MODE N [fresh]  N rounds of every question (after a warm-up round); per-round p50/p99 and
- *                              their medians; fresh: texts the registry has not seen (no query-vector cache hits)
+ *   latency  BASE KEY MODE N [fresh|warm-up]  N rounds of every question (after a warm-up round); per-round p50/p99
+ *                              and their medians; fresh: texts the registry has not seen (no query-vector cache hits);
+ *                              warm-up: new texts as well, never the ones a fresh run will send
  *   embed-one BASE KEY         registers one new function, time until search returns it with a semantic score
  * </pre>
  *
@@ -46,7 +47,7 @@ public class SearchBench {
             case "load" -> load(Integer.parseInt(args[3]));
             case "wait" -> waitForEmbeddings(args.length > 3 && args[3].equals("lexical"));
             case "quality" -> quality();
-            case "latency" -> latency(args[3], Integer.parseInt(args[4]), args.length > 5 && args[5].equals("fresh"));
+            case "latency" -> latency(args[3], Integer.parseInt(args[4]), args.length > 5 ? args[5] : "");
             case "embed-one" -> embedOne();
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -281,10 +282,13 @@ public class SearchBench {
      * {@code fresh}: every search text is new to the registry (the question with " #round" appended), so none is
      * answered from its cache of recent query vectors; otherwise every round repeats the warm-up round's texts.
      */
-    static void latency(String mode, int rounds, boolean fresh) throws Exception {
+    static void latency(String mode, int rounds, String texts) throws Exception {
+        // warm-up: new texts too, marked apart from fresh's so that they never fill the cache for a timed fresh run.
+        String mark = texts.equals("warm-up") ? " ~" : " #";
+        boolean fresh = texts.equals("fresh") || texts.equals("warm-up");
         List<Question> questions = new ArrayList<>(questions());
         for (Question q : questions) {
-            search(fresh ? q.text() + " #0" : q.text(), 10, mode);
+            search(fresh ? q.text() + mark + 0 : q.text(), 10, mode);
         }
         double[] p50 = new double[rounds];
         double[] p99 = new double[rounds];
@@ -294,7 +298,7 @@ public class SearchBench {
             double[] millis = new double[questions.size()];
             for (int i = 0; i < questions.size(); i++) {
                 long start = System.nanoTime();
-                search(fresh ? questions.get(i).text() + " #" + (round + 1) : questions.get(i).text(), 10, mode);
+                search(fresh ? questions.get(i).text() + mark + (round + 1) : questions.get(i).text(), 10, mode);
                 millis[i] = (System.nanoTime() - start) / 1e6;
             }
             Arrays.sort(millis);

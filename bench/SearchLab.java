@@ -22,9 +22,11 @@ import java.util.function.IntFunction;
  * first-sentence (the BM25 fields); SEM = shipped | description | name-first-sentence (the embedded function text);
  * SECOND = none | first-sentence | name | description (a second vector per function) with SECOND_WEIGHT (unset: the
  * better of the two cosines; w: (1 - w) * first + w * second); QUERY_STOP = 1 (drop conversational words from the
- * query for BM25); MODEL = minilm | minilm-q | e5-small-v2-q | bge-small-q (the last three need their langchain4j jar
- * in LAB_JARS); BM25_K1, BM25_B (default 1.2, 0.75); FP16 = 1 rounds the function vectors to 16-bit floats, as the
- * registry stores them; MISSES = 1 lists the tune half's questions hybrid does not rank first (never the test half's).
+ * query for BM25); MODEL = minilm | minilm-q | e5-small-v2-q | bge-small-q | bge-small-en-v1.5 (all but the first need
+ * their langchain4j jar in LAB_JARS); BM25_K1, BM25_B (default 1.2, 0.75); FP16 = 1 rounds the function vectors to
+ * 16-bit floats, as the registry stores them; ENSEMBLE = another of those models (its jar in LAB_JARS), whose cosine
+ * is averaged with the first model's, ENSEMBLE_WEIGHT its share (default 0.5); MISSES = 1 lists the tune half's
+ * questions hybrid does not rank first (never the test half's).
  */
 public class SearchLab {
 
@@ -43,9 +45,27 @@ public class SearchLab {
     static float[] embed(String text) {
         return VECTORS.computeIfAbsent(text, t -> {
             if (model == null) {
-                model = MODEL.equals("minilm") ? new MiniLmEmbedder(1) : new OtherModel(MODEL);
+                model = load(MODEL);
             }
             return model.embed(t);
+        });
+    }
+
+    static TextEmbedder load(String name) {
+        return name.equals("minilm") ? new MiniLmEmbedder(1) : new OtherModel(name);
+    }
+
+    /** ENSEMBLE's model, with its own prefixes: its cosine is averaged with the first model's. */
+    static final String ENSEMBLE = env("ENSEMBLE", "none");
+    static final Map<String, float[]> VECTORS2 = new HashMap<>();
+    static TextEmbedder model2;
+
+    static float[] embed2(String text) {
+        return VECTORS2.computeIfAbsent(text, t -> {
+            if (model2 == null) {
+                model2 = load(ENSEMBLE);
+            }
+            return model2.embed(t);
         });
     }
 
@@ -99,14 +119,22 @@ public class SearchLab {
 
     // e5 models are trained with these prefixes, bge with an instruction before short queries; the MiniLM models with none.
     static String asQuery(String text) {
-        if (MODEL.startsWith("bge")) {
+        return asQuery(MODEL, text);
+    }
+
+    static String asQuery(String model, String text) {
+        if (model.startsWith("bge")) {
             return "Represent this sentence for searching relevant passages: " + text;
         }
-        return MODEL.startsWith("e5") ? "query: " + text : text;
+        return model.startsWith("e5") ? "query: " + text : text;
     }
 
     static String asPassage(String text) {
-        return MODEL.startsWith("e5") ? "passage: " + text : text;
+        return asPassage(MODEL, text);
+    }
+
+    static String asPassage(String model, String text) {
+        return model.startsWith("e5") ? "passage: " + text : text;
     }
 
     static final Set<String> QUERY_STOP = Set.of("what", "whats", "s", "t", "don", "how", "many", "much", "some", "get",
@@ -175,6 +203,9 @@ public class SearchLab {
         List<List<String>> documents = new ArrayList<>();
         float[][] vectors = new float[n][];
         float[][] second = new float[n][];
+        boolean ensemble = !ENSEMBLE.equals("none");
+        double ensembleWeight = Double.parseDouble(env("ENSEMBLE_WEIGHT", "0.5"));
+        float[][] vectors2 = new float[n][];
         String secondKind = env("SECOND", "none");
         boolean withSecond = !secondKind.equals("none");
         double secondWeight = Double.parseDouble(env("SECOND_WEIGHT", "-1"));
@@ -182,6 +213,9 @@ public class SearchLab {
             FunctionText shipped = FunctionText.of(functions.get(i), "lab");
             documents.add(lexicalTerms(functions.get(i), shipped));
             vectors[i] = embed(semanticText(functions.get(i), shipped));
+            if (ensemble) {
+                vectors2[i] = embed2(asPassage(ENSEMBLE, shipped.semantic()));
+            }
             if (env("FP16", "0").equals("1")) {
                 // As the registry stores them for the scan: each value rounded to a 16-bit float.
                 float[] rounded = new float[vectors[i].length];
@@ -212,8 +246,13 @@ public class SearchLab {
             lexical[j] = bm25.scores(terms);
             ideal[j] = bm25.ideal(terms);
             float[] query = embed(asQuery(questions.get(j).text()));
+            float[] query2 = ensemble ? embed2(asQuery(ENSEMBLE, questions.get(j).text())) : null;
             for (int i = 0; i < n; i++) {
                 semantic[j][i] = cosine(query, vectors[i]);
+                if (ensemble) {
+                    // ENSEMBLE_WEIGHT w: (1 - w) * this model's cosine + w * the other's.
+                    semantic[j][i] = (1 - ensembleWeight) * semantic[j][i] + ensembleWeight * cosine(query2, vectors2[i]);
+                }
                 if (withSecond) {
                     // SECOND_WEIGHT < 0: the better of the two cosines; else a weighted mean of them.
                     double c2 = cosine(query, second[i]);
@@ -222,6 +261,9 @@ public class SearchLab {
                             : (1 - secondWeight) * semantic[j][i] + secondWeight * c2;
                 }
             }
+        }
+        if (ensemble) {
+            System.out.printf("ensemble: %s, cosine weight %s%n", ENSEMBLE, ensembleWeight);
         }
         System.out.printf("model %s, LEX=%s, SEM=%s, SECOND=%s, QUERY_STOP=%s, BM25 k1=%s b=%s; %d functions, %d questions%n",
                 MODEL, env("LEX", "shipped"), env("SEM", "shipped"), env("SECOND", "none"), env("QUERY_STOP", "0"),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The catalog search's embedding model alone (bench/EmbedderCheck.java): resident memory it adds when loaded and after
 # embedding the labelled set in bench/search, a digest of all those vectors (the same digest = bit-identical
-# embeddings), and the time to embed one question. The heap is fixed and pre-touched (EMBED_JAVA_OPTS, default
-# "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"), so growth in RSS is the model's native memory, not the heap resizing.
+# embeddings), and the time (wall clock and CPU) to embed one question. The heap is fixed and pre-touched
+# (EMBED_JAVA_OPTS, default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"), so growth in RSS is the model's native memory,
+# not the heap resizing.
 #   bench/embedder-check.sh [runs] [sources dir]   e.g. compare a checkout of another commit:
 #   bench/embedder-check.sh 3 /tmp/old/forge-registry/src/main/java/io/agentforge/registry/search
 set -euo pipefail

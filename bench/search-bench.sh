@@ -6,7 +6,9 @@
 # BENCH_REGISTRY_ARGS adds registry options, e.g. "--agentforge.registry.search.fusion.semantic-weight=0.5" to compare
 # fusions; BENCH_JVM_ARGS adds JVM options, e.g. "-XX:StartFlightRecording=filename=/tmp/search.jfr,settings=profile"
 # to profile the registry; BENCH_JAR runs another registry exec jar (e.g. one built before a change, for an A/B on
-# the same machine state). Prints a report; numbers go to docs/benchmarks.md by hand.
+# the same machine state); BENCH_WARMUP the untimed rounds of new texts before the timed runs (default 2, 0 = none).
+# Each timed run prints the registry's CPU per search and how much of it the JIT compilers and the GC took. Prints a
+# report; numbers go to docs/benchmarks.md by hand.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WHAT="${1:-all}"
@@ -40,15 +42,42 @@ trap stop_registry EXIT
 client() { taskset -c 1 "$JAVA_HOME/bin/java" -Dbench.data="$ROOT/bench/search" "$ROOT/bench/SearchBench.java" "$1" "$BASE" "$KEY" "${@:2}"; }
 # CPU time the registry has used, in ms (user + system, all its threads), from /proc: contention-free cost.
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"; }
-# A latency run with the registry's CPU per search beside it (rounds + the warm-up round, 273 questions each).
+# CPU time (ms) of the registry's threads whose name matches a pattern (JIT compilers: "^C[12] Compiler"; garbage
+# collection and safepoints: "^(VM Thread|GC |G1 )"), from /proc/<pid>/task/*/stat.
+threads_cpu_ms() {
+  local total=0 task ticks
+  for task in /proc/"$PID"/task/*; do
+    grep -qE "$1" "$task/comm" 2>/dev/null || continue
+    ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    total=$((total + ${ticks:-0}))
+  done
+  awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t * 1000 / hz}'
+}
+JIT_THREADS='^C[12] Compiler'
+GC_THREADS='^(VM Thread|GC |G1 )'
+# A latency run with the registry's CPU per search beside it (rounds + the warm-up round, 273 questions each), and
+# how much of it the JIT compilers and the garbage collector took.
 latency() {  # mode [fresh]
-  local before after searches
-  before=$(cpu_ms)
+  local before after jit0 jit1 gc0 gc1 searches
+  before=$(cpu_ms); jit0=$(threads_cpu_ms "$JIT_THREADS"); gc0=$(threads_cpu_ms "$GC_THREADS")
   client latency "$1" "$ROUNDS" ${2:-}
-  after=$(cpu_ms)
+  after=$(cpu_ms); jit1=$(threads_cpu_ms "$JIT_THREADS"); gc1=$(threads_cpu_ms "$GC_THREADS")
   searches=$(( (ROUNDS + 1) * $(grep -c '"question"' "$ROOT/bench/search/questions.json") ))
   echo "   registry CPU per search ($1${2:+, $2}): $(awk -v d=$((after - before)) -v n="$searches" 'BEGIN {printf "%.2f", d / n}') ms" \
-    "($((after - before)) ms for $searches searches, HTTP and JSON included)"
+    "($((after - before)) ms for $searches searches, HTTP and JSON included; of it JIT compilers" \
+    "$((jit1 - jit0)) ms, GC and safepoints $((gc1 - gc0)) ms)"
+}
+# The first searches after start-up run while the JIT compiles the request path (Tomcat, security, JSON, the search)
+# on the same pinned core: a quarter of the core for tens of seconds. Untimed rounds first, so every timed run
+# measures the warmed-up registry, whatever its order (BENCH_WARMUP=0 skips them; texts differ from the timed ones).
+warm_up() {
+  local before jit0
+  [ "${BENCH_WARMUP:-2}" -gt 0 ] || return 0
+  before=$(cpu_ms); jit0=$(threads_cpu_ms "$JIT_THREADS")
+  client latency hybrid "${BENCH_WARMUP:-2}" warm-up >/dev/null
+  client latency lexical 1 >/dev/null
+  echo "warm-up (untimed): $(( $(cpu_ms) - before )) ms of registry CPU, of it JIT compilers" \
+    "$(( $(threads_cpu_ms "$JIT_THREADS") - jit0 )) ms"
 }
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
 heap_mib() {
@@ -87,6 +116,7 @@ if [ "$WHAT" = scale ] || [ "$WHAT" = all ]; then
   RSS1=$(rss_mib); HEAP1=$(heap_mib)
   echo "RSS ${RSS0} -> ${RSS1} MiB (+$((RSS1 - RSS0))), heap after GC ${HEAP0} -> ${HEAP1} MiB (+$((HEAP1 - HEAP0)))" \
     "for the functions with their vectors and the model (it loads with the catalog's first function)"
+  warm_up
   latency hybrid fresh
   latency hybrid
   latency lexical
@@ -102,6 +132,7 @@ if [ "$WHAT" = scale ] || [ "$WHAT" = all ]; then
   echo "RSS ${RSS2} -> ${RSS3} MiB (+$((RSS3 - RSS2))), heap after GC ${HEAP2} -> ${HEAP3} MiB (+$((HEAP3 - HEAP2)))"
   echo "=> the vectors of $COPIES x 350 functions: heap +$(( (HEAP1 - HEAP0) - (HEAP3 - HEAP2) )) MiB;" \
     "the model and the vectors: RSS +$(( (RSS1 - RSS0) - (RSS3 - RSS2) )) MiB"
+  warm_up
   latency lexical
   stop_registry
 fi

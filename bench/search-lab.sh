@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Ranking experiments on the labelled set in bench/search, in process (bench/SearchLab.java): the registry's own
 # search classes compiled from forge-registry's sources against the libraries of its exec jar. Each row reports the tune
-# half, the test half and the whole set. Knobs (LEX, SEM, SECOND, QUERY_STOP, MODEL) are described in SearchLab.java;
-# e.g. LEX=name1 bench/search-lab.sh. MODEL=minilm-q or e5-small-v2-q also needs LAB_JARS=<its langchain4j jar>.
+# half, the test half and the whole set. Knobs (LEX, SEM, SECOND, QUERY_STOP, MODEL, ENSEMBLE) are described in
+# SearchLab.java; e.g. LEX=name1 bench/search-lab.sh. MODEL=minilm-q or e5-small-v2-q (or ENSEMBLE=bge-small-q) also
+# needs LAB_JARS=<its langchain4j jar>.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/scripts/pick-jdk.sh"
