@@ -12,7 +12,10 @@
 #     before registering (after the idle RSS reading); after each of the two full GCs it records the used heap and
 #     the RSS in KiB (heap_idle_kb, rss_idle_gc_kb, heap_reg_kb, rss_reg_gc_kb): the wrapper's memory per instance.
 #     The idle full GC lets G1 return unused heap, so "RSS after registering" is lower than an unpatched run's.
-#  4. wrk's per-request timeout is WRK_TIMEOUT (default 30s as before): the plain full fetch is ~78 MiB at N = 100,000.
+#  4. Above N = 30,000 the plain full fetch (~78 MiB at N = 100,000, and Eureka's delta, which then still holds the
+#     registrations) runs for LARGE_BODY_S (60) s instead of -D: with 64 connections one round of answers takes
+#     longer than -D's few seconds, and wrk counts only answers complete within its run. wrk's per-request timeout is
+#     WRK_TIMEOUT (default 30s as before, 120s above N = 30,000).
 # Every edit is checked: if the harness text changed so that one does not apply, this fails loudly.
 harness_edit() { # FILE MUST_CONTAIN SED_ARGS...: apply sed, then require the text MUST_CONTAIN in FILE
   local f="$1" want="$2"
@@ -54,7 +57,7 @@ wait-count)  # patched: prints "SECONDS COUNT", see bench/harness-large-n.sh in 
 WAIT
   grep -q '^wait-count)  # patched' "$lg" || { echo "harness_large_n: wait-count not replaced in $lg" >&2; return 1; }
   # 4. wrk timeout
-  harness_edit "$lg" 'WRK_TIMEOUT' -e 's|--timeout 30s \\$|--timeout "${WRK_TIMEOUT:-30s}" \\|'
+  harness_edit "$lg" 'WRK_TIMEOUT' -e 's|--timeout 30s \\$|--timeout "${WRK_TIMEOUT:-$(( N > 30000 ? 120 : 30 ))s}" \\|'
   # 3. bounds by N, the count seen, idle live heap, KiB readings
   harness_edit "$rr" 'N / 100 : 300' \
     -e 's|lg -w 300 run register)$|lg -w "$(( N > 30000 ? N / 100 : 300 ))" run register)|'
@@ -76,6 +79,8 @@ live_heap_kb() { # HEAP_KEY RSS_KEY: full GC, then records the used heap and the
 run_one() { # N REP
 HEAP
   grep -q '^live_heap_kb() {' "$rr" || { echo "harness_large_n: live_heap_kb not added to $rr" >&2; return 1; }
+  harness_edit "$rr" 'LARGE_BODY_S' \
+    -e 's|^\( *\)d="$READ_S"; \[ "$s" = renew \] && d="$RENEW_S"$|&\n\1if [ "$N" -gt 30000 ] \&\& [ "$d" -lt "${LARGE_BODY_S:-60}" ] \&\& { [ "$s" = full ] \|\| [ "$s" = delta ]; }; then d="${LARGE_BODY_S:-60}"; fi|'
   harness_edit "$rr" 'showed before the scenarios' \
     -e 's|ce = ce " N=" n ":" stat(n, "count_end", "med")|&; cs = cs " N=" n ":" stat(n, "count_seen", "med")|' \
     -e 's|instances still registered at the end (median):%s\\n", steal, ce|instances the full fetch showed before the scenarios (median):%s; still registered at the end (median):%s\\n", steal, cs, ce|'
