@@ -4,6 +4,9 @@
 #  1. loadgen.sh's curl registration fills the templates with index/substr instead of gsub: mawk 1.3.4's gsub gets
 #     slower with every distinct replacement string it has seen, so writing the curl config took ~10 min per
 #     registry at N = 100,000 (quadratic in N); now ~6 s. Same requests, same status checks and retries.
+#  0. The server's port is a free one in 61000-65535 instead of any ephemeral one: the instances' made-up endpoints
+#     use ports 20000-59999 on 127.x.y.z, and Agent Forge refuses (422) an endpoint on its own port on any loopback
+#     address as "this registry itself", so at N > ~13,000 one to three instances per run were never registered.
 #  2. wait-count accepts, besides exactly N, a count >= 99.9 % of N that has not changed for STABLE_S (65) s — longer
 #     than two refreshes of Eureka's 30 s full-fetch cache — or that stands at the -w bound; it prints the seconds
 #     until the count last changed AND the count, which run-registry.sh records as count_seen (in its summary).
@@ -15,7 +18,8 @@
 #  4. Above N = 30,000 the plain full fetch (~78 MiB at N = 100,000, and Eureka's delta, which then still holds the
 #     registrations) runs for LARGE_BODY_S (60) s instead of -D: with 64 connections one round of answers takes
 #     longer than -D's few seconds, and wrk counts only answers complete within its run. wrk's per-request timeout is
-#     WRK_TIMEOUT (default 30s as before, 120s above N = 30,000).
+#     WRK_TIMEOUT (default 30s as before, 120s above N = 30,000). The lines naming OutOfMemoryError in the server's
+#     log are counted (oom_lines): at N = 40,000 Eureka's 1 GiB heap ran out under 64 plain full fetches at once.
 # Every edit is checked: if the harness text changed so that one does not apply, this fails loudly.
 harness_edit() { # FILE MUST_CONTAIN SED_ARGS...: apply sed, then require the text MUST_CONTAIN in FILE
   local f="$1" want="$2"
@@ -81,6 +85,20 @@ HEAP
   grep -q '^live_heap_kb() {' "$rr" || { echo "harness_large_n: live_heap_kb not added to $rr" >&2; return 1; }
   harness_edit "$rr" 'LARGE_BODY_S' \
     -e 's|^\( *\)d="$READ_S"; \[ "$s" = renew \] && d="$RENEW_S"$|&\n\1if [ "$N" -gt 30000 ] \&\& [ "$d" -lt "${LARGE_BODY_S:-60}" ] \&\& { [ "$s" = full ] \|\| [ "$s" = delta ]; }; then d="${LARGE_BODY_S:-60}"; fi|'
+  harness_replace "$rr" '^    python3 -c .import socket; s=socket.socket[(][)]; s.bind' '^    python3 -c' <<'PORT'
+    python3 -c 'import random, socket  # patched: a free port above every instance port (20000-59999)
+for _ in range(500):
+    p = random.randint(61000, 65535); s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()'
+PORT
+  grep -q 'a free port above every instance port' "$rr" || { echo "harness_large_n: free_port not replaced in $rr" >&2; return 1; }
+  harness_edit "$rr" 'oom_lines' \
+    -e 's|^\( *\)rec "$N" "$REP" hwm_mb \(.*\)$|&\n\1rec "$N" "$REP" oom_lines "$(grep -c OutOfMemoryError "$slog" \|\| true)"|'
   harness_edit "$rr" 'showed before the scenarios' \
     -e 's|ce = ce " N=" n ":" stat(n, "count_end", "med")|&; cs = cs " N=" n ":" stat(n, "count_seen", "med")|' \
     -e 's|instances still registered at the end (median):%s\\n", steal, ce|instances the full fetch showed before the scenarios (median):%s; still registered at the end (median):%s\\n", steal, cs, ce|'

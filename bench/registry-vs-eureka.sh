@@ -144,12 +144,13 @@ awk -F'\t' -v modes="$MODES" -v ns="$NS" '
       print ""
       print "Memory per instance, bytes: (reading after registering N − reading idle, before registering) / N, each reading taken right after a full GC (`jcmd GC.run`): the used heap, and the RSS then. Both include what the count polls of the full fetch left cached."
       print ""
-      print "| N | live heap idle → after registering MB (E) | (AF) | live heap per instance B (E / AF) | RSS after full GC, idle → after registering MB (E) | (AF) | RSS per instance B (E / AF) |"
-      print "|---:|---:|---:|---:|---:|---:|---:|"
+      print "| N | live heap idle → after registering MB (E) | (AF) | live heap per instance B (E / AF) | RSS after full GC, idle → after registering MB (E) | (AF) | RSS per instance B (E / AF) | registration non-2xx, all passes (E / AF) | OutOfMemoryError log lines (E / AF) |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (ni = 1; ni in NL; ni++) { n = NL[ni]; e = m SUBSEP "eureka" SUBSEP n SUBSEP; a = m SUBSEP "agentforge" SUBSEP n SUBSEP
-        printf "| %s | %s → %s | %s → %s | %s / %s | %s → %s | %s → %s | %s / %s |\n", n,
+        printf "| %s | %s → %s | %s → %s | %s / %s | %s → %s | %s → %s | %s / %s | %s / %s | %s / %s |\n", n,
           mb(med(e "heap_idle_kb")), mb(med(e "heap_reg_kb")), mb(med(a "heap_idle_kb")), mb(med(a "heap_reg_kb")), f(med(e "heap_b_per_inst")), f(med(a "heap_b_per_inst")),
-          mb(med(e "rss_idle_gc_kb")), mb(med(e "rss_reg_gc_kb")), mb(med(a "rss_idle_gc_kb")), mb(med(a "rss_reg_gc_kb")), f(med(e "rss_b_per_inst")), f(med(a "rss_b_per_inst")) }
+          mb(med(e "rss_idle_gc_kb")), mb(med(e "rss_reg_gc_kb")), mb(med(a "rss_idle_gc_kb")), mb(med(a "rss_reg_gc_kb")), f(med(e "rss_b_per_inst")), f(med(a "rss_b_per_inst")),
+          f(med(e "reg_errors")), f(med(a "reg_errors")), f(med(e "oom_lines")), f(med(a "oom_lines")) }
     }
   }' "$OUT/all.tsv" > "$OUT/tables.md"
 {
