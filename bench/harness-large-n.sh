@@ -17,7 +17,9 @@
 #     The idle full GC lets G1 return unused heap, so "RSS after registering" is lower than an unpatched run's.
 #  4. Above N = 30,000 the plain full fetch (~78 MiB at N = 100,000, and Eureka's delta, which then still holds the
 #     registrations) runs for LARGE_BODY_S (60) s instead of -D: with 64 connections one round of answers takes
-#     longer than -D's few seconds, and wrk counts only answers complete within its run. wrk's per-request timeout is
+#     longer than -D's few seconds, and wrk counts only answers complete within its run. Neither is warmed up, and
+#     the plain full fetch runs last: at N = 100,000 64 of them at once exhaust Eureka's 1 GiB heap, and before
+#     this change its measured renewals right after the warm-up were 0/s. wrk's per-request timeout is
 #     WRK_TIMEOUT (default 30s as before, 120s above N = 30,000). The lines naming OutOfMemoryError in the server's
 #     log are counted (oom_lines): at N = 40,000 Eureka's 1 GiB heap ran out under 64 plain full fetches at once.
 # Every edit is checked: if the harness text changed so that one does not apply, this fails loudly.
@@ -97,6 +99,10 @@ for _ in range(500):
         s.close()'
 PORT
   grep -q 'a free port above every instance port' "$rr" || { echo "harness_large_n: free_port not replaced in $rr" >&2; return 1; }
+  harness_edit "$rr" 'for s in $order; do   # warm-up' \
+    -e 's|^  for s in $SCENARIOS; do   # warm-up\(.*\)$|  local order="$SCENARIOS"\n  if [ "$N" -gt 30000 ] \&\& [[ " $SCENARIOS " == *" full "* ]]; then order="$(echo " $SCENARIOS " \| sed "s/ full / /") full"; fi\n  for s in $order; do   # warm-up\1\n    if [ "$N" -gt 30000 ] \&\& { [ "$s" = full ] \|\| [ "$s" = delta ]; }; then continue; fi|' \
+    -e 's|^  for s in $SCENARIOS; do$|  for s in $order; do|'
+  ! grep -q 'for s in $SCENARIOS; do' "$rr" || { echo "harness_large_n: scenario order not patched in $rr" >&2; return 1; }
   harness_edit "$rr" 'oom_lines' \
     -e 's|^\( *\)rec "$N" "$REP" hwm_mb \(.*\)$|&\n\1rec "$N" "$REP" oom_lines "$(grep -c OutOfMemoryError "$slog" \|\| true)"|'
   harness_edit "$rr" 'showed before the scenarios' \
