@@ -15,7 +15,7 @@
 #     before registering (after the idle RSS reading); after each of the two full GCs it records the used heap and
 #     the RSS in KiB (heap_idle_kb, rss_idle_gc_kb, heap_reg_kb, rss_reg_gc_kb): the wrapper's memory per instance.
 #     The idle full GC lets G1 return unused heap, so "RSS after registering" is lower than an unpatched run's.
-#  4. Above N = 30,000 the plain full fetch (~78 MiB at N = 100,000, and Eureka's delta, which then still holds the
+#  4. Above N = 30,000 the plain full fetch (66–92 MiB at N = 100,000, and Eureka's delta, which then still holds the
 #     registrations) runs for LARGE_BODY_S (60) s instead of -D: with 64 connections one round of answers takes
 #     longer than -D's few seconds, and wrk counts only answers complete within its run. Neither is warmed up, and
 #     the plain full fetch runs last: at N = 100,000 64 of them at once exhaust Eureka's 1 GiB heap, and before
