@@ -10,9 +10,12 @@
 # -s postgres: Agent Forge runs its PostgreSQL store on a private throw-away cluster (bench/fault-lib.sh), with a
 #    fresh database per N (one harness call per N); Eureka keeps its memory store, as the issue's goal compares.
 # -l: lease of every registered instance, for both registries (default the harness's 90 s), for N so large that
-#    registering all of them takes longer than 90 s; the harness is copied and its templates rewritten.
+#    registering all of them takes longer than 90 s; the copy's templates are rewritten.
 # -p: every timed wrk connection pauses PACE_MS before each request (bench/harness-pace.sh), e.g. -p 4 with
 #    -x "-c 4 -s app": a fixed load below saturation, for latency percentiles that are not a queue.
+# The harness runs from a copy in OUTDIR/harness, patched for N = 100,000 (bench/harness-large-n.sh: linear curl
+#    config, a wait for the full fetch that tolerates a lagging cache and records the count it saw, longer bounds,
+#    live heap idle); comparison.md adds that count and memory per instance (heap and RSS, after registering − idle).
 # Env: SUMMARY_ONLY=1 (with -o) only rewrites the tables of an earlier OUTDIR; the rest is passed through to the harness (QUIET_MAX_CORES, QUIET_TIMEOUT_S, EUREKA_JAVA_OPTS, LIVE_HEAP, …).
 # Needs the registry's exec jar (built here when missing: ./mvnw -B -q -pl forge-registry -am package -DskipTests).
 # Output: OUTDIR/<placement>/<target>/rep<k>/{summary.md,raw.tsv,…} and OUTDIR/comparison.md.
@@ -25,7 +28,7 @@ HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
 while getopts "n:r:m:o:H:j:x:s:l:p:h" o; do
   case "$o" in
     n) NS="$OPTARG";; r) REPS="$OPTARG";; m) MODES="$OPTARG";; o) OUT="$OPTARG";; H) HARNESS="$OPTARG";;
-    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; p) PACE="$OPTARG";; *) sed -n '2,19p' "$0"; exit 2;;
+    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; p) PACE="$OPTARG";; *) sed -n '2,22p' "$0"; exit 2;;
   esac
 done
 [ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
@@ -33,10 +36,16 @@ done
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl forge-registry -am package -DskipTests)
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/registry-vs-eureka-$(date -u +%Y%m%dT%H%M%SZ).XXXX")}"
 mkdir -p "$OUT"
-if [ -n "$LEASE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
+if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
+  # A copy of the harness, changed so that it runs at N = 100,000 (bench/harness-large-n.sh says how), with -l the
+  # lease set too; the shared folder is never edited.
   # shellcheck source=harness-lease.sh
   . "$ROOT/bench/harness-lease.sh"
-  HARNESS="$(harness_with_lease "$HARNESS" "$OUT/harness" "$LEASE")"
+  # shellcheck source=harness-large-n.sh
+  . "$ROOT/bench/harness-large-n.sh"
+  if [ -n "$LEASE" ]; then HARNESS="$(harness_with_lease "$HARNESS" "$OUT/harness" "$LEASE")"
+  else HARNESS="$(harness_copy "$HARNESS" "$OUT/harness")"; fi
+  harness_large_n "$OUT/harness"
 fi
 if [ -n "$PACE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   # shellcheck source=harness-pace.sh
@@ -46,6 +55,7 @@ fi
 if [ "$STORE" = postgres ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   # shellcheck source=fault-lib.sh
   . "$ROOT/bench/fault-lib.sh"
+  # shellcheck disable=SC2034  # PG_BIN and WORK are read by fault-lib.sh's functions
   PG_BIN="${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}"; PG_PORT="${BENCH_PG_PORT:-$(forge_bench_free_port)}"
   WORK="$(mktemp -d /tmp/forge-bench-pg.XXXXXX)"
   trap forge_bench_pg_discard EXIT
@@ -93,7 +103,12 @@ done
 for mode in $MODES; do
   for target in eureka agentforge; do
     for f in "$OUT/$mode/$target"/rep*/raw.tsv "$OUT/$mode/$target"/rep*/n*/raw.tsv; do
-      [ -f "$f" ] && awk -v t="$target" -v m="$mode" -F'\t' '{print m "\t" t "\t" $1 "\t" $3 "\t" $4}' "$f"
+      # raw.tsv: N rep key value; per run also memory per instance in bytes: (after registering - idle) / N, for the
+      # live heap after a full GC and for RSS (keys the patched harness records in KiB)
+      [ -f "$f" ] && awk -v t="$target" -v m="$mode" -F'\t' '{print m "\t" t "\t" $1 "\t" $3 "\t" $4; v[$1 SUBSEP $2 SUBSEP $3] = $4; r[$1 SUBSEP $2] = 1}
+        END { for (k in r) { split(k, a, SUBSEP)
+          if (v[k, "heap_reg_kb"] != "" && v[k, "heap_idle_kb"] != "") print m "\t" t "\t" a[1] "\theap_b_per_inst\t" (v[k, "heap_reg_kb"] - v[k, "heap_idle_kb"]) * 1024 / a[1]
+          if (v[k, "rss_reg_gc_kb"] != "" && v[k, "rss_idle_gc_kb"] != "") print m "\t" t "\t" a[1] "\trss_b_per_inst\t" (v[k, "rss_reg_gc_kb"] - v[k, "rss_idle_gc_kb"]) * 1024 / a[1] } }' "$f"
     done
   done
 done > "$OUT/all.tsv"
@@ -106,6 +121,7 @@ awk -F'\t' -v modes="$MODES" -v ns="$NS" '
     return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
   }
   function f(x) { return x == "" ? "-" : (x >= 100 || x == int(x)) ? sprintf("%.0f", x) : (x >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x)) }
+  function mb(kb) { return kb == "" ? "-" : sprintf("%.1f", kb / 1024) }
   function cell(k,   m) { m = med(k); return m == "" ? "-" : f(m) " (" f(lo[k]) "–" f(hi[k]) ")" }
   function ratio(a, b, invert) { if (a == "" || b == "" || a + 0 == 0 || b + 0 == 0) return "-"; return sprintf("%.2f×", invert ? a / b : b / a) }
   { k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; cnt[k]++; v[k, cnt[k]] = $5 + 0 }
@@ -126,12 +142,22 @@ awk -F'\t' -v modes="$MODES" -v ns="$NS" '
       for (ni = 1; ni in NL; ni++) { n = NL[ni]; a = m SUBSEP "agentforge" SUBSEP n SUBSEP "catalog"
         if (cnt[a ".rps"]) printf "| function catalog, gzip (Agent Forge only) | %s | - | %s | - | - | %s | - | %s | - |\n", n, cell(a ".rps"), f(med(a ".p99_ms")), f(med(a ".srv_us_per_req")) }
       print ""
-      print "| N | startup to first 200 ms (E / AF) | RSS idle MB (E / AF) | RSS after registering MB (E / AF) | live heap MB (E / AF) | registration req/s (E / AF) | visible in full fetch after s (E / AF) |"
-      print "|---:|---:|---:|---:|---:|---:|---:|"
+      print "| N | startup to first 200 ms (E / AF) | RSS idle MB (E / AF) | RSS after registering MB (E / AF) | live heap MB (E / AF) | registration req/s (E / AF) | visible in full fetch after s (E / AF) | instances the full fetch showed (E / AF) |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (ni = 1; ni in NL; ni++) { n = NL[ni]; e = m SUBSEP "eureka" SUBSEP n SUBSEP; a = m SUBSEP "agentforge" SUBSEP n SUBSEP
-        printf "| %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n", n, f(med(e "startup_ms")), f(med(a "startup_ms")),
+        printf "| %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n", n, f(med(e "startup_ms")), f(med(a "startup_ms")),
           f(med(e "rss_idle_mb")), f(med(a "rss_idle_mb")), f(med(e "rss_reg_mb")), f(med(a "rss_reg_mb")), f(med(e "heap_live_mb")), f(med(a "heap_live_mb")),
-          f(med(e "reg_rps")), f(med(a "reg_rps")), f(med(e "count_lag_s")), f(med(a "count_lag_s")) }
+          f(med(e "reg_rps")), f(med(a "reg_rps")), f(med(e "count_lag_s")), f(med(a "count_lag_s")), f(med(e "count_seen")), f(med(a "count_seen")) }
+      print ""
+      print "Memory per instance, bytes: (reading after registering N − reading idle, before registering) / N, each reading taken right after a full GC (`jcmd GC.run`): the used heap, and the RSS then. Both include what the count polls of the full fetch left cached."
+      print ""
+      print "| N | live heap idle → after registering MB (E) | (AF) | live heap per instance B (E / AF) | RSS after full GC, idle → after registering MB (E) | (AF) | RSS per instance B (E / AF) | registration non-2xx, all passes (E / AF) | OutOfMemoryError log lines (E / AF) |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      for (ni = 1; ni in NL; ni++) { n = NL[ni]; e = m SUBSEP "eureka" SUBSEP n SUBSEP; a = m SUBSEP "agentforge" SUBSEP n SUBSEP
+        printf "| %s | %s → %s | %s → %s | %s / %s | %s → %s | %s → %s | %s / %s | %s / %s | %s / %s |\n", n,
+          mb(med(e "heap_idle_kb")), mb(med(e "heap_reg_kb")), mb(med(a "heap_idle_kb")), mb(med(a "heap_reg_kb")), f(med(e "heap_b_per_inst")), f(med(a "heap_b_per_inst")),
+          mb(med(e "rss_idle_gc_kb")), mb(med(e "rss_reg_gc_kb")), mb(med(a "rss_idle_gc_kb")), mb(med(a "rss_reg_gc_kb")), f(med(e "rss_b_per_inst")), f(med(a "rss_b_per_inst")),
+          f(med(e "reg_errors")), f(med(a "reg_errors")), f(med(e "oom_lines")), f(med(a "oom_lines")) }
     }
   }' "$OUT/all.tsv" > "$OUT/tables.md"
 {
