@@ -28,7 +28,7 @@ HARNESS="${REGISTRY_BENCH_HARNESS:-$ROOT/../shared/bench/run-registry.sh}"
 while getopts "n:r:m:o:H:j:x:s:l:p:h" o; do
   case "$o" in
     n) NS="$OPTARG";; r) REPS="$OPTARG";; m) MODES="$OPTARG";; o) OUT="$OPTARG";; H) HARNESS="$OPTARG";;
-    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; p) PACE="$OPTARG";; *) sed -n '2,22p' "$0"; exit 2;;
+    j) JAR="$OPTARG";; x) EXTRA="$OPTARG";; s) STORE="$OPTARG";; l) LEASE="$OPTARG";; p) PACE="$OPTARG";; *) sed -n '2,21p' "$0"; exit 2;;
   esac
 done
 [ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
