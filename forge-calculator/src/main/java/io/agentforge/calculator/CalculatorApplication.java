@@ -1,6 +1,5 @@
 package io.agentforge.calculator;
 
-import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -18,7 +17,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class CalculatorApplication {
 
     public static void main(String[] args) {
-        VirtualThreads.spareCarriers();
         SpringApplication.run(CalculatorApplication.class, args);
     }
 }

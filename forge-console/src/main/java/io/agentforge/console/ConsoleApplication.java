@@ -1,6 +1,5 @@
 package io.agentforge.console;
 
-import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,7 +12,6 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 public class ConsoleApplication {
 
     public static void main(String[] args) {
-        VirtualThreads.spareCarriers();
         SpringApplication.run(ConsoleApplication.class, args);
     }
 }

@@ -1,6 +1,5 @@
 package io.agentforge.gateway;
 
-import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -17,7 +16,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        VirtualThreads.spareCarriers();
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

@@ -1,6 +1,5 @@
 package io.agentforge.registry;
 
-import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,7 +10,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class RegistryApplication {
 
     public static void main(String[] args) {
-        VirtualThreads.spareCarriers();
         SpringApplication.run(RegistryApplication.class, args);
     }
 }
