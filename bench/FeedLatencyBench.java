@@ -20,7 +20,9 @@ import java.util.concurrent.Future;
  * registry that already holds the benchmark's instances; then PROBES new tool instances are registered one every
  * INTERVAL_MS, each in one of ten probe services, and for every subscriber the time from sending the registration to
  * the instance being in that subscriber's {@code endpoints(service)} is recorded (polled every millisecond, so the
- * figures are rounded up to it). Prints p50 / p90 / p99 / max over all probes and subscribers.
+ * figures are rounded up to it), and the time until the subscriber had received the change event (its
+ * {@code instanceChanges()} count moved), which splits the feed's delivery from the catalog re-read that follows.
+ * Prints p50 / p90 / p99 / max over all probes and subscribers.
  *
  * Run: java -cp "lib/*" bench/FeedLatencyBench.java BASE KEY SUBSCRIBERS PROBES INTERVAL_MS
  */
@@ -50,6 +52,8 @@ public class FeedLatencyBench {
                 subscribers, base, caches.getFirst().functions().size());
 
         long[] latencies = new long[probes * subscribers];
+        long[] events = new long[probes * subscribers];
+        int e = 0;
         int missed = 0;
         int n = 0;
         long[] registerMs = new long[probes];
@@ -58,9 +62,10 @@ public class FeedLatencyBench {
                 String service = "feed-probe-" + (p % 10);
                 String instance = "feed-probe-" + p + "-" + System.nanoTime();
                 long sent = System.nanoTime();
-                List<Future<Long>> seen = new ArrayList<>();
+                List<Future<long[]>> seen = new ArrayList<>();
                 for (DiscoveryCache cache : caches) {
-                    seen.add(watchers.submit(() -> awaitVisible(cache, service, instance, sent)));
+                    long changesBefore = cache.instanceChanges();
+                    seen.add(watchers.submit(() -> awaitVisible(cache, service, instance, sent, changesBefore)));
                 }
                 HttpResponse<String> answer = http.send(
                         HttpRequest.newBuilder(URI.create(base + "/api/v1/instances"))
@@ -73,12 +78,15 @@ public class FeedLatencyBench {
                 if (answer.statusCode() != 201 && answer.statusCode() != 200) {
                     throw new IllegalStateException("registration answered " + answer.statusCode() + ": " + answer.body());
                 }
-                for (Future<Long> f : seen) {
-                    long nanos = f.get();
-                    if (nanos < 0) {
+                for (Future<long[]> f : seen) {
+                    long[] nanos = f.get();
+                    if (nanos[1] < 0) {
                         missed++;
                     } else {
-                        latencies[n++] = nanos;
+                        latencies[n++] = nanos[1];
+                    }
+                    if (nanos[0] >= 0) {
+                        events[e++] = nanos[0];
                     }
                 }
                 Thread.sleep(intervalMs);
@@ -87,26 +95,40 @@ public class FeedLatencyBench {
         caches.forEach(DiscoveryCache::close);
         long[] got = Arrays.copyOf(latencies, n);
         Arrays.sort(got);
+        long[] evt = Arrays.copyOf(events, e);
+        Arrays.sort(evt);
         long[] reg = registerMs.clone();
         Arrays.sort(reg);
         System.out.printf("probes: %d, one every %d ms; registration answered in p50 %d ms / p99 %d ms%n",
                 probes, intervalMs, reg[reg.length / 2], reg[(int) Math.min(reg.length - 1, Math.ceil(reg.length * 0.99) - 1)]);
+        System.out.printf("registration sent -> change event received by a subscriber (%d observations):"
+                        + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                evt.length, ms(evt, 0.50), ms(evt, 0.90), ms(evt, 0.99), evt.length == 0 ? 0 : evt[evt.length - 1] / 1e6);
         System.out.printf("registration sent -> visible in a subscriber's cache (%d observations, %d not seen within 10 s):"
                         + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 got.length, missed, ms(got, 0.50), ms(got, 0.90), ms(got, 0.99), got.length == 0 ? 0 : got[got.length - 1] / 1e6);
     }
 
-    /** Nanoseconds from {@code sent} until the cache lists the instance, or -1 after 10 s. */
-    private static long awaitVisible(DiscoveryCache cache, String service, String instance, long sent)
+    /**
+     * Nanoseconds from {@code sent} until the cache received a change event and until it lists the instance; -1 for
+     * what did not happen within 10 s.
+     */
+    private static long[] awaitVisible(
+            DiscoveryCache cache, String service, String instance, long sent, long changesBefore)
             throws InterruptedException {
         long deadline = sent + 10_000_000_000L;
+        long event = -1;
         while (System.nanoTime() < deadline) {
+            if (event < 0 && cache.instanceChanges() > changesBefore) {
+                event = System.nanoTime() - sent;
+            }
             if (cache.endpoints(service).stream().anyMatch(e -> e.instanceId().equals(instance))) {
-                return System.nanoTime() - sent;
+                long visible = System.nanoTime() - sent;
+                return new long[] {event < 0 ? visible : event, visible};
             }
             Thread.sleep(1);
         }
-        return -1;
+        return new long[] {event, -1};
     }
 
     private static double ms(long[] sorted, double q) {
