@@ -1,15 +1,11 @@
 # shellcheck shell=bash
-# Sourced by bench scripts: harness_with_pace HARNESS DIR MS copies the shared registry harness (the folder of
-# HARNESS, timestamps kept so its Eureka build stays cached) into DIR with every timed wrk connection waiting MS
-# milliseconds before each request (wrk's delay() hook), and prints the copy's run-registry.sh. With few
-# connections this holds the load below saturation: a connection sends at most 1000 / (MS + latency) requests a
-# second, so the latency percentiles are the server's answer time, not the queue wrk builds when it sends the next
-# request the moment an answer arrives. Registration (once-mode) is left as it is.
-harness_with_pace() {
-  local src dir="$2" ms="$3" lua
-  src="$(dirname "$1")"
-  mkdir -p "$dir" && cp -a "$src"/. "$dir"/
-  lua="$dir/load/registry.lua"
+# Sourced by bench scripts: harness_pace DIR MS makes every timed wrk connection of the harness copy in DIR (see
+# harness_copy in harness-lease.sh; the shared folder is never edited) wait MS milliseconds before each request (wrk's
+# delay() hook). With few connections this holds the load below saturation: a connection sends at most
+# 1000 / (MS + latency) requests a second, so the latency percentiles are the server's answer time, not the queue wrk
+# builds when it sends the next request the moment an answer arrives. Registration (once-mode) is left as it is.
+harness_pace() {
+  local lua="$1/load/registry.lua" ms="$2"
   grep -q "^function delay" "$lua" && { echo "$lua already defines delay() at top level" >&2; return 1; }
   cat >> "$lua" <<LUA
 
@@ -18,5 +14,4 @@ if not ONCE then
   function delay() return $ms end
 end
 LUA
-  echo "$dir/$(basename "$1")"
 }

@@ -46,11 +46,11 @@ if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   if [ -n "$LEASE" ]; then HARNESS="$(harness_with_lease "$HARNESS" "$OUT/harness" "$LEASE")"
   else HARNESS="$(harness_copy "$HARNESS" "$OUT/harness")"; fi
   harness_large_n "$OUT/harness"
-fi
-if [ -n "$PACE" ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
-  # shellcheck source=harness-pace.sh
-  . "$ROOT/bench/harness-pace.sh"
-  HARNESS="$(harness_with_pace "$HARNESS" "$OUT/harness-paced" "$PACE")"
+  if [ -n "$PACE" ]; then
+    # shellcheck source=harness-pace.sh
+    . "$ROOT/bench/harness-pace.sh"
+    harness_pace "$OUT/harness" "$PACE"
+  fi
 fi
 if [ "$STORE" = postgres ] && [ "${SUMMARY_ONLY:-0}" != 1 ]; then
   # shellcheck source=fault-lib.sh
