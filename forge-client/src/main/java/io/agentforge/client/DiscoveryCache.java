@@ -4,6 +4,7 @@ import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
+import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.ChangeEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +27,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The function catalog, kept current by the registry's change feed.
  *
- * <p>It loads the catalog, then follows the feed from the catalog's event id; each change triggers a conditional
- * re-fetch ({@code If-None-Match}), because the catalog, not the event stream, is the source of truth. When the
- * feed breaks it reconnects with backoff and resyncs; a {@code reset} event forces a full reload. While the registry
+ * <p>It loads the catalog, then follows the feed from the catalog's event id; each change (or burst of changes) fetches
+ * the catalog entries of the tools that changed since the catalog it holds ({@code /api/v1/catalog/changes}) and
+ * applies them, because the catalog, not the event stream, is the source of truth, and re-reading all of it on every
+ * change would cost every subscriber work in proportion to the catalog's size. When the registry can't give the changes
+ * (too many, no longer retained, a registry without that API) it reloads the whole catalog with {@code If-None-Match}.
+ * When the feed breaks it reconnects with backoff and resyncs; a {@code reset} event forces a full reload. While the registry
  * is unreachable it keeps serving the last catalog and reports its {@link #staleness()}.
  *
  * <p>Lookups are thread-safe and never block or call the registry.
@@ -61,6 +65,7 @@ public final class DiscoveryCache implements AutoCloseable {
     // Only touched on the worker thread.
     private int generation;
     private long knownEventId = -1;
+    private boolean changesServed = true;
 
     public DiscoveryCache(RegistryClient client, Clock clock) {
         this(client, Backoff.DEFAULT, DEFAULT_IDLE_TIMEOUT, clock);
@@ -118,7 +123,9 @@ public final class DiscoveryCache implements AutoCloseable {
         return snapshot.endpoints.getOrDefault(service, List.of());
     }
 
-    /** When the registry last confirmed the catalog (a fetch that answered 200 or 304); empty before that. */
+    /**
+     * When the registry last confirmed the catalog (a read of it or of its changes that answered); empty before that.
+     */
     public Optional<Instant> lastRefreshed() {
         return Optional.ofNullable(lastRefreshed);
     }
@@ -178,8 +185,8 @@ public final class DiscoveryCache implements AutoCloseable {
         while (running) {
             boolean wasConnected = false;
             try {
-                CatalogResult result = fetch(snapshot.etag);
-                long after = result.eventId() >= 0 ? result.eventId() : knownEventId;
+                long current = refresh();
+                long after = current >= 0 ? current : knownEventId;
                 int gen = ++generation;
                 subscription =
                         client.subscribe(after < 0 ? OptionalLong.empty() : OptionalLong.of(after), new Listener(gen));
@@ -248,11 +255,11 @@ public final class DiscoveryCache implements AutoCloseable {
                 }
                 case Changed changed
                 when changed.gen == gen -> {
-                    // One re-fetch covers a burst of changes.
+                    // One read covers a burst of changes.
                     while (signals.peek() instanceof Changed more && more.gen == gen) {
                         signals.poll();
                     }
-                    fetch(snapshot.etag);
+                    refresh();
                 }
                 case Reset reset
                 when reset.gen == gen -> {
@@ -289,24 +296,56 @@ public final class DiscoveryCache implements AutoCloseable {
         }
     }
 
-    private CatalogResult fetch(@Nullable String etag) {
-        CatalogResult result = client.catalog(etag);
-        Instant now = clock.instant();
-        if (result instanceof CatalogResult.Modified modified) {
-            Snapshot previous = snapshot;
-            snapshot = new Snapshot(modified.catalog(), modified.etag());
-            if (previous.catalog != EMPTY
-                    && !previous.catalog.functions().equals(modified.catalog().functions())) {
-                log.debug(
-                        "Catalog now has {} functions",
-                        modified.catalog().functions().size());
+    /**
+     * Brings the catalog up to date: applies the changed tools' entries when the registry can say which changed,
+     * otherwise reloads it. Returns the event id it is current as of.
+     */
+    private long refresh() {
+        Snapshot current = snapshot;
+        long since = current.catalog.eventId();
+        if (changesServed && current.catalog != EMPTY && since >= 0) {
+            try {
+                CatalogChanges changes = client.catalogChanges(since);
+                if (!changes.reset()) {
+                    // The applied catalog has no ETag of its own: the next full reload is unconditional.
+                    install(changes.applyTo(current.catalog), null);
+                    confirmed(changes.eventId());
+                    return changes.eventId();
+                }
+                log.debug("Catalog changes after event {} not available; reloading the catalog", since);
+            } catch (UnsupportedOperationException e) {
+                log.info("Reloading the whole catalog on every change: {}", e.getMessage());
+                changesServed = false;
             }
         }
-        knownEventId = Math.max(knownEventId, result.eventId());
+        return fetch(current.etag).eventId();
+    }
+
+    private CatalogResult fetch(@Nullable String etag) {
+        CatalogResult result = client.catalog(etag);
+        if (result instanceof CatalogResult.Modified modified) {
+            install(modified.catalog(), modified.etag());
+        }
+        confirmed(result.eventId());
+        return result;
+    }
+
+    private void install(Catalog catalog, @Nullable String etag) {
+        Snapshot previous = snapshot;
+        snapshot = new Snapshot(catalog, etag);
+        if (log.isDebugEnabled()
+                && previous.catalog != EMPTY
+                && !previous.catalog.functions().equals(catalog.functions())) {
+            log.debug("Catalog now has {} functions", catalog.functions().size());
+        }
+    }
+
+    private void confirmed(long eventId) {
+        Instant now = clock.instant();
+        knownEventId = Math.max(knownEventId, eventId);
         lastRefreshed = now;
         lastConfirmed = now;
         firstCatalog.countDown();
-        return result;
     }
 
     private final class Listener implements ChangeFeedListener {

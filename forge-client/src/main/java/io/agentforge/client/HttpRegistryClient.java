@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.Instance;
@@ -201,6 +202,22 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
             return new CatalogResult.NotModified(currentEtag != null ? currentEtag : etag, eventId);
         }
         return new CatalogResult.Modified(read(expect(response, 200), Catalog.class), currentEtag);
+    }
+
+    @Override
+    public CatalogChanges catalogChanges(long since) {
+        if (since < 0) {
+            throw new IllegalArgumentException("since must be a catalog event id (>= 0), got " + since);
+        }
+        HttpResponse<byte[]> response = send(
+                "catalog changes",
+                true,
+                request("/api/v1/catalog/changes?since=" + since).GET());
+        if (response.statusCode() == 404) {
+            // A registry from before incremental catalog reads.
+            throw new UnsupportedOperationException("The registry does not serve /api/v1/catalog/changes");
+        }
+        return read(expect(response, 200), CatalogChanges.class);
     }
 
     @Override

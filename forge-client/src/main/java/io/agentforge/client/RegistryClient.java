@@ -1,5 +1,6 @@
 package io.agentforge.client;
 
+import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.CatalogSearchResult;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.IntrospectionResult;
@@ -45,6 +46,16 @@ public interface RegistryClient {
      * @param etag the ETag of a catalog already held, or null for an unconditional fetch
      */
     CatalogResult catalog(@Nullable String etag);
+
+    /**
+     * The catalog entries of the tools that changed after a catalog event id: {@link CatalogChanges#applyTo} turns the
+     * catalog held as of {@code since} into the current one. A {@code reset} answer asks for a full {@link #catalog}.
+     *
+     * @throws UnsupportedOperationException when this client (or the registry it talks to) can't fetch changes
+     */
+    default CatalogChanges catalogChanges(long since) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not fetch catalog changes");
+    }
 
     /**
      * Finds the functions of the catalog that best fit a text, best first: only functions of tools with an {@code UP}

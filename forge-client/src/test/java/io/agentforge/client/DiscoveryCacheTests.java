@@ -7,6 +7,8 @@ import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
+import io.agentforge.registry.api.CatalogChanges;
+import io.agentforge.registry.api.CatalogChanges.ChangedTool;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.Instance;
@@ -171,6 +173,84 @@ class DiscoveryCacheTests {
             registry.feed.heartbeat();
 
             assertThat(cache.staleness()).isZero();
+        }
+    }
+
+    @Nested
+    class ApplyingCatalogChanges {
+
+        @Test
+        void aChangeFetchesOnlyTheChangedToolsAndAppliesThem() throws InterruptedException {
+            Catalog calculator = calculatorCatalog(7, "http://127.0.0.1:1");
+            CatalogFunction weather =
+                    new CatalogFunction("weather_now", "Weather", Map.of("type", "object"), null, "weather");
+            CatalogService weatherService = new CatalogService(
+                    "weather", "2.0.0", "Weather", List.of(new CatalogEndpoint("w-1", "http://127.0.0.1:3", Map.of())));
+            registry.changes = since ->
+                    new CatalogChanges(8, false, List.of(new ChangedTool("weather", weatherService, List.of(weather))));
+            startWith(calculator);
+
+            registry.feed.event(change(8));
+
+            await().untilAsserted(
+                            () -> assertThat(cache.serviceOf("weather_now")).hasValue("weather"));
+            assertThat(registry.changesAsked).containsExactly(7L);
+            assertThat(registry.catalogEtags)
+                    .as("the full catalog was read once")
+                    .containsExactly("null");
+            assertThat(cache.catalog().eventId()).isEqualTo(8);
+            assertThat(cache.functions())
+                    .extracting(CatalogFunction::name)
+                    .containsExactly("calculator_evaluate", "weather_now");
+            assertThat(cache.endpoints("calculator")).hasSize(1);
+            assertThat(cache.endpoints("weather"))
+                    .extracting(CatalogEndpoint::endpoint)
+                    .containsExactly("http://127.0.0.1:3");
+            assertThat(cache.lastRefreshed()).hasValue(clock.instant());
+        }
+
+        @Test
+        void aToolThatLeftTheCatalogIsRemoved() throws InterruptedException {
+            registry.changes =
+                    since -> new CatalogChanges(8, false, List.of(new ChangedTool("calculator", null, List.of())));
+            startWith(calculatorCatalog(7, "http://127.0.0.1:1"));
+
+            registry.feed.event(change(8));
+
+            await().untilAsserted(() -> assertThat(cache.functions()).isEmpty());
+            assertThat(cache.serviceOf("calculator_evaluate")).isEmpty();
+            assertThat(cache.endpoints("calculator")).isEmpty();
+        }
+
+        @Test
+        void aResetAnswerReloadsTheWholeCatalog() throws InterruptedException {
+            registry.changes = since -> new CatalogChanges(9, true, List.of());
+            startWith(calculatorCatalog(7, "http://127.0.0.1:1"));
+            String etag = registry.etag();
+            registry.catalog = calculatorCatalog(9, "http://127.0.0.1:1", "http://127.0.0.1:2");
+
+            registry.feed.event(change(9));
+
+            await().untilAsserted(
+                            () -> assertThat(cache.endpoints("calculator")).hasSize(2));
+            assertThat(registry.changesAsked).containsExactly(7L);
+            assertThat(registry.catalogEtags).containsExactly("null", etag);
+        }
+
+        @Test
+        void aResyncAfterABrokenFeedAsksForTheChangesSinceTheHeldCatalog() throws InterruptedException {
+            registry.changes =
+                    since -> new CatalogChanges(9, false, List.of(new ChangedTool("calculator", null, List.of())));
+            startWith(calculatorCatalog(7, "http://127.0.0.1:1"));
+            var first = registry.feed;
+
+            first.breakWith(new RegistryUnreachableException("connection reset", null));
+
+            await().untilAsserted(() -> assertThat(registry.subscriptions).hasSize(2));
+            assertThat(registry.subscriptions.get(1)).isEqualTo(OptionalLong.of(9));
+            assertThat(registry.changesAsked).containsExactly(7L);
+            assertThat(registry.catalogEtags).containsExactly("null");
+            assertThat(cache.functions()).isEmpty();
         }
     }
 

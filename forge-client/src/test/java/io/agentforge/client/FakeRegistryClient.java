@@ -1,6 +1,7 @@
 package io.agentforge.client;
 
 import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.Instance;
@@ -48,6 +49,11 @@ public final class FakeRegistryClient implements RegistryClient {
     private final AtomicInteger ids = new AtomicInteger();
     public volatile RuntimeException failure;
     public volatile Catalog catalog = new Catalog(0, List.of(), List.of(), Map.of());
+    /** Answers {@link #catalogChanges(long)}; null: the fake can't, like a registry from before that API. */
+    public volatile Function<Long, CatalogChanges> changes;
+    /** The {@code since} of every catalog-changes request. */
+    public final List<Long> changesAsked = new CopyOnWriteArrayList<>();
+
     public volatile Function<String, IntrospectionResult> introspection = key -> IntrospectionResult.inactive();
     public volatile Feed feed;
 
@@ -127,6 +133,17 @@ public final class FakeRegistryClient implements RegistryClient {
             return new CatalogResult.NotModified(currentEtag, current.eventId());
         }
         return new CatalogResult.Modified(current, currentEtag);
+    }
+
+    @Override
+    public CatalogChanges catalogChanges(long since) {
+        Function<Long, CatalogChanges> answer = changes;
+        if (answer == null) {
+            return RegistryClient.super.catalogChanges(since);
+        }
+        changesAsked.add(since);
+        failIfAsked();
+        return answer.apply(since);
     }
 
     @Override

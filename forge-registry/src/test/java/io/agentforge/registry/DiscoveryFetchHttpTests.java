@@ -4,6 +4,11 @@ import static io.agentforge.registry.support.Registrations.tool;
 import static io.agentforge.registry.support.TestRegistryConfiguration.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentforge.registry.api.Catalog;
+import io.agentforge.registry.api.Catalog.CatalogEndpoint;
+import io.agentforge.registry.api.Catalog.CatalogFunction;
+import io.agentforge.registry.api.CatalogChanges;
+import io.agentforge.registry.api.CatalogChanges.ChangedTool;
 import io.agentforge.registry.support.Http;
 import io.agentforge.registry.support.MemoryRegistryTest;
 import io.agentforge.testsupport.MutableClock;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The cached full and per-service fetch (gzip, ETag) and the incremental fetch, over real HTTP. */
 @MemoryRegistryTest
@@ -198,6 +204,65 @@ class DiscoveryFetchHttpTests {
             assertThat(response.status()).as(query).isEqualTo(400);
             assertThat(response.header("Content-Type")).startsWith("application/problem+json");
             assertThat(response.json().get("detail").asString()).contains("since");
+        }
+    }
+
+    @Test
+    void catalogChangesTurnTheHeldCatalogIntoTheCurrentOne(@Autowired JsonMapper mapper) {
+        register("delta-1", "delta");
+        Catalog held = mapper.readValue(http.get("/api/v1/catalog", ADMIN_KEY).body(), Catalog.class);
+
+        register("fetch-3", "fetch");
+        register("added-1", "added");
+        assertThat(http.delete("/api/v1/instances/delta-1", ADMIN_KEY).status()).isEqualTo(204);
+        Http.Response answer = http.get("/api/v1/catalog/changes?since=" + held.eventId(), ADMIN_KEY);
+        CatalogChanges changes = mapper.readValue(answer.body(), CatalogChanges.class);
+        Catalog current =
+                mapper.readValue(http.get("/api/v1/catalog", ADMIN_KEY).body(), Catalog.class);
+
+        assertThat(changes.reset()).isFalse();
+        assertThat(changes.eventId()).isEqualTo(current.eventId()).isGreaterThan(held.eventId());
+        assertThat(answer.header("X-Forge-Event-Id")).isEqualTo(Long.toString(current.eventId()));
+        // Only the tools that changed, the one that left the catalog without an entry.
+        assertThat(changes.tools()).extracting(ChangedTool::name).containsExactly("added", "delta", "fetch");
+        assertThat(changes.tools().get(1).service()).isNull();
+        assertThat(changes.tools().get(1).functions()).isEmpty();
+        assertThat(changes.tools().get(2).service().instances())
+                .extracting(CatalogEndpoint::instanceId)
+                .containsExactly("fetch-1", "fetch-2", "fetch-3");
+        Catalog applied = changes.applyTo(held);
+        assertThat(applied).isEqualTo(current);
+        assertThat(applied.functions())
+                .extracting(CatalogFunction::name)
+                .contains("added_fn")
+                .doesNotContain("delta_fn");
+
+        CatalogChanges none = mapper.readValue(
+                http.get("/api/v1/catalog/changes?since=" + current.eventId(), ADMIN_KEY)
+                        .body(),
+                CatalogChanges.class);
+        assertThat(none.reset()).isFalse();
+        assertThat(none.tools()).isEmpty();
+        assertThat(none.applyTo(current)).isEqualTo(current);
+        http.delete("/api/v1/instances/added-1", ADMIN_KEY);
+    }
+
+    @Test
+    void catalogChangesFromAnotherHistoryAskForAFullFetch() {
+        JsonNode changes =
+                http.get("/api/v1/catalog/changes?since=999999999", ADMIN_KEY).json();
+
+        assertThat(changes.get("reset").asBoolean()).isTrue();
+        assertThat(changes.get("tools")).isEmpty();
+    }
+
+    @Test
+    void catalogChangesWithoutAValidSinceAreABadRequest() {
+        for (String query : new String[] {"", "?since=abc", "?since=-1", "?since=" + "9".repeat(30)}) {
+            Http.Response response = http.get("/api/v1/catalog/changes" + query, ADMIN_KEY);
+            assertThat(response.status()).as(query).isEqualTo(400);
+            assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(response.json().get("detail").asString()).as(query).contains("since");
         }
     }
 

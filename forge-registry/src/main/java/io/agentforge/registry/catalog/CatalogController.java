@@ -1,5 +1,6 @@
 package io.agentforge.registry.catalog;
 
+import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.api.ServiceRegistration;
@@ -60,6 +61,20 @@ class CatalogController {
                 acceptEncoding,
                 snapshot.catalogJson(),
                 snapshot.catalogGzip());
+    }
+
+    @GetMapping(value = "/catalog/changes", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            summary = "The catalog entries of the tools that changed after an event id (the X-Forge-Event-Id of a"
+                    + " catalog answer, or the eventId of an earlier one of these): apply them to the catalog held as of"
+                    + " that id. reset=true (too many changes, no longer retained, or an id from another registry's"
+                    + " history) means: fetch the full catalog.")
+    ResponseEntity<CatalogChanges> catalogChanges(@RequestParam String since) {
+        CatalogChanges answer = changes.catalogAfter(since);
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noCache())
+                .header("X-Forge-Event-Id", Long.toString(answer.eventId()))
+                .body(answer);
     }
 
     @GetMapping("/services")

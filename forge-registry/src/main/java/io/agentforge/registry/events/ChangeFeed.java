@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,15 +37,19 @@ public class ChangeFeed implements SmartLifecycle {
     private volatile boolean signalled;
     private volatile boolean running;
     private volatile long lastReadNanos = System.nanoTime();
-    private Thread poller;
+    private volatile Thread poller;
 
     ChangeFeed(InstanceStore store) {
         this.store = store;
     }
 
-    /** Asks for an immediate poll: another replica wrote events. */
+    /** Asks for an immediate poll: this or another replica wrote events. */
     public void signal() {
         signalled = true;
+        Thread current = poller;
+        if (current != null) {
+            LockSupport.unpark(current);
+        }
     }
 
     /**
@@ -135,14 +139,15 @@ public class ChangeFeed implements SmartLifecycle {
     }
 
     private void run() {
-        long sinceFullPoll = 0;
+        long lastFullPoll = System.nanoTime();
         boolean failing = false;
         while (running) {
             try {
                 // Local writes move lastEventId() at once; a full poll also catches other replicas' writes.
-                if (signalled || store.lastEventId() > cursor || sinceFullPoll >= FULL_POLL.toMillis()) {
+                boolean fullPollDue = System.nanoTime() - lastFullPoll >= FULL_POLL.toNanos();
+                if (signalled || store.lastEventId() > cursor || fullPollDue) {
                     signalled = false;
-                    sinceFullPoll = 0;
+                    lastFullPoll = System.nanoTime();
                     poll();
                     lastReadNanos = System.nanoTime();
                     if (failing) {
@@ -150,17 +155,18 @@ public class ChangeFeed implements SmartLifecycle {
                         failing = false;
                     }
                 }
-                TimeUnit.MILLISECONDS.sleep(LOCAL_CHECK.toMillis());
-                sinceFullPoll += LOCAL_CHECK.toMillis();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // signal() unparks at once; the check interval only bounds how late an unannounced write is seen.
+                LockSupport.parkNanos(this, LOCAL_CHECK.toNanos());
+                if (Thread.interrupted()) {
+                    return;
+                }
             } catch (RuntimeException e) {
                 if (!failing) {
                     log.warn("Change feed poll failed; retrying", e);
                     failing = true;
                 }
-                sinceFullPoll = 0;
+                lastFullPoll = System.nanoTime();
+                LockSupport.parkNanos(this, LOCAL_CHECK.toNanos());
             }
         }
     }
@@ -169,6 +175,7 @@ public class ChangeFeed implements SmartLifecycle {
     public void start() {
         cursor = store.lastEventId();
         store.onExternalChange(this::signal);
+        store.onLocalChange(this::signal);
         lastReadNanos = System.nanoTime();
         running = true;
         poller = Thread.ofPlatform().daemon().name("change-feed").start(this::run);

@@ -33,6 +33,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
     private final int eventRetention;
     private final Object lock = new Object();
     private volatile long lastEventId;
+    private volatile Runnable localChange = () -> {};
 
     public InMemoryInstanceStore(int eventRetention) {
         this.eventRetention = eventRetention;
@@ -279,6 +280,12 @@ public final class InMemoryInstanceStore implements InstanceStore {
             events.removeFirst();
         }
         lastEventId = event.id();
+        localChange.run();
+    }
+
+    @Override
+    public void onLocalChange(Runnable listener) {
+        this.localChange = listener;
     }
 
     private static final class Entry {

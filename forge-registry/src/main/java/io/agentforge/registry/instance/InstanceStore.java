@@ -94,6 +94,12 @@ public interface InstanceStore {
     /** Registers a callback for changes written by another replica, so the change feed can poll at once. */
     default void onExternalChange(Runnable listener) {}
 
+    /**
+     * Registers a callback run after this replica's own write made an event readable, so the change feed can read it
+     * at once instead of at its next check. Stores that don't call it are read at that check.
+     */
+    default void onLocalChange(Runnable listener) {}
+
     /** Id of the oldest event still retained, or {@code lastEventId() + 1} when none is. */
     long oldestEventId();
 }
