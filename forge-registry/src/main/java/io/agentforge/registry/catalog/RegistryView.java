@@ -4,6 +4,8 @@ import io.agentforge.registry.api.Catalog;
 import io.agentforge.registry.api.Catalog.CatalogEndpoint;
 import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.Catalog.CatalogService;
+import io.agentforge.registry.api.ChangeEvent;
+import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.FunctionDescriptor;
 import io.agentforge.registry.api.Instance;
 import io.agentforge.registry.api.InstanceStatus;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,13 +40,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Read side of the registry: an immutable snapshot of all instances, grouped and indexed, with the catalog already
- * serialized. It is rebuilt only when the change feed has moved on, so reads never scan all instances; renewals
- * append no event and leave it untouched.
+ * serialized. It changes only when the change feed has moved on, so reads never scan all instances; renewals append no
+ * event and leave it untouched. A change is applied to the previous snapshot (only the changed services are regrouped
+ * and their catalog entries rebuilt); all instances are read again at start, after many changes at once, and every
+ * {@value #MAX_INCREMENTS} changes.
  */
 @Component
 public class RegistryView {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
+    private static final Comparator<Instance> BY_ID = Comparator.comparing(Instance::instanceId);
+    // More events than this since the last snapshot, and the full build is about as cheap.
+    private static final int MAX_EVENTS = 512;
+    // A full build after this many advances bounds how long a divergence from the store could last.
+    private static final int MAX_INCREMENTS = 1000;
 
     private final InstanceStore store;
     private final JsonMapper mapper;
@@ -100,9 +110,10 @@ public class RegistryView {
         try {
             current = snapshot;
             if (current == null || current.version() != version) {
-                List<StoredInstance> stored;
+                Snapshot next;
                 try {
-                    stored = store.all();
+                    Snapshot advanced = current == null ? null : advance(current, version);
+                    next = advanced != null ? advanced : build(version, store.all());
                 } catch (RuntimeException e) {
                     if (current == null || !DatabaseFailures.unreachable(e)) {
                         throw e;
@@ -113,7 +124,7 @@ public class RegistryView {
                     }
                     return current;
                 }
-                current = build(version, stored);
+                current = next;
                 snapshot = current;
                 storeUnreachable = false;
             }
@@ -251,45 +262,188 @@ public class RegistryView {
             counts.computeIfAbsent(instance.kind(), k -> new EnumMap<>(InstanceStatus.class))
                     .merge(instance.status(), 1L, Long::sum);
         }
-        services.values().forEach(list -> list.sort(Comparator.comparing(Instance::instanceId)));
+        services.values().forEach(list -> list.sort(BY_ID));
         Catalog catalog = catalog(version, services);
-        return new Snapshot(version, services, byCapability, counts, catalog, new CatalogBytes(mapper, catalog));
+        return new Snapshot(version, services, byCapability, counts, catalog, new CatalogBytes(mapper, catalog), 0);
+    }
+
+    /**
+     * The snapshot {@code base} with the change-feed events after it applied, as of {@code version}: work in
+     * proportion to the changed services, where {@link #build} reads and groups every instance. Null when the events
+     * can't be had (too many, no longer retained) or the snapshot has been advanced often enough that a full build
+     * is due; the full build also bounds how long any divergence could last.
+     */
+    private Snapshot advance(Snapshot base, long version) {
+        if (base.increments() >= MAX_INCREMENTS || version - base.version() > MAX_EVENTS) {
+            return null;
+        }
+        List<ChangeEvent> events = store.eventsAfter(base.version(), MAX_EVENTS);
+        if (events.isEmpty()
+                || (events.size() >= MAX_EVENTS && events.getLast().id() < version)
+                || store.oldestEventId() > base.version() + 1) {
+            return null;
+        }
+        // service name -> its instances by id, copied from the base on first touch
+        Map<String, Map<String, Instance>> touched = new TreeMap<>();
+        for (ChangeEvent event : events) {
+            Instance instance = event.instance();
+            if (event.id() > version) {
+                break;
+            }
+            if (instance == null) {
+                continue;
+            }
+            if (event.type() == ChangeType.UPDATED) {
+                // A re-registration may move an instance to another service; its event names only the new one.
+                for (String other : names(base, touched)) {
+                    if (!other.equals(instance.name())
+                            && members(base, touched, other).containsKey(instance.instanceId())) {
+                        edit(base, touched, other).remove(instance.instanceId());
+                    }
+                }
+            }
+            Map<String, Instance> members = edit(base, touched, instance.name());
+            if (event.type() == ChangeType.DEREGISTERED || event.type() == ChangeType.EXPIRED) {
+                members.remove(instance.instanceId());
+            } else {
+                members.put(instance.instanceId(), instance);
+            }
+        }
+        Map<String, List<Instance>> services = new TreeMap<>(base.services());
+        Map<String, Set<String>> byCapability = new HashMap<>(base.byCapability());
+        Map<ServiceKind, Map<InstanceStatus, Long>> counts = new EnumMap<>(ServiceKind.class);
+        base.counts().forEach((kind, byStatus) -> counts.put(kind, new EnumMap<>(byStatus)));
+        Map<String, List<Instance>> changed = new TreeMap<>();
+        touched.forEach((name, members) -> {
+            List<Instance> before = base.services().getOrDefault(name, List.of());
+            List<Instance> after = List.copyOf(members.values());
+            before.forEach(i -> count(counts, i, -1));
+            after.forEach(i -> count(counts, i, 1));
+            Set<String> had = capabilities(before);
+            Set<String> has = capabilities(after);
+            had.stream().filter(c -> !has.contains(c)).forEach(c -> {
+                Set<String> names = new TreeSet<>(byCapability.get(c));
+                names.remove(name);
+                if (names.isEmpty()) {
+                    byCapability.remove(c);
+                } else {
+                    byCapability.put(c, names);
+                }
+            });
+            has.stream().filter(c -> !had.contains(c)).forEach(c -> {
+                Set<String> names = new TreeSet<>(byCapability.getOrDefault(c, Set.of()));
+                names.add(name);
+                byCapability.put(c, names);
+            });
+            if (after.isEmpty()) {
+                services.remove(name);
+            } else {
+                services.put(name, after);
+            }
+            changed.put(name, after);
+        });
+        Catalog catalog = advance(base.catalog(), version, changed);
+        return new Snapshot(
+                version,
+                services,
+                byCapability,
+                counts,
+                catalog,
+                new CatalogBytes(mapper, catalog),
+                base.increments() + 1);
+    }
+
+    private static Set<String> names(Snapshot base, Map<String, Map<String, Instance>> touched) {
+        Set<String> names = new TreeSet<>(base.services().keySet());
+        names.addAll(touched.keySet());
+        return names;
+    }
+
+    private static Map<String, Instance> members(
+            Snapshot base, Map<String, Map<String, Instance>> touched, String service) {
+        Map<String, Instance> edited = touched.get(service);
+        if (edited != null) {
+            return edited;
+        }
+        Map<String, Instance> members = new TreeMap<>();
+        base.services().getOrDefault(service, List.of()).forEach(i -> members.put(i.instanceId(), i));
+        return members;
+    }
+
+    private static Map<String, Instance> edit(
+            Snapshot base, Map<String, Map<String, Instance>> touched, String service) {
+        return touched.computeIfAbsent(service, name -> members(base, touched, name));
+    }
+
+    private static void count(Map<ServiceKind, Map<InstanceStatus, Long>> counts, Instance instance, long delta) {
+        Map<InstanceStatus, Long> byStatus =
+                counts.computeIfAbsent(instance.kind(), k -> new EnumMap<>(InstanceStatus.class));
+        long count = byStatus.getOrDefault(instance.status(), 0L) + delta;
+        if (count == 0) {
+            byStatus.remove(instance.status());
+        } else {
+            byStatus.put(instance.status(), count);
+        }
+    }
+
+    private static Set<String> capabilities(List<Instance> instances) {
+        Set<String> capabilities = new HashSet<>();
+        instances.forEach(i -> capabilities.addAll(i.capabilities()));
+        return capabilities;
     }
 
     private static Catalog catalog(long version, Map<String, List<Instance>> services) {
         List<CatalogFunction> functions = new ArrayList<>();
         List<CatalogService> tools = new ArrayList<>();
-        Map<String, String> index = new LinkedHashMap<>();
-        services.forEach((name, instances) -> {
-            List<Instance> up = instances.stream()
-                    .filter(i -> i.kind() == ServiceKind.TOOL && i.status() == InstanceStatus.UP)
-                    .toList();
-            if (up.isEmpty()) {
-                return;
-            }
-            // Instances of one service share its functions; the most recently registered one describes them.
-            Map<String, FunctionDescriptor> declared = new TreeMap<>();
-            up.stream()
-                    .sorted(Comparator.comparing(Instance::registeredAt).reversed())
-                    .flatMap(i -> i.functions().stream())
-                    .forEach(f -> declared.putIfAbsent(f.name(), f));
-            Instance newest = up.stream()
-                    .max(Comparator.comparing(Instance::registeredAt))
-                    .orElseThrow();
-            declared.values()
-                    .forEach(f -> functions.add(new CatalogFunction(
-                            f.name(), f.description(), f.inputSchema(), f.outputSchema(), name, f.mcpName())));
-            declared.keySet().forEach(f -> index.put(f, name));
-            tools.add(new CatalogService(
-                    name,
-                    newest.version(),
-                    newest.description(),
-                    up.stream()
-                            .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata(), i.protocol()))
-                            .toList()));
-        });
+        services.forEach((name, instances) -> addTool(name, instances, functions, tools));
+        return catalog(version, functions, tools);
+    }
+
+    /** The catalog {@code base} with the entries of the {@code changed} services (name to all its instances) replaced. */
+    private static Catalog advance(Catalog base, long version, Map<String, List<Instance>> changed) {
+        List<CatalogFunction> functions = new ArrayList<>();
+        List<CatalogService> tools = new ArrayList<>();
+        base.functions().stream().filter(f -> !changed.containsKey(f.service())).forEach(functions::add);
+        base.services().stream().filter(t -> !changed.containsKey(t.name())).forEach(tools::add);
+        changed.forEach((name, instances) -> addTool(name, instances, functions, tools));
+        tools.sort(Comparator.comparing(CatalogService::name));
+        return catalog(version, functions, tools);
+    }
+
+    private static Catalog catalog(long version, List<CatalogFunction> functions, List<CatalogService> tools) {
         functions.sort(Comparator.comparing(CatalogFunction::name));
+        Map<String, String> index = new LinkedHashMap<>();
+        functions.forEach(f -> index.put(f.name(), f.service()));
         return new Catalog(version, functions, tools, index);
+    }
+
+    /** Adds the catalog entry of a service (its functions and UP endpoints) when it is a tool with an UP instance. */
+    private static void addTool(
+            String name, List<Instance> instances, List<CatalogFunction> functions, List<CatalogService> tools) {
+        List<Instance> up = instances.stream()
+                .filter(i -> i.kind() == ServiceKind.TOOL && i.status() == InstanceStatus.UP)
+                .toList();
+        if (up.isEmpty()) {
+            return;
+        }
+        // Instances of one service share its functions; the most recently registered one describes them.
+        Map<String, FunctionDescriptor> declared = new TreeMap<>();
+        up.stream()
+                .sorted(Comparator.comparing(Instance::registeredAt).reversed())
+                .flatMap(i -> i.functions().stream())
+                .forEach(f -> declared.putIfAbsent(f.name(), f));
+        Instance newest =
+                up.stream().max(Comparator.comparing(Instance::registeredAt)).orElseThrow();
+        declared.values()
+                .forEach(f -> functions.add(new CatalogFunction(
+                        f.name(), f.description(), f.inputSchema(), f.outputSchema(), name, f.mcpName())));
+        tools.add(new CatalogService(
+                name,
+                newest.version(),
+                newest.description(),
+                up.stream()
+                        .map(i -> new CatalogEndpoint(i.instanceId(), i.endpoint(), i.metadata(), i.protocol()))
+                        .toList()));
     }
 
     private static String digest(byte[] bytes) {
@@ -368,14 +522,19 @@ public class RegistryView {
         }
     }
 
-    /** One consistent state of the registry, as of event {@code version}. */
+    /**
+     * One consistent state of the registry, as of event {@code version}.
+     *
+     * @param increments how many times it was advanced by events since the last full build
+     */
     public record Snapshot(
             long version,
             Map<String, List<Instance>> services,
             Map<String, Set<String>> byCapability,
             Map<ServiceKind, Map<InstanceStatus, Long>> counts,
             Catalog catalog,
-            CatalogBytes catalogBytes) {
+            CatalogBytes catalogBytes,
+            int increments) {
 
         public byte[] catalogJson() {
             catalogBytes.make();
