@@ -185,6 +185,7 @@ public final class DiscoveryCache implements AutoCloseable {
         while (running) {
             boolean wasConnected = false;
             try {
+                changesServed = true;
                 long current = refresh();
                 long after = current >= 0 ? current : knownEventId;
                 int gen = ++generation;
@@ -314,8 +315,15 @@ public final class DiscoveryCache implements AutoCloseable {
                 }
                 log.debug("Catalog changes after event {} not available; reloading the catalog", since);
             } catch (UnsupportedOperationException e) {
+                // Asked again after the next reconnection: it may reach an upgraded replica.
                 log.info("Reloading the whole catalog on every change: {}", e.getMessage());
                 changesServed = false;
+            } catch (RegistryException e) {
+                if (e instanceof RegistryUnreachableException) {
+                    throw e;
+                }
+                // The registry refused the changes but may well serve the catalog itself.
+                log.debug("Catalog changes refused ({}); reloading the catalog", e.getMessage());
             }
         }
         return fetch(current.etag).eventId();
@@ -325,6 +333,10 @@ public final class DiscoveryCache implements AutoCloseable {
         CatalogResult result = client.catalog(etag);
         if (result instanceof CatalogResult.Modified modified) {
             install(modified.catalog(), modified.etag());
+        } else if (result.eventId() > snapshot.catalog.eventId()) {
+            // Unchanged, but as of a newer event (agents changed): the next changes are asked from there.
+            Catalog held = snapshot.catalog;
+            install(new Catalog(result.eventId(), held.functions(), held.services(), held.index()), snapshot.etag);
         }
         confirmed(result.eventId());
         return result;

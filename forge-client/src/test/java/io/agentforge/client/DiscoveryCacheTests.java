@@ -16,6 +16,7 @@ import io.agentforge.registry.api.InstanceStatus;
 import io.agentforge.registry.api.Registrations;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.testsupport.MutableClock;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -235,6 +236,42 @@ class DiscoveryCacheTests {
                             () -> assertThat(cache.endpoints("calculator")).hasSize(2));
             assertThat(registry.changesAsked).containsExactly(7L);
             assertThat(registry.catalogEtags).containsExactly("null", etag);
+        }
+
+        @Test
+        void anUnchangedCatalogAsOfANewerEventIsAskedForChangesFromThatEvent() throws InterruptedException {
+            registry.changes = since -> since == 7
+                    ? new CatalogChanges(9, true, List.of())
+                    : new CatalogChanges(10, false, List.of(new ChangedTool("calculator", null, List.of())));
+            Catalog held = calculatorCatalog(7, "http://127.0.0.1:1");
+            startWith(held);
+            // Only agents changed: the same catalog, as of event 9.
+            registry.catalog = new Catalog(9, held.functions(), held.services(), held.index());
+
+            registry.feed.event(change(9));
+            await().untilAsserted(() -> assertThat(cache.catalog().eventId()).isEqualTo(9));
+            registry.feed.event(change(10));
+
+            await().untilAsserted(() -> assertThat(cache.functions()).isEmpty());
+            assertThat(registry.changesAsked).containsExactly(7L, 9L);
+            assertThat(registry.catalogEtags).hasSize(2);
+        }
+
+        @Test
+        void changesTheRegistryRefusesAreReplacedByAFullRead() throws InterruptedException {
+            registry.changes = since -> {
+                throw new RegistryException(new Problem(
+                        503, URI.create("urn:agentforge:problem:unavailable"), "Database unavailable", "try again"));
+            };
+            startWith(calculatorCatalog(7, "http://127.0.0.1:1"));
+            registry.catalog = calculatorCatalog(8, "http://127.0.0.1:1", "http://127.0.0.1:2");
+
+            registry.feed.event(change(8));
+
+            await().untilAsserted(
+                            () -> assertThat(cache.endpoints("calculator")).hasSize(2));
+            assertThat(registry.changesAsked).containsExactly(7L);
+            assertThat(cache.isConnected()).isTrue();
         }
 
         @Test

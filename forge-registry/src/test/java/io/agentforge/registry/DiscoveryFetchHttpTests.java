@@ -248,12 +248,36 @@ class DiscoveryFetchHttpTests {
     }
 
     @Test
-    void catalogChangesFromAnotherHistoryAskForAFullFetch() {
-        JsonNode changes =
-                http.get("/api/v1/catalog/changes?since=999999999", ADMIN_KEY).json();
+    void catalogChangesFollowAnInstanceThatMovedToAnotherService(@Autowired JsonMapper mapper) {
+        register("mover-1", "origin");
+        Catalog held = mapper.readValue(http.get("/api/v1/catalog", ADMIN_KEY).body(), Catalog.class);
 
-        assertThat(changes.get("reset").asBoolean()).isTrue();
-        assertThat(changes.get("tools")).isEmpty();
+        // Registered again under another name: its event names only the new service.
+        register("mover-1", "destination");
+        CatalogChanges changes = mapper.readValue(
+                http.get("/api/v1/catalog/changes?since=" + held.eventId(), ADMIN_KEY)
+                        .body(),
+                CatalogChanges.class);
+        Catalog current =
+                mapper.readValue(http.get("/api/v1/catalog", ADMIN_KEY).body(), Catalog.class);
+        http.delete("/api/v1/instances/mover-1", ADMIN_KEY);
+
+        assertThat(changes.tools()).extracting(ChangedTool::name).containsExactly("destination", "origin");
+        assertThat(changes.applyTo(held)).isEqualTo(current);
+        assertThat(current.index()).containsKey("destination_fn").doesNotContainKey("origin_fn");
+    }
+
+    @Test
+    void catalogChangesFromAnotherHistoryAskForAFullFetch() {
+        long now = Long.parseLong(http.get("/api/v1/catalog", ADMIN_KEY).header("X-Forge-Event-Id"));
+        for (long since : new long[] {1, now + 1000}) {
+            JsonNode changes = http.get("/api/v1/catalog/changes?since=" + since, ADMIN_KEY)
+                    .json();
+
+            assertThat(changes.get("reset").asBoolean()).as("since %d", since).isTrue();
+            assertThat(changes.get("tools")).isEmpty();
+            assertThat(changes.get("eventId").asLong()).isEqualTo(now);
+        }
     }
 
     @Test

@@ -5,7 +5,6 @@ import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.CatalogChanges.ChangedTool;
 import io.agentforge.registry.api.ChangeEvent;
-import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.events.ChangeFeed;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.web.ApiException;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 
 /** The incremental fetch: what changed after an event id, so a client's steady state costs O(changes), not O(N). */
@@ -57,38 +55,16 @@ class DiscoveryChanges {
 
     /**
      * The catalog entries of the tools that changed after {@code since}, as of the current snapshot: a subscriber
-     * applies them to the catalog it holds instead of reading the whole catalog again on every change.
+     * applies them to the catalog it holds instead of reading the whole catalog again on every change. Answered from
+     * memory, so it works while the database is away, as the catalog itself does.
      */
     CatalogChanges catalogAfter(String since) {
         long after = parse(since);
         RegistryView.Snapshot snapshot = view.current();
-        long newest = snapshot.version();
-        if (after > newest || after + 1 < feed.oldestAvailableId()) {
-            return new CatalogChanges(newest, true, List.of());
-        }
-        if (after == newest) {
-            return new CatalogChanges(newest, false, List.of());
-        }
-        // The feed reads at most 1,000 events from the store at a time.
-        int limit = Math.clamp(properties.maxChanges(), 1, 1000);
-        // The feed's tail lags local writes by a poll; the store has everything the snapshot reflects.
-        List<ChangeEvent> events =
-                feed.latestId() >= newest ? feed.after(after, limit) : store.eventsAfter(after, limit);
-        boolean complete = events.size() < limit || events.getLast().id() >= newest;
-        if (!complete) {
-            // More changes than one answer carries: the full catalog is the cheaper read.
-            return new CatalogChanges(newest, true, List.of());
-        }
-        Set<String> tools = new TreeSet<>();
-        for (ChangeEvent event : events) {
-            // A service never changes its kind, so agents' and gateways' events can't touch the catalog.
-            if (event.id() <= newest
-                    && event.instance() != null
-                    && event.instance().kind() == ServiceKind.TOOL) {
-                tools.add(event.instance().name());
-            }
-        }
-        return new CatalogChanges(newest, false, entries(snapshot.catalog(), tools));
+        return snapshot.toolsChangedSince(after)
+                .map(tools -> new CatalogChanges(snapshot.version(), false, entries(snapshot.catalog(), tools)))
+                // Older than the snapshot's history, ahead of it (another registry's history): read it all.
+                .orElseGet(() -> new CatalogChanges(snapshot.version(), true, List.of()));
     }
 
     private static List<ChangedTool> entries(Catalog catalog, Set<String> tools) {

@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,6 +55,8 @@ public class RegistryView {
     private static final int MAX_EVENTS = 512;
     // A full build after this many advances bounds how long a divergence from the store could last.
     private static final int MAX_INCREMENTS = 1000;
+    // How many changes back a client's catalog can be brought up to date with the changed tools' entries alone.
+    static final int MAX_STEPS = 4096;
 
     private final InstanceStore store;
     private final JsonMapper mapper;
@@ -112,8 +115,8 @@ public class RegistryView {
             if (current == null || current.version() != version) {
                 Snapshot next;
                 try {
-                    Snapshot advanced = current == null ? null : advance(current, version);
-                    next = advanced != null ? advanced : build(version, store.all());
+                    Snapshot advanced = current == null ? null : advanceOrNull(current, version);
+                    next = advanced != null ? advanced : build(version, store.all(), current);
                 } catch (RuntimeException e) {
                     if (current == null || !DatabaseFailures.unreachable(e)) {
                         throw e;
@@ -249,7 +252,7 @@ public class RegistryView {
                 .toList();
     }
 
-    private Snapshot build(long version, List<StoredInstance> stored) {
+    private Snapshot build(long version, List<StoredInstance> stored, Snapshot previous) {
         Map<String, List<Instance>> services = new TreeMap<>();
         Map<String, Set<String>> byCapability = new HashMap<>();
         Map<ServiceKind, Map<InstanceStatus, Long>> counts = new EnumMap<>(ServiceKind.class);
@@ -264,7 +267,27 @@ public class RegistryView {
         }
         services.values().forEach(list -> list.sort(BY_ID));
         Catalog catalog = catalog(version, services);
-        return new Snapshot(version, services, byCapability, counts, catalog, new CatalogBytes(mapper, catalog), 0);
+        // The tools whose entries differ from the previous snapshot's keep the catalog's history unbroken.
+        List<Step> steps = previous == null
+                ? List.of()
+                : append(
+                        previous.steps(),
+                        new Step(previous.version(), version, changedTools(previous.catalog(), catalog)));
+        return new Snapshot(
+                version, services, byCapability, counts, catalog, new CatalogBytes(mapper, catalog), 0, steps);
+    }
+
+    private Snapshot advanceOrNull(Snapshot base, long version) {
+        try {
+            return advance(base, version);
+        } catch (RuntimeException e) {
+            if (DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            // A bug here must not fail every read until the next change: the full build is always right.
+            log.warn("Discovery snapshot not advanced to event {}; reading every instance instead", version, e);
+            return null;
+        }
     }
 
     /**
@@ -293,13 +316,12 @@ public class RegistryView {
             if (instance == null) {
                 continue;
             }
-            if (event.type() == ChangeType.UPDATED) {
+            if (event.type() == ChangeType.UPDATED
+                    && !members(base, touched, instance.name()).containsKey(instance.instanceId())) {
                 // A re-registration may move an instance to another service; its event names only the new one.
-                for (String other : names(base, touched)) {
-                    if (!other.equals(instance.name())
-                            && members(base, touched, other).containsKey(instance.instanceId())) {
-                        edit(base, touched, other).remove(instance.instanceId());
-                    }
+                String previous = serviceOf(base, touched, instance.instanceId());
+                if (previous != null) {
+                    edit(base, touched, previous).remove(instance.instanceId());
                 }
             }
             Map<String, Instance> members = edit(base, touched, instance.name());
@@ -314,6 +336,7 @@ public class RegistryView {
         Map<ServiceKind, Map<InstanceStatus, Long>> counts = new EnumMap<>(ServiceKind.class);
         base.counts().forEach((kind, byStatus) -> counts.put(kind, new EnumMap<>(byStatus)));
         Map<String, List<Instance>> changed = new TreeMap<>();
+        Set<String> tools = new TreeSet<>();
         touched.forEach((name, members) -> {
             List<Instance> before = base.services().getOrDefault(name, List.of());
             List<Instance> after = List.copyOf(members.values());
@@ -341,6 +364,10 @@ public class RegistryView {
                 services.put(name, after);
             }
             changed.put(name, after);
+            if (before.stream().anyMatch(i -> i.kind() == ServiceKind.TOOL)
+                    || after.stream().anyMatch(i -> i.kind() == ServiceKind.TOOL)) {
+                tools.add(name);
+            }
         });
         Catalog catalog = advance(base.catalog(), version, changed);
         return new Snapshot(
@@ -350,14 +377,61 @@ public class RegistryView {
                 counts,
                 catalog,
                 new CatalogBytes(mapper, catalog),
-                base.increments() + 1);
+                base.increments() + 1,
+                append(base.steps(), new Step(base.version(), version, tools)));
     }
 
-    private static Set<String> names(Snapshot base, Map<String, Map<String, Instance>> touched) {
-        Set<String> names = new TreeSet<>(base.services().keySet());
-        names.addAll(touched.keySet());
-        return names;
+    /** The service an instance is in, edits of this advance included; null when none. */
+    private static String serviceOf(Snapshot base, Map<String, Map<String, Instance>> touched, String instanceId) {
+        for (Map.Entry<String, Map<String, Instance>> entry : touched.entrySet()) {
+            if (entry.getValue().containsKey(instanceId)) {
+                return entry.getKey();
+            }
+        }
+        for (Map.Entry<String, List<Instance>> entry : base.services().entrySet()) {
+            if (!touched.containsKey(entry.getKey())
+                    && entry.getValue().stream().anyMatch(i -> i.instanceId().equals(instanceId))) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
+
+    private static List<Step> append(List<Step> steps, Step step) {
+        List<Step> result = new ArrayList<>(Math.min(steps.size() + 1, MAX_STEPS));
+        result.addAll(steps.size() < MAX_STEPS ? steps : steps.subList(steps.size() - MAX_STEPS + 1, steps.size()));
+        result.add(step);
+        return List.copyOf(result);
+    }
+
+    /** The tools whose catalog entry (functions or UP endpoints) differs between two catalogs. */
+    private static Set<String> changedTools(Catalog before, Catalog after) {
+        Map<String, ToolEntry> was = entries(before);
+        Map<String, ToolEntry> is = entries(after);
+        Set<String> changed = new TreeSet<>();
+        was.forEach((name, entry) -> {
+            if (!entry.equals(is.get(name))) {
+                changed.add(name);
+            }
+        });
+        is.keySet().stream().filter(name -> !was.containsKey(name)).forEach(changed::add);
+        return changed;
+    }
+
+    private static Map<String, ToolEntry> entries(Catalog catalog) {
+        Map<String, List<CatalogFunction>> functions = new HashMap<>();
+        catalog.functions()
+                .forEach(f -> functions
+                        .computeIfAbsent(f.service(), k -> new ArrayList<>())
+                        .add(f));
+        Map<String, ToolEntry> entries = new HashMap<>();
+        catalog.services()
+                .forEach(service -> entries.put(
+                        service.name(), new ToolEntry(service, functions.getOrDefault(service.name(), List.of()))));
+        return entries;
+    }
+
+    private record ToolEntry(CatalogService service, List<CatalogFunction> functions) {}
 
     private static Map<String, Instance> members(
             Snapshot base, Map<String, Map<String, Instance>> touched, String service) {
@@ -455,6 +529,14 @@ public class RegistryView {
         }
     }
 
+    /** The tools whose catalog entries a change from snapshot {@code from} to snapshot {@code to} touched. */
+    public record Step(long from, long to, Set<String> tools) {
+
+        public Step {
+            tools = Set.copyOf(tools);
+        }
+    }
+
     /** A body compressed once, on first demand, instead of on every response; concurrent first callers wait for it. */
     public static final class Gzipped {
 
@@ -526,6 +608,8 @@ public class RegistryView {
      * One consistent state of the registry, as of event {@code version}.
      *
      * @param increments how many times it was advanced by events since the last full build
+     * @param steps      its most recent changes (at most 4,096), oldest first: which tools each one
+     *                   touched, so a client holding an older catalog can be told which entries to replace
      */
     public record Snapshot(
             long version,
@@ -534,7 +618,27 @@ public class RegistryView {
             Map<ServiceKind, Map<InstanceStatus, Long>> counts,
             Catalog catalog,
             CatalogBytes catalogBytes,
-            int increments) {
+            int increments,
+            List<Step> steps) {
+
+        /**
+         * The tools whose catalog entry may have changed after catalog event {@code since}, up to this snapshot (a
+         * superset: a tool whose instances changed and came back the same is named too); empty when this snapshot's
+         * history doesn't reach back that far or {@code since} is ahead of it.
+         */
+        public Optional<Set<String>> toolsChangedSince(long since) {
+            if (since == version) {
+                return Optional.of(Set.of());
+            }
+            if (since > version || steps.isEmpty() || since < steps.getFirst().from()) {
+                return Optional.empty();
+            }
+            Set<String> tools = new TreeSet<>();
+            for (int i = steps.size() - 1; i >= 0 && steps.get(i).to() > since; i--) {
+                tools.addAll(steps.get(i).tools());
+            }
+            return Optional.of(tools);
+        }
 
         public byte[] catalogJson() {
             catalogBytes.make();

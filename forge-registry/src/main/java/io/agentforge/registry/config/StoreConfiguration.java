@@ -11,6 +11,7 @@ import io.agentforge.registry.security.KeyRevocations;
 import io.agentforge.registry.token.InMemorySigningKeyStore;
 import io.agentforge.registry.token.JdbcSigningKeyStore;
 import io.agentforge.registry.token.SigningKeyStore;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -59,8 +60,9 @@ class StoreConfiguration {
     static class MemoryStore {
 
         @Bean
-        InstanceStore instanceStore(InstanceProperties properties) {
-            return new InMemoryInstanceStore(properties.eventRetention());
+        InstanceStore instanceStore(InstanceProperties properties, Clock clock) {
+            // Event ids start above any this registry handed out before a restart (1,000 ids per millisecond).
+            return new InMemoryInstanceStore(properties.eventRetention(), clock.millis() * 1000);
         }
 
         @Bean

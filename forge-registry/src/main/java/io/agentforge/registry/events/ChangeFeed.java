@@ -25,6 +25,7 @@ public class ChangeFeed implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
     private static final int TAIL = 2048;
     private static final Duration LOCAL_CHECK = Duration.ofMillis(20);
+    private static final Duration BURST_GAP = Duration.ofMillis(2);
     private static final Duration FULL_POLL = Duration.ofSeconds(1);
     // Healthy, the log is read at least every FULL_POLL; this long without a read means the database is out of reach.
     private static final Duration CUT_OFF = Duration.ofSeconds(5);
@@ -148,11 +149,16 @@ public class ChangeFeed implements SmartLifecycle {
                 if (signalled || store.lastEventId() > cursor || fullPollDue) {
                     signalled = false;
                     lastFullPoll = System.nanoTime();
+                    long before = cursor;
                     poll();
                     lastReadNanos = System.nanoTime();
                     if (failing) {
                         log.info("Change feed reads the event log again");
                         failing = false;
+                    }
+                    if (cursor != before) {
+                        // A burst of writes wakes the subscribers once per gap, not once per write.
+                        Thread.sleep(BURST_GAP);
                     }
                 }
                 // signal() unparks at once; the check interval only bounds how late an unannounced write is seen.
@@ -160,6 +166,8 @@ public class ChangeFeed implements SmartLifecycle {
                 if (Thread.interrupted()) {
                     return;
                 }
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 if (!failing) {
                     log.warn("Change feed poll failed; retrying", e);

@@ -36,7 +36,18 @@ public final class InMemoryInstanceStore implements InstanceStore {
     private volatile Runnable localChange = () -> {};
 
     public InMemoryInstanceStore(int eventRetention) {
+        this(eventRetention, 0);
+    }
+
+    /**
+     * @param lastEventId the id the first event follows. A registry seeds it from the clock, so the event ids of a
+     *                    restarted registry all lie above those its clients remember from before: they resume from an
+     *                    id older than anything retained and are told to reload, never handed another history's events
+     *                    as if they were the ones they missed.
+     */
+    public InMemoryInstanceStore(int eventRetention, long lastEventId) {
         this.eventRetention = eventRetention;
+        this.lastEventId = lastEventId;
     }
 
     @Override
@@ -250,6 +261,16 @@ public final class InMemoryInstanceStore implements InstanceStore {
             }
             long firstId = events.peekFirst().id();
             long skip = Math.max(0, afterId - firstId + 1);
+            long wanted = events.size() - skip;
+            if (wanted <= skip) {
+                // Ids are consecutive: the newest few are read from the end instead of walking the whole log.
+                var newest = events.descendingIterator();
+                for (long i = 0; i < wanted; i++) {
+                    result.add(newest.next());
+                }
+                java.util.Collections.reverse(result);
+                return result.size() > limit ? new ArrayList<>(result.subList(0, limit)) : result;
+            }
             var iterator = events.iterator();
             for (long i = 0; i < skip; i++) {
                 iterator.next();

@@ -76,7 +76,16 @@ class RegistryViewIncrementTests {
             if (action < 4 || ids.isEmpty()) {
                 String id = "i-" + random.nextInt(40);
                 // A service's functions are its own: no other service may declare them.
-                register(tool(id, service, service.replace('-', '_') + "_f" + random.nextInt(3)));
+                String function = service.replace('-', '_') + "_f" + random.nextInt(3);
+                register(
+                        random.nextBoolean()
+                                ? tool(id, service, function)
+                                : io.agentforge.registry.api.Registrations.tool(service)
+                                        .instanceId(id)
+                                        .capabilities("cap-" + random.nextInt(3))
+                                        .function(io.agentforge.registry.api.Registrations.function(
+                                                function, "Does " + function, Map.of()))
+                                        .build());
                 if (!ids.contains(id)) {
                     ids.add(id);
                 }
@@ -92,6 +101,34 @@ class RegistryViewIncrementTests {
             }
         }
         assertSameAsFullBuild();
+    }
+
+    @Test
+    void theToolsChangedSinceAnEventAreKnownAcrossFullBuilds() {
+        register(tool("e-1", "echo", "echo_fn"));
+        register(Registrations.agent("h-1", "helper"));
+        long start = view.current().version();
+
+        register(tool("f-1", "foxtrot", "foxtrot_fn"));
+        long afterFoxtrot = view.current().version();
+        register(Registrations.agent("h-2", "helper"));
+        // Moved from a tool to an agent service: the tool it left changes too.
+        register(Registrations.agent("e-1", "helper"));
+        assertThat(view.current().toolsChangedSince(start)).hasValue(Set.of("foxtrot", "echo"));
+        assertThat(view.current().toolsChangedSince(afterFoxtrot)).hasValue(Set.of("echo"));
+        assertThat(view.current().toolsChangedSince(view.current().version())).hasValue(Set.of());
+        assertThat(view.current().toolsChangedSince(view.current().version() + 1))
+                .isEmpty();
+
+        for (int i = 0; i < 600; i++) {
+            register(tool("g-" + i, "golf", "golf_fn"));
+        }
+        RegistryView.Snapshot rebuilt = view.current();
+        assertThat(rebuilt.increments()).as("a full build").isZero();
+        assertThat(rebuilt.toolsChangedSince(start)).hasValue(Set.of("foxtrot", "echo", "golf"));
+        assertThat(rebuilt.toolsChangedSince(start - 1))
+                .as("before its history")
+                .isEmpty();
     }
 
     @Test

@@ -22,9 +22,12 @@ class RegistryViewOutageTests {
     private volatile boolean databaseDown;
     private final AtomicInteger databaseReads = new AtomicInteger();
 
-    // The in-memory store, except that reading every instance or lease fails as a lost database connection does.
+    // The in-memory store, except that reading every instance, lease or event fails as a lost database connection does.
     private final InstanceStore store = UnreachableDatabase.failing(
-            memory, () -> databaseDown, Set.of("all", "leases"), databaseReads::incrementAndGet);
+            memory,
+            () -> databaseDown,
+            Set.of("all", "leases", "eventsAfter", "oldestEventId"),
+            databaseReads::incrementAndGet);
 
     private final RegistryView view = new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
 

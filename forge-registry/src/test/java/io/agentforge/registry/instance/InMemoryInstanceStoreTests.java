@@ -23,4 +23,19 @@ class InMemoryInstanceStoreTests extends InstanceStoreContract {
         assertThat(store.oldestEventId()).isEqualTo(3);
         assertThat(store.eventsAfter(0, 10)).extracting(e -> e.id()).containsExactly(3L, 4L, 5L);
     }
+
+    @Test
+    void eventsAfterAnIdReadFromEitherEndAreTheSame() {
+        store = new InMemoryInstanceStore(100, 5000);
+        for (int i = 0; i < 40; i++) {
+            store.register(agent("agent-" + i, "agent"), (String) null, clock.instant());
+        }
+
+        assertThat(store.lastEventId()).isEqualTo(5040);
+        assertThat(store.eventsAfter(5001, 3)).extracting(e -> e.id()).containsExactly(5002L, 5003L, 5004L);
+        assertThat(store.eventsAfter(5036, 10)).extracting(e -> e.id()).containsExactly(5037L, 5038L, 5039L, 5040L);
+        assertThat(store.eventsAfter(5036, 2)).extracting(e -> e.id()).containsExactly(5037L, 5038L);
+        assertThat(store.eventsAfter(5040, 10)).isEmpty();
+        assertThat(store.eventsAfter(0, 100)).hasSize(40);
+    }
 }
