@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the catalog entries of the tools that changed since the catalog it holds ({@code /api/v1/catalog/changes}) and
  * applies them, because the catalog, not the event stream, is the source of truth, and re-reading all of it on every
  * change would cost every subscriber work in proportion to the catalog's size. When the registry can't give the changes
- * (too many, no longer retained, a registry without that API) it reloads the whole catalog with {@code If-None-Match}.
+ * (its history doesn't reach back that far, it refused the request, a registry without that API) it reloads the whole
+ * catalog with {@code If-None-Match}.
  * When the feed breaks it reconnects with backoff and resyncs; a {@code reset} event forces a full reload. While the registry
  * is unreachable it keeps serving the last catalog and reports its {@link #staleness()}.
  *
