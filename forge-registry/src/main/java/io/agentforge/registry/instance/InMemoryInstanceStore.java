@@ -29,6 +29,9 @@ public final class InMemoryInstanceStore implements InstanceStore {
     // service name -> its owner, function name -> the service owning it; both guarded by lock
     private final Map<String, ServiceOwner> owners = new HashMap<>();
     private final Map<String, String> functionOwners = new HashMap<>();
+    // key id ("" for none) -> how many instances it holds, so the per-key limit is checked without a scan; guarded by
+    // lock
+    private final Map<String, Integer> held = new HashMap<>();
     private final ArrayDeque<ChangeEvent> events = new ArrayDeque<>();
     private final int eventRetention;
     private final Object lock = new Object();
@@ -74,8 +77,8 @@ public final class InMemoryInstanceStore implements InstanceStore {
                     throw new FunctionConflictException(function.name(), functionOwner);
                 }
             }
-            checkLimit(registration.instanceId(), registrant);
             Entry previous = instances.get(registration.instanceId());
+            checkLimit(previous, registrant);
             InstanceStatus status = previous == null ? InstanceStatus.UP : previous.status;
             Instant registeredAt = previous == null ? now : previous.registeredAt;
             Entry entry = new Entry(
@@ -86,6 +89,10 @@ public final class InMemoryInstanceStore implements InstanceStore {
                     now,
                     now.plus(registration.leaseDuration()));
             instances.put(registration.instanceId(), entry);
+            if (previous != null) {
+                released(previous);
+            }
+            held.merge(heldKey(entry.owner), 1, Integer::sum);
             if (owner == null) {
                 owners.put(service, new ServiceOwner(service, registration.kind(), registrant.keyId(), now));
             }
@@ -98,17 +105,25 @@ public final class InMemoryInstanceStore implements InstanceStore {
         }
     }
 
-    private void checkLimit(String instanceId, Registrant registrant) {
+    private void checkLimit(Entry previous, Registrant registrant) {
         if (registrant.admin() || registrant.keyId() == null) {
             return;
         }
-        long held = instances.values().stream()
-                .filter(e -> registrant.keyId().equals(e.owner)
-                        && !e.registration.instanceId().equals(instanceId))
-                .count();
-        if (held >= registrant.maxInstances()) {
+        // Registering an instance the key already holds again is an update, not one more.
+        int others = held.getOrDefault(registrant.keyId(), 0)
+                - (previous != null && registrant.keyId().equals(previous.owner) ? 1 : 0);
+        if (others >= registrant.maxInstances()) {
             throw new InstanceLimitException(registrant.maxInstances());
         }
+    }
+
+    private void released(Entry entry) {
+        held.computeIfPresent(heldKey(entry.owner), (key, count) -> count == 1 ? null : count - 1);
+    }
+
+    // Instances registered with security off have no owner.
+    private static String heldKey(String owner) {
+        return owner == null ? "" : owner;
     }
 
     @Override
@@ -171,6 +186,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
             if (entry == null) {
                 return Optional.empty();
             }
+            released(entry);
             StoredInstance stored = entry.stored();
             append(ChangeType.DEREGISTERED, now, stored.instance(), null);
             return Optional.of(stored);
@@ -243,6 +259,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
                 });
                 Entry entry = removed[0];
                 if (entry != null) {
+                    released(entry);
                     StoredInstance stored = entry.stored();
                     append(ChangeType.EXPIRED, now, stored.instance(), null);
                     expired.add(stored);

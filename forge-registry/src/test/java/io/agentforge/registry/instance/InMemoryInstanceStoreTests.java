@@ -1,8 +1,11 @@
 package io.agentforge.registry.instance;
 
 import static io.agentforge.registry.support.Registrations.agent;
+import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InMemoryInstanceStoreTests extends InstanceStoreContract {
@@ -37,5 +40,25 @@ class InMemoryInstanceStoreTests extends InstanceStoreContract {
         assertThat(store.eventsAfter(5036, 2)).extracting(e -> e.id()).containsExactly(5037L, 5038L);
         assertThat(store.eventsAfter(5040, 10)).isEmpty();
         assertThat(store.eventsAfter(0, 100)).hasSize(40);
+    }
+
+    @Test
+    void anInstanceTakenOverByAnotherKeyOrExpiredNoLongerCountsForItsFormerKey() {
+        Registrant limited = new Registrant("key1", false, 2);
+        store.register(tool("calc-1", "calculator"), limited, clock.instant());
+        store.register(tool("calc-2", "calculator"), limited, clock.instant());
+        store.register(tool("calc-2", "calculator"), new Registrant("admin1", true, 1), clock.instant());
+
+        assertThat(store.register(tool("calc-3", "calculator"), limited, clock.instant())
+                        .created())
+                .as("calc-2 is the admin's now")
+                .isTrue();
+        clock.advance(java.time.Duration.ofMinutes(5));
+        store.expire(List.of("calc-1"), clock.instant(), clock.instant());
+        assertThat(store.register(tool("calc-4", "calculator"), limited, clock.instant())
+                        .created())
+                .isTrue();
+        assertThatThrownBy(() -> store.register(tool("calc-5", "calculator"), limited, clock.instant()))
+                .isInstanceOf(InstanceLimitException.class);
     }
 }
