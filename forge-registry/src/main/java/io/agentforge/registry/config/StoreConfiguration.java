@@ -11,6 +11,7 @@ import io.agentforge.registry.security.KeyRevocations;
 import io.agentforge.registry.token.InMemorySigningKeyStore;
 import io.agentforge.registry.token.JdbcSigningKeyStore;
 import io.agentforge.registry.token.SigningKeyStore;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -36,9 +37,10 @@ class StoreConfiguration {
 
         @Bean(destroyMethod = "close")
         @DependsOnDatabaseInitialization
-        InstanceStore instanceStore(DataSource dataSource, JsonMapper mapper, InstanceProperties properties) {
+        InstanceStore instanceStore(
+                DataSource dataSource, JsonMapper mapper, InstanceProperties properties, Clock clock) {
             return new JdbcInstanceStore(
-                    dataSource, mapper, properties.renewalFlushInterval(), properties.eventRetention());
+                    dataSource, mapper, properties.renewalFlushInterval(), properties.eventRetention(), clock);
         }
 
         @Bean

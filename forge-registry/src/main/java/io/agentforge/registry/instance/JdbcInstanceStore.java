@@ -15,6 +15,7 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -51,6 +52,9 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcInstanceStore.class);
     private static final long WRITE_LOCK = 0x4167466f72676531L;
+    // Registrations, deregistrations and status changes committed together (see JdbcGroupCommit): large enough
+    // for a start storm, small enough that the write lock is never held for long.
+    private static final int MAX_BATCH = 256;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -61,20 +65,31 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
     private final JdbcRenewals renewals;
     private final ScheduledExecutorService flusher;
+    private final JdbcGroupCommit writes;
+    private final Clock clock;
+    // When this replica last had an answer from the database (a committed write, a written flush, a read).
+    private volatile Instant lastAnswer = Instant.MIN;
 
     public JdbcInstanceStore(DataSource dataSource, JsonMapper mapper, Duration flushInterval, int eventRetention) {
+        this(dataSource, mapper, flushInterval, eventRetention, Clock.systemUTC());
+    }
+
+    public JdbcInstanceStore(
+            DataSource dataSource, JsonMapper mapper, Duration flushInterval, int eventRetention, Clock clock) {
+        this.clock = clock;
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.mapper = mapper;
         this.flushInterval = flushInterval;
         this.names = new JdbcNameOwnership(jdbc);
         this.changeLog = new JdbcChangeLog(dataSource, jdbc, mapper, eventRetention);
-        this.renewals = new JdbcRenewals(jdbc);
+        this.renewals = new JdbcRenewals(jdbc, clock);
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("renewal-flusher").factory());
         long intervalMs = Math.max(1, flushInterval.toMillis());
         flusher.scheduleWithFixedDelay(this::flushSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(changeLog::pruneSafely, 10, 10, TimeUnit.SECONDS);
+        this.writes = new JdbcGroupCommit(tx, this::lock, MAX_BATCH, this::answered);
         changeLog.startListening();
     }
 
@@ -88,7 +103,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         Instant now = micros(at);
         String id = registration.instanceId();
         String ownerKeyId = registrant.keyId();
-        Registered registered = inWriteLock(() -> {
+        Registered registered = writes.write(() -> {
             names.claim(registration, registrant, now);
             List<Map<String, Object>> previous = jdbc.queryForList(
                     "select status, registered_at from instances where instance_id = ? for update", id);
@@ -144,7 +159,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         }
         Duration lease = instance.get().leaseDuration();
         Duration unwritten = renewals.unwrittenFor();
-        if (unwritten.compareTo(memoryRenewalLimit(lease)) > 0) {
+        if (unwritten.compareTo(memoryRenewalLimit(lease)) > 0 && !onlyBusy(lease, unwritten)) {
             // Cut off from the database, maybe alone: replicas that still reach it would expire this instance while
             // this one said yes. Refused (503), the service renews through another replica, or after the outage.
             throw new DataAccessResourceFailureException(
@@ -187,7 +202,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public Optional<StoredInstance> deregister(String instanceId, Instant at) {
         Instant now = micros(at);
-        Optional<StoredInstance> removed = inWriteLock(() -> {
+        Optional<StoredInstance> removed = writes.write(() -> {
             List<StoredInstance> rows =
                     jdbc.query("delete from instances where instance_id = ? returning *", this::stored, instanceId);
             rows.forEach(row -> changeLog.append(ChangeType.DEREGISTERED, now, row.instance(), null));
@@ -200,7 +215,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public boolean changeStatus(String instanceId, InstanceStatus status, Instant at) {
         Instant now = micros(at);
-        return inWriteLock(() -> {
+        return writes.write(() -> {
             List<StoredInstance> rows = jdbc.query("""
                     update instances set status = ? where instance_id = ? and status <> ? returning *
                     """, this::stored, status.name(), instanceId, status.name());
@@ -297,9 +312,26 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         changeLog.onExternalChange(listener);
     }
 
+    /** Transactions that committed registrations, deregistrations and status changes. */
+    int writeCommits() {
+        return writes.commits();
+    }
+
+    /** Registrations, deregistrations and status changes submitted and not yet answered. */
+    int writesWaiting() {
+        return writes.waiting();
+    }
+
     /** Writes the renewals acknowledged since the last flush; returns how many rows it updated. */
     public int flush() {
-        return renewals.flush();
+        try {
+            int written = renewals.flush();
+            answered();
+            return written;
+        } catch (RuntimeException e) {
+            renewals.failed(e);
+            throw e;
+        }
     }
 
     /**
@@ -310,6 +342,22 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     static Duration memoryRenewalLimit(Duration lease) {
         Duration sixth = lease.dividedBy(6);
         return sixth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : sixth;
+    }
+
+    /**
+     * Whether renewals are unwritten only because the pool had no free connection for the flush while the database
+     * answered this replica within the limit: a busy pool, not an outage, so renewals are still acknowledged, but at
+     * most for a third of the lease: the service then still has two thirds of it to renew through another replica
+     * before the replicas that read the stored lease would expire it.
+     */
+    private boolean onlyBusy(Duration lease, Duration unwritten) {
+        return renewals.unwrittenOnlyForABusyPool()
+                && unwritten.compareTo(lease.dividedBy(3)) <= 0
+                && Duration.between(lastAnswer, clock.instant()).compareTo(memoryRenewalLimit(lease)) <= 0;
+    }
+
+    private void answered() {
+        lastAnswer = clock.instant();
     }
 
     private void flushSafely() {
@@ -335,6 +383,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                 "select owner_key_id, lease_ms from instances where instance_id = ?",
                 (rs, n) -> new Known(rs.getString("owner_key_id"), Duration.ofMillis(rs.getLong("lease_ms"))),
                 instanceId);
+        answered();
         rows.stream().findFirst().ifPresent(k -> known.put(instanceId, k));
         return rows.stream().findFirst();
     }
@@ -344,11 +393,16 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         renewals.forget(instanceId);
     }
 
+    // The rare writes (expiry, owner release, key revocation) take the lock in a transaction of their own.
     private <T> T inWriteLock(Supplier<T> work) {
         return tx.execute(status -> {
-            jdbc.execute("select pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+            lock();
             return work.get();
         });
+    }
+
+    private void lock() {
+        jdbc.execute("select pg_advisory_xact_lock(" + WRITE_LOCK + ")");
     }
 
     private StoredInstance stored(ResultSet rs, int row) throws SQLException {
@@ -369,6 +423,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     @Override
     public void close() {
+        writes.close();
         changeLog.close();
         flushSafely();
         flusher.shutdownNow();
