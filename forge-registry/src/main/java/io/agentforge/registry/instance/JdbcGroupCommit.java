@@ -1,6 +1,7 @@
 package io.agentforge.registry.instance;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.TransactionStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -32,6 +33,7 @@ final class JdbcGroupCommit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JdbcGroupCommit.class);
 
     private final TransactionTemplate tx;
+    private final JdbcTemplate jdbc;
     private final Runnable lock;
     private final int maxBatch;
     private final Runnable committed;
@@ -43,12 +45,14 @@ final class JdbcGroupCommit implements AutoCloseable {
 
     /**
      * @param tx        transactions on the store's data source
+     * @param jdbc      statements on the same data source
      * @param lock      takes the write lock; runs first in every batch's transaction
      * @param maxBatch  most writes in one transaction (bounds how long the lock is held)
      * @param committed runs after every committed batch (the database answered)
      */
-    JdbcGroupCommit(TransactionTemplate tx, Runnable lock, int maxBatch, Runnable committed) {
+    JdbcGroupCommit(TransactionTemplate tx, JdbcTemplate jdbc, Runnable lock, int maxBatch, Runnable committed) {
         this.tx = tx;
+        this.jdbc = jdbc;
         this.lock = lock;
         this.maxBatch = maxBatch;
         this.committed = committed;
@@ -121,11 +125,9 @@ final class JdbcGroupCommit implements AutoCloseable {
         try {
             results = tx.execute(status -> {
                 lock.run();
-                List<Object> outcomes = new ArrayList<>(batch.size());
-                for (Pending<?> pending : batch) {
-                    outcomes.add(batch.size() == 1 ? pending.work().get() : isolated(pending, status));
-                }
-                return outcomes;
+                return batch.size() == 1
+                        ? Collections.singletonList(batch.getFirst().work().get())
+                        : isolated(batch);
             });
         } catch (RuntimeException | Error e) {
             // Nothing of the batch is stored (a lone write's own failure included): every caller gets the failure.
@@ -139,18 +141,29 @@ final class JdbcGroupCommit implements AutoCloseable {
         }
     }
 
-    // A failing write rolls back to its savepoint and keeps its exception as its outcome; a failing rollback (the
-    // connection broke) fails the whole batch.
-    private static Object isolated(Pending<?> pending, TransactionStatus status) {
-        Object savepoint = status.createSavepoint();
-        try {
-            Object result = pending.work().get();
-            status.releaseSavepoint(savepoint);
-            return result;
-        } catch (RuntimeException e) {
-            status.rollbackToSavepoint(savepoint);
-            return new Failed(e);
+    /**
+     * Runs each write after one savepoint, moved past every write that succeeded (one round trip per write): a
+     * failing write rolls back to it, which leaves it in place for the next, and keeps its exception as its
+     * outcome. A failing rollback (the connection broke) fails the whole batch.
+     */
+    private List<Object> isolated(List<Pending<?>> batch) {
+        List<Object> outcomes = new ArrayList<>(batch.size());
+        jdbc.execute("savepoint batch_item");
+        boolean savepointCurrent = true;
+        for (Pending<?> pending : batch) {
+            if (!savepointCurrent) {
+                jdbc.execute("release savepoint batch_item; savepoint batch_item");
+            }
+            try {
+                outcomes.add(pending.work().get());
+                savepointCurrent = false;
+            } catch (RuntimeException e) {
+                jdbc.execute("rollback to savepoint batch_item");
+                outcomes.add(new Failed(e));
+                savepointCurrent = true;
+            }
         }
+        return outcomes;
     }
 
     @Override

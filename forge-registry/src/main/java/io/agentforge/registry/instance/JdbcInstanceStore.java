@@ -52,9 +52,10 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcInstanceStore.class);
     private static final long WRITE_LOCK = 0x4167466f72676531L;
-    // Registrations, deregistrations and status changes committed together (see JdbcGroupCommit): large enough
-    // for a start storm, small enough that the write lock is never held for long.
-    private static final int MAX_BATCH = 256;
+    // Registrations, deregistrations and status changes committed together (see JdbcGroupCommit). Each write is
+    // a subtransaction (its savepoint); PostgreSQL caches 64 per transaction, beyond that every other session's
+    // snapshot checks get slower while the batch is open.
+    static final int MAX_BATCH = 64;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -89,7 +90,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         long intervalMs = Math.max(1, flushInterval.toMillis());
         flusher.scheduleWithFixedDelay(this::flushSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(changeLog::pruneSafely, 10, 10, TimeUnit.SECONDS);
-        this.writes = new JdbcGroupCommit(tx, this::lock, MAX_BATCH, this::answered);
+        this.writes = new JdbcGroupCommit(tx, jdbc, this::lock, MAX_BATCH, this::answered);
         changeLog.startListening();
     }
 
@@ -105,15 +106,10 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         String ownerKeyId = registrant.keyId();
         Registered registered = writes.write(() -> {
             names.claim(registration, registrant, now);
-            List<Map<String, Object>> previous = jdbc.queryForList(
-                    "select status, registered_at from instances where instance_id = ? for update", id);
-            InstanceStatus status = previous.isEmpty()
-                    ? InstanceStatus.UP
-                    : InstanceStatus.valueOf((String) previous.getFirst().get("status"));
-            Instant registeredAt =
-                    previous.isEmpty() ? now : toInstant(previous.getFirst().get("registered_at"));
             Instant expiresAt = now.plus(registration.leaseDuration());
-            jdbc.update(
+            // One statement for the new row or the update: an update keeps the status and the first registration
+            // time (not in the set list), which the returned row carries; xmax = 0 tells an inserted row.
+            Map<String, Object> row = jdbc.queryForMap(
                     """
                     insert into instances (instance_id, service, kind, protocol, owner_key_id, registration, status,
                         lease_ms, registered_at, last_renewal, expires_at)
@@ -122,6 +118,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                         protocol = excluded.protocol, owner_key_id = excluded.owner_key_id, registration = excluded.registration,
                         lease_ms = excluded.lease_ms, last_renewal = excluded.last_renewal,
                         expires_at = excluded.expires_at
+                    returning status, registered_at, xmax = 0 as created
                     """,
                     id,
                     registration.name(),
@@ -129,12 +126,17 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                     registration.protocol().wire(),
                     ownerKeyId,
                     mapper.writeValueAsString(registration),
-                    status.name(),
+                    InstanceStatus.UP.name(),
                     registration.leaseDuration().toMillis(),
-                    utc(registeredAt),
+                    utc(now),
                     utc(now),
                     utc(expiresAt));
-            jdbc.update("delete from instance_functions where instance_id = ?", id);
+            boolean created = Boolean.TRUE.equals(row.get("created"));
+            InstanceStatus status = InstanceStatus.valueOf((String) row.get("status"));
+            Instant registeredAt = toInstant(row.get("registered_at"));
+            if (!created) {
+                jdbc.update("delete from instance_functions where instance_id = ?", id);
+            }
             jdbc.batchUpdate(
                     "insert into instance_functions (instance_id, function_name) values (?, ?)",
                     registration.functions().stream()
@@ -142,8 +144,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                             .map(name -> new Object[] {id, name})
                             .toList());
             Instance instance = Instance.of(registration, status, registeredAt, now, expiresAt);
-            changeLog.append(previous.isEmpty() ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
-            return new Registered(instance, previous.isEmpty());
+            changeLog.append(created ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
+            return new Registered(instance, created);
         });
         renewals.forget(id);
         known.put(id, new Known(ownerKeyId, registration.leaseDuration()));
