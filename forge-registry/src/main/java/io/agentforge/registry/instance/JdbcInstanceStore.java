@@ -43,8 +43,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>Every write that appends an event holds one transaction-scoped advisory lock, so event ids commit in order
  *     and a poller reading {@code id > cursor} never skips one. The same lock makes the function-name check atomic.
+ * <li>Registrations, deregistrations and status changes are group-committed by one writer per replica
+ *     ({@link JdbcGroupCommit}): many per transaction under that lock, each answered once its batch committed.
  * <li>Renewals are acknowledged from a per-replica cache of known instances and written in batches every
  *     {@code flushInterval}; {@link #renewalLag()} tells the sweeper to wait that much longer before expiring.
+ *     Renewals are refused once they could not be written for a sixth of the lease, unless only the pool was busy
+ *     while the database answered (then up to a third).
  * <li>Other replicas' writes are announced with {@code NOTIFY agentforge_events}.
  * </ul>
  */
