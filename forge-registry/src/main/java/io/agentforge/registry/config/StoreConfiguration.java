@@ -37,9 +37,10 @@ class StoreConfiguration {
 
         @Bean(destroyMethod = "close")
         @DependsOnDatabaseInitialization
-        InstanceStore instanceStore(DataSource dataSource, JsonMapper mapper, InstanceProperties properties) {
+        InstanceStore instanceStore(
+                DataSource dataSource, JsonMapper mapper, InstanceProperties properties, Clock clock) {
             return new JdbcInstanceStore(
-                    dataSource, mapper, properties.renewalFlushInterval(), properties.eventRetention());
+                    dataSource, mapper, properties.renewalFlushInterval(), properties.eventRetention(), clock);
         }
 
         @Bean

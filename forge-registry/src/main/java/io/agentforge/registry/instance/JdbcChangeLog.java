@@ -77,7 +77,7 @@ final class JdbcChangeLog implements AutoCloseable {
                 utc(at),
                 instance == null ? null : mapper.writeValueAsString(instance),
                 keyId);
-        jdbc.execute("select pg_notify('" + CHANNEL + "', '" + id + "')");
+        notifyOnCommit(id);
         // Readers of this replica may see the event only once it is committed.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -86,6 +86,29 @@ final class JdbcChangeLog implements AutoCloseable {
                 if (writtenHere.size() < MAX_WRITTEN_HERE) {
                     writtenHere.add(id);
                 }
+            }
+        });
+    }
+
+    // One NOTIFY per transaction, with its newest event id, sent just before the commit (PostgreSQL delivers it on
+    // commit): other replicas only learn that there is something to read, so a batch of writes needs one.
+    private void notifyOnCommit(long id) {
+        AtomicLong newest = (AtomicLong) TransactionSynchronizationManager.getResource(this);
+        if (newest != null) {
+            newest.accumulateAndGet(id, Math::max);
+            return;
+        }
+        AtomicLong first = new AtomicLong(id);
+        TransactionSynchronizationManager.bindResource(this, first);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                jdbc.execute("select pg_notify('" + CHANNEL + "', '" + first.get() + "')");
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(JdbcChangeLog.this);
             }
         });
     }

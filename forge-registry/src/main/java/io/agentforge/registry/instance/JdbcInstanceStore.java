@@ -15,6 +15,7 @@ import io.agentforge.registry.api.Lease;
 import io.agentforge.registry.api.ServiceRegistration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -42,8 +43,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>Every write that appends an event holds one transaction-scoped advisory lock, so event ids commit in order
  *     and a poller reading {@code id > cursor} never skips one. The same lock makes the function-name check atomic.
+ * <li>Registrations, deregistrations and status changes are group-committed by one writer per replica
+ *     ({@link JdbcGroupCommit}): many per transaction under that lock, each answered once its batch committed.
  * <li>Renewals are acknowledged from a per-replica cache of known instances and written in batches every
  *     {@code flushInterval}; {@link #renewalLag()} tells the sweeper to wait that much longer before expiring.
+ *     Renewals are refused once they could not be written for a sixth of the lease, unless only the pool was busy
+ *     while the database answered (then up to a third).
  * <li>Other replicas' writes are announced with {@code NOTIFY agentforge_events}.
  * </ul>
  */
@@ -51,6 +56,10 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcInstanceStore.class);
     private static final long WRITE_LOCK = 0x4167466f72676531L;
+    // Registrations, deregistrations and status changes committed together (see JdbcGroupCommit). Each write is
+    // a subtransaction (its savepoint); PostgreSQL caches 64 per transaction, beyond that every other session's
+    // snapshot checks get slower while the batch is open.
+    static final int MAX_BATCH = 64;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -61,20 +70,31 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
     private final JdbcRenewals renewals;
     private final ScheduledExecutorService flusher;
+    private final JdbcGroupCommit writes;
+    private final Clock clock;
+    // When this replica last had an answer from the database (a committed write, a written flush, a read).
+    private volatile Instant lastAnswer = Instant.MIN;
 
     public JdbcInstanceStore(DataSource dataSource, JsonMapper mapper, Duration flushInterval, int eventRetention) {
+        this(dataSource, mapper, flushInterval, eventRetention, Clock.systemUTC());
+    }
+
+    public JdbcInstanceStore(
+            DataSource dataSource, JsonMapper mapper, Duration flushInterval, int eventRetention, Clock clock) {
+        this.clock = clock;
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.mapper = mapper;
         this.flushInterval = flushInterval;
         this.names = new JdbcNameOwnership(jdbc);
         this.changeLog = new JdbcChangeLog(dataSource, jdbc, mapper, eventRetention);
-        this.renewals = new JdbcRenewals(jdbc);
+        this.renewals = new JdbcRenewals(jdbc, clock);
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("renewal-flusher").factory());
         long intervalMs = Math.max(1, flushInterval.toMillis());
         flusher.scheduleWithFixedDelay(this::flushSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(changeLog::pruneSafely, 10, 10, TimeUnit.SECONDS);
+        this.writes = new JdbcGroupCommit(tx, jdbc, this::lock, MAX_BATCH, this::answered);
         changeLog.startListening();
     }
 
@@ -88,17 +108,12 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         Instant now = micros(at);
         String id = registration.instanceId();
         String ownerKeyId = registrant.keyId();
-        Registered registered = inWriteLock(() -> {
+        Registered registered = writes.write(() -> {
             names.claim(registration, registrant, now);
-            List<Map<String, Object>> previous = jdbc.queryForList(
-                    "select status, registered_at from instances where instance_id = ? for update", id);
-            InstanceStatus status = previous.isEmpty()
-                    ? InstanceStatus.UP
-                    : InstanceStatus.valueOf((String) previous.getFirst().get("status"));
-            Instant registeredAt =
-                    previous.isEmpty() ? now : toInstant(previous.getFirst().get("registered_at"));
             Instant expiresAt = now.plus(registration.leaseDuration());
-            jdbc.update(
+            // One statement for the new row or the update: an update keeps the status and the first registration
+            // time (not in the set list), which the returned row carries; xmax = 0 tells an inserted row.
+            Map<String, Object> row = jdbc.queryForMap(
                     """
                     insert into instances (instance_id, service, kind, protocol, owner_key_id, registration, status,
                         lease_ms, registered_at, last_renewal, expires_at)
@@ -107,6 +122,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                         protocol = excluded.protocol, owner_key_id = excluded.owner_key_id, registration = excluded.registration,
                         lease_ms = excluded.lease_ms, last_renewal = excluded.last_renewal,
                         expires_at = excluded.expires_at
+                    returning status, registered_at, xmax = 0 as created
                     """,
                     id,
                     registration.name(),
@@ -114,12 +130,17 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                     registration.protocol().wire(),
                     ownerKeyId,
                     mapper.writeValueAsString(registration),
-                    status.name(),
+                    InstanceStatus.UP.name(),
                     registration.leaseDuration().toMillis(),
-                    utc(registeredAt),
+                    utc(now),
                     utc(now),
                     utc(expiresAt));
-            jdbc.update("delete from instance_functions where instance_id = ?", id);
+            boolean created = Boolean.TRUE.equals(row.get("created"));
+            InstanceStatus status = InstanceStatus.valueOf((String) row.get("status"));
+            Instant registeredAt = toInstant(row.get("registered_at"));
+            if (!created) {
+                jdbc.update("delete from instance_functions where instance_id = ?", id);
+            }
             jdbc.batchUpdate(
                     "insert into instance_functions (instance_id, function_name) values (?, ?)",
                     registration.functions().stream()
@@ -127,8 +148,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                             .map(name -> new Object[] {id, name})
                             .toList());
             Instance instance = Instance.of(registration, status, registeredAt, now, expiresAt);
-            changeLog.append(previous.isEmpty() ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
-            return new Registered(instance, previous.isEmpty());
+            changeLog.append(created ? ChangeType.REGISTERED : ChangeType.UPDATED, now, instance, null);
+            return new Registered(instance, created);
         });
         renewals.forget(id);
         known.put(id, new Known(ownerKeyId, registration.leaseDuration()));
@@ -144,7 +165,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         }
         Duration lease = instance.get().leaseDuration();
         Duration unwritten = renewals.unwrittenFor();
-        if (unwritten.compareTo(memoryRenewalLimit(lease)) > 0) {
+        if (unwritten.compareTo(memoryRenewalLimit(lease)) > 0 && !onlyBusy(lease, unwritten)) {
             // Cut off from the database, maybe alone: replicas that still reach it would expire this instance while
             // this one said yes. Refused (503), the service renews through another replica, or after the outage.
             throw new DataAccessResourceFailureException(
@@ -187,7 +208,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public Optional<StoredInstance> deregister(String instanceId, Instant at) {
         Instant now = micros(at);
-        Optional<StoredInstance> removed = inWriteLock(() -> {
+        Optional<StoredInstance> removed = writes.write(() -> {
             List<StoredInstance> rows =
                     jdbc.query("delete from instances where instance_id = ? returning *", this::stored, instanceId);
             rows.forEach(row -> changeLog.append(ChangeType.DEREGISTERED, now, row.instance(), null));
@@ -200,7 +221,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public boolean changeStatus(String instanceId, InstanceStatus status, Instant at) {
         Instant now = micros(at);
-        return inWriteLock(() -> {
+        return writes.write(() -> {
             List<StoredInstance> rows = jdbc.query("""
                     update instances set status = ? where instance_id = ? and status <> ? returning *
                     """, this::stored, status.name(), instanceId, status.name());
@@ -297,9 +318,26 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         changeLog.onExternalChange(listener);
     }
 
+    /** Transactions that committed registrations, deregistrations and status changes. */
+    int writeCommits() {
+        return writes.commits();
+    }
+
+    /** Registrations, deregistrations and status changes submitted and not yet answered. */
+    int writesWaiting() {
+        return writes.waiting();
+    }
+
     /** Writes the renewals acknowledged since the last flush; returns how many rows it updated. */
     public int flush() {
-        return renewals.flush();
+        try {
+            int written = renewals.flush();
+            answered();
+            return written;
+        } catch (RuntimeException e) {
+            renewals.failed(e);
+            throw e;
+        }
     }
 
     /**
@@ -310,6 +348,22 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     static Duration memoryRenewalLimit(Duration lease) {
         Duration sixth = lease.dividedBy(6);
         return sixth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : sixth;
+    }
+
+    /**
+     * Whether renewals are unwritten only because the pool had no free connection for the flush while the database
+     * answered this replica within the limit: a busy pool, not an outage, so renewals are still acknowledged, but at
+     * most for a third of the lease: the service then still has two thirds of it to renew through another replica
+     * before the replicas that read the stored lease would expire it.
+     */
+    private boolean onlyBusy(Duration lease, Duration unwritten) {
+        return renewals.unwrittenOnlyForABusyPool()
+                && unwritten.compareTo(lease.dividedBy(3)) <= 0
+                && Duration.between(lastAnswer, clock.instant()).compareTo(memoryRenewalLimit(lease)) <= 0;
+    }
+
+    private void answered() {
+        lastAnswer = clock.instant();
     }
 
     private void flushSafely() {
@@ -335,6 +389,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                 "select owner_key_id, lease_ms from instances where instance_id = ?",
                 (rs, n) -> new Known(rs.getString("owner_key_id"), Duration.ofMillis(rs.getLong("lease_ms"))),
                 instanceId);
+        answered();
         rows.stream().findFirst().ifPresent(k -> known.put(instanceId, k));
         return rows.stream().findFirst();
     }
@@ -344,11 +399,16 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         renewals.forget(instanceId);
     }
 
+    // The rare writes (expiry, owner release, key revocation) take the lock in a transaction of their own.
     private <T> T inWriteLock(Supplier<T> work) {
         return tx.execute(status -> {
-            jdbc.execute("select pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+            lock();
             return work.get();
         });
+    }
+
+    private void lock() {
+        jdbc.execute("select pg_advisory_xact_lock(" + WRITE_LOCK + ")");
     }
 
     private StoredInstance stored(ResultSet rs, int row) throws SQLException {
@@ -369,6 +429,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     @Override
     public void close() {
+        writes.close();
         changeLog.close();
         flushSafely();
         flusher.shutdownNow();

@@ -10,6 +10,7 @@ import io.agentforge.registry.api.ServiceRegistration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,25 +56,23 @@ final class JdbcNameOwnership {
         }
         List<String> names =
                 registration.functions().stream().map(FunctionDescriptor::name).toList();
-        if (!names.isEmpty()) {
-            // Owned function names, and (for instances registered before names were owned) live ones.
-            List<Map<String, Object>> conflicts =
-                    jdbc.queryForList("""
-                    select function_name, service from function_owners
-                    where function_name = any(?) and service <> ?
-                    union all
+        List<String> unowned = unownedFunctions(names, service);
+        if (!unowned.isEmpty()) {
+            // Names no service owns yet: live instances registered before names were owned may still serve them.
+            List<Map<String, Object>> conflicts = jdbc.queryForList("""
                     select f.function_name, i.service from instance_functions f
                     join instances i on i.instance_id = f.instance_id
                     where f.function_name = any(?) and i.service <> ?
                     limit 1
-                    """, textArray(names), service, textArray(names), service);
+                    """, textArray(unowned), service);
             if (!conflicts.isEmpty()) {
                 throw new FunctionConflictException(
                         (String) conflicts.getFirst().get("function_name"),
                         (String) conflicts.getFirst().get("service"));
             }
         }
-        if (!registrant.admin() && ownerKeyId != null) {
+        // An unlimited key (the default for admins and tools) needs no count of what it holds.
+        if (!registrant.admin() && ownerKeyId != null && registrant.maxInstances() != Integer.MAX_VALUE) {
             Long held = jdbc.queryForObject(
                     "select count(*) from instances where owner_key_id = ? and instance_id <> ?",
                     Long.class,
@@ -91,12 +90,38 @@ final class JdbcNameOwnership {
                     ownerKeyId,
                     utc(now));
         }
-        if (!names.isEmpty()) {
+        if (!unowned.isEmpty()) {
             jdbc.update("""
                     insert into function_owners (function_name, service) select name, ? from unnest(?::text[]) name
                     on conflict (function_name) do nothing
-                    """, service, textArray(names));
+                    """, service, textArray(unowned));
         }
+    }
+
+    /**
+     * The function names no service owns yet.
+     *
+     * @throws FunctionConflictException when another service owns one of them
+     */
+    private List<String> unownedFunctions(List<String> names, String service) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> owners = new HashMap<>();
+        jdbc.query(
+                "select function_name, service from function_owners where function_name = any(?)",
+                rs -> {
+                    owners.put(rs.getString("function_name"), rs.getString("service"));
+                },
+                (Object) textArray(names));
+        for (String name : names) {
+            String owning = owners.get(name);
+            if (owning != null && !owning.equals(service)) {
+                throw new FunctionConflictException(name, owning);
+            }
+        }
+        // Usually none: every registration after the first of a service finds its names owned.
+        return names.stream().filter(name -> !owners.containsKey(name)).toList();
     }
 
     Optional<ServiceOwner> ownerOf(String service) {

@@ -1,6 +1,8 @@
 package io.agentforge.registry.instance;
 
 import io.agentforge.registry.api.Lease;
+import io.agentforge.registry.web.DatabaseFailures;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,13 +20,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class JdbcRenewals {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
     private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
-    // System.nanoTime() at the start of the first flush that has not yet succeeded (0 while writes get through): a
-    // flush that hangs counts from its start, before it fails.
-    private volatile long unwrittenSince;
+    // The start of the first flush that has not yet succeeded (null while writes get through): a flush that hangs
+    // counts from its start, before it fails.
+    private volatile Instant unwrittenSince;
+    // Whether every flush that failed since unwrittenSince failed only because the pool had no free connection.
+    private volatile boolean onlyPoolBusy;
 
-    JdbcRenewals(JdbcTemplate jdbc) {
+    JdbcRenewals(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     void acknowledge(String instanceId, Instant at) {
@@ -54,18 +60,31 @@ final class JdbcRenewals {
 
     /** How long acknowledged renewals have been waiting for a write that does not get through; zero while it does. */
     Duration unwrittenFor() {
-        long since = unwrittenSince;
-        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+        Instant since = unwrittenSince;
+        return since == null ? Duration.ZERO : Duration.between(since, clock.instant());
+    }
+
+    /** Records why a flush failed. */
+    void failed(Throwable failure) {
+        if (!DatabaseFailures.poolBusy(failure)) {
+            onlyPoolBusy = false;
+        }
+    }
+
+    /** Whether renewals are unwritten and only because the pool had no free connection for the flush. */
+    boolean unwrittenOnlyForABusyPool() {
+        return unwrittenSince != null && onlyPoolBusy;
     }
 
     /** Writes the renewals acknowledged since the last flush; returns how many rows it updated. */
     int flush() {
         if (pending.isEmpty()) {
-            unwrittenSince = 0;
+            unwrittenSince = null;
             return 0;
         }
-        if (unwrittenSince == 0) {
-            unwrittenSince = System.nanoTime();
+        if (unwrittenSince == null) {
+            onlyPoolBusy = true;
+            unwrittenSince = clock.instant();
         }
         Map<String, Instant> batch = new HashMap<>(pending);
         List<String> ids = new ArrayList<>(batch.size());
@@ -85,7 +104,7 @@ final class JdbcRenewals {
                 ids.toArray(String[]::new),
                 micros.stream().mapToLong(Long::longValue).toArray());
         batch.forEach(pending::remove);
-        unwrittenSince = 0;
+        unwrittenSince = null;
         return updated;
     }
 }

@@ -16,6 +16,25 @@ public final class DatabaseFailures {
     private DatabaseFailures() {}
 
     /**
+     * Whether {@code failure} is only a connection pool that had no free connection in time: the pool's timeout
+     * (Hikari's "Connection is not available") with no failure to connect behind it. Hikari attaches the last
+     * failure to open a connection to that timeout, so one without it means every pooled connection was taken. It
+     * proves the database refused nothing, not that it answers: a partition can hold every pooled connection in a
+     * call that hangs, too.
+     */
+    public static boolean poolBusy(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException timeout
+                    && timeout.getCause() == null
+                    && timeout.getNextException() == null
+                    && String.valueOf(timeout.getMessage()).contains("Connection is not available")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether {@code failure} or one of its causes says the database could not be reached or dropped the connection:
      * the request may be retried as it is.
      */

@@ -1,11 +1,25 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.support.Registrations.agent;
 import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agentforge.registry.api.ChangeEvent;
+import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.support.TestPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +99,118 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
                     .isEmpty();
         } finally {
             other.close();
+        }
+    }
+
+    @Test
+    void concurrentRegistrationsAreCommittedTogetherWithTheirEventsInOrder() throws Exception {
+        int n = 200;
+        int commitsBefore = ((JdbcInstanceStore) store).writeCommits();
+        Map<String, CompletableFuture<Registered>> results;
+        try (Connection lockHolder = dataSource.getConnection()) {
+            // Holding the write lock queues every registration behind the first batch: they then commit as one.
+            holdWriteLock(lockHolder);
+            Map<String, ServiceRegistration> registrations = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                registrations.put("svc-" + i, tool("svc-" + i, "service-" + (i % 20), "function_" + (i % 20)));
+            }
+            results = registerConcurrently(registrations, Map.of());
+            awaitUntil(() -> ((JdbcInstanceStore) store).writesWaiting() == n);
+        }
+
+        results.values().forEach(CompletableFuture::join);
+        assertThat(store.count()).isEqualTo(n);
+        List<ChangeEvent> events = store.eventsAfter(0, 1000);
+        assertThat(events).hasSize(n).allMatch(e -> e.type() == ChangeType.REGISTERED);
+        assertThat(events.stream().map(e -> e.instance().instanceId()).distinct())
+                .hasSize(n);
+        assertThat(events.stream().mapToLong(ChangeEvent::id).toArray())
+                .as("consecutive ids in commit order")
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, n).toArray());
+        assertThat(((JdbcInstanceStore) store).writeCommits() - commitsBefore)
+                .as("the batch taken before the lock was free, then all the others in full batches")
+                .isLessThanOrEqualTo(1 + (n + JdbcInstanceStore.MAX_BATCH - 1) / JdbcInstanceStore.MAX_BATCH);
+        assertThat(store.lastEventId()).isEqualTo(n);
+    }
+
+    @Test
+    void aConflictingRegistrationInABatchFailsAloneWithItsOwnProblem() throws Exception {
+        store.register(tool("calc-1", "calculator", "calculator_add"), "key1", clock.instant());
+        store.register(agent("chat-1", "chat"), "key1", clock.instant());
+        Map<String, ServiceRegistration> registrations = new HashMap<>();
+        Map<String, String> keys = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            registrations.put("ok-" + i, tool("ok-" + i, "fine-" + i, "fine_" + i));
+        }
+        registrations.put("evil-1", tool("evil-1", "evil", "calculator_add"));
+        registrations.put("thief-1", tool("thief-1", "calculator"));
+        keys.put("thief-1", "key2");
+        registrations.put("kind-1", tool("kind-1", "chat"));
+        Map<String, CompletableFuture<Registered>> results;
+        try (Connection lockHolder = dataSource.getConnection()) {
+            holdWriteLock(lockHolder);
+            results = registerConcurrently(registrations, keys);
+            awaitUntil(() -> ((JdbcInstanceStore) store).writesWaiting() == registrations.size());
+        }
+
+        assertThatThrownBy(() -> results.get("evil-1").join())
+                .cause()
+                .isInstanceOf(FunctionConflictException.class)
+                .hasMessage(failureAlone(registrations.get("evil-1"), "key1").getMessage());
+        assertThatThrownBy(() -> results.get("thief-1").join())
+                .cause()
+                .isInstanceOf(NameOwnedException.class)
+                .hasMessage(failureAlone(registrations.get("thief-1"), "key2").getMessage());
+        assertThatThrownBy(() -> results.get("kind-1").join())
+                .cause()
+                .isInstanceOf(KindConflictException.class)
+                .hasMessage(failureAlone(registrations.get("kind-1"), "key1").getMessage());
+        for (int i = 0; i < 30; i++) {
+            assertThat(results.get("ok-" + i).join().created()).isTrue();
+        }
+        assertThat(store.count()).isEqualTo(32);
+        List<ChangeEvent> events = store.eventsAfter(0, 1000);
+        assertThat(events.stream().mapToLong(ChangeEvent::id).toArray())
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 32).toArray());
+        assertThat(events)
+                .noneMatch(e -> List.of("evil-1", "thief-1", "kind-1")
+                        .contains(e.instance().instanceId()));
+        assertThat(store.ownerOfService("evil"))
+                .as("nothing of a failed write is kept")
+                .isEmpty();
+    }
+
+    private RuntimeException failureAlone(ServiceRegistration registration, String key) {
+        try {
+            store.register(registration, key, clock.instant());
+        } catch (RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("registering " + registration.instanceId() + " alone succeeded");
+    }
+
+    private Map<String, CompletableFuture<Registered>> registerConcurrently(
+            Map<String, ServiceRegistration> registrations, Map<String, String> keys) {
+        var threads = Executors.newVirtualThreadPerTaskExecutor();
+        Map<String, CompletableFuture<Registered>> results = new HashMap<>();
+        registrations.forEach((id, registration) -> results.put(
+                id,
+                CompletableFuture.supplyAsync(
+                        () -> store.register(registration, keys.getOrDefault(id, "key1"), clock.instant()), threads)));
+        threads.shutdown();
+        return results;
+    }
+
+    private static void holdWriteLock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            // Session-level: blocks the store's transaction-level lock on the same key until this connection closes.
+            statement.execute("select pg_advisory_lock(" + 0x4167466f72676531L + ")");
+        }
+    }
+
+    private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            Thread.sleep(5);
         }
     }
 }

@@ -1,0 +1,195 @@
+package io.agentforge.registry.instance;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for the event-appending writes of {@link JdbcInstanceStore}: one writer thread per replica takes every
+ * write waiting, runs them in one transaction under the store's write lock, each behind a savepoint, and commits
+ * once.
+ *
+ * <p>Why: the write lock serialises every such write of every replica, so one commit (one WAL flush, one lock
+ * hand-over) per write capped registration at about 100/s per database, and every waiting write held a pooled
+ * connection while it queued for the lock. Batched, a replica needs one connection for all its writes.
+ *
+ * <p>A write that throws fails alone: it is rolled back to its savepoint and its caller gets its exception; the
+ * others commit. Each caller is answered only after its batch committed (or failed as a whole), so nothing
+ * acknowledged is lost.
+ */
+final class JdbcGroupCommit implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcGroupCommit.class);
+
+    private final TransactionTemplate tx;
+    private final JdbcTemplate jdbc;
+    private final Runnable lock;
+    private final int maxBatch;
+    private final Runnable committed;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger commits = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param tx        transactions on the store's data source
+     * @param jdbc      statements on the same data source
+     * @param lock      takes the write lock; runs first in every batch's transaction
+     * @param maxBatch  most writes in one transaction (bounds how long the lock is held)
+     * @param committed runs after every committed batch (the database answered)
+     */
+    JdbcGroupCommit(TransactionTemplate tx, JdbcTemplate jdbc, Runnable lock, int maxBatch, Runnable committed) {
+        this.tx = tx;
+        this.jdbc = jdbc;
+        this.lock = lock;
+        this.maxBatch = maxBatch;
+        this.committed = committed;
+        this.writer = Thread.ofPlatform().daemon().name("registry-writer").start(this::run);
+    }
+
+    /**
+     * Runs {@code work} inside the next batch's transaction, under the write lock, and returns its result once the
+     * batch committed; throws what {@code work} threw, or what failed the whole batch.
+     */
+    <T> T write(Supplier<T> work) {
+        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+        waiting.incrementAndGet();
+        try {
+            queue.add(pending);
+            if (closed && queue.remove(pending)) {
+                throw new IllegalStateException("The registry store is closed");
+            }
+            return pending.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Batches committed so far. */
+    int commits() {
+        return commits.get();
+    }
+
+    /** Writes submitted and not yet answered. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    private void run() {
+        List<Pending<?>> batch = new ArrayList<>(maxBatch);
+        // After close, what is already queued is still written.
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                // commit() answers every caller itself; this is only a guard that keeps the writer alive.
+                log.error("The registry writer failed", e);
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending<?>> batch) {
+        List<Object> results;
+        try {
+            results = tx.execute(status -> {
+                lock.run();
+                return batch.size() == 1
+                        ? Collections.singletonList(batch.getFirst().work().get())
+                        : isolated(batch);
+            });
+        } catch (RuntimeException | Error e) {
+            // Nothing of the batch is stored (a lone write's own failure included): every caller gets the failure.
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        commits.incrementAndGet();
+        committed.run();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).complete(results.get(i));
+        }
+    }
+
+    /**
+     * Runs each write after one savepoint, moved past every write that succeeded (one round trip per write): a
+     * failing write rolls back to it, which leaves it in place for the next, and keeps its exception as its
+     * outcome. A failing rollback (the connection broke) fails the whole batch.
+     */
+    private List<Object> isolated(List<Pending<?>> batch) {
+        List<Object> outcomes = new ArrayList<>(batch.size());
+        jdbc.execute("savepoint batch_item");
+        boolean savepointCurrent = true;
+        for (Pending<?> pending : batch) {
+            if (!savepointCurrent) {
+                jdbc.execute("release savepoint batch_item; savepoint batch_item");
+            }
+            try {
+                outcomes.add(pending.work().get());
+                savepointCurrent = false;
+            } catch (RuntimeException e) {
+                jdbc.execute("rollback to savepoint batch_item");
+                outcomes.add(new Failed(e));
+                savepointCurrent = true;
+            }
+        }
+        return outcomes;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("The registry store is closed")));
+    }
+
+    private record Failed(RuntimeException failure) {}
+
+    private record Pending<T>(Supplier<T> work, CompletableFuture<T> result) {
+
+        @SuppressWarnings("unchecked")
+        void complete(Object outcome) {
+            if (outcome instanceof Failed failed) {
+                result.completeExceptionally(failed.failure());
+            } else {
+                result.complete((T) outcome);
+            }
+        }
+    }
+}
