@@ -47,6 +47,7 @@ final class JdbcChangeLog implements AutoCloseable {
     private final Set<Long> writtenHere = ConcurrentHashMap.newKeySet();
 
     private volatile Runnable externalChangeListener = () -> {};
+    private volatile Runnable localChangeListener = () -> {};
     private volatile boolean closed;
     private volatile Thread notificationListener;
 
@@ -68,6 +69,10 @@ final class JdbcChangeLog implements AutoCloseable {
         this.externalChangeListener = listener;
     }
 
+    void onLocalChange(Runnable listener) {
+        this.localChangeListener = listener;
+    }
+
     /** Appends an event; must run inside the store's write lock so event ids commit in order. */
     void append(ChangeType type, Instant at, Instance instance, String keyId) {
         Long id = jdbc.queryForObject(
@@ -86,6 +91,7 @@ final class JdbcChangeLog implements AutoCloseable {
                 if (writtenHere.size() < MAX_WRITTEN_HERE) {
                     writtenHere.add(id);
                 }
+                localChangeListener.run();
             }
         });
     }

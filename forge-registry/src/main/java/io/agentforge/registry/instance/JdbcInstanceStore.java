@@ -318,6 +318,11 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         changeLog.onExternalChange(listener);
     }
 
+    @Override
+    public void onLocalChange(Runnable listener) {
+        changeLog.onLocalChange(listener);
+    }
+
     /** Transactions that committed registrations, deregistrations and status changes. */
     int writeCommits() {
         return writes.commits();
