@@ -6,8 +6,8 @@
 #
 #   bench/carrier-burst.sh [runs] [instances] [seconds] [carrier counts]   e.g. bench/carrier-burst.sh 3 1000 10 "1 2 8"
 #
-# jdk.virtualThreadScheduler.parallelism is set explicitly for each run (the JDK default is one carrier per core;
-# nothing in the apps sets it). Prints every run and, per count, the medians of req/s, p50 and p99 and of the requests that failed or
+# jdk.virtualThreadScheduler.parallelism is set explicitly for each run (the registry's main() only fills it in when
+# it is unset). Prints every run and, per count, the medians of req/s, p50 and p99 and of the requests that failed or
 # timed out.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,5 +1,6 @@
 package io.agentforge.agent;
 
+import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class AgentApplication {
 
     public static void main(String[] args) {
+        VirtualThreads.atLeastTwoCarriers();
         SpringApplication.run(AgentApplication.class, args);
     }
 }

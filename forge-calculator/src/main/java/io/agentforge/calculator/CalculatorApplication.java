@@ -1,5 +1,6 @@
 package io.agentforge.calculator;
 
+import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class CalculatorApplication {
 
     public static void main(String[] args) {
+        VirtualThreads.atLeastTwoCarriers();
         SpringApplication.run(CalculatorApplication.class, args);
     }
 }

@@ -1,5 +1,6 @@
 package io.agentforge.console;
 
+import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,6 +13,7 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 public class ConsoleApplication {
 
     public static void main(String[] args) {
+        VirtualThreads.atLeastTwoCarriers();
         SpringApplication.run(ConsoleApplication.class, args);
     }
 }

@@ -1,5 +1,6 @@
 package io.agentforge.gateway;
 
+import io.agentforge.web.VirtualThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        VirtualThreads.atLeastTwoCarriers();
         SpringApplication.run(GatewayApplication.class, args);
     }
 }
