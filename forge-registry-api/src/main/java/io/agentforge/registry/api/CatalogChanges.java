@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * the whole catalog.
  *
  * @param eventId the catalog event id the changes bring a client to; send it as {@code since} next time
- * @param reset   the changes after {@code since} can't be given (too many, no longer retained, or {@code since} is from
- *                another registry's history): fetch the full catalog instead
+ * @param reset   the changes after {@code since} can't be given ({@code since} is older than the registry's history
+ *                of changes, or ahead of it: another registry's history): fetch the full catalog instead
  * @param tools   every tool with a change after {@code since}, each as the full catalog shows it as of {@code eventId}
  */
 public record CatalogChanges(long eventId, boolean reset, List<ChangedTool> tools) {

@@ -67,8 +67,8 @@ class CatalogController {
     @Operation(
             summary = "The catalog entries of the tools that changed after an event id (the X-Forge-Event-Id of a"
                     + " catalog answer, or the eventId of an earlier one of these): apply them to the catalog held as of"
-                    + " that id. reset=true (too many changes, no longer retained, or an id from another registry's"
-                    + " history) means: fetch the full catalog.")
+                    + " that id. reset=true (an id older than the registry's history of its last 4,096 changes, or ahead of it:"
+                    + " another registry's history) means: fetch the full catalog.")
     ResponseEntity<CatalogChanges> catalogChanges(@RequestParam String since) {
         CatalogChanges answer = changes.catalogAfter(since);
         return ResponseEntity.ok()

@@ -1,15 +1,12 @@
 package io.agentforge.registry.catalog;
 
 import io.agentforge.registry.api.Catalog;
-import io.agentforge.registry.api.Catalog.CatalogFunction;
 import io.agentforge.registry.api.CatalogChanges;
 import io.agentforge.registry.api.CatalogChanges.ChangedTool;
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.events.ChangeFeed;
 import io.agentforge.registry.instance.InstanceStore;
 import io.agentforge.registry.web.ApiException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,21 +68,15 @@ class DiscoveryChanges {
         if (tools.isEmpty()) {
             return List.of();
         }
-        Map<String, List<CatalogFunction>> functions = new LinkedHashMap<>();
-        for (CatalogFunction function : catalog.functions()) {
-            if (tools.contains(function.service())) {
-                functions
-                        .computeIfAbsent(function.service(), k -> new ArrayList<>())
-                        .add(function);
-            }
-        }
-        Map<String, Catalog.CatalogService> services = new LinkedHashMap<>();
-        catalog.services().stream().filter(s -> tools.contains(s.name())).forEach(s -> services.put(s.name(), s));
+        Map<String, RegistryView.ToolEntry> entries = RegistryView.toolEntries(catalog);
         return tools.stream()
-                .map(name -> new ChangedTool(
-                        name,
-                        services.get(name),
-                        services.containsKey(name) ? functions.getOrDefault(name, List.of()) : List.of()))
+                .map(name -> {
+                    RegistryView.ToolEntry entry = entries.get(name);
+                    // Not in the catalog (any more): the tool has no UP instance.
+                    return entry == null
+                            ? new ChangedTool(name, null, List.of())
+                            : new ChangedTool(name, entry.service(), entry.functions());
+                })
                 .toList();
     }
 

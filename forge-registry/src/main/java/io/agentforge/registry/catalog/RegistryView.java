@@ -406,8 +406,8 @@ public class RegistryView {
 
     /** The tools whose catalog entry (functions or UP endpoints) differs between two catalogs. */
     private static Set<String> changedTools(Catalog before, Catalog after) {
-        Map<String, ToolEntry> was = entries(before);
-        Map<String, ToolEntry> is = entries(after);
+        Map<String, ToolEntry> was = toolEntries(before);
+        Map<String, ToolEntry> is = toolEntries(after);
         Set<String> changed = new TreeSet<>();
         was.forEach((name, entry) -> {
             if (!entry.equals(is.get(name))) {
@@ -418,7 +418,8 @@ public class RegistryView {
         return changed;
     }
 
-    private static Map<String, ToolEntry> entries(Catalog catalog) {
+    /** Each tool of a catalog with its service element and its functions. */
+    static Map<String, ToolEntry> toolEntries(Catalog catalog) {
         Map<String, List<CatalogFunction>> functions = new HashMap<>();
         catalog.functions()
                 .forEach(f -> functions
@@ -431,7 +432,7 @@ public class RegistryView {
         return entries;
     }
 
-    private record ToolEntry(CatalogService service, List<CatalogFunction> functions) {}
+    record ToolEntry(CatalogService service, List<CatalogFunction> functions) {}
 
     private static Map<String, Instance> members(
             Snapshot base, Map<String, Map<String, Instance>> touched, String service) {
