@@ -84,11 +84,12 @@ public class ReplicaFaultBench {
         Path dumpFile = Path.of(args[12]);
         String probeUrl = args[13];
 
-        // One HTTP client (its connection pool and selector thread) shared by all, one registry client per instance:
-        // each keeps its own preferred replica, as separate services would.
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(ForgeClientSettings.DEFAULT_CONNECT_TIMEOUT)
-                .build();
+        // One registry client per instance: each keeps its own preferred replica, as separate services would. They
+        // share HTTP clients (a connection pool and a selector thread each), one per PER_HTTP_CLIENT instances: one
+        // for all 10,000 left thousands of keepers waiting in send() for answers the replicas had already written.
+        int perHttpClient = Integer.parseInt(System.getenv().getOrDefault("BENCH_INSTANCES_PER_HTTP_CLIENT", "250"));
+        List<HttpClient> httpClients = new ArrayList<>();
+        HttpClient http = httpClient();
         long[] registeredAt = new long[instances];
         // Instances that were told 404 on a renewal after the registry had acknowledged one: they expired although
         // they kept renewing, and the renewals acknowledged since the last one stored were lost.
@@ -99,7 +100,11 @@ public class ReplicaFaultBench {
         AtomicLong firstRegistrations = new AtomicLong();
         List<LeaseKeeper> keepers = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            RegistryClient client = recording(new HttpRegistryClient(ForgeClientSettings.of(urls, key), http), i,
+            if (i % perHttpClient == 0) {
+                httpClients.add(httpClient());
+            }
+            HttpClient keeperHttp = httpClients.getLast();
+            RegistryClient client = recording(new HttpRegistryClient(ForgeClientSettings.of(urls, key), keeperHttp), i,
                     registeredAt, acknowledged, backAfterFault, reRegistrations, firstRegistrations, expiredWhileRenewing);
             keepers.add(new LeaseKeeper(client, registration("fault-" + i, "fault-" + (i % 100), i, lease),
                             Clock.systemUTC())
@@ -119,8 +124,8 @@ public class ReplicaFaultBench {
         }
         counts.clear();
         slowestMs.clear();
-        System.out.printf("registered %d instances, lease %d s (renewed every ~%d s by LeaseKeeper)%n", instances,
-                lease.toSeconds(), lease.toSeconds() / 3);
+        System.out.printf("registered %d instances, lease %d s (renewed every ~%d s by LeaseKeeper), %d HTTP clients%n",
+                instances, lease.toSeconds(), lease.toSeconds() / 3, httpClients.size());
 
         AtomicBoolean running = new AtomicBoolean(true);
         var load = Executors.newVirtualThreadPerTaskExecutor();
@@ -338,6 +343,12 @@ public class ReplicaFaultBench {
                         throw e.getCause();
                     }
                 });
+    }
+
+    private static HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(ForgeClientSettings.DEFAULT_CONNECT_TIMEOUT)
+                .build();
     }
 
     private static Void probe(HttpClient http, Phase at, String what, HttpRequest.Builder request, String admin) {

@@ -57,7 +57,10 @@ forge_bench_machine() {
 # bench/ReplicaFaultBench.java with: URLS INSTANCES LEASE SUBSCRIBERS WARMUP FAULT FAULT_SECONDS HEAL AFTER PROBE_URL
 forge_bench_load() {
   echo '<configuration><root level="OFF"/></configuration>' >"$WORK/logback.xml"
-  "$JAVA_HOME/bin/java" -cp "$WORK/lib/*" -Dlogback.configurationFile="$WORK/logback.xml" \
+  # BENCH_LOAD_JAVA_OPTS: more options for the load generator's JVM; its GC log is kept beside the replicas' logs.
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" ${BENCH_LOAD_JAVA_OPTS:-} -Xlog:gc:file="${BENCH_LOG:-/tmp/$(basename "$0" .sh)}-load-gc.log" \
+    -cp "$WORK/lib/*" -Dlogback.configurationFile="$WORK/logback.xml" \
     "$ROOT/bench/ReplicaFaultBench.java" "$1" "$ADMIN" "$KEY" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" \
     "$(forge_bench_pg_dump_command faults "$WORK/stored.txt")" "$WORK/stored.txt" "${10}"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -42,6 +42,9 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final String EVENTS = "/api/v1/events";
     private static final TypeReference<List<RegisteredService>> SERVICES = new TypeReference<>() {};
+    // One for every client of the process: a mapper is thread-safe, and its (de)serializer caches are per mapper,
+    // so a process with thousands of clients (a load generator, a gateway) held thousands of copies.
+    private static final JsonMapper SHARED_MAPPER = mapper();
 
     private final ForgeClientSettings settings;
     private final RegistryEndpoints endpoints;
@@ -101,7 +104,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         this.endpoints = new RegistryEndpoints(settings);
         this.http = Objects.requireNonNull(http, "http");
         this.ownsHttp = ownsHttp;
-        this.mapper = mapper();
+        this.mapper = SHARED_MAPPER;
         this.observations = Objects.requireNonNull(observations, "observations");
     }
 

@@ -3,15 +3,8 @@ package io.agentforge.registry.instance;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,18 +23,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class JdbcGroupCommit implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(JdbcGroupCommit.class);
-
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
     private final Runnable lock;
-    private final int maxBatch;
     private final Runnable committed;
-    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger commits = new AtomicInteger();
-    private volatile boolean closed;
+    private final BatchQueue<Supplier<?>, Object> writes;
 
     /**
      * @param tx        transactions on the store's data source
@@ -54,35 +41,17 @@ final class JdbcGroupCommit implements AutoCloseable {
         this.tx = tx;
         this.jdbc = jdbc;
         this.lock = lock;
-        this.maxBatch = maxBatch;
         this.committed = committed;
-        this.writer = Thread.ofPlatform().daemon().name("registry-writer").start(this::run);
+        this.writes = new BatchQueue<>("registry-writer", maxBatch, this::commit);
     }
 
     /**
      * Runs {@code work} inside the next batch's transaction, under the write lock, and returns its result once the
      * batch committed; throws what {@code work} threw, or what failed the whole batch.
      */
+    @SuppressWarnings("unchecked")
     <T> T write(Supplier<T> work) {
-        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
-        waiting.incrementAndGet();
-        try {
-            queue.add(pending);
-            if (closed && queue.remove(pending)) {
-                throw new IllegalStateException("The registry store is closed");
-            }
-            return pending.result().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        } finally {
-            waiting.decrementAndGet();
-        }
+        return (T) writes.submit(work);
     }
 
     /** Batches committed so far. */
@@ -92,41 +61,16 @@ final class JdbcGroupCommit implements AutoCloseable {
 
     /** Writes submitted and not yet answered. */
     int waiting() {
-        return waiting.get();
+        return writes.waiting();
     }
 
-    private void run() {
-        List<Pending<?>> batch = new ArrayList<>(maxBatch);
-        // After close, what is already queued is still written.
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                commit(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException | Error e) {
-                // commit() answers every caller itself; this is only a guard that keeps the writer alive.
-                log.error("The registry writer failed", e);
-                batch.forEach(p -> p.result().completeExceptionally(e));
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void commit(List<Pending<?>> batch) {
+    private void commit(List<BatchQueue.Pending<Supplier<?>, Object>> batch) {
         List<Object> results;
         try {
             results = tx.execute(status -> {
                 lock.run();
                 return batch.size() == 1
-                        ? Collections.singletonList(batch.getFirst().work().get())
+                        ? Collections.singletonList(batch.getFirst().item().get())
                         : isolated(batch);
             });
         } catch (RuntimeException | Error e) {
@@ -137,7 +81,12 @@ final class JdbcGroupCommit implements AutoCloseable {
         commits.incrementAndGet();
         committed.run();
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).complete(results.get(i));
+            Object outcome = results.get(i);
+            if (outcome instanceof Failed failed) {
+                batch.get(i).result().completeExceptionally(failed.failure());
+            } else {
+                batch.get(i).result().complete(outcome);
+            }
         }
     }
 
@@ -146,16 +95,16 @@ final class JdbcGroupCommit implements AutoCloseable {
      * failing write rolls back to it, which leaves it in place for the next, and keeps its exception as its
      * outcome. A failing rollback (the connection broke) fails the whole batch.
      */
-    private List<Object> isolated(List<Pending<?>> batch) {
+    private List<Object> isolated(List<BatchQueue.Pending<Supplier<?>, Object>> batch) {
         List<Object> outcomes = new ArrayList<>(batch.size());
         jdbc.execute("savepoint batch_item");
         boolean savepointCurrent = true;
-        for (Pending<?> pending : batch) {
+        for (var pending : batch) {
             if (!savepointCurrent) {
                 jdbc.execute("release savepoint batch_item; savepoint batch_item");
             }
             try {
-                outcomes.add(pending.work().get());
+                outcomes.add(pending.item().get());
                 savepointCurrent = false;
             } catch (RuntimeException e) {
                 jdbc.execute("rollback to savepoint batch_item");
@@ -168,28 +117,8 @@ final class JdbcGroupCommit implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        List<Pending<?>> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("The registry store is closed")));
+        writes.close();
     }
 
     private record Failed(RuntimeException failure) {}
-
-    private record Pending<T>(Supplier<T> work, CompletableFuture<T> result) {
-
-        @SuppressWarnings("unchecked")
-        void complete(Object outcome) {
-            if (outcome instanceof Failed failed) {
-                result.completeExceptionally(failed.failure());
-            } else {
-                result.complete((T) outcome);
-            }
-        }
-    }
 }

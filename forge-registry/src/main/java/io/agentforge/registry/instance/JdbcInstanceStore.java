@@ -45,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  *     and a poller reading {@code id > cursor} never skips one. The same lock makes the function-name check atomic.
  * <li>Registrations, deregistrations and status changes are group-committed by one writer per replica
  *     ({@link JdbcGroupCommit}): many per transaction under that lock, each answered once its batch committed.
- * <li>Renewals are acknowledged from a per-replica cache of known instances and written in batches every
+ * <li>Renewals are acknowledged from a per-replica cache of known instances (the ones it does not know yet are read
+ *     together with every other miss of that moment, {@link BatchedLookup}) and written in batches every
  *     {@code flushInterval}; {@link #renewalLag()} tells the sweeper to wait that much longer before expiring.
  *     Renewals are refused once they could not be written for a sixth of the lease, unless only the pool was busy
  *     while the database answered (then up to a third).
@@ -60,6 +61,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     // a subtransaction (its savepoint); PostgreSQL caches 64 per transaction, beyond that every other session's
     // snapshot checks get slower while the batch is open.
     static final int MAX_BATCH = 64;
+    // Instances this replica did not know, read in one query (see BatchedLookup).
+    static final int MAX_LOOKUP_BATCH = 500;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -71,6 +74,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     private final JdbcRenewals renewals;
     private final ScheduledExecutorService flusher;
     private final JdbcGroupCommit writes;
+    private final BatchedLookup<String, Known> unknown;
     private final Clock clock;
     // When this replica last had an answer from the database (a committed write, a written flush, a read).
     private volatile Instant lastAnswer = Instant.MIN;
@@ -95,6 +99,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(changeLog::pruneSafely, 10, 10, TimeUnit.SECONDS);
         this.writes = new JdbcGroupCommit(tx, jdbc, this::lock, MAX_BATCH, this::answered);
+        this.unknown = new BatchedLookup<>("instance-lookup", MAX_LOOKUP_BATCH, this::load);
         changeLog.startListening();
     }
 
@@ -333,6 +338,16 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         return writes.waiting();
     }
 
+    /** Queries that read instances this replica did not know. */
+    long lookupQueries() {
+        return unknown.queries();
+    }
+
+    /** Reads of instances this replica did not know, asked for and not yet answered. */
+    int lookupsWaiting() {
+        return unknown.waiting();
+    }
+
     /** Writes the renewals acknowledged since the last flush; returns how many rows it updated. */
     public int flush() {
         try {
@@ -390,13 +405,24 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         if (cached != null) {
             return Optional.of(cached);
         }
-        List<Known> rows = jdbc.query(
-                "select owner_key_id, lease_ms from instances where instance_id = ?",
-                (rs, n) -> new Known(rs.getString("owner_key_id"), Duration.ofMillis(rs.getLong("lease_ms"))),
-                instanceId);
+        Optional<Known> loaded = unknown.get(instanceId);
+        loaded.ifPresent(k -> known.put(instanceId, k));
+        return loaded;
+    }
+
+    // The instances of ids this replica did not know, for BatchedLookup: one query for every miss waiting.
+    private Map<String, Known> load(List<String> instanceIds) {
+        Map<String, Known> found = new HashMap<>();
+        jdbc.query(
+                "select instance_id, owner_key_id, lease_ms from instances where instance_id = any(?)",
+                rs -> {
+                    found.put(
+                            rs.getString("instance_id"),
+                            new Known(rs.getString("owner_key_id"), Duration.ofMillis(rs.getLong("lease_ms"))));
+                },
+                (Object) textArray(instanceIds));
         answered();
-        rows.stream().findFirst().ifPresent(k -> known.put(instanceId, k));
-        return rows.stream().findFirst();
+        return found;
     }
 
     private void forget(String instanceId) {
@@ -435,6 +461,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     @Override
     public void close() {
         writes.close();
+        unknown.close();
         changeLog.close();
         flushSafely();
         flusher.shutdownNow();

@@ -103,6 +103,48 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
     }
 
     @Test
+    void anotherReplicaReadsTheInstancesItDidNotKnowInBatchesWhenTheyAllRenewThere() throws Exception {
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            store.register(tool("svc-" + i, "service-" + (i % 20)), "key1", clock.instant());
+        }
+        clock.advance(Duration.ofSeconds(10));
+        var other = new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
+        var threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            List<CompletableFuture<Boolean>> renewed = new java.util.ArrayList<>();
+            try (Connection tableHolder = dataSource.getConnection()) {
+                // As when the replica that registered them dies: all renew here at once, and the first read waits.
+                tableHolder.setAutoCommit(false);
+                try (Statement statement = tableHolder.createStatement()) {
+                    statement.execute("lock table instances in access exclusive mode");
+                }
+                for (int i = 0; i < n; i++) {
+                    String id = "svc-" + i;
+                    renewed.add(CompletableFuture.supplyAsync(
+                            () -> other.renew(id, clock.instant()).isPresent(), threads));
+                }
+                awaitUntil(() -> other.lookupsWaiting() == n);
+                tableHolder.rollback();
+            }
+
+            assertThat(renewed).allSatisfy(r -> assertThat(r.join()).isTrue());
+            assertThat(other.lookupQueries())
+                    .as("the read that waited for the table, then the %d lookups queued behind it", n - 1)
+                    .isLessThanOrEqualTo(
+                            1 + (n - 1 + JdbcInstanceStore.MAX_LOOKUP_BATCH - 1) / JdbcInstanceStore.MAX_LOOKUP_BATCH);
+            assertThat(other.renew("svc-unknown", clock.instant())).isEmpty();
+            assertThat(other.renew("svc-7", clock.instant()))
+                    .as("known from now on")
+                    .isPresent();
+            assertThat(other.flush()).isEqualTo(n);
+        } finally {
+            threads.shutdown();
+            other.close();
+        }
+    }
+
+    @Test
     void concurrentRegistrationsAreCommittedTogetherWithTheirEventsInOrder() throws Exception {
         int n = 200;
         int commitsBefore = ((JdbcInstanceStore) store).writeCommits();

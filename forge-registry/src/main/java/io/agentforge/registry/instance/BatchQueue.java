@@ -1,0 +1,113 @@
+package io.agentforge.registry.instance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Callers hand items to one thread that takes every item waiting (up to a batch) and handles them together; each
+ * caller blocks until its own item is answered. Used where one database round trip for many callers beats one each
+ * ({@link JdbcGroupCommit}, {@link BatchedLookup}).
+ *
+ * @param <I> what a caller hands in
+ * @param <O> what it gets back
+ */
+final class BatchQueue<I, O> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchQueue.class);
+
+    private final int maxBatch;
+    private final Consumer<List<Pending<I, O>>> handler;
+    private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Thread worker;
+    private volatile boolean closed;
+
+    /**
+     * @param name     the worker thread's name
+     * @param maxBatch most items handled together
+     * @param handler  handles a batch and completes every item of it
+     */
+    BatchQueue(String name, int maxBatch, Consumer<List<Pending<I, O>>> handler) {
+        this.maxBatch = maxBatch;
+        this.handler = handler;
+        this.worker = Thread.ofPlatform().daemon().name(name).start(this::run);
+    }
+
+    /** Waits for the item's answer; throws the exception it was completed with. */
+    O submit(I item) {
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        waiting.incrementAndGet();
+        try {
+            queue.add(pending);
+            if (closed && queue.remove(pending)) {
+                throw new IllegalStateException("The registry store is closed");
+            }
+            return pending.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Items submitted and not yet answered. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    private void run() {
+        List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
+        // After close, what is already queued is still handled.
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                handler.accept(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                // The handler answers every caller itself; this only keeps the worker alive.
+                log.error("Handling a batch failed", e);
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            worker.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending<I, O>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("The registry store is closed")));
+    }
+
+    /** An item and the answer its caller waits for. */
+    record Pending<I, O>(I item, CompletableFuture<O> result) {}
+}
