@@ -85,8 +85,9 @@ public class ReplicaFaultBench {
         String probeUrl = args[13];
 
         // One registry client per instance: each keeps its own preferred replica, as separate services would. They
-        // share HTTP clients (a connection pool and a selector thread each), one per PER_HTTP_CLIENT instances: one
-        // for all 10,000 left thousands of keepers waiting in send() for answers the replicas had already written.
+        // share HTTP clients (a connection pool and a selector thread each), one per BENCH_INSTANCES_PER_HTTP_CLIENT
+        // instances: with one for all 10,000, thousands of keepers waited in send() while neither replica had a
+        // request left to read.
         int perHttpClient = Integer.parseInt(System.getenv().getOrDefault("BENCH_INSTANCES_PER_HTTP_CLIENT", "250"));
         List<HttpClient> httpClients = new ArrayList<>();
         HttpClient http = httpClient();

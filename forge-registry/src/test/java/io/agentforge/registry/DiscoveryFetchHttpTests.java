@@ -114,13 +114,15 @@ class DiscoveryFetchHttpTests {
     }
 
     @Test
-    void tomcatWritesAnswersThroughTheConfiguredWriteBuffer(
+    void tomcatKeepsItsSmallWriteBufferPerConnectionAndALongListenBacklog(
             @Autowired org.springframework.boot.web.server.context.WebServerApplicationContext context) {
-        var tomcat = (org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer();
+        var connector = ((org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer())
+                .getTomcat()
+                .getConnector();
 
-        // Read back from the endpoint's socket properties: Tomcat ignores a property it does not know.
-        assertThat(tomcat.getTomcat().getConnector().getProperty("socket.appWriteBufSize"))
-                .hasToString(Integer.toString(64 * 1024));
+        // Read back from the endpoint: Tomcat ignores a property it does not know.
+        assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString(Integer.toString(8 * 1024));
+        assertThat(connector.getProperty("acceptCount")).hasToString("1024");
     }
 
     @Test
