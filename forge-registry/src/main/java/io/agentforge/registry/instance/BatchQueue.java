@@ -83,6 +83,9 @@ final class BatchQueue<I, O> implements AutoCloseable {
                 queue.drainTo(batch, maxBatch - 1);
                 handler.accept(batch);
             } catch (InterruptedException e) {
+                // Nobody would answer what is queued or submitted later: refuse it all instead of leaving it waiting.
+                closed = true;
+                failQueued();
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error e) {
@@ -103,6 +106,10 @@ final class BatchQueue<I, O> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failQueued();
+    }
+
+    private void failQueued() {
         List<Pending<I, O>> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("The registry store is closed")));

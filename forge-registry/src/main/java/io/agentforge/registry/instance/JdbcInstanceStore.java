@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -71,6 +72,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     private final JdbcNameOwnership names;
     private final JdbcChangeLog changeLog;
     private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
+    // Counts every change made to `known` other than by load(), which must not cache rows read before one of them.
+    private final AtomicLong cacheChanges = new AtomicLong();
     private final JdbcRenewals renewals;
     private final ScheduledExecutorService flusher;
     private final JdbcGroupCommit writes;
@@ -157,6 +160,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
             return new Registered(instance, created);
         });
         renewals.forget(id);
+        cacheChanges.incrementAndGet();
         known.put(id, new Known(ownerKeyId, registration.leaseDuration()));
         return registered;
     }
@@ -296,6 +300,7 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         for (ChangeEvent event : events) {
             boolean own = changeLog.writtenHere(event.id());
             if (!own && event.instance() != null && event.type() != ChangeType.STATUS_CHANGED) {
+                cacheChanges.incrementAndGet();
                 known.remove(event.instance().instanceId());
             }
             changeLog.seen(event.id());
@@ -405,13 +410,14 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<Known> loaded = unknown.get(instanceId);
-        loaded.ifPresent(k -> known.put(instanceId, k));
-        return loaded;
+        return unknown.get(instanceId);
     }
 
-    // The instances of ids this replica did not know, for BatchedLookup: one query for every miss waiting.
+    // The instances of ids this replica did not know, for BatchedLookup: one query for every miss waiting. What it
+    // read is cached unless the cache was changed meanwhile (a deregistration, another replica's write): then a row
+    // read before that change could overwrite it, so nothing is kept and the next renewal reads again.
     private Map<String, Known> load(List<String> instanceIds) {
+        long changesBefore = cacheChanges.get();
         Map<String, Known> found = new HashMap<>();
         jdbc.query(
                 "select instance_id, owner_key_id, lease_ms from instances where instance_id = any(?)",
@@ -422,10 +428,15 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
                 },
                 (Object) textArray(instanceIds));
         answered();
+        known.putAll(found);
+        if (cacheChanges.get() != changesBefore) {
+            found.keySet().forEach(known::remove);
+        }
         return found;
     }
 
     private void forget(String instanceId) {
+        cacheChanges.incrementAndGet();
         known.remove(instanceId);
         renewals.forget(instanceId);
     }

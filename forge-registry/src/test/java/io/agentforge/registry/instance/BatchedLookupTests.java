@@ -34,19 +34,23 @@ class BatchedLookupTests {
         };
         try (var lookup = new BatchedLookup<>("test-lookup", 500, query);
                 var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            var first = CompletableFuture.supplyAsync(() -> lookup.get("k0"), threads);
-            while (queries.isEmpty()) {
-                Thread.sleep(2);
-            }
             List<CompletableFuture<java.util.Optional<Integer>>> others = new ArrayList<>();
-            for (int i = 1; i <= 100; i++) {
-                String key = "k" + i;
-                others.add(CompletableFuture.supplyAsync(() -> lookup.get(key), threads));
+            CompletableFuture<java.util.Optional<Integer>> first;
+            try {
+                first = CompletableFuture.supplyAsync(() -> lookup.get("k0"), threads);
+                awaitUntil(() -> {
+                    synchronized (queries) {
+                        return !queries.isEmpty();
+                    }
+                });
+                for (int i = 1; i <= 100; i++) {
+                    String key = "k" + i;
+                    others.add(CompletableFuture.supplyAsync(() -> lookup.get(key), threads));
+                }
+                awaitUntil(() -> lookup.waiting() >= 101);
+            } finally {
+                firstQueryMayEnd.countDown();
             }
-            while (lookup.waiting() < 101) {
-                Thread.sleep(2);
-            }
-            firstQueryMayEnd.countDown();
 
             assertThat(first.join()).contains(0);
             for (int i = 1; i <= 100; i++) {
@@ -76,9 +80,21 @@ class BatchedLookupTests {
         }
     }
 
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 30 s");
+            }
+            Thread.sleep(2);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
-            latch.await();
+            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the first query end");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -145,6 +145,43 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
     }
 
     @Test
+    void aRowReadWhileTheCacheChangedIsNotKeptSoAnOlderRowCannotOverwriteTheChange() throws Exception {
+        store.register(tool("svc-a", "service-a"), "key1", clock.instant());
+        clock.advance(Duration.ofSeconds(10));
+        var other = new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
+        var threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            CompletableFuture<Boolean> renewed;
+            try (Connection tableHolder = dataSource.getConnection()) {
+                tableHolder.setAutoCommit(false);
+                try (Statement statement = tableHolder.createStatement()) {
+                    statement.execute("lock table instances in access exclusive mode");
+                }
+                renewed = CompletableFuture.supplyAsync(
+                        () -> other.renew("svc-a", clock.instant()).isPresent(), threads);
+                awaitUntil(() -> other.lookupsWaiting() == 1);
+                // While the read waits: the other replica's events (change_events is not locked) change the cache.
+                assertThat(other.eventsAfter(0, 10)).isNotEmpty();
+                tableHolder.rollback();
+            }
+            assertThat(renewed.join()).isTrue();
+            long queries = other.lookupQueries();
+
+            assertThat(other.renew("svc-a", clock.instant())).isPresent();
+            assertThat(other.lookupQueries())
+                    .as("read again, not served from the cache")
+                    .isEqualTo(queries + 1);
+            assertThat(other.renew("svc-a", clock.instant())).isPresent();
+            assertThat(other.lookupQueries())
+                    .as("kept after a read with no change meanwhile")
+                    .isEqualTo(queries + 1);
+        } finally {
+            threads.shutdown();
+            other.close();
+        }
+    }
+
+    @Test
     void concurrentRegistrationsAreCommittedTogetherWithTheirEventsInOrder() throws Exception {
         int n = 200;
         int commitsBefore = ((JdbcInstanceStore) store).writeCommits();
@@ -251,7 +288,11 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
     }
 
     private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 30 s");
+            }
             Thread.sleep(5);
         }
     }
