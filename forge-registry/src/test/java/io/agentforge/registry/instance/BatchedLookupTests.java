@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -34,8 +38,8 @@ class BatchedLookupTests {
         };
         try (var lookup = new BatchedLookup<>("test-lookup", 500, query);
                 var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<CompletableFuture<java.util.Optional<Integer>>> others = new ArrayList<>();
-            CompletableFuture<java.util.Optional<Integer>> first;
+            List<CompletableFuture<Optional<Integer>>> others = new ArrayList<>();
+            CompletableFuture<Optional<Integer>> first;
             try {
                 first = CompletableFuture.supplyAsync(() -> lookup.get("k0"), threads);
                 awaitUntil(() -> {
@@ -54,8 +58,7 @@ class BatchedLookupTests {
 
             assertThat(first.join()).contains(0);
             for (int i = 1; i <= 100; i++) {
-                assertThat(others.get(i - 1).join())
-                        .isEqualTo(i % 2 == 1 ? java.util.Optional.of(i) : java.util.Optional.empty());
+                assertThat(others.get(i - 1).join()).isEqualTo(i % 2 == 1 ? Optional.of(i) : Optional.empty());
             }
             assertThat(queries).hasSize(2);
             assertThat(queries.get(1)).hasSize(100);
@@ -64,7 +67,7 @@ class BatchedLookupTests {
 
     @Test
     void aFailingQueryFailsEveryLookupOfItsBatchAndTheNextOneIsTriedAgain() {
-        var failures = new java.util.concurrent.atomic.AtomicInteger(1);
+        var failures = new AtomicInteger(1);
         Function<List<String>, Map<String, String>> query = keys -> {
             if (failures.getAndDecrement() > 0) {
                 throw new DataAccessResourceFailureException("database unreachable");
@@ -80,8 +83,8 @@ class BatchedLookupTests {
         }
     }
 
-    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not reached within 30 s");
@@ -92,7 +95,7 @@ class BatchedLookupTests {
 
     private static void await(CountDownLatch latch) {
         try {
-            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never let the first query end");
             }
         } catch (InterruptedException e) {

@@ -14,11 +14,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -112,7 +114,7 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
         var other = new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
         var threads = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            List<CompletableFuture<Boolean>> renewed = new java.util.ArrayList<>();
+            List<CompletableFuture<Boolean>> renewed = new ArrayList<>();
             try (Connection tableHolder = dataSource.getConnection()) {
                 // As when the replica that registered them dies: all renew here at once, and the first read waits.
                 tableHolder.setAutoCommit(false);
@@ -288,7 +290,7 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
     }
 
     private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not reached within 30 s");
