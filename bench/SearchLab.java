@@ -19,7 +19,8 @@ import java.util.function.IntFunction;
  * half (odd positions) and the whole set: choose on tune, read test. Run by bench/search-lab.sh.
  *
  * <p>Environment knobs (all optional): LEX = shipped | name1 | name3 | no-param-descriptions | no-params |
- * first-sentence (the BM25 fields); SEM = shipped | description | name-first-sentence (the embedded function text);
+ * first-sentence | verbs (the BM25 fields; verbs adds everyday words for the verbs in the name, {@link #VERBS});
+ * SEM = shipped | description | name-first-sentence | verbs (the embedded function text);
  * SECOND = none | first-sentence | name | description (a second vector per function) with SECOND_WEIGHT (unset: the
  * better of the two cosines; w: (1 - w) * first + w * second); QUERY_STOP = 1 (drop conversational words from the
  * query for BM25); MODEL = minilm | minilm-q | e5-small-v2-q | bge-small-q | bge-small-en-v1.5 (all but the first need
@@ -143,11 +144,103 @@ public class SearchLab {
             "had", "been", "am", "were", "did", "could", "may", "might", "than", "too", "very", "here", "those", "these",
             "him", "her", "his", "she", "he", "they");
 
+    /** Everyday words people use for the verbs tool names are made of (LEX=verbs, SEM=verbs). */
+    static final Map<String, String> VERBS = Map.ofEntries(
+            Map.entry("create", "add new make put set up open start"),
+            Map.entry("add", "put insert include append new"),
+            Map.entry("update", "change edit modify move rename set"),
+            Map.entry("edit", "change modify update"),
+            Map.entry("set", "change adjust turn put make"),
+            Map.entry("delete", "remove erase drop discard get rid"),
+            Map.entry("remove", "delete erase drop take out"),
+            Map.entry("cancel", "call off stop abort revoke undo"),
+            Map.entry("search", "find look for look up browse which options"),
+            Map.entry("find", "search look for locate which where"),
+            Map.entry("list", "show all which what overview view see"),
+            Map.entry("get", "show read fetch see view what look up"),
+            Map.entry("read", "show open see view get"),
+            Map.entry("send", "email mail deliver forward message submit"),
+            Map.entry("reply", "respond answer write back"),
+            Map.entry("forward", "send pass on share"),
+            Map.entry("schedule", "plan later arrange book at"),
+            Map.entry("book", "reserve order buy"),
+            Map.entry("approve", "accept sign off ok allow confirm"),
+            Map.entry("review", "approve comment check look at feedback"),
+            Map.entry("log", "record note track write down enter"),
+            Map.entry("record", "log note track enter write down"),
+            Map.entry("close", "resolve finish done complete end"),
+            Map.entry("assign", "give hand delegate allocate"),
+            Map.entry("check", "verify validate test is"),
+            Map.entry("validate", "check verify is valid correct"),
+            Map.entry("convert", "change turn into translate how many"),
+            Map.entry("describe", "explain details show info about"),
+            Map.entry("move", "transfer relocate put shift"),
+            Map.entry("transfer", "move send shift"),
+            Map.entry("adjust", "correct fix change modify"),
+            Map.entry("place", "put submit make buy"),
+            Map.entry("apply", "use add redeem"),
+            Map.entry("play", "start listen put on"),
+            Map.entry("pause", "stop hold halt"),
+            Map.entry("grant", "give allow permit"),
+            Map.entry("disable", "deactivate block turn off suspend lock"),
+            Map.entry("reset", "restore clear recover"),
+            Map.entry("share", "give access send invite"),
+            Map.entry("upload", "put store save attach"),
+            Map.entry("download", "get save fetch"),
+            Map.entry("track", "follow where status"),
+            Map.entry("generate", "make create produce"),
+            Map.entry("execute", "run"),
+            Map.entry("run", "execute start launch"),
+            Map.entry("summarize", "shorten brief gist summary"),
+            Map.entry("extract", "pull out get take"),
+            Map.entry("compare", "difference versus vs"),
+            Map.entry("publish", "post release share"),
+            Map.entry("post", "publish share write"),
+            Map.entry("subscribe", "follow sign up"),
+            Map.entry("merge", "combine join"),
+            Map.entry("refund", "give back money back return"),
+            Map.entry("charge", "bill pay take payment"),
+            Map.entry("query", "ask look up"),
+            Map.entry("scale", "resize grow shrink more fewer"),
+            Map.entry("restore", "recover bring back"),
+            Map.entry("export", "save download"),
+            Map.entry("detect", "identify recognize which what"),
+            Map.entry("resolve", "fix close solve"),
+            Map.entry("rotate", "renew replace change"),
+            Map.entry("lock", "secure close"),
+            Map.entry("sign", "signature approve"),
+            Map.entry("fill", "complete enter"),
+            Map.entry("parse", "read split extract"),
+            Map.entry("copy", "duplicate"),
+            Map.entry("comment", "remark note reply"),
+            Map.entry("receive", "accept arrive incoming"),
+            Map.entry("void", "cancel invalidate"),
+            Map.entry("onboard", "hire start welcome"),
+            Map.entry("offboard", "leave depart remove"),
+            Map.entry("request", "ask apply"),
+            Map.entry("silence", "mute quiet"));
+
+    static String verbWords(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String token : name.split("_")) {
+            String more = VERBS.get(token);
+            if (more != null) {
+                out.append(out.isEmpty() ? "" : " ").append(more);
+            }
+        }
+        return out.toString();
+    }
+
     @SuppressWarnings("unchecked")
     static List<String> lexicalTerms(CatalogFunction f, FunctionText shipped) {
         String variant = env("LEX", "shipped");
         if (variant.equals("shipped")) {
             return shipped.terms();
+        }
+        if (variant.equals("verbs")) {
+            List<String> out = new ArrayList<>(shipped.terms());
+            out.addAll(Words.terms(verbWords(f.name())));
+            return out;
         }
         int nameTimes = variant.equals("name1") ? 1 : variant.equals("name3") ? 3 : 2;
         List<String> out = new ArrayList<>();
@@ -177,6 +270,9 @@ public class SearchLab {
         return asPassage(switch (env("SEM", "shipped")) {
             case "description" -> f.description();
             case "name-first-sentence" -> name + ": " + firstSentence(f.description());
+            case "verbs" -> verbWords(f.name()).isEmpty()
+                    ? shipped.semantic()
+                    : shipped.semantic() + " (" + verbWords(f.name()) + ")";
             default -> shipped.semantic();
         });
     }

@@ -1,5 +1,6 @@
 package io.agentforge.registry.config;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.registry.instance.InstanceProperties;
 import io.agentforge.registry.instance.InstanceStore;
@@ -11,7 +12,9 @@ import io.agentforge.registry.security.KeyRevocations;
 import io.agentforge.registry.token.InMemorySigningKeyStore;
 import io.agentforge.registry.token.JdbcSigningKeyStore;
 import io.agentforge.registry.token.SigningKeyStore;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -38,9 +41,23 @@ class StoreConfiguration {
         @Bean(destroyMethod = "close")
         @DependsOnDatabaseInitialization
         InstanceStore instanceStore(
-                DataSource dataSource, JsonMapper mapper, InstanceProperties properties, Clock clock) {
+                DataSource dataSource, JsonMapper mapper, InstanceProperties properties, Clock clock)
+                throws SQLException {
             return new JdbcInstanceStore(
-                    dataSource, mapper, properties.renewalFlushInterval(), properties.eventRetention(), clock);
+                    dataSource,
+                    mapper,
+                    properties.renewalFlushInterval(),
+                    properties.eventRetention(),
+                    connectionTimeout(dataSource),
+                    clock);
+        }
+
+        // A request queued for the database waits no longer than one waiting for a pooled connection would.
+        private static Duration connectionTimeout(DataSource dataSource) throws SQLException {
+            return dataSource.isWrapperFor(HikariDataSource.class)
+                    ? Duration.ofMillis(
+                            dataSource.unwrap(HikariDataSource.class).getConnectionTimeout())
+                    : JdbcInstanceStore.DEFAULT_QUEUE_WAIT;
         }
 
         @Bean

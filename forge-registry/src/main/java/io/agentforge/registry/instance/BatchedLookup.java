@@ -1,5 +1,6 @@
 package io.agentforge.registry.instance;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +26,13 @@ final class BatchedLookup<K, V> implements AutoCloseable {
 
     /**
      * @param name     the loading thread's name
-     * @param maxBatch most keys in one query
-     * @param query    the values of those keys that exist; a key it leaves out has none
+     * @param maxBatch     most keys in one query
+     * @param maxQueueWait longest a lookup waits for its query to start before it is refused (see {@link BatchQueue})
+     * @param query        the values of those keys that exist; a key it leaves out has none
      */
-    BatchedLookup(String name, int maxBatch, Function<List<K>, Map<K, V>> query) {
+    BatchedLookup(String name, int maxBatch, Duration maxQueueWait, Function<List<K>, Map<K, V>> query) {
         this.query = query;
-        this.lookups = new BatchQueue<>(name, maxBatch, this::answer);
+        this.lookups = new BatchQueue<>(name, maxBatch, maxQueueWait, this::answer);
     }
 
     /** The key's value from the next query that includes it; throws what that query threw. */

@@ -1,5 +1,6 @@
 package io.agentforge.registry.instance;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,15 +35,22 @@ final class JdbcGroupCommit implements AutoCloseable {
      * @param tx        transactions on the store's data source
      * @param jdbc      statements on the same data source
      * @param lock      takes the write lock; runs first in every batch's transaction
-     * @param maxBatch  most writes in one transaction (bounds how long the lock is held)
-     * @param committed runs after every committed batch (the database answered)
+     * @param maxBatch     most writes in one transaction (bounds how long the lock is held)
+     * @param maxQueueWait longest a write waits for its batch to start before it is refused (see {@link BatchQueue})
+     * @param committed    runs after every committed batch (the database answered)
      */
-    JdbcGroupCommit(TransactionTemplate tx, JdbcTemplate jdbc, Runnable lock, int maxBatch, Runnable committed) {
+    JdbcGroupCommit(
+            TransactionTemplate tx,
+            JdbcTemplate jdbc,
+            Runnable lock,
+            int maxBatch,
+            Duration maxQueueWait,
+            Runnable committed) {
         this.tx = tx;
         this.jdbc = jdbc;
         this.lock = lock;
         this.committed = committed;
-        this.writes = new BatchQueue<>("registry-writer", maxBatch, this::commit);
+        this.writes = new BatchQueue<>("registry-writer", maxBatch, maxQueueWait, this::commit);
     }
 
     /**

@@ -64,6 +64,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
     static final int MAX_BATCH = 64;
     // Instances this replica did not know, read in one query (see BatchedLookup).
     static final int MAX_LOOKUP_BATCH = 500;
+    // Hikari's connection timeout as the registry sets it (AGENTFORGE_DATABASE_CONNECT_TIMEOUT_MS).
+    public static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(3);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -88,6 +90,21 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
 
     public JdbcInstanceStore(
             DataSource dataSource, JsonMapper mapper, Duration flushInterval, int eventRetention, Clock clock) {
+        this(dataSource, mapper, flushInterval, eventRetention, DEFAULT_QUEUE_WAIT, clock);
+    }
+
+    /**
+     * @param queueWait longest a registration or a lookup of an instance waits for the database to take it, behind
+     *                  the batch under way, before it is answered 503: the registry uses the pool's connection
+     *                  timeout, the longest a request waits for a connection
+     */
+    public JdbcInstanceStore(
+            DataSource dataSource,
+            JsonMapper mapper,
+            Duration flushInterval,
+            int eventRetention,
+            Duration queueWait,
+            Clock clock) {
         this.clock = clock;
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -101,8 +118,8 @@ public final class JdbcInstanceStore implements InstanceStore, AutoCloseable {
         long intervalMs = Math.max(1, flushInterval.toMillis());
         flusher.scheduleWithFixedDelay(this::flushSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(changeLog::pruneSafely, 10, 10, TimeUnit.SECONDS);
-        this.writes = new JdbcGroupCommit(tx, jdbc, this::lock, MAX_BATCH, this::answered);
-        this.unknown = new BatchedLookup<>("instance-lookup", MAX_LOOKUP_BATCH, this::load);
+        this.writes = new JdbcGroupCommit(tx, jdbc, this::lock, MAX_BATCH, queueWait, this::answered);
+        this.unknown = new BatchedLookup<>("instance-lookup", MAX_LOOKUP_BATCH, queueWait, this::load);
         changeLog.startListening();
     }
 

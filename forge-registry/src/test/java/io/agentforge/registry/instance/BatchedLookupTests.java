@@ -3,6 +3,7 @@ package io.agentforge.registry.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class BatchedLookupTests {
                     .filter(k -> k.equals("k0") || Integer.parseInt(k.substring(1)) % 2 == 1)
                     .collect(Collectors.toMap(k -> k, k -> Integer.parseInt(k.substring(1))));
         };
-        try (var lookup = new BatchedLookup<>("test-lookup", 500, query);
+        try (var lookup = new BatchedLookup<>("test-lookup", 500, Duration.ofMinutes(1), query);
                 var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Optional<Integer>>> others = new ArrayList<>();
             CompletableFuture<Optional<Integer>> first;
@@ -74,7 +75,7 @@ class BatchedLookupTests {
             }
             return Map.of("a", "A");
         };
-        try (var lookup = new BatchedLookup<>("test-lookup", 10, query)) {
+        try (var lookup = new BatchedLookup<>("test-lookup", 10, Duration.ofMinutes(1), query)) {
             assertThatThrownBy(() -> lookup.get("a"))
                     .isInstanceOf(DataAccessResourceFailureException.class)
                     .hasMessage("database unreachable");

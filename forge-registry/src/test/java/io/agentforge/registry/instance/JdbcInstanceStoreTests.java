@@ -10,9 +10,11 @@ import io.agentforge.registry.api.ChangeType;
 import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.api.ServiceRegistration;
 import io.agentforge.registry.support.TestPostgres;
+import io.agentforge.registry.web.DatabaseFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +29,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 class JdbcInstanceStoreTests extends InstanceStoreContract {
@@ -111,16 +114,19 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
             store.register(tool("svc-" + i, "service-" + (i % 20)), "key1", clock.instant());
         }
         clock.advance(Duration.ofSeconds(10));
-        var other = new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
+        // Lookups queue behind the locked table on purpose here: no limit on how long they wait for it.
+        var other = new JdbcInstanceStore(
+                dataSource,
+                ForgeJacksonModule.mapper(),
+                Duration.ofHours(1),
+                1000,
+                Duration.ofMinutes(5),
+                Clock.systemUTC());
         var threads = Executors.newVirtualThreadPerTaskExecutor();
         try {
             List<CompletableFuture<Boolean>> renewed = new ArrayList<>();
-            try (Connection tableHolder = dataSource.getConnection()) {
+            try (Connection tableHolder = lockedInstancesTable()) {
                 // As when the replica that registered them dies: all renew here at once, and the first read waits.
-                tableHolder.setAutoCommit(false);
-                try (Statement statement = tableHolder.createStatement()) {
-                    statement.execute("lock table instances in access exclusive mode");
-                }
                 for (int i = 0; i < n; i++) {
                     String id = "svc-" + i;
                     renewed.add(CompletableFuture.supplyAsync(
@@ -147,18 +153,76 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
     }
 
     @Test
+    void aRegistrationQueuedBehindAHungWriteIsRefusedAsRetryableAndNotStoredWhileTheHungOneCommits() throws Exception {
+        var other = new JdbcInstanceStore(
+                dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000, Duration.ofMillis(200), clock);
+        var threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            CompletableFuture<Registered> hung;
+            try (Connection tableHolder = lockedInstancesTable()) {
+                // The database stops answering this replica's writes (as in a partition, until the socket timeout).
+                hung = CompletableFuture.supplyAsync(
+                        () -> other.register(tool("svc-hung", "service-a"), "key1", clock.instant()), threads);
+                awaitUntil(() -> sessionsWaitingForALock() == 1);
+
+                assertThatThrownBy(() -> other.register(tool("svc-queued", "service-b"), "key1", clock.instant()))
+                        .as("behind the hung batch: refused after its 200 ms in the queue, answered 503")
+                        .isInstanceOf(TransientDataAccessResourceException.class)
+                        .satisfies(
+                                e -> assertThat(DatabaseFailures.unreachable(e)).isTrue());
+                tableHolder.rollback();
+            }
+
+            assertThat(hung.get(30, TimeUnit.SECONDS).instance().instanceId()).isEqualTo("svc-hung");
+            assertThat(store.find("svc-hung")).isPresent();
+            assertThat(store.find("svc-queued"))
+                    .as("refused, so never written behind its caller's back")
+                    .isEmpty();
+            other.register(tool("svc-queued", "service-b"), "key1", clock.instant());
+            assertThat(store.find("svc-queued")).as("the retry").isPresent();
+        } finally {
+            threads.shutdown();
+            other.close();
+        }
+    }
+
+    // A connection holding the instances table locked until it rolls back: every other session's read or write of
+    // it waits (as for a database that stopped answering).
+    private static Connection lockedInstancesTable() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try (Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("lock table instances in access exclusive mode");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private static int sessionsWaitingForALock() {
+        return new JdbcTemplate(dataSource)
+                .queryForObject(
+                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+                        Integer.class);
+    }
+
+    @Test
     void aRowReadWhileTheCacheChangedIsNotKeptSoAnOlderRowCannotOverwriteTheChange() throws Exception {
         store.register(tool("svc-a", "service-a"), "key1", clock.instant());
         clock.advance(Duration.ofSeconds(10));
-        var other = new JdbcInstanceStore(dataSource, ForgeJacksonModule.mapper(), Duration.ofHours(1), 1000);
+        // Lookups queue behind the locked table on purpose here: no limit on how long they wait for it.
+        var other = new JdbcInstanceStore(
+                dataSource,
+                ForgeJacksonModule.mapper(),
+                Duration.ofHours(1),
+                1000,
+                Duration.ofMinutes(5),
+                Clock.systemUTC());
         var threads = Executors.newVirtualThreadPerTaskExecutor();
         try {
             CompletableFuture<Boolean> renewed;
-            try (Connection tableHolder = dataSource.getConnection()) {
-                tableHolder.setAutoCommit(false);
-                try (Statement statement = tableHolder.createStatement()) {
-                    statement.execute("lock table instances in access exclusive mode");
-                }
+            try (Connection tableHolder = lockedInstancesTable()) {
                 renewed = CompletableFuture.supplyAsync(
                         () -> other.renew("svc-a", clock.instant()).isPresent(), threads);
                 awaitUntil(() -> other.lookupsWaiting() == 1);
