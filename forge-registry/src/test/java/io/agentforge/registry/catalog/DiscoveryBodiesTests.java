@@ -1,12 +1,19 @@
 package io.agentforge.registry.catalog;
 
+import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.instance.InMemoryInstanceStore;
+import io.agentforge.testsupport.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import org.junit.jupiter.api.Test;
 
-/** How long the lease times of a cached discovery answer may age before it is built again. */
+/** How long the lease times of a cached discovery answer may age, and who rebuilds it then. */
 class DiscoveryBodiesTests {
 
     private static final DiscoveryProperties PROPERTIES = new DiscoveryProperties(Duration.ofSeconds(1), 1000);
@@ -29,6 +36,52 @@ class DiscoveryBodiesTests {
         assertThat(body.refreshAfter(PROPERTIES)).isEqualTo(Duration.ofSeconds(9));
         assertThat(body.agedAt(BUILT.plusSeconds(8), PROPERTIES)).isFalse();
         assertThat(body.agedAt(BUILT.plusSeconds(9), PROPERTIES)).isTrue();
+    }
+
+    @Test
+    void aReadThatFindsOnlyTheLeaseTimesAgedGetsTheCachedAnswerAndLeavesTheRebuildToTheRefresher() {
+        var clock = new MutableClock(BUILT);
+        var store = new InMemoryInstanceStore(1000);
+        store.register(tool("calc-1", "calculator"), "key", clock.instant());
+        Queue<Runnable> refresher = new ArrayDeque<>();
+        var view = new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
+        var bodies = new DiscoveryBodies(view, ForgeJacksonModule.mapper(), clock, PROPERTIES, refresher::add);
+        DiscoveryBodies.Body first = bodies.services("calculator", null);
+
+        clock.advance(Duration.ofSeconds(2));
+        store.renew("calc-1", clock.instant());
+
+        // Aged: this read does not wait for the lease read and the serialization; one rebuild is queued, not two.
+        assertThat(bodies.services("calculator", null)).isSameAs(first);
+        assertThat(bodies.services("calculator", null)).isSameAs(first);
+        assertThat(refresher).hasSize(1);
+
+        refresher.poll().run();
+        DiscoveryBodies.Body refreshed = bodies.services("calculator", null);
+        assertThat(refreshed).isNotSameAs(first);
+        assertThat(refreshed.builtAt()).isEqualTo(clock.instant());
+        assertThat(new String(refreshed.json(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"lastRenewal\":\"" + clock.instant() + "\"");
+        assertThat(refresher).isEmpty();
+    }
+
+    @Test
+    void aReadAfterARegistrationWaitsForTheNewAnswerItself() {
+        var clock = new MutableClock(BUILT);
+        var store = new InMemoryInstanceStore(1000);
+        store.register(tool("calc-1", "calculator"), "key", clock.instant());
+        Queue<Runnable> refresher = new ArrayDeque<>();
+        var view = new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
+        var bodies = new DiscoveryBodies(view, ForgeJacksonModule.mapper(), clock, PROPERTIES, refresher::add);
+        DiscoveryBodies.Body first = bodies.services("calculator", null);
+
+        store.register(tool("calc-2", "calculator"), "key", clock.instant());
+
+        DiscoveryBodies.Body after = bodies.services("calculator", null);
+        assertThat(after.version()).isGreaterThan(first.version());
+        assertThat(new String(after.json(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("calc-2");
+        assertThat(refresher).isEmpty();
     }
 
     private static DiscoveryBodies.Body body(int bytes) {
