@@ -7,6 +7,7 @@ import io.agentforge.registry.api.ForgeJacksonModule;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -18,6 +19,17 @@ class DiscoveryBodiesTests {
 
     private static final DiscoveryProperties PROPERTIES = new DiscoveryProperties(Duration.ofSeconds(1), 1000);
     private static final Instant BUILT = Instant.parse("2030-01-01T00:00:00Z");
+
+    private final MutableClock clock = new MutableClock(BUILT);
+    private final InMemoryInstanceStore store = new InMemoryInstanceStore(1000);
+    // The refresher's tasks wait here until the test runs them.
+    private final Queue<Runnable> refresher = new ArrayDeque<>();
+    private final DiscoveryBodies bodies = new DiscoveryBodies(
+            new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
+            ForgeJacksonModule.mapper(),
+            clock,
+            PROPERTIES,
+            refresher::add);
 
     @Test
     void anAnswerUpToEightMebibytesIsRefreshedEveryLeaseRefresh() {
@@ -40,12 +52,7 @@ class DiscoveryBodiesTests {
 
     @Test
     void aReadThatFindsOnlyTheLeaseTimesAgedGetsTheCachedAnswerAndLeavesTheRebuildToTheRefresher() {
-        var clock = new MutableClock(BUILT);
-        var store = new InMemoryInstanceStore(1000);
         store.register(tool("calc-1", "calculator"), "key", clock.instant());
-        Queue<Runnable> refresher = new ArrayDeque<>();
-        var view = new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
-        var bodies = new DiscoveryBodies(view, ForgeJacksonModule.mapper(), clock, PROPERTIES, refresher::add);
         DiscoveryBodies.Body first = bodies.services("calculator", null);
 
         clock.advance(Duration.ofSeconds(2));
@@ -60,27 +67,21 @@ class DiscoveryBodiesTests {
         DiscoveryBodies.Body refreshed = bodies.services("calculator", null);
         assertThat(refreshed).isNotSameAs(first);
         assertThat(refreshed.builtAt()).isEqualTo(clock.instant());
-        assertThat(new String(refreshed.json(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(refreshed.json(), StandardCharsets.UTF_8))
                 .contains("\"lastRenewal\":\"" + clock.instant() + "\"");
         assertThat(refresher).isEmpty();
     }
 
     @Test
     void aReadAfterARegistrationWaitsForTheNewAnswerItself() {
-        var clock = new MutableClock(BUILT);
-        var store = new InMemoryInstanceStore(1000);
         store.register(tool("calc-1", "calculator"), "key", clock.instant());
-        Queue<Runnable> refresher = new ArrayDeque<>();
-        var view = new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
-        var bodies = new DiscoveryBodies(view, ForgeJacksonModule.mapper(), clock, PROPERTIES, refresher::add);
         DiscoveryBodies.Body first = bodies.services("calculator", null);
 
         store.register(tool("calc-2", "calculator"), "key", clock.instant());
 
         DiscoveryBodies.Body after = bodies.services("calculator", null);
         assertThat(after.version()).isGreaterThan(first.version());
-        assertThat(new String(after.json(), java.nio.charset.StandardCharsets.UTF_8))
-                .contains("calc-2");
+        assertThat(new String(after.json(), StandardCharsets.UTF_8)).contains("calc-2");
         assertThat(refresher).isEmpty();
     }
 
