@@ -20,11 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Discovery answers as bytes: the JSON of the full fetch and of each service (and its gzip, on first demand), built
- * once per change and then served to every caller, as the catalog is. When only the lease times have aged, the caller
- * that notices gets the previous body too and the new one is built on the refresh thread: no reader waits for the
- * store's lease read and the serialization (with the PostgreSQL store, a database round trip on about one request in
- * a hundred at 10,000 one-service reads a second was the p99). After a change everybody waits for the new body, so a
- * registration is visible to the next read.
+ * once per change and then served to every caller, as the catalog is. When only the lease times have aged (one
+ * refresh period), the caller that notices gets the previous body too and the new one is built on the refresh thread:
+ * no reader of a busy answer waits for the store's lease read and the serialization (with the PostgreSQL store, a
+ * database round trip on about one request in a hundred at 10,000 one-service reads a second was the p99). An answer
+ * two periods old, which nobody read meanwhile, is rebuilt by its reader. After a change everybody waits for the new
+ * body, so a registration is visible to the next read.
  */
 @Component
 public class DiscoveryBodies implements AutoCloseable {
@@ -40,6 +41,8 @@ public class DiscoveryBodies implements AutoCloseable {
     private final Executor refresher;
     private final @Nullable ExecutorService ownRefresher;
     private final ConcurrentHashMap<Key, Slot> slots = new ConcurrentHashMap<>();
+    // Logs a failing background refresh once, not once per answer and period.
+    private final AtomicBoolean refreshFailing = new AtomicBoolean();
 
     @Autowired
     public DiscoveryBodies(RegistryView view, JsonMapper mapper, Clock clock, DiscoveryProperties properties) {
@@ -77,12 +80,18 @@ public class DiscoveryBodies implements AutoCloseable {
         if (body != null
                 && body.version() == view.version()
                 && body.cardGeneration() == view.agentCards().generation()) {
-            if (body.agedAt(clock.instant(), properties)) {
-                refreshLater(key, slot);
+            Instant now = clock.instant();
+            if (!body.agedAt(now, properties)) {
+                return body;
             }
-            return body;
+            // An answer read often is rebuilt in the background; one nobody read for two refresh periods is too old
+            // to hand out, so its reader waits for the rebuild, as after a change.
+            if (!body.staleAt(now, properties)) {
+                refreshLater(key, slot);
+                return body;
+            }
         }
-        return rebuild(key, slot, false);
+        return rebuild(key, slot);
     }
 
     // Only lease times aged: the current body stays the answer until the refresh thread has built the next one.
@@ -93,10 +102,13 @@ public class DiscoveryBodies implements AutoCloseable {
         try {
             refresher.execute(() -> {
                 try {
-                    rebuild(key, slot, true);
+                    rebuild(key, slot);
+                    refreshFailing.set(false);
                 } catch (RuntimeException e) {
-                    // Readers keep the aged body; the next one to notice asks again.
-                    log.warn("Discovery answer {} not refreshed: {}", key, e.toString());
+                    // Readers keep the aged body until it is stale, then rebuild it themselves (and see the error).
+                    if (refreshFailing.compareAndSet(false, true)) {
+                        log.warn("Discovery answer {} not refreshed: {}", key, e.toString());
+                    }
                 } finally {
                     slot.refreshing.set(false);
                 }
@@ -106,7 +118,7 @@ public class DiscoveryBodies implements AutoCloseable {
         }
     }
 
-    private Body rebuild(Key key, Slot slot, boolean onlyIfAged) {
+    private Body rebuild(Key key, Slot slot) {
         slot.lock.lock();
         try {
             Body body = slot.body;
@@ -115,7 +127,7 @@ public class DiscoveryBodies implements AutoCloseable {
             // Read before the services, so a card recorded meanwhile makes the next call rebuild rather than be missed.
             long cards = view.agentCards().generation();
             boolean changed = body == null || body.version() != snapshot.version() || body.cardGeneration() != cards;
-            if (changed || (onlyIfAged && body.agedAt(now, properties))) {
+            if (changed || body.agedAt(now, properties)) {
                 byte[] json = mapper.writeValueAsBytes(view.services(snapshot, key.name(), null, null, key.status()));
                 body = new Body(snapshot.version(), cards, now, json, new RegistryView.Gzipped(json));
                 slot.body = body;
@@ -149,6 +161,11 @@ public class DiscoveryBodies implements AutoCloseable {
 
         boolean agedAt(Instant now, DiscoveryProperties properties) {
             return !now.isBefore(builtAt.plus(refreshAfter(properties)));
+        }
+
+        /** Too old to answer with while a rebuild runs: two refresh periods. */
+        boolean staleAt(Instant now, DiscoveryProperties properties) {
+            return !now.isBefore(builtAt.plus(refreshAfter(properties).multipliedBy(2)));
         }
 
         /**

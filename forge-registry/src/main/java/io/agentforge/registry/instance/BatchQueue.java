@@ -83,7 +83,7 @@ final class BatchQueue<I, O> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (queue.remove(pending)) {
-                throw new IllegalStateException("Interrupted while waiting for the database", e);
+                throw new TransientDataAccessResourceException("Interrupted while waiting for the database", e);
             }
             return unwrap(() -> pending.result().join());
         } catch (ExecutionException e) {

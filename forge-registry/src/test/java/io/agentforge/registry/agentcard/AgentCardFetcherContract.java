@@ -266,23 +266,24 @@ abstract class AgentCardFetcherContract {
 
     @Test
     void aNewCardChangesTheCachedDiscoveryAnswerAndItsEtag() throws Exception {
-        DiscoveryBodies bodies = new DiscoveryBodies(
-                view, ForgeJacksonModule.mapper(), clock, new DiscoveryProperties(Duration.ofSeconds(10), 1000));
-        answers.put("planner", new Answer(200, CARD, null));
-        register("planner-1", "planner");
-        DiscoveryBodies.Body before = bodies.services("planner", null);
-        assertThat(new String(before.json(), StandardCharsets.UTF_8)).doesNotContain("agentCard");
+        try (DiscoveryBodies bodies = new DiscoveryBodies(
+                view, ForgeJacksonModule.mapper(), clock, new DiscoveryProperties(Duration.ofSeconds(10), 1000))) {
+            answers.put("planner", new Answer(200, CARD, null));
+            register("planner-1", "planner");
+            DiscoveryBodies.Body before = bodies.services("planner", null);
+            assertThat(new String(before.json(), StandardCharsets.UTF_8)).doesNotContain("agentCard");
 
-        refresh();
+            refresh();
 
-        DiscoveryBodies.Body after = bodies.services("planner", null);
-        assertThat(after.etag()).isNotEqualTo(before.etag());
-        assertThat(new String(after.json(), StandardCharsets.UTF_8))
-                .contains("\"agentCard\":{\"name\":\"Planner\"")
-                .contains("\"agentCardUrl\":\"" + endpoint("planner") + "/.well-known/agent-card.json\"");
-        // A refresh that finds the same card keeps the answer (and its ETag).
-        clock.advance(Duration.ofMinutes(5));
-        refresh();
-        assertThat(bodies.services("planner", null).etag()).isEqualTo(after.etag());
+            DiscoveryBodies.Body after = bodies.services("planner", null);
+            assertThat(after.etag()).isNotEqualTo(before.etag());
+            assertThat(new String(after.json(), StandardCharsets.UTF_8))
+                    .contains("\"agentCard\":{\"name\":\"Planner\"")
+                    .contains("\"agentCardUrl\":\"" + endpoint("planner") + "/.well-known/agent-card.json\"");
+            // A refresh that finds the same card keeps the answer (and its ETag).
+            clock.advance(Duration.ofMinutes(5));
+            refresh();
+            assertThat(bodies.services("planner", null).etag()).isEqualTo(after.etag());
+        }
     }
 }

@@ -55,7 +55,7 @@ class DiscoveryBodiesTests {
         store.register(tool("calc-1", "calculator"), "key", clock.instant());
         DiscoveryBodies.Body first = bodies.services("calculator", null);
 
-        clock.advance(Duration.ofSeconds(2));
+        clock.advance(Duration.ofMillis(1500));
         store.renew("calc-1", clock.instant());
 
         // Aged: this read does not wait for the lease read and the serialization; one rebuild is queued, not two.
@@ -68,6 +68,21 @@ class DiscoveryBodiesTests {
         assertThat(refreshed).isNotSameAs(first);
         assertThat(refreshed.builtAt()).isEqualTo(clock.instant());
         assertThat(new String(refreshed.json(), StandardCharsets.UTF_8))
+                .contains("\"lastRenewal\":\"" + clock.instant() + "\"");
+        assertThat(refresher).isEmpty();
+    }
+
+    @Test
+    void anAnswerNobodyReadForTwoRefreshPeriodsIsRebuiltByItsReaderNotHandedOutStale() {
+        store.register(tool("calc-1", "calculator"), "key", clock.instant());
+        DiscoveryBodies.Body first = bodies.services("calculator", null);
+
+        clock.advance(Duration.ofSeconds(2));
+        store.renew("calc-1", clock.instant());
+
+        DiscoveryBodies.Body read = bodies.services("calculator", null);
+        assertThat(read).isNotSameAs(first);
+        assertThat(new String(read.json(), StandardCharsets.UTF_8))
                 .contains("\"lastRenewal\":\"" + clock.instant() + "\"");
         assertThat(refresher).isEmpty();
     }
