@@ -25,7 +25,8 @@ import org.springframework.dao.TransientDataAccessResourceException;
  * <p>An item still queued after {@code maxQueueWait} is taken out and its caller refused with a
  * {@link TransientDataAccessResourceException} (answered 503, retried): when the database hangs, the batch under way
  * waits for the socket timeout, and without the limit every item behind it would wait that long and then for its
- * own batch. An item the worker has taken waits for its batch, which the database's timeouts bound.
+ * own batch; when more items wait than the database takes in that time, the rest are shed the same way. An item the
+ * worker has taken waits for its batch, which the database's timeouts bound.
  *
  * @param <I> what a caller hands in
  * @param <O> what it gets back
@@ -43,7 +44,7 @@ final class BatchQueue<I, O> implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param name     the worker thread's name
+     * @param name         the worker thread's name
      * @param maxBatch     most items handled together
      * @param maxQueueWait longest an item waits for the worker to take it
      * @param handler      handles a batch and completes every item of it
@@ -76,7 +77,7 @@ final class BatchQueue<I, O> implements AutoCloseable {
         } catch (TimeoutException e) {
             if (queue.remove(pending)) {
                 throw new TransientDataAccessResourceException("The database took no new work for "
-                        + maxQueueWait.toMillis() + " ms (the batch before this request is still waiting for it)");
+                        + maxQueueWait.toMillis() + " ms: the batches ahead of this request are still waiting for it");
             }
             // The worker has it: its batch is under way.
             return unwrap(() -> pending.result().join());

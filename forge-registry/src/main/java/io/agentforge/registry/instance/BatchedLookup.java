@@ -25,7 +25,7 @@ final class BatchedLookup<K, V> implements AutoCloseable {
     private final BatchQueue<K, Optional<V>> lookups;
 
     /**
-     * @param name     the loading thread's name
+     * @param name         the loading thread's name
      * @param maxBatch     most keys in one query
      * @param maxQueueWait longest a lookup waits for its query to start before it is refused (see {@link BatchQueue})
      * @param query        the values of those keys that exist; a key it leaves out has none

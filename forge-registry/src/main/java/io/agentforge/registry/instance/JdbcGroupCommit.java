@@ -32,9 +32,9 @@ final class JdbcGroupCommit implements AutoCloseable {
     private final BatchQueue<Supplier<?>, Object> writes;
 
     /**
-     * @param tx        transactions on the store's data source
-     * @param jdbc      statements on the same data source
-     * @param lock      takes the write lock; runs first in every batch's transaction
+     * @param tx           transactions on the store's data source
+     * @param jdbc         statements on the same data source
+     * @param lock         takes the write lock; runs first in every batch's transaction
      * @param maxBatch     most writes in one transaction (bounds how long the lock is held)
      * @param maxQueueWait longest a write waits for its batch to start before it is refused (see {@link BatchQueue})
      * @param committed    runs after every committed batch (the database answered)
