@@ -39,7 +39,6 @@ public class DiscoveryBodies implements AutoCloseable {
     private final Clock clock;
     private final DiscoveryProperties properties;
     private final Executor refresher;
-    private final @Nullable ExecutorService ownRefresher;
     private final ConcurrentHashMap<Key, Slot> slots = new ConcurrentHashMap<>();
     // Logs a failing background refresh once, not once per answer and period.
     private final AtomicBoolean refreshFailing = new AtomicBoolean();
@@ -63,7 +62,6 @@ public class DiscoveryBodies implements AutoCloseable {
         this.clock = clock;
         this.properties = properties;
         this.refresher = refresher;
-        this.ownRefresher = refresher instanceof ExecutorService service ? service : null;
     }
 
     /** The services named (all when null) with their instances in {@code status} (any when null). */
@@ -140,8 +138,8 @@ public class DiscoveryBodies implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownRefresher != null) {
-            ownRefresher.shutdownNow();
+        if (refresher instanceof ExecutorService service) {
+            service.shutdownNow();
         }
     }
 

@@ -61,8 +61,8 @@ class WebConfiguration {
      * Tomcat copies every answer through a per-connection write buffer and makes one socket write per buffer-full: a
      * 67 KiB service answer takes nine {@code write} calls with its default 8 KiB, two with 64 KiB. The buffer is
      * allocated with the connection and kept while it is open, idle keep-alive ones too, so it is paid per connected
-     * client: 8 KiB stays the default (16 KB of heap per idle connection, measured with bench/idle-connections.sh, against 74 KB with 64 KiB); a
-     * registry with few, busy connections (behind a proxy that pools them) can raise it.
+     * client: 8 KiB stays the default (16 KB of heap per idle connection, measured with bench/idle-connections.sh,
+     * against 74 KB with 64 KiB); a registry with few, busy connections (behind a proxy that pools them) can raise it.
      */
     @Bean
     TomcatConnectorCustomizer socketWriteBuffer(WebProperties properties) {
