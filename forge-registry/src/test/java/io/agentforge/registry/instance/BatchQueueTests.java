@@ -30,7 +30,7 @@ class BatchQueueTests {
                         firstBatchStarted.countDown();
                         // A database call that hangs until the test lets it answer (a partition, in production
                         // ended by the socket timeout).
-                        awaitQuietly(databaseAnswers);
+                        TestLatches.awaitOpen(databaseAnswers);
                     }
                     batch.forEach(p -> p.result().complete(p.item().toUpperCase()));
                 });
@@ -53,17 +53,6 @@ class BatchQueueTests {
                 // The refused item was taken out of the queue: nothing runs it after its caller heard "retry".
                 assertThat(handled).containsExactly("hung", "later");
             }
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never let the database answer");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static io.agentforge.registry.support.Registrations.agent;
 import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
@@ -114,14 +115,7 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
             store.register(tool("svc-" + i, "service-" + (i % 20)), "key1", clock.instant());
         }
         clock.advance(Duration.ofSeconds(10));
-        // Lookups queue behind the locked table on purpose here: no limit on how long they wait for it.
-        var other = new JdbcInstanceStore(
-                dataSource,
-                ForgeJacksonModule.mapper(),
-                Duration.ofHours(1),
-                1000,
-                Duration.ofMinutes(5),
-                Clock.systemUTC());
+        var other = replicaWaitingForTheLockedTable();
         var threads = Executors.newVirtualThreadPerTaskExecutor();
         try {
             List<CompletableFuture<Boolean>> renewed = new ArrayList<>();
@@ -186,6 +180,18 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
         }
     }
 
+    // Another replica on the same database whose lookups queue behind the locked table on purpose: no limit on how long
+    // they wait for it.
+    private static JdbcInstanceStore replicaWaitingForTheLockedTable() {
+        return new JdbcInstanceStore(
+                dataSource,
+                ForgeJacksonModule.mapper(),
+                Duration.ofHours(1),
+                1000,
+                Duration.ofMinutes(5),
+                Clock.systemUTC());
+    }
+
     // A connection holding the instances table locked until it rolls back: every other session's read or write of
     // it waits (as for a database that stopped answering).
     private static Connection lockedInstancesTable() throws SQLException {
@@ -211,14 +217,7 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
     void aRowReadWhileTheCacheChangedIsNotKeptSoAnOlderRowCannotOverwriteTheChange() throws Exception {
         store.register(tool("svc-a", "service-a"), "key1", clock.instant());
         clock.advance(Duration.ofSeconds(10));
-        // Lookups queue behind the locked table on purpose here: no limit on how long they wait for it.
-        var other = new JdbcInstanceStore(
-                dataSource,
-                ForgeJacksonModule.mapper(),
-                Duration.ofHours(1),
-                1000,
-                Duration.ofMinutes(5),
-                Clock.systemUTC());
+        var other = replicaWaitingForTheLockedTable();
         var threads = Executors.newVirtualThreadPerTaskExecutor();
         try {
             CompletableFuture<Boolean> renewed;
@@ -353,13 +352,9 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
         }
     }
 
-    private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within 30 s");
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitUntil(BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(condition::getAsBoolean);
     }
 }
