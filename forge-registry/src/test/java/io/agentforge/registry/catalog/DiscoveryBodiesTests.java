@@ -2,8 +2,15 @@ package io.agentforge.registry.catalog;
 
 import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.agentforge.registry.api.ForgeJacksonModule;
+import io.agentforge.registry.api.InstanceStatus;
+import io.agentforge.registry.api.RegisteredService;
+import io.agentforge.registry.api.ServiceKind;
 import io.agentforge.registry.instance.InMemoryInstanceStore;
 import io.agentforge.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,8 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** How long the lease times of a cached discovery answer may age, and who rebuilds it then. */
 class DiscoveryBodiesTests {
@@ -100,8 +111,103 @@ class DiscoveryBodiesTests {
         assertThat(refresher).isEmpty();
     }
 
+    @Test
+    void aFailedRefreshKeepsTheCachedAnswerLogsOnceAndLeavesAStaleAnswerToItsReaderWhoSeesTheError() {
+        FailingView view = new FailingView(store);
+        DiscoveryBodies failing =
+                new DiscoveryBodies(view, ForgeJacksonModule.mapper(), clock, PROPERTIES, refresher::add);
+        store.register(tool("calc-1", "calculator"), "key", clock.instant());
+        DiscoveryBodies.Body first = failing.services("calculator", null);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(DiscoveryBodies.class);
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            view.failing = true;
+            clock.advance(Duration.ofMillis(1200));
+            assertThat(failing.services("calculator", null)).isSameAs(first);
+            refresher.poll().run(); // fails inside the refresher, which goes on
+
+            // The failed refresh let go of the answer: the next aged read queues another, which fails too.
+            clock.advance(Duration.ofMillis(300));
+            assertThat(failing.services("calculator", null)).isSameAs(first);
+            assertThat(refresher).hasSize(1);
+            refresher.poll().run();
+            assertThat(logged.list)
+                    .singleElement()
+                    .satisfies(event ->
+                            assertThat(event.getFormattedMessage()).contains("not refreshed", "lease read failed"));
+
+            // Two periods old: the reader rebuilds it itself and sees why it cannot.
+            clock.advance(Duration.ofMillis(500));
+            assertThatThrownBy(() -> failing.services("calculator", null)).hasMessage("lease read failed");
+
+            view.failing = false;
+            DiscoveryBodies.Body rebuilt = failing.services("calculator", null);
+            assertThat(rebuilt.builtAt()).isEqualTo(clock.instant());
+        } finally {
+            logger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void aRefresherThatRefusesWorkLeavesTheCachedAnswerAndTheNextAgedReadTriesAgain() {
+        AtomicInteger offered = new AtomicInteger();
+        DiscoveryBodies refusing = new DiscoveryBodies(
+                new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
+                ForgeJacksonModule.mapper(),
+                clock,
+                PROPERTIES,
+                task -> {
+                    offered.incrementAndGet();
+                    throw new RejectedExecutionException("shut down");
+                });
+        store.register(tool("calc-1", "calculator"), "key", clock.instant());
+        DiscoveryBodies.Body first = refusing.services("calculator", null);
+
+        clock.advance(Duration.ofMillis(1500));
+        assertThat(refusing.services("calculator", null)).isSameAs(first);
+        assertThat(refusing.services("calculator", null)).isSameAs(first);
+
+        assertThat(offered).hasValue(2);
+    }
+
+    @Test
+    void afterCloseAnAgedReadStillGetsTheCachedAnswer() {
+        DiscoveryBodies closing = new DiscoveryBodies(
+                new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
+                ForgeJacksonModule.mapper(),
+                clock,
+                PROPERTIES);
+        store.register(tool("calc-1", "calculator"), "key", clock.instant());
+        DiscoveryBodies.Body first = closing.services("calculator", null);
+
+        closing.close();
+        clock.advance(Duration.ofMillis(1500));
+
+        assertThat(closing.services("calculator", null)).isSameAs(first);
+    }
+
     private static DiscoveryBodies.Body body(int bytes) {
         byte[] json = new byte[bytes];
         return new DiscoveryBodies.Body(1, 0, BUILT, json, new RegistryView.Gzipped(json));
+    }
+
+    /** A view whose reads of the live leases fail (not as an unreachable database) while {@code failing} is set. */
+    private static final class FailingView extends RegistryView {
+        volatile boolean failing;
+
+        FailingView(InMemoryInstanceStore store) {
+            super(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
+        }
+
+        @Override
+        public List<RegisteredService> services(
+                Snapshot current, String name, ServiceKind kind, String capability, InstanceStatus status) {
+            if (failing) {
+                throw new IllegalStateException("lease read failed");
+            }
+            return super.services(current, name, kind, capability, status);
+        }
     }
 }
