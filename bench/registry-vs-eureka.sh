@@ -5,7 +5,7 @@
 # the medians (with min–max) over the repetitions, Eureka beside Agent Forge, and the ratio.
 #
 # Usage: bench/registry-vs-eureka.sh [-n "1000 10000"] [-r 3] [-m "split shared"] [-o OUTDIR] [-H HARNESS]
-#                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10"]
+#                                    [-j REGISTRY_EXEC_JAR] [-x "extra run-registry.sh options, e.g. -d 20 -D 10 or -s 'renew app' -W 90"]
 #                                    [-s memory|postgres] [-l LEASE_SECONDS] [-p PACE_MS]
 # -s postgres: Agent Forge runs its PostgreSQL store on a private throw-away cluster (bench/fault-lib.sh), with a
 #    fresh database per N (one harness call per N); Eureka keeps its memory store, as the issue's goal compares.
@@ -32,6 +32,21 @@ while getopts "n:r:m:o:H:j:x:s:l:p:h" o; do
   esac
 done
 [ -x "$HARNESS" ] || { echo "harness not found: $HARNESS (set -H or REGISTRY_BENCH_HARNESS)" >&2; exit 2; }
+# The harness options, split as the shell would, so a scenario list keeps its quotes: -x "-s 'renew app' -W 90".
+eval "EXTRA_ARGS=($EXTRA)"
+# Nothing renews while the read scenarios warm up and run: when they take longer than the lease, both registries
+# evict instances mid-run and the answers shrink (bytes_per_resp in the runs' results.log). The harness's defaults.
+warm=3; reads=10; scenarios="renew full full_gzip app delta"
+set -- "${EXTRA_ARGS[@]}"
+while [ $# -gt 1 ]; do
+  case "$1" in -W) warm="$2"; shift;; -D) reads="$2"; shift;; -s) scenarios="$2"; shift;; esac
+  shift
+done
+read_only=$(echo "$scenarios" | tr ' ' '\n' | grep -cv -e '^renew$' -e '^$' || true)
+if [ $((read_only * (warm + reads))) -ge "${LEASE:-90}" ]; then
+  echo "warning: $read_only read scenario(s) of ${warm}+${reads} s without renewals reach the ${LEASE:-90} s lease;" \
+    "instances will expire mid-run: give a longer one with -l" >&2
+fi
 [ -n "$JAR" ] || JAR="$(forge_exec_jar registry)"
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl forge-registry -am package -DskipTests)
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/registry-vs-eureka-$(date -u +%Y%m%dT%H%M%SZ).XXXX")}"
@@ -84,14 +99,12 @@ for rep in $(seq 1 "$REPS_RUN"); do
         # One call per N, each on an empty database: the instances of one N must not meet the next N's.
         for n in $NS; do
           forge_bench_pg_fresh_db bench_registry
-          # shellcheck disable=SC2086  # EXTRA holds several options
           (cd "$ROOT" && AGENTFORGE_REGISTRY_STORE=postgres SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/bench_registry" \
-            SPRING_DATASOURCE_USERNAME=postgres "$HARNESS" -t "$target" -j "$JAR" -n "$n" -r 1 -m "$mode" -o "$dir/n$n" $EXTRA) \
+            SPRING_DATASOURCE_USERNAME=postgres "$HARNESS" -t "$target" -j "$JAR" -n "$n" -r 1 -m "$mode" -o "$dir/n$n" "${EXTRA_ARGS[@]}") \
             >> "$dir.log" 2>&1 || log "  $target (N=$n) failed, see $dir.log"
         done
       else
-        # shellcheck disable=SC2086  # EXTRA holds several options
-        (cd "$ROOT" && "$HARNESS" -t "$target" -j "$JAR" -n "$NS" -r 1 -m "$mode" -o "$dir" $EXTRA) \
+        (cd "$ROOT" && "$HARNESS" -t "$target" -j "$JAR" -n "$NS" -r 1 -m "$mode" -o "$dir" "${EXTRA_ARGS[@]}") \
           > "$dir.log" 2>&1 || log "  $target failed, see $dir.log"
       fi
     done
