@@ -173,7 +173,7 @@ class DiscoveryBodiesTests {
     }
 
     @Test
-    void afterCloseAnAgedReadStillGetsTheCachedAnswer() {
+    void afterCloseAnAgedReadGetsTheCachedAnswerAndTheRefusedRefreshIsNoError() {
         DiscoveryBodies closing = new DiscoveryBodies(
                 new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
                 ForgeJacksonModule.mapper(),
