@@ -20,27 +20,26 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /** How long the lease times of a cached discovery answer may age, and who rebuilds it then. */
 class DiscoveryBodiesTests {
 
     private static final DiscoveryProperties PROPERTIES = new DiscoveryProperties(Duration.ofSeconds(1), 1000);
     private static final Instant BUILT = Instant.parse("2030-01-01T00:00:00Z");
+    private static final JsonMapper MAPPER = ForgeJacksonModule.mapper();
 
     private final MutableClock clock = new MutableClock(BUILT);
     private final InMemoryInstanceStore store = new InMemoryInstanceStore(1000);
     // The refresher's tasks wait here until the test runs them.
     private final Queue<Runnable> refresher = new ArrayDeque<>();
-    private final DiscoveryBodies bodies = new DiscoveryBodies(
-            new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
-            ForgeJacksonModule.mapper(),
-            clock,
-            PROPERTIES,
-            refresher::add);
+    private final DiscoveryBodies bodies =
+            bodies(new RegistryView(store, MAPPER, new SimpleMeterRegistry()), refresher::add);
 
     @Test
     void anAnswerUpToEightMebibytesIsRefreshedEveryLeaseRefresh() {
@@ -78,8 +77,7 @@ class DiscoveryBodiesTests {
         DiscoveryBodies.Body refreshed = bodies.services("calculator", null);
         assertThat(refreshed).isNotSameAs(first);
         assertThat(refreshed.builtAt()).isEqualTo(clock.instant());
-        assertThat(new String(refreshed.json(), StandardCharsets.UTF_8))
-                .contains("\"lastRenewal\":\"" + clock.instant() + "\"");
+        assertThat(json(refreshed)).contains("\"lastRenewal\":\"" + clock.instant() + "\"");
         assertThat(refresher).isEmpty();
     }
 
@@ -93,8 +91,7 @@ class DiscoveryBodiesTests {
 
         DiscoveryBodies.Body read = bodies.services("calculator", null);
         assertThat(read).isNotSameAs(first);
-        assertThat(new String(read.json(), StandardCharsets.UTF_8))
-                .contains("\"lastRenewal\":\"" + clock.instant() + "\"");
+        assertThat(json(read)).contains("\"lastRenewal\":\"" + clock.instant() + "\"");
         assertThat(refresher).isEmpty();
     }
 
@@ -107,15 +104,14 @@ class DiscoveryBodiesTests {
 
         DiscoveryBodies.Body after = bodies.services("calculator", null);
         assertThat(after.version()).isGreaterThan(first.version());
-        assertThat(new String(after.json(), StandardCharsets.UTF_8)).contains("calc-2");
+        assertThat(json(after)).contains("calc-2");
         assertThat(refresher).isEmpty();
     }
 
     @Test
     void aFailedRefreshKeepsTheCachedAnswerLogsOnceAndLeavesAStaleAnswerToItsReaderWhoSeesTheError() {
         FailingView view = new FailingView(store);
-        DiscoveryBodies failing =
-                new DiscoveryBodies(view, ForgeJacksonModule.mapper(), clock, PROPERTIES, refresher::add);
+        DiscoveryBodies failing = bodies(view, refresher::add);
         store.register(tool("calc-1", "calculator"), "key", clock.instant());
         DiscoveryBodies.Body first = failing.services("calculator", null);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -153,15 +149,10 @@ class DiscoveryBodiesTests {
     @Test
     void aRefresherThatRefusesWorkLeavesTheCachedAnswerAndTheNextAgedReadTriesAgain() {
         AtomicInteger offered = new AtomicInteger();
-        DiscoveryBodies refusing = new DiscoveryBodies(
-                new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
-                ForgeJacksonModule.mapper(),
-                clock,
-                PROPERTIES,
-                task -> {
-                    offered.incrementAndGet();
-                    throw new RejectedExecutionException("shut down");
-                });
+        DiscoveryBodies refusing = bodies(new RegistryView(store, MAPPER, new SimpleMeterRegistry()), task -> {
+            offered.incrementAndGet();
+            throw new RejectedExecutionException("shut down");
+        });
         store.register(tool("calc-1", "calculator"), "key", clock.instant());
         DiscoveryBodies.Body first = refusing.services("calculator", null);
 
@@ -174,11 +165,9 @@ class DiscoveryBodiesTests {
 
     @Test
     void afterCloseAnAgedReadGetsTheCachedAnswerAndTheRefusedRefreshIsNoError() {
+        // The production refresher, a thread of its own, which close() shuts down.
         DiscoveryBodies closing = new DiscoveryBodies(
-                new RegistryView(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry()),
-                ForgeJacksonModule.mapper(),
-                clock,
-                PROPERTIES);
+                new RegistryView(store, MAPPER, new SimpleMeterRegistry()), MAPPER, clock, PROPERTIES);
         store.register(tool("calc-1", "calculator"), "key", clock.instant());
         DiscoveryBodies.Body first = closing.services("calculator", null);
 
@@ -186,6 +175,14 @@ class DiscoveryBodiesTests {
         clock.advance(Duration.ofMillis(1500));
 
         assertThat(closing.services("calculator", null)).isSameAs(first);
+    }
+
+    private DiscoveryBodies bodies(RegistryView view, Executor refresher) {
+        return new DiscoveryBodies(view, MAPPER, clock, PROPERTIES, refresher);
+    }
+
+    private static String json(DiscoveryBodies.Body body) {
+        return new String(body.json(), StandardCharsets.UTF_8);
     }
 
     private static DiscoveryBodies.Body body(int bytes) {
@@ -198,7 +195,7 @@ class DiscoveryBodiesTests {
         volatile boolean failing;
 
         FailingView(InMemoryInstanceStore store) {
-            super(store, ForgeJacksonModule.mapper(), new SimpleMeterRegistry());
+            super(store, MAPPER, new SimpleMeterRegistry());
         }
 
         @Override

@@ -1,8 +1,8 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.instance.TestLatches.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -82,11 +81,5 @@ class BatchedLookupTests {
             assertThat(lookup.get("a")).contains("A");
             assertThat(lookup.queries()).isEqualTo(1);
         }
-    }
-
-    private static void awaitUntil(BooleanSupplier condition) {
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(2))
-                .until(condition::getAsBoolean);
     }
 }

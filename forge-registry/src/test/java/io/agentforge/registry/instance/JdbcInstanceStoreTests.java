@@ -1,10 +1,10 @@
 package io.agentforge.registry.instance;
 
+import static io.agentforge.registry.instance.TestLatches.awaitUntil;
 import static io.agentforge.registry.support.Registrations.agent;
 import static io.agentforge.registry.support.Registrations.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.agentforge.registry.api.ChangeEvent;
 import io.agentforge.registry.api.ChangeType;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -350,11 +349,5 @@ class JdbcInstanceStoreTests extends InstanceStoreContract {
             // Session-level: blocks the store's transaction-level lock on the same key until this connection closes.
             statement.execute("select pg_advisory_lock(" + 0x4167466f72676531L + ")");
         }
-    }
-
-    private static void awaitUntil(BooleanSupplier condition) {
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(5))
-                .until(condition::getAsBoolean);
     }
 }
