@@ -10,9 +10,9 @@
 #     START_TIME SCENARIO rN rps= p50= p99= srv_us= user_us= sys_us= others= steal=
 #   Stops the server when done (also on Ctrl-C).
 # Env: HARNESS (../shared/bench), N (10000), WARM (15), CONNS (64), JAVA_HOME (Temurin 25 when present).
-# Example, a 64 KiB write buffer against the registry's default (Tomcat's 8 KiB), same jar, alternating:
+# Example, a setting against the default, same jar, alternating (a JVM option here; any -D works):
 #   J=forge-registry/target/forge-registry-0.1.0-SNAPSHOT-exec.jar
-#   bench/read-cpu-ab.sh $J shared app 3 10 -Dagentforge.registry.web.socket-write-buffer=64KB
+#   bench/read-cpu-ab.sh $J shared app 3 10 -XX:+UseParallelGC
 #   bench/read-cpu-ab.sh $J shared app 3 10
 set -euo pipefail
 JAR="${1:?JAR}"; MODE="${2:-shared}"; SCEN="${3:-app}"; RUNS="${4:-3}"; DUR="${5:-10}"

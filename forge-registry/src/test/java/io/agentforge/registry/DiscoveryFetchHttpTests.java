@@ -114,15 +114,13 @@ class DiscoveryFetchHttpTests {
     }
 
     @Test
-    void tomcatKeepsItsSmallWriteBufferPerConnectionAndALongListenBacklog(
+    void jettyServesWithALongListenBacklogAndKeepsIdleConnectionsPastARenewalPeriod(
             @Autowired org.springframework.boot.web.server.context.WebServerApplicationContext context) {
-        var connector = ((org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer())
-                .getTomcat()
-                .getConnector();
+        var server = ((org.springframework.boot.jetty.JettyWebServer) context.getWebServer()).getServer();
+        var connector = (org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0];
 
-        // Read back from the endpoint: Tomcat ignores a property it does not know.
-        assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString(Integer.toString(8 * 1024));
-        assertThat(connector.getProperty("acceptCount")).hasToString("1024");
+        assertThat(connector.getAcceptQueueSize()).isEqualTo(1024);
+        assertThat(connector.getIdleTimeout()).isEqualTo(60_000);
     }
 
     @Test

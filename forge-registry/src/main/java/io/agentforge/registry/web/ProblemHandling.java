@@ -4,7 +4,7 @@ import io.agentforge.registry.api.InvalidFieldException;
 import io.agentforge.web.PayloadTooLargeException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
-import org.apache.tomcat.util.http.InvalidParameterException;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -89,14 +89,23 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
                         + (value.length() > 80 ? value.substring(0, 77) + "..." : value) + "'");
     }
 
-    // Tomcat parses the query string lazily and throws this for a broken escape or too many parameters.
-    @ExceptionHandler(InvalidParameterException.class)
-    ResponseEntity<Object> invalidParameters(InvalidParameterException ex) {
+    /**
+     * Jetty parses the query string lazily, when a controller first asks for a parameter, and throws one of these for a
+     * broken escape; they carry the 4xx status Jetty would have answered with itself.
+     */
+    @ExceptionHandler({HttpException.RuntimeException.class, HttpException.IllegalArgumentException.class})
+    ResponseEntity<Object> unreadableRequest(Exception ex) {
+        int code = ((HttpException) ex).getCode();
+        HttpStatus known = HttpStatus.resolve(code);
+        HttpStatus status = known != null && known.is4xxClientError() ? known : HttpStatus.BAD_REQUEST;
+        String reason = ((HttpException) ex).getReason();
         return problem(
-                HttpStatus.BAD_REQUEST,
+                status,
                 Problems.MALFORMED_REQUEST,
                 "Malformed request",
-                "The query string can't be read: check its %-escapes and the number of parameters");
+                reason != null && reason.contains("query")
+                        ? "The query string can't be read: check its %-escapes"
+                        : "The request can't be read: " + (reason == null ? status.getReasonPhrase() : reason));
     }
 
     /**

@@ -7,8 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
+import org.eclipse.jetty.server.ServerConnector;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,29 +59,36 @@ class WebConfiguration {
     }
 
     /**
-     * Tomcat copies every answer through a per-connection write buffer and makes one socket write per buffer-full: a
-     * 67 KiB service answer takes nine {@code write} calls with its default 8 KiB, two with 64 KiB. The buffer is
-     * allocated with the connection and kept while it is open, idle keep-alive ones too, so it is paid per connected
-     * client: 8 KiB stays the default (16 KB of heap per idle connection, measured with bench/idle-connections.sh,
-     * against 74 KB with 64 KiB); a registry with few, busy connections (behind a proxy that pools them) can raise it.
+     * The registry runs on Jetty, not Tomcat like the other services: Tomcat copies every answer through an 8 KiB
+     * buffer allocated with each connection and held while it is open, and makes one socket write per buffer-full
+     * (nine for a 67 KiB service answer); Jetty writes a large cached answer with its headers in one gathering write
+     * and takes buffers from a pool only while a connection reads or writes, so idle keep-alive connections (one per
+     * renewing service) hold none. Measured in docs/benchmarks.md ("Jetty").
      */
     @Bean
-    TomcatConnectorCustomizer socketWriteBuffer(WebProperties properties) {
-        return connector -> connector.setProperty(
-                "socket.appWriteBufSize",
-                Long.toString(properties.socketWriteBuffer().toBytes()));
+    JettyServletWebServerFactory jettyServletWebServerFactory(WebProperties properties) {
+        var factory = new JettyServletWebServerFactory();
+        factory.addServerCustomizers(server -> {
+            for (var connector : server.getConnectors()) {
+                if (connector instanceof ServerConnector network) {
+                    network.setAcceptQueueSize(properties.acceptQueueSize());
+                }
+            }
+        });
+        return factory;
     }
 
     /**
      * @param maxRequestSize    largest accepted request body
-     * @param socketWriteBuffer Tomcat's write buffer per connection: the most one socket write sends
+     * @param acceptQueueSize   connections waiting to be accepted (the listen backlog): when a replica dies, every
+     *                          client of it connects to the others within seconds
      */
     @ConfigurationProperties("agentforge.registry.web")
-    record WebProperties(DataSize maxRequestSize, DataSize socketWriteBuffer) {
+    record WebProperties(DataSize maxRequestSize, Integer acceptQueueSize) {
 
         WebProperties {
             maxRequestSize = maxRequestSize == null ? DataSize.ofKilobytes(256) : maxRequestSize;
-            socketWriteBuffer = socketWriteBuffer == null ? DataSize.ofKilobytes(8) : socketWriteBuffer;
+            acceptQueueSize = acceptQueueSize == null ? 1024 : acceptQueueSize;
         }
     }
 }
