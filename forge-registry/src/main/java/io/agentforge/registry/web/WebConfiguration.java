@@ -61,9 +61,11 @@ class WebConfiguration {
     /**
      * The registry runs on Jetty, not Tomcat like the other services: Tomcat copies every answer through an 8 KiB
      * buffer allocated with each connection and held while it is open, and makes one socket write per buffer-full
-     * (nine for a 67 KiB service answer); Jetty writes a large cached answer with its headers in one gathering write
-     * and takes buffers from a pool only while a connection reads or writes, so idle keep-alive connections (one per
-     * renewing service) hold none. Measured in docs/benchmarks.md ("Jetty").
+     * (nine for a 67 KiB service answer); Jetty hands a large cached answer with its headers to the kernel in gathering
+     * writes as large as the socket takes (three for that answer, bench/socket-writes.sh), and takes buffers from a pool
+     * only while a connection reads or writes, so an idle keep-alive connection (one per renewing service) holds no
+     * buffer: 4 KB of heap against Tomcat's 16 KB. Measured in docs/benchmarks.md ("The registry on Jetty",
+     * "Connections and the servlet container").
      */
     @Bean
     JettyServletWebServerFactory jettyServletWebServerFactory(WebProperties properties) {
