@@ -27,11 +27,20 @@ public class BodyLimitFilter extends OncePerRequestFilter {
         this.limit = limit;
     }
 
+    /** Largest refused body read and discarded before the answer; a larger one is answered unread. */
+    static final long SWALLOW = 1024 * 1024;
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
+            if (declared <= SWALLOW) {
+                // Read the refused body first: a server that answers and closes with it unread makes the client's
+                // TCP stack reset the connection, and the client may lose the answer (Jetty does not swallow it the
+                // way Tomcat's max-swallow-size did).
+                request.getInputStream().skipNBytes(declared);
+            }
             refuse(
                     request,
                     response,
